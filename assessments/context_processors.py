@@ -1,0 +1,13 @@
+from django.http import HttpRequest
+
+from assessments import roles
+
+
+def user_roles(request: HttpRequest) -> dict[str, bool]:
+    """Expose the user's roles so navigation shows only what the role may do."""
+    user = request.user
+    return {
+        "is_clinician": roles.is_clinician(user),
+        "is_board_member": roles.is_board_member(user),
+        "is_admin": roles.is_admin(user),
+    }

@@ -1,0 +1,39 @@
+"""Create the demo accounts for a development run. Refuses outside demo mode."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import roles
+
+DEMO_PASSWORD = "escc-demo-2026"  # noqa: S105 - demo mode only, printed on start
+DEMO_USERS = (
+    # username, full name, role group (None = admin only), is_staff
+    ("alice", "Alice Clinician", roles.CLINICIAN, False),
+    ("bob", "Bob Clinician", roles.CLINICIAN, False),
+    ("carol", "Carol Board", roles.TUMOR_BOARD, False),
+    ("dave", "Dave Admin", None, True),
+)
+
+
+class Command(BaseCommand):
+    help = "Create demo users alice, bob (clinicians), carol (tumor board), dave (admin). Demo mode only."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("Demo accounts are only created when DEBUG (demo mode) is on.")
+        User = get_user_model()
+        for username, full_name, group_name, is_staff in DEMO_USERS:
+            first, last = full_name.split(" ", 1)
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.is_staff = is_staff
+            user.is_superuser = is_staff
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if group_name:
+                user.groups.add(Group.objects.get(name=group_name))
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, _, group_name, _ in DEMO_USERS:
+            self.stdout.write(f"  {username:<6} {group_name or 'Admin (staff, no clinical role)'}")

@@ -1,0 +1,5 @@
+from assessments import views  # noqa: F401
+
+app_name = "assessments"
+
+urlpatterns: list = []
