@@ -1,18 +1,39 @@
-"""Views: short functions that call a selector or service and render."""
+"""Views: short functions that call a selector or service and render.
+
+The case form view serves both the full page and, for HTMX requests, the
+result panel partial (evaluated, never saved), varying on ``HX-Request``.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from assessments import case_format, presenters, roles, rules, selectors, services
+from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, VersionForm
+from assessments.models import ASSESSMENT_FIELDS, Case, CaseStatus
+from audit.services import audit_record
+
+CASE_FORM = "assessments/case_form.html"
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if roles.is_clinician(request.user):
+        return redirect("assessments:case_list")
     return render(request, "assessments/home.html")
 
 
@@ -28,3 +49,197 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def result_panel(assessment_form: AssessmentForm) -> tuple[dict[str, Any], int]:
+    """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid."""
+    if assessment_form.is_valid():
+        result = rules.evaluate(assessment_form.to_case_input())
+        panel = presenters.present_result(result.to_dict())
+        panel["hours_derived"] = assessment_form.hours_derived
+        return {"panel": panel}, 200
+    given = assessment_form.given_sins_components()
+    partial = rules.sins_partial(
+        spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
+        sins_pain=_enum_or_none(rules.SinsPain, given["sins_pain"]),
+        sins_bone_lesion=_enum_or_none(rules.SinsBoneLesion, given["sins_bone_lesion"]),
+        sins_alignment=_enum_or_none(rules.SinsAlignment, given["sins_alignment"]),
+        sins_collapse=_enum_or_none(rules.SinsCollapse, given["sins_collapse"]),
+        sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
+    )
+    needed = []
+    for name, errors in assessment_form.errors.as_data().items():
+        label = assessment_form.fields[name].label if name in assessment_form.fields else "Assessment"
+        required = all(e.code == "required" for e in errors)
+        needed.append({"field": name, "label": label, "message": "" if required else errors[0].messages[0]})
+    return {"panel": presenters.present_partial(partial, needed)}, 422
+
+
+def _enum_or_none(enum: type, code: str | None) -> Any:
+    return None if code is None else enum(code)
+
+
+def _assessment_form(request: HttpRequest, patient_form: PatientForm) -> AssessmentForm:
+    lost_at = patient_form.cleaned_data.get("ambulation_lost_at") if patient_form.is_valid() else None
+    return AssessmentForm(request.POST, ambulation_lost_at=lost_at)
+
+
+def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    template = CASE_FORM + ("#result-panel" if request.htmx else "")
+    return render(request, template, context, status=status)
+
+
+def _is_save(request: HttpRequest) -> bool:
+    """A plain POST saves; an HTMX POST or the no-JavaScript "Update result" button only previews."""
+    return not request.htmx and request.POST.get("action") != "preview"
+
+
+def _form_status(request: HttpRequest, panel_status: int) -> int:
+    if request.method != "POST":
+        return 200
+    if _is_save(request):
+        return 422  # reached only when the save was refused for invalid input
+    return panel_status
+
+
+def _initial_assessment() -> dict[str, Any]:
+    return {"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
+            "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false"}
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    """New case: GET the empty form; HTMX POST previews the result; plain POST saves (PRG)."""
+    if not roles.is_clinician(request.user):
+        raise Http404("Only clinicians create cases")
+    if request.method == "POST":
+        patient_form = PatientForm(request.POST)
+        assessment_form = _assessment_form(request, patient_form)
+        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid():
+            case = services.case_create(owner=request.user, patient=patient_form.cleaned_data,
+                                        assessment=assessment_form.to_case_input(), request=request)
+            messages.success(request, "Case saved.")
+            return redirect(case)
+    else:
+        patient_form, assessment_form = PatientForm(), AssessmentForm(initial=_initial_assessment())
+    # An empty form's panel is computed from the defaults, so they do not show as "still needed".
+    panel, status = result_panel(assessment_form if assessment_form.is_bound else AssessmentForm(_initial_assessment()))
+    context = {"patient_form": patient_form, "assessment_form": assessment_form, **panel}
+    return _render_case_form(request, context, _form_status(request, status))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft case; a save based on an older version is refused with 409 (no lost updates)."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if not case.is_editable:
+        raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
+    conflict = None
+    if request.method == "POST":
+        patient_form = PatientForm(request.POST, instance=case)
+        assessment_form = _assessment_form(request, patient_form)
+        version_form = VersionForm(request.POST)
+        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid():
+            try:
+                case = services.case_update(
+                    case_id=case.pk, editor=request.user, based_on_version=version_form.cleaned_data["version"],
+                    patient=patient_form.cleaned_data, assessment=assessment_form.to_case_input(), request=request)
+            except services.StaleVersionError as stale:
+                conflict = stale.current
+            else:
+                messages.success(request, f"Case saved (version {case.version}).")
+                return redirect(case)
+    else:
+        patient_form = PatientForm(instance=case)
+        assessment_form = AssessmentForm(initial=case_format.to_form_data(case_format.export_case(case)))
+        version_form = VersionForm(initial={"version": case.version})
+    return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict)
+
+
+def _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict) -> HttpResponse:  # noqa: ANN001
+    if conflict is not None:
+        # The user's entries stay in the form; the form now carries the newer version so that a
+        # second save, after review, is a deliberate choice rather than a silent overwrite.
+        version_form = VersionForm(initial={"version": conflict.version})
+    if not assessment_form.is_bound:
+        panel, status = result_panel(AssessmentForm(case_format.to_form_data(case_format.export_case(case))))
+    else:
+        panel, status = result_panel(assessment_form)
+    context = {"case": case, "patient_form": patient_form, "assessment_form": assessment_form,
+               "version_form": version_form, "conflict": conflict,
+               "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [], **panel}
+    return _render_case_form(request, context, 409 if conflict is not None else _form_status(request, status))
+
+
+def _differences(saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm) -> list[dict[str, Any]]:
+    """Fields where the user's entries differ from the newer saved version."""
+    mine = {**getattr(patient_form, "cleaned_data", {}), **getattr(assessment_form, "cleaned_data", {})}
+    rows = []
+    for name, value in mine.items():
+        theirs = getattr(saved, name, None)
+        if str(theirs if theirs is not None else "") != str(value if value is not None else ""):
+            field = patient_form.fields.get(name) or assessment_form.fields.get(name)
+            rows.append({"label": field.label if field else name, "mine": value, "theirs": theirs})
+    return rows
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The clinician's cases, newest first, searchable and filterable, 25 a page."""
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    urgency = request.GET.get("urgency", "")
+    status = status if status in CaseStatus.values else ""
+    urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
+    cases = selectors.case_list_for_owner(user=request.user, query=query, status=status, urgency=urgency)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(request, "assessments/case_list.html", {
+        "page": page, "query": query, "status": status, "urgency": urgency,
+        "statuses": CaseStatus.choices, "urgencies": presenters.urgency_choices(),
+    })
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The saved case as the clinician saw it: stored result, rationale, history."""
+    case = selectors.case_get_visible(user=request.user, pk=pk)
+    audit_record(action="case.view", actor=request.user, target=case, request=request)
+    return render(request, "assessments/case_detail.html", {
+        "case": case,
+        "panel": presenters.present_result(case.result),
+        "inputs": presenters.present_inputs(case),
+        "versions": selectors.case_versions(case=case),
+        "can_edit": case.is_editable and case.owner_id == request.user.pk,
+        **selectors.case_board_context(user=request.user, case=case),
+    })
+
+
+@require_GET
+def case_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download one case in the case-file format."""
+    case = selectors.case_get_visible(user=request.user, pk=pk)
+    audit_record(action="case.export", actor=request.user, target=case, request=request)
+    response = HttpResponse(json.dumps(case_format.export_case(case), indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def case_import(request: HttpRequest) -> HttpResponse:
+    """Upload a case file: validated by the same form, then shown pre-filled for the patient details."""
+    if not roles.is_clinician(request.user):
+        raise Http404("Only clinicians import cases")
+    form = CaseImportForm(request.POST or None, request.FILES or None)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST" and form.is_valid():
+        _, errors = case_format.validate_case(form.cleaned_data["file"])
+        if not errors:
+            assessment_form = AssessmentForm(case_format.to_form_data(form.cleaned_data["file"]))
+            panel, _ = result_panel(assessment_form)
+            messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
+            context = {"patient_form": PatientForm(), "assessment_form": assessment_form, **panel}
+            return render(request, CASE_FORM, context)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "assessments/case_import.html", {"form": form, "errors": errors}, status=status)

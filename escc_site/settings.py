@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "assessments",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +85,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widget templates (ESCC grade cards, choice buttons) live in templates/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "escc_site.wsgi.application"
 
@@ -131,6 +136,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner on stderr: evaluate_case's stderr is part of its contract
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # Sessions: an idle timeout and an absolute lifetime (see assessments.middleware).

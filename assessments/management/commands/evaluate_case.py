@@ -1,0 +1,52 @@
+"""``manage.py evaluate_case PATH|-``: run JSON cases through the rule set (case-format.md).
+
+No database, login or network is used, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from assessments.case_format import evaluate_case_object
+
+
+class Command(BaseCommand):
+    help = "Evaluate one JSON case or an array of cases (a file path, or - for standard input)."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="a .json file, or - for standard input")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["path"]
+        try:
+            if path == "-":
+                text = sys.stdin.read()
+            else:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+            document = json.loads(text)
+        except OSError as exc:
+            self._fail(f"cannot read {path}: {exc.strerror or exc}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            self._fail(f"{path} is not valid JSON: {exc}")
+        if isinstance(document, dict):
+            results: Any = evaluate_case_object(document)
+            invalid = "errors" in results
+        elif isinstance(document, list):
+            results = [evaluate_case_object(item) for item in document]
+            invalid = any("errors" in item for item in results)
+        else:
+            self._fail(f"{path} must hold a JSON object (one case) or an array of cases")
+        self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
+        if invalid:
+            sys.exit(1)
+
+    def _fail(self, message: str) -> None:
+        sys.stderr.write(f"evaluate_case: {message}\n")
+        sys.exit(2)

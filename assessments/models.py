@@ -1,0 +1,231 @@
+"""Saved cases, board discussion and decisions.
+
+Assessment inputs are stored under the spec's field names with the spec's
+codes as values (``rules.CaseInput``), so a case can always be rebuilt and
+re-evaluated, and exported in the case-file format without translation.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from assessments import rules
+from assessments.labels import label
+
+TEXT_MAX = 5000
+
+
+def choices(enum: type) -> list[tuple[str, str]]:
+    """Django choices from a rules enum: spec code as value, the one human label as text."""
+    return [(member.value, label(member)) for member in enum]  # type: ignore[attr-defined]
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted to tumor board"
+    DECIDED = "decided", "Decided by tumor board"
+    CLOSED = "closed", "Closed"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+URGENCY_RANK = {rules.Urgency.EMERGENCY: 0, rules.Urgency.URGENT: 1, rules.Urgency.ROUTINE: 2}
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def owned_by(self, user: object) -> CaseQuerySet:
+        return self.filter(owner=user)
+
+
+class Case(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: a save names the version it was based on and is
+    # refused when somebody saved a newer one in between.
+    version = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
+
+    # Patient
+    mrn = models.CharField("hospital number (MRN)", max_length=20)
+    patient_name = models.CharField("patient name", max_length=200)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    clinical_notes = models.TextField("clinical notes", max_length=TEXT_MAX, blank=True)
+
+    # NICE-style time points (all optional)
+    symptom_onset_at = models.DateTimeField("symptom onset", null=True, blank=True)
+    ambulation_lost_at = models.DateTimeField("loss of ambulation", null=True, blank=True)
+    mri_at = models.DateTimeField("MRI", null=True, blank=True)
+    decision_at = models.DateTimeField("treatment decision", null=True, blank=True)
+    treatment_start_at = models.DateTimeField("treatment start", null=True, blank=True)
+
+    # Assessment inputs: clinical-rules.md section 1, same names, same codes.
+    escc_grade = models.CharField(max_length=2, choices=choices(rules.EsccGrade))
+    neurologic_deficit = models.BooleanField()
+    deficit_progressing = models.BooleanField()
+    motor_status = models.CharField(max_length=20, choices=choices(rules.MotorStatus))
+    hours_nonambulatory = models.PositiveIntegerField(null=True, blank=True)
+    urinary_symptoms = models.BooleanField()
+    urinary_retention = models.BooleanField()
+    histology = models.CharField(max_length=20, choices=choices(rules.Histology))
+    other_radiosensitivity = models.CharField(
+        max_length=10, choices=choices(rules.OtherRadiosensitivity), null=True, blank=True
+    )
+    prior_radiation_in_field = models.BooleanField()
+    spinal_level = models.CharField(max_length=8, choices=choices(rules.SpinalLevel))
+    sins_pain = models.CharField(max_length=24, choices=choices(rules.SinsPain))
+    sins_bone_lesion = models.CharField(max_length=8, choices=choices(rules.SinsBoneLesion))
+    sins_alignment = models.CharField(max_length=20, choices=choices(rules.SinsAlignment))
+    sins_collapse = models.CharField(max_length=28, choices=choices(rules.SinsCollapse))
+    sins_posterolateral = models.CharField(max_length=10, choices=choices(rules.SinsPosterolateral))
+    stability_assessment = models.CharField(max_length=14, choices=choices(rules.StabilityAssessment))
+    retropulsion = models.BooleanField()
+    expected_survival = models.CharField(max_length=14, choices=choices(rules.ExpectedSurvival))
+    surgical_candidate = models.CharField(max_length=8, choices=choices(rules.SurgicalCandidate))
+    sbrt_available = models.BooleanField()
+    oligometastatic = models.BooleanField()
+    vte_contraindication = models.BooleanField()
+
+    # Snapshot of the rules' result at the last save, exactly as the clinician saw it.
+    rule_set = models.CharField(max_length=16)
+    result = models.JSONField()
+    # Denormalised from the snapshot for lists, filters and the dashboard.
+    pathway_code = models.CharField(max_length=40, choices=choices(rules.PathwayCode))
+    pathway_rule = models.CharField(max_length=3)
+    urgency = models.CharField(max_length=10, choices=choices(rules.Urgency))
+    urgency_rank = models.PositiveSmallIntegerField()
+    sins_total = models.PositiveSmallIntegerField()
+
+    # Tumor board
+    board_question = models.TextField("question for the board", max_length=TEXT_MAX, blank=True)
+    meeting_date = models.DateField("board meeting date", null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="case_owner_recent"),
+            models.Index(fields=["owner", "mrn"], name="case_owner_mrn"),
+            models.Index(fields=["status", "urgency_rank", "submitted_at"], name="case_board_queue"),
+            models.Index(fields=["decided_at"], name="case_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}: {self.patient_name} ({self.mrn})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:case_detail", args=[self.pk])
+
+    def case_input(self) -> rules.CaseInput:
+        """The rules' input rebuilt from the stored fields."""
+        return case_input_from_mapping({name: getattr(self, name) for name in ASSESSMENT_FIELDS})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == CaseStatus.DRAFT
+
+
+ASSESSMENT_FIELDS: tuple[str, ...] = tuple(rules.CaseInput.__dataclass_fields__)
+
+
+def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
+    """Build ``rules.CaseInput`` from already-validated values (codes as strings)."""
+    types = {
+        "escc_grade": rules.EsccGrade,
+        "motor_status": rules.MotorStatus,
+        "histology": rules.Histology,
+        "other_radiosensitivity": rules.OtherRadiosensitivity,
+        "spinal_level": rules.SpinalLevel,
+        "sins_pain": rules.SinsPain,
+        "sins_bone_lesion": rules.SinsBoneLesion,
+        "sins_alignment": rules.SinsAlignment,
+        "sins_collapse": rules.SinsCollapse,
+        "sins_posterolateral": rules.SinsPosterolateral,
+        "stability_assessment": rules.StabilityAssessment,
+        "expected_survival": rules.ExpectedSurvival,
+        "surgical_candidate": rules.SurgicalCandidate,
+    }
+    kwargs = {}
+    for name in ASSESSMENT_FIELDS:
+        value = values[name]
+        enum = types.get(name)
+        kwargs[name] = enum(value) if enum is not None and value is not None else value
+    return rules.CaseInput(**kwargs)  # type: ignore[arg-type]
+
+
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    RETURNED = "returned", "Returned to clinician for more information"
+
+
+class CaseComment(models.Model):
+    """One message in a case's board discussion. Shown escaped, never as HTML."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=10, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    text = models.TextField(max_length=TEXT_MAX)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on case {self.case_id}"
+
+
+OTHER_PATHWAY = "other"
+DECISION_PATHWAY_CHOICES = [*choices(rules.PathwayCode), (OTHER_PATHWAY, "Other (describe)")]
+
+
+class ImmutableDecisionError(ValidationError):
+    pass
+
+
+class BoardDecision(models.Model):
+    """A signed tumor-board decision. Never edited: a correction is a new decision that supersedes it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    meeting_date = models.DateField()
+    recommended_pathway_code = models.CharField(max_length=40, choices=choices(rules.PathwayCode))
+    recommended_rule = models.CharField(max_length=3)
+    rule_set = models.CharField(max_length=16)
+    pathway_code = models.CharField("pathway chosen", max_length=40, choices=DECISION_PATHWAY_CHOICES)
+    other_pathway_text = models.CharField("other pathway", max_length=500, blank=True)
+    follows_recommendation = models.BooleanField()
+    reason = models.TextField("reason for departing from the recommendation", max_length=TEXT_MAX, blank=True)
+    attendees = models.TextField(max_length=2000)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        indexes = [models.Index(fields=["signed_at"], name="decision_signed")]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk} on case {self.case_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ImmutableDecisionError("A signed decision cannot be changed; record a correction instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ImmutableDecisionError("A signed decision cannot be deleted; record a correction instead.")

@@ -1,0 +1,71 @@
+"""Build valid cases and form posts for tests."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from assessments import services
+from assessments.case_format import to_form_data
+from assessments.models import Case, case_input_from_mapping
+
+# ex03 of the spec: melanoma, grade 3, operable -> P8 separation surgery + SBRT.
+ASSESSMENT: dict[str, Any] = {
+    "escc_grade": "3",
+    "neurologic_deficit": True,
+    "deficit_progressing": False,
+    "motor_status": "ambulatory_with_aid",
+    "hours_nonambulatory": None,
+    "urinary_symptoms": False,
+    "urinary_retention": False,
+    "histology": "melanoma",
+    "other_radiosensitivity": None,
+    "prior_radiation_in_field": False,
+    "spinal_level": "T6",
+    "sins_pain": "occasional_nonmechanical",
+    "sins_bone_lesion": "mixed",
+    "sins_alignment": "normal",
+    "sins_collapse": "none",
+    "sins_posterolateral": "none",
+    "stability_assessment": "not_assessed",
+    "retropulsion": False,
+    "expected_survival": "gt_6_months",
+    "surgical_candidate": "yes",
+    "sbrt_available": True,
+    "oligometastatic": False,
+    "vte_contraindication": False,
+}
+
+PATIENT: dict[str, Any] = {
+    "mrn": "H1234567",
+    "patient_name": "Ann Example",
+    "date_of_birth": datetime.date(1960, 5, 17),
+    "sex": "female",
+    "clinical_notes": "",
+}
+
+
+def make_case(owner: Any, *, patient: dict[str, Any] | None = None, **assessment: Any) -> Case:
+    """A saved draft case for ``owner``; keyword arguments override assessment fields."""
+    values = {**ASSESSMENT, **assessment}
+    return services.case_create(
+        owner=owner, patient={**PATIENT, **(patient or {})}, assessment=case_input_from_mapping(values)
+    )
+
+
+def form_post(**overrides: Any) -> dict[str, str]:
+    """POST data for the case form (patient + assessment), as a browser would send it."""
+    data = {
+        **to_form_data(ASSESSMENT),
+        "mrn": PATIENT["mrn"],
+        "patient_name": PATIENT["patient_name"],
+        "date_of_birth": "1960-05-17",
+        "sex": "female",
+        "clinical_notes": "",
+    }
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
