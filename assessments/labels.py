@@ -1,0 +1,286 @@
+"""Human labels for the codes of :mod:`assessments.rules`: the one place they are written.
+
+Codes (enum values) are what the database, JSON and tests use; these labels are what people
+read. Standard library only, like the rules module.
+
+- :func:`label` gives the label of any enum member of ``rules``.
+- :data:`ESCC_GRADE_DESCRIPTIONS` gives the grade with its radiological meaning (also the
+  label of an :class:`~assessments.rules.EsccGrade`).
+- :data:`HELP_TEXTS` explains each input field in plain clinical words (form help text).
+- :func:`badge` gives a Bootstrap contextual colour for urgency, SINS category and stability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from assessments import rules
+
+ESCC_GRADE_DESCRIPTIONS: Final[Mapping[rules.EsccGrade, str]] = MappingProxyType(
+    {
+        rules.EsccGrade.GRADE_0: "0: tumor confined to bone",
+        rules.EsccGrade.GRADE_1A: "1a: epidural, thecal sac not deformed",
+        rules.EsccGrade.GRADE_1B: "1b: thecal sac deformed, cord not touched",
+        rules.EsccGrade.GRADE_1C: "1c: cord abutted, not displaced",
+        rules.EsccGrade.GRADE_2: "2: cord displaced or compressed, CSF still visible",
+        rules.EsccGrade.GRADE_3: "3: cord compressed, no CSF left around it",
+    }
+)
+
+_LABELS: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
+    {
+        # Inputs
+        rules.EsccGrade: {grade.value: text for grade, text in ESCC_GRADE_DESCRIPTIONS.items()},
+        rules.MotorStatus: {
+            "ambulatory": "Walks unaided",
+            "ambulatory_with_aid": "Walks with an aid",
+            "nonambulatory": "Cannot walk, some leg power (paraparesis)",
+            "paraplegic": "Paraplegic",
+        },
+        rules.Histology: {
+            "lymphoma": "Lymphoma",
+            "myeloma": "Multiple myeloma",
+            "small_cell_lung": "Small cell lung cancer",
+            "germ_cell": "Germ cell tumor",
+            "prostate": "Prostate cancer",
+            "breast": "Breast cancer",
+            "ovarian": "Ovarian cancer",
+            "melanoma": "Melanoma",
+            "renal_cell": "Renal cell carcinoma",
+            "non_small_cell_lung": "Non-small cell lung cancer",
+            "gastrointestinal": "Gastrointestinal cancer",
+            "sarcoma": "Sarcoma",
+            "other": "Other (classify its radiosensitivity)",
+            "unknown_primary": "Unknown primary (no cancer diagnosis yet)",
+        },
+        rules.OtherRadiosensitivity: {
+            "sensitive": "Radiosensitive",
+            "resistant": "Radioresistant",
+        },
+        rules.SpinalLevel: {
+            level.value: "Occiput" if level is rules.SpinalLevel.OCCIPUT else level.value for level in rules.SpinalLevel
+        },
+        rules.SinsPain: {
+            "mechanical": "Mechanical (with movement or loading, or eased by lying down)",
+            "occasional_nonmechanical": "Occasional, not mechanical",
+            "pain_free": "Pain-free lesion",
+        },
+        rules.SinsBoneLesion: {
+            "lytic": "Lytic",
+            "mixed": "Mixed lytic and blastic",
+            "blastic": "Blastic",
+        },
+        rules.SinsAlignment: {
+            "subluxation": "Subluxation or translation",
+            "de_novo_deformity": "New deformity (kyphosis or scoliosis)",
+            "normal": "Normal alignment",
+        },
+        rules.SinsCollapse: {
+            "gt_50": "More than 50% collapse",
+            "lt_50": "Less than 50% collapse",
+            "no_collapse_gt_50_involved": "No collapse, more than 50% of the body involved",
+            "none": "None of these",
+        },
+        rules.SinsPosterolateral: {
+            "bilateral": "Bilateral",
+            "unilateral": "Unilateral",
+            "none": "None",
+        },
+        rules.StabilityAssessment: {
+            "not_assessed": "Not assessed by a spine surgeon",
+            "stable": "Stable (spine surgeon's judgement)",
+            "unstable": "Unstable (spine surgeon's judgement)",
+        },
+        rules.ExpectedSurvival: {
+            "lt_3_months": "Less than 3 months",
+            "3_to_6_months": "3 to 6 months",
+            "gt_6_months": "More than 6 months",
+        },
+        rules.SurgicalCandidate: {
+            "yes": "Yes",
+            "no": "No",
+            "declines": "Declines surgery",
+        },
+        # Outputs
+        rules.SinsCategory: {
+            "stable": "Stable (SINS 0-6)",
+            "indeterminate": "Indeterminate (SINS 7-12)",
+            "unstable": "Unstable (SINS 13-18)",
+        },
+        rules.SpineLocation: {
+            "junctional": "Junctional",
+            "mobile": "Mobile spine",
+            "semi_rigid": "Semi-rigid",
+            "rigid": "Rigid",
+        },
+        rules.Radiosensitivity: {
+            "sensitive": "Radiosensitive",
+            "resistant": "Radioresistant",
+            "unknown": "Unknown (no histology yet)",
+        },
+        rules.Stability: {
+            "stable": "Stable",
+            "potentially_unstable": "Potentially unstable",
+            "unstable": "Unstable",
+        },
+        rules.PathwayCode: {
+            "urgent_decompression": "Urgent surgical decompression, histology at surgery",
+            "biopsy_and_staging": "Staging and biopsy first",
+            "stabilization_then_radiation": "Stabilization, then radiation",
+            "bracing_then_cebrt": "Brace or bed rest, then cEBRT",
+            "separation_surgery_sbrt": "Separation surgery, then SBRT",
+            "maximal_excision_cebrt": "Maximal surgical excision, then cEBRT",
+            "palliative_radiation": "Palliative radiation (steroids and short-course cEBRT)",
+            "cebrt": "cEBRT",
+            "sbrt": "SBRT",
+        },
+        rules.Rule: {
+            "P1": "P1: unknown primary with a significant deficit",
+            "P2": "P2: unknown primary",
+            "P3": "P3: unstable spine, surgical candidate",
+            "P4": "P4: unstable spine, not a surgical candidate",
+            "P5": "P5: prior radiation in the field",
+            "P6": "P6: radiosensitive tumor",
+            "P7": "P7: radioresistant, low-grade ESCC",
+            "P8": "P8: radioresistant, high-grade ESCC, surgical candidate",
+            "P9": "P9: radioresistant, high-grade ESCC, not a surgical candidate",
+        },
+        rules.Stabilization: {
+            "open_decompression_instrumentation": "Open decompression and instrumentation",
+            "percutaneous_instrumentation": "Percutaneous instrumentation (screws)",
+            "cement_augmentation": "Cement augmentation (vertebroplasty or kyphoplasty)",
+            "bracing": "Brace or bed rest",
+        },
+        rules.Radiation: {
+            "cebrt": "Conventional external beam radiation (cEBRT)",
+            "sbrt": "Stereotactic body radiation (SBRT)",
+        },
+        rules.CebrtRegimen: {
+            "8Gy_1fx": "8 Gy in 1 fraction",
+            "20Gy_5fx": "20 Gy in 5 fractions",
+            "30Gy_10fx": "30 Gy in 10 fractions",
+        },
+        rules.Urgency: {
+            "emergency": "Emergency",
+            "urgent": "Urgent",
+            "routine": "Routine",
+        },
+        rules.Steroids: {
+            "high_dose": "High-dose dexamethasone",
+            "consider": "Consider dexamethasone",
+            "not_routine": "Not routinely",
+        },
+        rules.VteProphylaxis: {
+            "pharmacologic": "Pharmacologic (heparin, LMWH or fondaparinux)",
+            "mechanical": "Mechanical (compression devices or stockings)",
+            "mechanical_until_surgery": "Mechanical until surgery",
+            "standard": "Standard hospital policy",
+        },
+        rules.Bladder: {
+            "catheterize": "Catheterize",
+            "bladder_scan": "Post-void bladder scan",
+            "monitor": "Monitor",
+        },
+        rules.Mobility: {
+            "brace_or_bed_rest": "Brace or bed rest",
+            "as_tolerated": "As tolerated",
+        },
+        rules.Alert: {
+            "surgical_consultation": "Spine surgery consultation",
+            "movement_pain_instability": "Movement pain: treat as unstable",
+            "nonambulatory_over_48h": "Not walking for more than 48 h",
+            "time_critical": "Time-critical: lost walking within 48 h",
+            "consider_surgery_radiosensitive": "Consider surgery despite radiosensitivity",
+            "rapid_steroid_response": "Rapid response to steroids expected",
+            "systemic_therapy_option": "Systemic therapy option",
+            "sbrt_unavailable": "SBRT preferred but not available",
+            "hypofractionated_sbrt_option": "Hypofractionated SBRT option",
+            "reirradiation_cord_tolerance": "Re-irradiation: spinal cord tolerance",
+            "vcf_risk_after_sbrt": "Fracture risk after SBRT",
+            "grade0_not_escc": "Grade 0 is not ESCC",
+        },
+    }
+)
+
+
+def label(value: StrEnum) -> str:
+    """The human label of an enum member of :mod:`assessments.rules`.
+
+    Looked up by the member's own enum, so equal codes of different enums ("stable" as a SINS
+    category, a stability or a surgeon's assessment) keep their own labels. Raises
+    ``KeyError`` for an enum this module does not know.
+    """
+    return _LABELS[type(value)][value.value]
+
+
+HELP_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "escc_grade": (
+            "Bilsky grade on axial T2 MRI at the worst level: 0 bone only; 1a-1c epidural tumor "
+            "that does not displace the cord; 2 cord displaced or compressed with CSF still seen; "
+            "3 no CSF left around the cord."
+        ),
+        "neurologic_deficit": (
+            "A deficit caused by this lesion: myelopathy (weakness, a sensory level, sphincter "
+            "problems) or radiculopathy."
+        ),
+        "deficit_progressing": "The deficit is getting worse over hours to days.",
+        "motor_status": (
+            "Walking ability now. 'Cannot walk' means some leg power remains (paraparesis); "
+            "a walking aid still counts as walking."
+        ),
+        "hours_nonambulatory": (
+            "Hours since the patient lost the ability to walk. Leave empty if they walk or if the time is not known."
+        ),
+        "urinary_symptoms": "Urinary hesitancy, new incontinence or perineal numbness.",
+        "urinary_retention": "Retention confirmed, for example by a post-void bladder scan.",
+        "histology": "The primary tumor. Choose 'unknown primary' when there is no cancer diagnosis yet.",
+        "other_radiosensitivity": (
+            "Only for 'other' histology: whether this tumor type responds to conventional "
+            "radiation at doses the spinal cord tolerates (for example thyroid cancer)."
+        ),
+        "prior_radiation_in_field": "This level was irradiated before (recurrence or progression in the field).",
+        "spinal_level": (
+            "The symptomatic level scored by SINS. Junctional levels score most, the sacrum below S1 least."
+        ),
+        "sins_pain": ("Mechanical pain comes with movement or loading of the spine, or eases when lying down."),
+        "sins_bone_lesion": "Bone quality of the lesion on CT: lytic, mixed or blastic.",
+        "sins_alignment": (
+            "Subluxation or translation, a new kyphosis or scoliosis, or normal alignment on upright or supine imaging."
+        ),
+        "sins_collapse": "How much the vertebral body has collapsed, or how much of it the tumor fills.",
+        "sins_posterolateral": (
+            "Fracture of, or replacement by tumor of, the facet, pedicle or costovertebral joint on one or both sides."
+        ),
+        "stability_assessment": (
+            "A spine surgeon's judgement of stability, if one has been made; it takes precedence over the SINS."
+        ),
+        "retropulsion": "Bone fragments pushed back into the spinal canal.",
+        "expected_survival": "Estimated survival, usually with medical oncology.",
+        "surgical_candidate": (
+            "Fit for, and willing to have, open surgery, with a systemic treatment option afterwards."
+        ),
+        "sbrt_available": "SBRT can be delivered in time at this centre.",
+        "oligometastatic": "Limited metastatic disease without visceral involvement.",
+        "vte_contraindication": "Active bleeding or another reason not to give anticoagulants.",
+    }
+)
+
+_BADGES: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
+    {
+        rules.Urgency: {"emergency": "danger", "urgent": "warning", "routine": "success"},
+        rules.SinsCategory: {"unstable": "danger", "indeterminate": "warning", "stable": "success"},
+        rules.Stability: {"unstable": "danger", "potentially_unstable": "warning", "stable": "success"},
+    }
+)
+
+
+def badge(value: StrEnum) -> str:
+    """Bootstrap contextual colour for a code: danger, warning, success, or secondary otherwise."""
+    colours = _BADGES.get(type(value))
+    if colours is None:
+        return "secondary"
+    return colours.get(value.value, "secondary")
