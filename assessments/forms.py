@@ -102,7 +102,7 @@ class StrictIntegerField(forms.IntegerField):
     """An integer; JSON booleans and fractions are refused rather than coerced."""
 
     def to_python(self, value: Any) -> int | None:
-        if isinstance(value, bool) or isinstance(value, float):
+        if isinstance(value, bool | float):
             raise forms.ValidationError("Enter a whole number of hours.", code="invalid")
         return super().to_python(value)
 
@@ -269,7 +269,7 @@ class AssessmentForm(forms.Form):
     def _valid_choice(self, name: str) -> str | None:
         raw = self.data.get(name)
         codes = {code for code, _ in _flat(self.fields[name].choices)}  # type: ignore[attr-defined]
-        return raw if isinstance(raw, str) and raw in codes else None
+        return raw if isinstance(raw, str) and raw and raw in codes else None
 
 
 def _flat(choices: Any) -> list[tuple[str, str]]:

@@ -48,7 +48,10 @@ class SessionTimeoutMiddleware:
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN_KEY, now)
             started = request.session.setdefault(_STARTED_KEY, now)
-            if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_COOKIE_AGE:
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
+                # Read by the audit trail's log-out entry.
+                request.escc_logout_reason = "idle timeout" if idle else "absolute timeout"  # type: ignore[attr-defined]
                 logout(request)
             elif now - last_seen >= 30 or _LAST_SEEN_KEY not in request.session:
                 # Write at most every 30 s so a burst of live updates does not

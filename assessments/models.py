@@ -78,7 +78,9 @@ class Case(models.Model):
     urinary_symptoms = models.BooleanField()
     urinary_retention = models.BooleanField()
     histology = models.CharField(max_length=20, choices=choices(rules.Histology))
-    other_radiosensitivity = models.CharField(
+    # NULL, not "", is the spec's "not applicable" (case format: null), so the
+    # stored value and the exported JSON agree.
+    other_radiosensitivity = models.CharField(  # noqa: DJ001
         max_length=10, choices=choices(rules.OtherRadiosensitivity), null=True, blank=True
     )
     prior_radiation_in_field = models.BooleanField()

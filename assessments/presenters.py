@@ -50,9 +50,7 @@ def present_result(result: dict[str, Any]) -> dict[str, Any]:
     """Everything the result panel shows, for a complete evaluation."""
     pathway = result["pathway"]
     sins = result["sins"]
-    components = [
-        {"key": key, "title": title, "points": sins["components"][key]} for key, title, _ in SINS_COMPONENTS
-    ]
+    components = [{"key": key, "title": title, "points": sins["components"][key]} for key, title, _ in SINS_COMPONENTS]
     category = rules.SinsCategory(sins["category"])
     urgency = rules.Urgency(result["urgency"])
     treatment = [
@@ -110,9 +108,7 @@ def present_result(result: dict[str, Any]) -> dict[str, Any]:
 
 def present_partial(partial: rules.PartialSins, missing_labels: list[str]) -> dict[str, Any]:
     """What the panel shows while the form is incomplete: SINS so far and what is still needed."""
-    components = [
-        {"key": key, "title": title, "points": partial.components[key]} for key, title, _ in SINS_COMPONENTS
-    ]
+    components = [{"key": key, "title": title, "points": partial.components[key]} for key, title, _ in SINS_COMPONENTS]
     return {
         "complete": False,
         "sins_total": partial.total_so_far,
@@ -120,9 +116,7 @@ def present_partial(partial: rules.PartialSins, missing_labels: list[str]) -> di
         "sins_components": components,
         "sins_category": label(partial.category) if partial.category else None,
         "sins_badge": badge(partial.category) if partial.category else "secondary",
-        "sins_range": None
-        if partial.category
-        else (label(partial.lowest_category), label(partial.highest_category)),
+        "sins_range": None if partial.category else (label(partial.lowest_category), label(partial.highest_category)),
         "gauge": sins_gauge(partial.total_so_far, partial.max_possible),
         "missing": missing_labels,
     }

@@ -47,9 +47,7 @@ def case_get_owned(*, user: Any, pk: int) -> Case:
         raise Http404("No such case") from None
 
 
-def case_list_for_owner(
-    *, user: Any, query: str = "", status: str = "", urgency: str = ""
-) -> QuerySet[Case]:
+def case_list_for_owner(*, user: Any, query: str = "", status: str = "", urgency: str = "") -> QuerySet[Case]:
     """The clinician's own cases, newest first, filtered by patient name/MRN, status and urgency."""
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")

@@ -84,8 +84,9 @@ def case_update(
         _apply_assessment(case, assessment)
         case.version += 1
         case.save()
-        audit_record(action="case.update", actor=editor, target=case, request=request,
-                     details={"version": case.version})
+        audit_record(
+            action="case.update", actor=editor, target=case, request=request, details={"version": case.version}
+        )
     return case
 
 
@@ -166,7 +167,10 @@ def board_decision_record(
         case.decided_at = decision.signed_at
         case.save()
         audit_record(
-            action="case.decide", actor=signed_by, target=case, request=request,
+            action="case.decide",
+            actor=signed_by,
+            target=case,
+            request=request,
             details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
     return decision

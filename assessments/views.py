@@ -21,10 +21,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
 from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, VersionForm
-from assessments.models import ASSESSMENT_FIELDS, Case, CaseStatus
+from assessments.middleware import SESSION_EXPIRED_EVENT
+from assessments.models import Case, CaseStatus
 from audit.services import audit_record
 
 CASE_FORM = "assessments/case_form.html"
@@ -32,9 +34,9 @@ CASE_FORM = "assessments/case_form.html"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    if roles.is_clinician(request.user):
-        return redirect("assessments:case_list")
-    return render(request, "assessments/home.html")
+    """Start page: what the user's role can do, and a clinician's most recent cases."""
+    recent = selectors.case_list_for_owner(user=request.user)[:5] if roles.is_clinician(request.user) else []
+    return render(request, "assessments/home.html", {"recent_cases": recent})
 
 
 @login_not_required
@@ -49,6 +51,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused CSRF check. For HTMX, the same banner as an expired session: the form is never replaced."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=403)
+        return trigger_client_event(response, SESSION_EXPIRED_EVENT, {"reason": "csrf"})
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
 def result_panel(assessment_form: AssessmentForm) -> tuple[dict[str, Any], int]:
@@ -103,8 +113,10 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
 
 
 def _initial_assessment() -> dict[str, Any]:
-    return {"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
-            "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false"}
+    return {
+        "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
+        "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
+    }
 
 
 @vary_on_headers("HX-Request")
@@ -117,8 +129,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
         patient_form = PatientForm(request.POST)
         assessment_form = _assessment_form(request, patient_form)
         if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid():
-            case = services.case_create(owner=request.user, patient=patient_form.cleaned_data,
-                                        assessment=assessment_form.to_case_input(), request=request)
+            case = services.case_create(
+                owner=request.user,
+                patient=patient_form.cleaned_data,
+                assessment=assessment_form.to_case_input(),
+                request=request,
+            )
             messages.success(request, "Case saved.")
             return redirect(case)
     else:
@@ -144,8 +160,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid():
             try:
                 case = services.case_update(
-                    case_id=case.pk, editor=request.user, based_on_version=version_form.cleaned_data["version"],
-                    patient=patient_form.cleaned_data, assessment=assessment_form.to_case_input(), request=request)
+                    case_id=case.pk,
+                    editor=request.user,
+                    based_on_version=version_form.cleaned_data["version"],
+                    patient=patient_form.cleaned_data,
+                    assessment=assessment_form.to_case_input(),
+                    request=request,
+                )
             except services.StaleVersionError as stale:
                 conflict = stale.current
             else:
@@ -158,7 +179,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict)
 
 
-def _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict) -> HttpResponse:  # noqa: ANN001
+def _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict) -> HttpResponse:
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
@@ -167,9 +188,15 @@ def _case_edit_response(request, case, patient_form, assessment_form, version_fo
         panel, status = result_panel(AssessmentForm(case_format.to_form_data(case_format.export_case(case))))
     else:
         panel, status = result_panel(assessment_form)
-    context = {"case": case, "patient_form": patient_form, "assessment_form": assessment_form,
-               "version_form": version_form, "conflict": conflict,
-               "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [], **panel}
+    context = {
+        "case": case,
+        "patient_form": patient_form,
+        "assessment_form": assessment_form,
+        "version_form": version_form,
+        "conflict": conflict,
+        "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [],
+        **panel,
+    }
     return _render_case_form(request, context, 409 if conflict is not None else _form_status(request, status))
 
 
@@ -195,10 +222,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
     cases = selectors.case_list_for_owner(user=request.user, query=query, status=status, urgency=urgency)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    return render(request, "assessments/case_list.html", {
-        "page": page, "query": query, "status": status, "urgency": urgency,
-        "statuses": CaseStatus.choices, "urgencies": presenters.urgency_choices(),
-    })
+    return render(
+        request,
+        "assessments/case_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "urgency": urgency,
+            "statuses": CaseStatus.choices,
+            "urgencies": presenters.urgency_choices(),
+        },
+    )
 
 
 @require_GET
@@ -206,14 +241,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The saved case as the clinician saw it: stored result, rationale, history."""
     case = selectors.case_get_visible(user=request.user, pk=pk)
     audit_record(action="case.view", actor=request.user, target=case, request=request)
-    return render(request, "assessments/case_detail.html", {
-        "case": case,
-        "panel": presenters.present_result(case.result),
-        "inputs": presenters.present_inputs(case),
-        "versions": selectors.case_versions(case=case),
-        "can_edit": case.is_editable and case.owner_id == request.user.pk,
-        **selectors.case_board_context(user=request.user, case=case),
-    })
+    return render(
+        request,
+        "assessments/case_detail.html",
+        {
+            "case": case,
+            "panel": presenters.present_result(case.result),
+            "inputs": presenters.present_inputs(case),
+            "versions": selectors.case_versions(case=case),
+            "can_edit": case.is_editable and case.owner_id == request.user.pk,
+            **selectors.case_board_context(user=request.user, case=case),
+        },
+    )
 
 
 @require_GET

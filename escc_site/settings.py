@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "assessments",
     "audit",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "escc_site.middleware.NoStoreForAuthenticatedMiddleware",
+    "audit.middleware.AuditRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "assessments.middleware.SessionTimeoutMiddleware",
     "assessments.middleware.HtmxAwareLoginRequiredMiddleware",
@@ -107,6 +110,10 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["timeout"] = 20
+    # BEGIN IMMEDIATE: a transaction takes the write lock up front, so two that
+    # both read then write (the audit chain head) wait for each other instead of
+    # failing with "database is locked". PostgreSQL uses SELECT … FOR UPDATE.
+    _db["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DATABASES = {"default": _db}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -149,6 +156,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "assessments.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

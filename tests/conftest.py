@@ -15,7 +15,8 @@ def make_user(username: str, group: str | None = None, *, is_staff: bool = False
     user.is_staff = is_staff
     user.save()
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        # get_or_create: transactional (browser) tests flush the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     return user
 
 

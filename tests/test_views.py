@@ -1,0 +1,303 @@
+"""Case pages: full page vs HTMX partial, saving, versions, conflicts, scoping, import/export."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Case, CaseStatus
+from tests.factories import ASSESSMENT, form_post, make_case
+
+HX = {"HX-Request": "true"}
+
+
+# --- The form page and its live partial ------------------------------------------
+
+
+def test_new_case_page_has_every_noms_section_and_live_update_wiring(alice_client):
+    response = alice_client.get(reverse("assessments:case_create"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    for section in ("Neurologic", "Oncologic", "Mechanical (SINS)", "Systemic"):
+        assert section in body
+    assert 'hx-post="/cases/new/"' in body
+    assert 'id="result-panel"' in body
+    assert "/static/img/escc/grade-2.svg" in body
+    assert "T12: junctional, 3 points" in body
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_partial_shows_sins_total_and_pathway(alice_client):
+    response = alice_client.post(reverse("assessments:case_create"), form_post(), headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="result-panel"')
+    assert "<html" not in body
+    assert 'data-testid="sins-total">3<' in body
+    assert 'data-pathway="separation_surgery_sbrt"' in body
+    assert "Rule P8" in body
+    assert "noms-flow--P8" in body
+    assert 'data-topic="pathway"' in body
+    assert Case.objects.count() == 0, "a live update never saves"
+
+
+def test_partial_for_incomplete_form_is_422_with_sins_so_far_and_what_is_missing(alice_client):
+    data = form_post(sins_pain=None, histology=None)
+    response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'data-testid="sins-total">2<' in body  # T6 1 + mixed 1, pain not given
+    assert 'data-missing="sins_pain"' in body
+    assert 'data-missing="histology"' in body
+    assert "data-pathway=" not in body, "never a pathway from missing inputs"
+
+
+def test_partial_names_a_contradiction(alice_client):
+    data = form_post(other_radiosensitivity="sensitive")
+    response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    assert response.status_code == 422
+    assert 'data-missing="other_radiosensitivity"' in response.content.decode()
+
+
+def test_partial_with_placeholder_choices_is_422_not_500(alice_client):
+    data = form_post(spinal_level="", histology="", sins_pain="")
+    response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    assert response.status_code == 422
+    assert 'data-missing="spinal_level"' in response.content.decode()
+
+
+def test_partial_with_garbage_values_is_422_not_500(alice_client):
+    data = form_post(escc_grade="9", spinal_level="Z9", hours_nonambulatory="lots", sbrt_available="maybe")
+    response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    assert response.status_code == 422
+
+
+def test_hours_nonambulatory_derived_from_loss_of_ambulation_time(alice_client):
+    from django.utils import timezone
+
+    lost = (timezone.localtime() - timezone.timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    data = form_post(motor_status="nonambulatory", ambulation_lost_at=lost, hours_nonambulatory="")
+    response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-alert="time_critical"' in body
+    assert "worked out from the time entered" in body
+
+
+# --- Saving -------------------------------------------------------------------------
+
+
+def test_save_creates_case_with_snapshot_and_redirects(alice_client, alice):
+    response = alice_client.post(reverse("assessments:case_create"), form_post())
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    assert case.owner == alice
+    assert case.status == CaseStatus.DRAFT
+    assert case.rule_set == "2026.1"
+    assert case.result["pathway"]["code"] == "separation_surgery_sbrt"
+    assert case.pathway_code == "separation_surgery_sbrt"
+    assert case.urgency == "emergency"
+    assert case.history.count() == 1
+
+
+def test_invalid_save_keeps_everything_typed(alice_client):
+    data = form_post(patient_name="Zoë Étoile", sins_pain=None, clinical_notes="Back pain for 3 weeks")
+    response = alice_client.post(reverse("assessments:case_create"), data)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert Case.objects.count() == 0
+    assert 'value="Zoë Étoile"' in body
+    assert "Back pain for 3 weeks" in body
+    assert 'value="melanoma" selected' in body
+    assert 'value="3" id="id_escc_grade_5" autocomplete="off" checked' in body
+    assert 'data-field-error="sins_pain"' in body
+
+
+def test_preview_button_without_javascript_does_not_save(alice_client):
+    response = alice_client.post(reverse("assessments:case_create"), form_post(action="preview"))
+    assert response.status_code == 200
+    assert 'data-pathway="separation_surgery_sbrt"' in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_edit_saves_new_version_and_detail_lists_what_changed(alice_client, alice):
+    case = make_case(alice)
+    data = form_post(sins_pain="mechanical", version=str(case.version))
+    response = alice_client.post(reverse("assessments:case_edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.version == 2
+    assert case.result["stability"] == "unstable"
+    detail = alice_client.get(case.get_absolute_url()).content.decode()
+    assert "<code>sins_pain</code>: occasional_nonmechanical → mechanical" in detail
+    assert case.history.count() == 2
+
+
+def test_saving_over_a_newer_version_is_refused_with_409(alice_client, alice):
+    case = make_case(alice)
+    # Someone else (another tab) saves version 2 first.
+    alice_client.post(reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", sins_pain="pain_free"))
+    response = alice_client.post(
+        reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", sins_pain="mechanical")
+    )
+    body = response.content.decode()
+    case.refresh_from_db()
+    assert response.status_code == 409
+    assert case.sins_pain == "pain_free", "the newer version is not overwritten"
+    assert "someone saved a newer version" in body
+    assert 'id="id_sins_pain_0" autocomplete="off" checked' in body, "the user's entry is kept"
+    assert 'name="version" value="2"' in body
+    assert "Saved version 2" in body
+
+
+def test_submitted_case_is_read_only_for_its_clinician(alice_client, alice):
+    case = make_case(alice)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.SUBMITTED)
+    assert alice_client.get(reverse("assessments:case_edit", args=[case.pk])).status_code == 403
+    response = alice_client.post(reverse("assessments:case_edit", args=[case.pk]), form_post(version="1"))
+    assert response.status_code == 403
+
+
+# --- My cases ------------------------------------------------------------------------
+
+
+def test_case_list_newest_first_with_search_and_filters(alice_client, alice, bob):
+    old = make_case(alice, patient={"patient_name": "Old Patient", "mrn": "M0001"})
+    new = make_case(alice, patient={"patient_name": "New Patient", "mrn": "M0002"}, escc_grade="1a")
+    make_case(bob, patient={"patient_name": "Bobs Patient"})
+    body = alice_client.get(reverse("assessments:case_list")).content.decode()
+    assert body.index("New Patient") < body.index("Old Patient")
+    assert "Bobs Patient" not in body
+    assert "Old Patient" not in alice_client.get(reverse("assessments:case_list"), {"q": "M0002"}).content.decode()
+    assert "New Patient" in alice_client.get(reverse("assessments:case_list"), {"q": "new pat"}).content.decode()
+    urgent = alice_client.get(reverse("assessments:case_list"), {"urgency": "emergency"}).content.decode()
+    assert old.urgency == "emergency" and new.urgency != "emergency"
+    assert "Old Patient" in urgent and "New Patient" not in urgent
+    assert (
+        "No case matches" in alice_client.get(reverse("assessments:case_list"), {"status": "decided"}).content.decode()
+    )
+
+
+def test_case_list_paginates(alice_client, alice):
+    for n in range(27):
+        make_case(alice, patient={"mrn": f"P{n:04d}"})
+    first = alice_client.get(reverse("assessments:case_list")).content.decode()
+    second = alice_client.get(reverse("assessments:case_list"), {"page": 2}).content.decode()
+    assert "Page 1 of 2" in first
+    assert second.count("<tr>") == 1 + 2  # header + 2 rows
+
+
+def test_case_detail_shows_stored_result_rationale_and_history(alice_client, alice):
+    case = make_case(alice)
+    body = alice_client.get(case.get_absolute_url()).content.decode()
+    assert "Result as saved" in body
+    assert "rule set 2026.1" in body
+    assert 'data-pathway="separation_surgery_sbrt"' in body
+    assert 'data-topic="pathway"' in body
+    assert 'id="history"' in body
+
+
+def test_case_detail_shows_the_snapshot_not_a_re_evaluation(alice_client, alice):
+    case = make_case(alice)
+    snapshot = dict(case.result)
+    snapshot["pathway"] = {**snapshot["pathway"], "code": "maximal_excision_cebrt"}
+    Case.objects.filter(pk=case.pk).update(result=snapshot)
+    body = alice_client.get(case.get_absolute_url()).content.decode()
+    assert 'data-pathway="maximal_excision_cebrt"' in body
+
+
+# --- Scoping: 404 for anyone who may not see the case ------------------------------------
+
+
+@pytest.mark.parametrize("name", ["case_detail", "case_edit", "case_export"])
+def test_other_users_case_is_404(client, alice, bob, name):
+    case = make_case(alice)
+    client.force_login(bob)
+    assert client.get(reverse(f"assessments:{name}", args=[case.pk])).status_code == 404
+
+
+def test_other_users_case_partial_is_404(client, alice, bob):
+    case = make_case(alice)
+    client.force_login(bob)
+    response = client.post(reverse("assessments:case_edit", args=[case.pk]), form_post(), headers=HX)
+    assert response.status_code == 404
+
+
+def test_board_member_cannot_see_a_draft(carol_client, alice):
+    case = make_case(alice)
+    assert carol_client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_admin_without_clinical_role_sees_no_case(dave_client, alice):
+    case = make_case(alice)
+    assert dave_client.get(case.get_absolute_url()).status_code == 404
+    assert dave_client.get(reverse("assessments:case_list")).status_code == 404
+    assert dave_client.get(reverse("assessments:case_create")).status_code == 404
+
+
+# --- Session expiry mid-form -------------------------------------------------------------
+
+
+def test_expired_session_htmx_request_gets_401_with_trigger(client, db):
+    response = client.post(reverse("assessments:case_create"), form_post(), headers=HX)
+    assert response.status_code == 401
+    assert "escc:session-expired" in response["HX-Trigger"]
+    assert response.content == b""
+
+
+def test_expired_session_plain_request_redirects_to_login(client, db):
+    response = client.get(reverse("assessments:case_create"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# --- Import and export ----------------------------------------------------------------------
+
+
+def test_export_is_the_case_file_format(alice_client, alice):
+    case = make_case(alice)
+    response = alice_client.get(reverse("assessments:case_export", args=[case.pk]))
+    data = json.loads(response.content)
+    assert response["Content-Disposition"] == f'attachment; filename="case-{case.pk}.json"'
+    assert data == {**ASSESSMENT, "id": f"case-{case.pk}"}
+
+
+def test_exported_file_evaluates_like_the_saved_case(alice_client, alice):
+    from assessments.case_format import evaluate_case_object
+
+    case = make_case(alice)
+    data = json.loads(alice_client.get(reverse("assessments:case_export", args=[case.pk])).content)
+    assert evaluate_case_object(data)["pathway"] == case.result["pathway"]
+
+
+def test_import_prefills_the_form(alice_client):
+    upload = io.BytesIO(json.dumps({**ASSESSMENT, "id": "x"}).encode())
+    upload.name = "case.json"
+    response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="melanoma" selected' in body
+    assert 'data-pathway="separation_surgery_sbrt"' in body
+    assert Case.objects.count() == 0
+
+
+def test_import_of_invalid_case_names_the_fields(alice_client):
+    upload = io.BytesIO(json.dumps({**ASSESSMENT, "histology": "other", "shoe_size": 9}).encode())
+    upload.name = "case.json"
+    response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "<code>other_radiosensitivity</code>" in body
+    assert "<code>shoe_size</code>" in body
+
+
+def test_import_of_non_json_is_a_clear_error(alice_client):
+    upload = io.BytesIO(b"\x89PNG not json")
+    upload.name = "case.json"
+    response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
+    assert response.status_code == 422
+    assert "not valid JSON" in response.content.decode()
