@@ -1,0 +1,143 @@
+"""AssessmentForm: the one validation path. Every field required; contradictions name the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessments import rules
+from assessments.case_format import validate_case
+from assessments.forms import AssessmentForm, PatientForm
+from tests.factories import ASSESSMENT
+
+
+def errors_for(**overrides):
+    data = {**ASSESSMENT, **overrides}
+    _, errors = validate_case(data)
+    return errors
+
+
+def test_valid_case_maps_to_rules_input():
+    form = AssessmentForm(data={k: v for k, v in ASSESSMENT.items() if v is not None})
+    assert form.is_valid(), form.errors
+    case = form.to_case_input()
+    assert case.histology is rules.Histology.MELANOMA
+    assert case.spinal_level is rules.SpinalLevel.T6
+    assert case.hours_nonambulatory is None
+    assert case.sbrt_available is True
+
+
+@pytest.mark.parametrize("field", sorted(set(ASSESSMENT) - {"hours_nonambulatory", "other_radiosensitivity"}))
+def test_every_field_is_required(field):
+    data = {k: v for k, v in ASSESSMENT.items() if k != field}
+    _, errors = validate_case(data)
+    assert list(errors) == [field]
+    assert errors[field] == ["This field is required."]
+
+
+@pytest.mark.parametrize("field", ["hours_nonambulatory", "other_radiosensitivity"])
+def test_nullable_fields_must_still_be_present_in_a_case_file(field):
+    data = {k: v for k, v in ASSESSMENT.items() if k != field}
+    _, errors = validate_case(data)
+    assert "give null" in errors[field][0]
+
+
+def test_other_histology_needs_its_radiosensitivity():
+    assert list(errors_for(histology="other", other_radiosensitivity=None)) == ["other_radiosensitivity"]
+    assert errors_for(histology="other", other_radiosensitivity="resistant") == {}
+
+
+def test_radiosensitivity_must_be_empty_for_a_known_histology():
+    errors = errors_for(histology="breast", other_radiosensitivity="resistant")
+    assert list(errors) == ["other_radiosensitivity"]
+    assert "Must be empty" in errors["other_radiosensitivity"][0]
+
+
+def test_hours_nonambulatory_only_for_a_patient_who_cannot_walk():
+    assert list(errors_for(motor_status="ambulatory", hours_nonambulatory=5)) == ["hours_nonambulatory"]
+    assert errors_for(motor_status="paraplegic", hours_nonambulatory=5) == {}
+    assert errors_for(motor_status="paraplegic", hours_nonambulatory=None) == {}
+
+
+def test_progressing_deficit_needs_a_deficit():
+    assert list(errors_for(neurologic_deficit=False, deficit_progressing=True)) == ["deficit_progressing"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("escc_grade", 2),  # a number is not the code "2"
+        ("escc_grade", "4"),
+        ("spinal_level", "T13"),
+        ("neurologic_deficit", "yes"),
+        ("neurologic_deficit", 1),
+        ("hours_nonambulatory", 1.5),
+        ("hours_nonambulatory", True),
+        ("hours_nonambulatory", -1),
+        ("sbrt_available", None),
+        ("histology", ["breast"]),
+    ],
+)
+def test_wrong_types_and_codes_are_named_errors(field, value):
+    overrides = {field: value}
+    if field == "hours_nonambulatory":
+        overrides["motor_status"] = "nonambulatory"
+    errors = errors_for(**overrides)
+    assert field in errors
+    assert errors[field][0]
+
+
+def test_invalid_code_message_lists_the_valid_codes():
+    message = errors_for(escc_grade="4")["escc_grade"][0]
+    assert "0, 1a, 1b, 1c, 2, 3" in message
+
+
+def test_unknown_keys_are_errors():
+    _, errors = validate_case({**ASSESSMENT, "Histology": "breast"})
+    assert errors == {"Histology": ["Unknown field: the case format has no such key."]}
+
+
+def test_a_non_object_case_is_an_error():
+    _, errors = validate_case(["not", "a", "case"])
+    assert "__all__" in errors
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Smith\u202eevil", "Remove the invisible or control character (U+202E) from this text."),
+        ("zero\u200bwidth", "Remove the invisible or control character (U+200B) from this text."),
+        ("bell\x07here", "Remove the invisible or control character (U+0007) from this text."),
+        ("line\x00break", "Null characters are not allowed."),  # Django's own check, as well as ours
+    ],
+)
+def test_hidden_characters_are_rejected_in_patient_fields(text, message):
+    form = PatientForm(data={"mrn": "H1", "patient_name": text, "date_of_birth": "1960-01-01", "sex": "male"})
+    assert form.errors["patient_name"][0] == message
+
+
+def test_notes_keep_newlines_and_html_as_text():
+    notes = "Line one\nLine two <b>bold</b>"
+    form = PatientForm(
+        data={"mrn": "H1", "patient_name": "A B", "date_of_birth": "1960-01-01", "sex": "male", "clinical_notes": notes}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["clinical_notes"] == notes
+
+
+def test_date_of_birth_cannot_be_in_the_future():
+    form = PatientForm(data={"mrn": "H1", "patient_name": "A", "date_of_birth": "2999-01-01", "sex": "male"})
+    assert "future" in form.errors["date_of_birth"][0]
+
+
+def test_patient_text_fields_have_maximum_lengths():
+    form = PatientForm(
+        data={
+            "mrn": "H" * 21,
+            "patient_name": "A" * 201,
+            "date_of_birth": "1960-01-01",
+            "sex": "male",
+            "clinical_notes": "x" * 5001,
+        }
+    )
+    assert not form.is_valid()
+    assert set(form.errors) == {"mrn", "patient_name", "clinical_notes"}
