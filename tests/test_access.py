@@ -1,0 +1,121 @@
+"""Walk the whole URL configuration: every URL needs a login (bar an explicit allowlist), and every
+URL that names a case answers 404 to a user who may not see that case, HTMX and exports included."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import form_post, make_case
+
+# URL names reachable without logging in, and why.
+PUBLIC = {
+    "login": "the login page itself",
+    "healthz": "the load balancer's health check; reveals nothing but 'ok'",
+    "admin:login": "Django admin's own login page",
+}
+CASE_PARAMS = {"pk", "case_pk", "case_id"}
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, prefix + str(entry.pattern), entry
+
+
+def fill(route: str, case_pk: int) -> str:
+    """A concrete path for a route: case ids become ``case_pk``, other parameters a plausible value."""
+    path = re.sub(r"<int:(\w+)>", lambda m: str(case_pk), route)
+    path = re.sub(r"<(?:str|slug):\w+>", "x", path)
+    path = re.sub(r"<path:\w+>", "x", path)
+    path = re.sub(r"<\w+>", "x", path)
+    path = path.replace("^", "").replace("$", "").replace("\\Z", "")
+    return "/" + path.lstrip("/")
+
+
+ALL = [(name, route) for name, route, _ in walk()]
+APP_ROUTES = [(n, r) for n, r in ALL if not (n or "").startswith("admin:") and "(?P<" not in r]
+CASE_ROUTES = [(n, r) for n, r in APP_ROUTES if set(re.findall(r"<int:(\w+)>", r)) & CASE_PARAMS]
+
+
+def test_the_walk_finds_the_case_urls():
+    names = {n for n, _ in ALL}
+    assert {"assessments:case_detail", "assessments:case_edit", "assessments:case_export"} <= names
+    assert len(CASE_ROUTES) >= 3
+
+
+@pytest.mark.parametrize(("name", "route"), APP_ROUTES, ids=[n or r for n, r in APP_ROUTES])
+def test_every_url_requires_login(client, alice, name, route):
+    case = make_case(alice)
+    path = fill(route, case.pk)
+    if name in PUBLIC:
+        return
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 302, f"{method.upper()} {path} answered {response.status_code}"
+        assert response["Location"].startswith(reverse("login"))
+        htmx = getattr(client, method)(path, headers={"HX-Request": "true"})
+        assert htmx.status_code == 401, f"HTMX {method.upper()} {path} answered {htmx.status_code}"
+
+
+def test_admin_urls_require_login(client, db):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_public_allowlist_is_public(client, db):
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
+
+
+@pytest.mark.parametrize("viewer", ["bob", "carol", "dave"])
+@pytest.mark.parametrize(("name", "route"), CASE_ROUTES, ids=[n for n, _ in CASE_ROUTES])
+def test_case_urls_are_404_to_users_who_may_not_see_the_case(client, alice, bob, carol, dave, viewer, name, route):
+    """alice's draft: bob (another clinician), carol (board: drafts are not hers) and dave (admin) may not see it."""
+    case = make_case(alice)
+    client.force_login({"bob": bob, "carol": carol, "dave": dave}[viewer])
+    path = fill(route, case.pk)
+    hx = {"HX-Request": "true"}
+    statuses = {
+        "GET": client.get(path).status_code,
+        "HTMX GET": client.get(path, headers=hx).status_code,
+        "POST": client.post(path, form_post(version="1")).status_code,
+        "HTMX POST": client.post(path, form_post(version="1"), headers=hx).status_code,
+    }
+    # 405 (method not allowed) says nothing about the case; anything else must be 404.
+    assert set(statuses.values()) <= {404, 405}, f"{path}: {statuses}"
+    assert 404 in statuses.values(), f"{path}: {statuses}"
+
+
+def test_csrf_is_enforced_on_plain_and_htmx_posts(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    plain = client.post(reverse("assessments:case_create"), form_post())
+    htmx = client.post(reverse("assessments:case_create"), form_post(), headers={"HX-Request": "true"})
+    assert plain.status_code == 403
+    assert htmx.status_code == 403
+    assert "escc:session-expired" in htmx["HX-Trigger"]
+    from assessments.models import Case
+
+    assert Case.objects.count() == 0
+
+
+def test_htmx_post_with_the_token_header_passes_csrf(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    page = client.get(reverse("assessments:case_create"))
+    token = re.search(r'"x-csrftoken": "([^"]+)"', page.content.decode()).group(1)
+    response = client.post(
+        reverse("assessments:case_create"), form_post(), headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
+    assert response.status_code == 200

@@ -1,0 +1,144 @@
+"""Random input to every form and HTMX endpoint: never a 500, never a case stored from invalid input.
+
+Hypothesis mutates a valid case form (dropping, replacing and adding fields with unicode, control
+characters, huge strings and wrong types) and posts it. The test client re-raises any exception a view
+raises, so a would-be 500 fails the test. Examples per endpoint: FUZZ_EXAMPLES (default 600).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.forms import AssessmentForm, PatientForm
+from assessments.models import Case
+from tests.conftest import make_user
+from tests.factories import form_post, make_case
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "600"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+nasty_text = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "\u202e",
+            "<script>alert(1)</script>",
+            "true",
+            "false",
+            "-1",
+            "1e9",
+            "2",
+            "3",
+            "T6",
+            "other",
+            "null",
+            "9" * 30,
+            "é" * 300,
+        ]
+    ),
+    st.integers(min_value=-10, max_value=10**6).map(str),
+    st.builds(lambda n: "x" * n, st.integers(min_value=200, max_value=20_000)),
+)
+BASE = form_post()
+FIELDS = sorted(BASE) + ["version", "action", "ambulation_lost_at", "mri_at", "unexpected"]
+
+
+@st.composite
+def mutated_forms(draw):
+    data = dict(BASE) if draw(st.booleans()) else {}
+    for field in draw(st.lists(st.sampled_from(FIELDS), max_size=8)):
+        if draw(st.integers(0, 4)) == 0:
+            data.pop(field, None)
+        else:
+            data[field] = draw(nasty_text)
+    for _ in range(draw(st.integers(0, 2))):
+        data[draw(st.text(min_size=1, max_size=12))] = draw(nasty_text)
+    return data
+
+
+def is_valid_case(data) -> bool:
+    patient = PatientForm(data)
+    lost = patient.cleaned_data.get("ambulation_lost_at") if patient.is_valid() else None
+    return patient.is_valid() and AssessmentForm(data, ambulation_lost_at=lost).is_valid()
+
+
+@pytest.fixture
+def fuzz_client(db):
+    user = make_user("fuzzer", "Clinician")
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_random_posts_to_case_create_never_500_and_never_store_invalid(fuzz_client, htmx):
+    client, _ = fuzz_client
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    @FUZZ
+    @given(mutated_forms())
+    def check(data):
+        before = Case.objects.count()
+        response = client.post("/cases/new/", data, headers=headers)
+        assert response.status_code in {200, 302, 400, 422}, response.status_code
+        stored = Case.objects.count() - before
+        if stored:
+            assert response.status_code == 302 and not htmx
+            assert is_valid_case(data), "a case was stored from invalid input"
+
+    check()
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_random_posts_to_case_edit_never_500_and_never_store_invalid(fuzz_client, htmx):
+    client, user = fuzz_client
+    case = make_case(user)
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    @FUZZ
+    @given(mutated_forms())
+    def check(data):
+        version = Case.objects.get(pk=case.pk).version
+        response = client.post(f"/cases/{case.pk}/edit/", data, headers=headers)
+        assert response.status_code in {200, 302, 400, 409, 422}, response.status_code
+        if Case.objects.get(pk=case.pk).version != version:
+            assert response.status_code == 302 and not htmx
+            assert is_valid_case(data), "a version was stored from invalid input"
+
+    check()
+
+
+def test_random_case_files_to_import_never_500(fuzz_client):
+    client, _ = fuzz_client
+
+    @FUZZ
+    @given(st.one_of(st.binary(max_size=2000), st.text(max_size=500).map(str.encode)))
+    def check(content):
+        upload = io.BytesIO(content)
+        upload.name = "case.json"
+        response = client.post("/cases/import/", {"file": upload})
+        assert response.status_code in {200, 422}
+        assert Case.objects.count() == 0
+
+    check()
+
+
+def test_oversized_post_is_refused_with_400(fuzz_client):
+    client, _ = fuzz_client
+    response = client.post("/cases/new/", {**BASE, "clinical_notes": "x" * 400_000})
+    assert response.status_code == 400
+    assert Case.objects.count() == 0
