@@ -54,7 +54,7 @@ nasty_text = st.one_of(
     st.builds(lambda n: "x" * n, st.integers(min_value=200, max_value=20_000)),
 )
 BASE = form_post()
-FIELDS = sorted(BASE) + ["version", "action", "ambulation_lost_at", "mri_at", "unexpected"]
+FIELDS = [*sorted(BASE), "version", "action", "ambulation_lost_at", "mri_at", "unexpected"]
 
 
 @st.composite
