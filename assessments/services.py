@@ -56,6 +56,7 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
 def case_create(*, owner: Any, patient: dict[str, Any], assessment: rules.CaseInput, request: Any = None) -> Case:
     """Create a draft case for ``owner`` with the rules' result stored beside the inputs."""
     case = Case(owner=owner, **patient)
+    case._history_user = owner  # the version is attributed even outside a web request
     _apply_assessment(case, assessment)
     with transaction.atomic():
         case.save()
@@ -82,6 +83,7 @@ def case_update(
         for name, value in patient.items():
             setattr(case, name, value)
         _apply_assessment(case, assessment)
+        case._history_user = editor
         case.version += 1
         case.save()
         audit_record(
