@@ -95,7 +95,8 @@ def _assessment_form(request: HttpRequest, patient_form: PatientForm) -> Assessm
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    template = CASE_FORM + ("#result-panel" if request.htmx else "")
+    # HTMX gets the result panel plus an out-of-band summary for the sticky bar on small screens.
+    template = CASE_FORM + ("#htmx-response" if request.htmx else "")
     return render(request, template, context, status=status)
 
 

@@ -41,6 +41,7 @@ def test_partial_shows_sins_total_and_pathway(alice_client):
     assert "Rule P8" in body
     assert "noms-flow--P8" in body
     assert 'data-topic="pathway"' in body
+    assert 'id="result-summary"' in body and 'hx-swap-oob="true"' in body, "small screens get a summary bar"
     assert Case.objects.count() == 0, "a live update never saves"
 
 
