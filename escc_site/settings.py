@@ -142,6 +142,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A try during the lock-out does not restart it: the lock lasts the 15 minutes
+# the locked-out page promises (and still allows only 5 guesses per cool-off).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # no banner on stderr: evaluate_case's stderr is part of its contract
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)

@@ -1,0 +1,146 @@
+"""The audit trail: an append-only, SHA-256 hash-chained record of who did what.
+
+Each entry's ``hash`` covers its own fields and the ``prev_hash`` of the entry
+before it, so altering, deleting or inserting a row breaks the chain where it
+happened (``manage.py verify_audit`` finds it). ``AuditChainHead`` is a single
+row holding the last ``seq`` and ``hash``: appends lock it, so they are
+serialised across processes, and it also catches rows removed from the end.
+
+Entries name a case by its id only ("Case 12"), never by patient name or MRN:
+the report is for admins, who see no patient data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+class Action(models.TextChoices):
+    CASE_CREATE = "case.create", "Case created"
+    CASE_VIEW = "case.view", "Case viewed"
+    CASE_UPDATE = "case.update", "Case changed"
+    CASE_SUBMIT = "case.submit", "Case submitted to tumor board"
+    CASE_RETURN = "case.return", "Case returned to clinician"
+    CASE_COMMENT = "case.comment", "Case comment added"
+    CASE_DECIDE = "case.decide", "Tumor board decision signed"
+    CASE_EXPORT = "case.export", "Case exported"
+    CASE_PRINT = "case.print", "Case printed"
+    CASE_IMPORT = "case.import", "Case file imported"
+    AUTH_LOGIN = "auth.login", "Logged in"
+    AUTH_LOGOUT = "auth.logout", "Logged out"
+    AUTH_LOGIN_FAILED = "auth.login_failed", "Failed log-in"
+    AUTH_LOCKOUT = "auth.lockout", "Locked out"
+    USER_CREATE = "user.create", "User created"
+    USER_ROLE_CHANGE = "user.role_change", "User roles or rights changed"
+    USER_DEACTIVATE = "user.deactivate", "User deactivated"
+    USER_REACTIVATE = "user.reactivate", "User reactivated"
+    USER_PASSWORD_RESET = "user.password_reset", "User password reset"
+    AUDIT_EXPORT = "audit.export", "Audit trail exported"
+
+
+class AppendOnlyError(Exception):
+    """An audit entry was about to be changed or removed."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        raise AppendOnlyError("Audit entries are appended one at a time by audit.services.audit_record.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+
+class AuditEntry(models.Model):
+    """One event. Written only by ``audit.services.audit_record``; never changed or deleted."""
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    at = models.DateTimeField(db_index=True, editable=False)
+    # PROTECT: a user who appears in the trail is deactivated, never deleted
+    # (deleting would have to rewrite their entries and so break the chain).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    ip_address = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name_plural = "audit entries"
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} by {self.actor_username or 'system'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    @property
+    def details_text(self) -> str:
+        """The details as compact JSON for the report (shown escaped)."""
+        return json.dumps(self.details, sort_keys=True, ensure_ascii=False) if self.details else ""
+
+    def canonical(self) -> bytes:
+        """The bytes the hash covers: every recorded field and the previous hash, as sorted compact JSON."""
+        payload = {
+            "seq": self.seq,
+            "at": self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_username": self.actor_username,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_repr": self.target_repr,
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
+            "details": self.details,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The single row (id 1) that every append locks: last sequence number and hash."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_seq}"

@@ -1,0 +1,102 @@
+"""Audit entries for events that Django and django-axes announce by signal.
+
+Log-in, log-out, failed log-in, lock-out; user creation; role changes (group
+membership) and changes of rights (``is_staff``, ``is_superuser``) and of
+``is_active`` (deactivation). Connected in ``AuditConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_save, pre_save
+
+from audit.services import audit_record
+
+RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(action="auth.login", actor=user, request=request)
+
+
+def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is None:  # logging out an anonymous session is no event
+        return
+    reason = getattr(request, "escc_logout_reason", "user")
+    audit_record(action="auth.logout", actor=user, request=request, details={"reason": reason})
+
+
+def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    # The typed name is kept (it may not be a real account) but never the password,
+    # which Django has already masked in ``credentials``.
+    username = str(credentials.get(get_user_model().USERNAME_FIELD, "") or "")
+    audit_record(action="auth.login_failed", request=request, actor_username=username)
+
+
+def on_locked_out(sender: Any, request: Any, username: Any, ip_address: Any, **kwargs: Any) -> None:
+    audit_record(action="auth.lockout", request=request, actor_username=str(username or ""))
+
+
+def remember_rights(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    """Keep the stored rights of a user about to be saved, so post_save can tell what changed."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(RIGHTS_FIELDS):
+        return  # e.g. the last_login update at every log-in
+    instance._audit_old_rights = sender._default_manager.filter(pk=instance.pk).values(*RIGHTS_FIELDS).first()
+
+
+def record_user_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    if created:
+        audit_record(action="user.create", target=instance, details={f: getattr(instance, f) for f in RIGHTS_FIELDS})
+        return
+    old = instance.__dict__.pop("_audit_old_rights", None)
+    if not old:
+        return
+    changed = {f: [old[f], getattr(instance, f)] for f in RIGHTS_FIELDS if old[f] != getattr(instance, f)}
+    if "is_active" in changed:
+        action = "user.reactivate" if changed.pop("is_active")[1] else "user.deactivate"
+        audit_record(action=action, target=instance)
+    if changed:
+        audit_record(action="user.role_change", target=instance, details={"changed": changed})
+
+
+def record_group_change(
+    sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any
+) -> None:
+    """Group membership changed, from either side (``user.groups`` or ``group.user_set``)."""
+    if action == "pre_clear":
+        related = instance.user_set.all() if reverse else instance.groups.all()
+        instance._audit_cleared = set(related.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        pk_set = instance.__dict__.pop("_audit_cleared", set())
+    if not pk_set:
+        return
+    key = "added" if action == "post_add" else "removed"
+    if reverse:  # instance is a group; pk_set are users
+        for user in model._default_manager.filter(pk__in=pk_set).order_by("pk"):
+            audit_record(action="user.role_change", target=user, details={key: [instance.name]})
+    else:
+        names = sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        audit_record(action="user.role_change", target=instance, details={key: names})
+
+
+def connect() -> None:
+    user_model = get_user_model()
+    user_logged_in.connect(on_logged_in, dispatch_uid="audit.login")
+    user_logged_out.connect(on_logged_out, dispatch_uid="audit.logout")
+    user_login_failed.connect(on_login_failed, dispatch_uid="audit.login_failed")
+    user_locked_out.connect(on_locked_out, dispatch_uid="audit.lockout")
+    pre_save.connect(remember_rights, sender=user_model, dispatch_uid="audit.user_pre_save")
+    post_save.connect(record_user_saved, sender=user_model, dispatch_uid="audit.user_post_save")
+    m2m_changed.connect(record_group_change, sender=user_model.groups.through, dispatch_uid="audit.user_groups")

@@ -1,0 +1,416 @@
+"""The audit trail: what is recorded, that it is append-only and chained, verify_audit, the report."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import itertools
+import threading
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from assessments import roles
+from audit.models import Action, AppendOnlyError, AuditEntry
+from audit.services import audit_record, audit_verify
+from tests.conftest import PASSWORD
+from tests.factories import PATIENT, form_post, make_case
+
+ISSUE_ACTIONS = [
+    "case.create", "case.update", "case.submit", "case.return", "case.comment", "case.decide",
+    "case.view", "case.export", "case.print", "case.import",
+    "auth.login", "auth.logout", "auth.login_failed", "auth.lockout",
+    "user.role_change", "user.create", "user.deactivate", "user.password_reset", "audit.export",
+]  # fmt: skip
+
+
+def last(action: str) -> AuditEntry:
+    return AuditEntry.objects.filter(action=action).order_by("-seq").first()
+
+
+def disable_database_guard() -> None:
+    """Drop the append-only trigger, as someone with the database owner's rights could (rolled back after the test)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE waits for no deferred FK check
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_entry_append_only")
+
+
+def raw(sql: str, params: list[object]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def verify_fails() -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_audit")
+    assert failure.value.returncode == 1
+    return str(failure.value)
+
+
+@pytest.fixture
+def chain(alice):
+    """Five entries after alice's creation entries."""
+    for _ in range(5):
+        audit_record(action="case.view", actor=alice, details={"n": 1})
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+# --- What is recorded --------------------------------------------------------
+
+
+def test_case_save_is_recorded_with_who_what_which_and_where(alice_client, alice):
+    response = alice_client.post(reverse("assessments:case_create"), form_post(), HTTP_USER_AGENT="WardPC/1.0")
+    assert response.status_code == 302
+    entry = last("case.create")
+    case = alice.cases.get()
+    assert (entry.actor, entry.actor_username, entry.action) == (alice, "alice", "case.create")
+    assert (entry.target_type, entry.target_id, entry.target_repr) == (
+        "assessments.case",
+        str(case.pk),
+        f"Case {case.pk}",
+    )
+    assert (entry.ip_address, entry.user_agent) == ("127.0.0.1", "WardPC/1.0")
+    assert entry.at.tzinfo is not None and entry.at.utcoffset() == datetime.timedelta(0)
+
+
+def test_case_view_and_export_are_recorded(alice_client, alice):
+    case = make_case(alice)
+    alice_client.get(reverse("assessments:case_detail", args=[case.pk]))
+    alice_client.get(reverse("assessments:case_export", args=[case.pk]))
+    assert last("case.view").target_id == str(case.pk)
+    assert last("case.export").actor == alice
+
+
+def test_entries_name_a_case_by_id_never_by_patient(alice_client, alice):
+    case = make_case(alice)
+    alice_client.get(reverse("assessments:case_detail", args=[case.pk]))
+    for entry in AuditEntry.objects.all():
+        text = entry.canonical().decode()
+        assert PATIENT["patient_name"] not in text and PATIENT["mrn"] not in text
+
+
+@pytest.mark.parametrize("action", ISSUE_ACTIONS)
+def test_every_action_of_the_issue_is_accepted(db, action):
+    assert audit_record(action=action).action == action
+
+
+def test_unknown_action_is_refused(db):
+    with pytest.raises(ValueError, match="Unknown audit action"):
+        audit_record(action="case.veiw")
+
+
+def test_login_and_logout_are_recorded(client, alice):
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert last("auth.login").actor == alice
+    assert last("auth.login").ip_address == "127.0.0.1"
+    client.post(reverse("logout"))
+    assert last("auth.logout").actor == alice
+    assert last("auth.logout").details == {"reason": "user"}
+
+
+def test_failed_login_records_the_typed_name_but_not_the_password(client, alice):
+    client.post(reverse("login"), {"username": "alice", "password": "wrong-password-123"})
+    entry = last("auth.login_failed")
+    assert entry.actor is None and entry.actor_username == "alice"
+    assert "wrong-password-123" not in entry.canonical().decode()
+
+
+def test_lockout_is_recorded(client, alice):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong-password-123"})
+    assert last("auth.lockout").actor_username == "alice"
+    assert AuditEntry.objects.filter(action="auth.login_failed").count() == 5
+
+
+def test_idle_timeout_logout_is_recorded_with_its_reason(alice_client, alice):
+    session = alice_client.session
+    session["escc_last_seen"] = session["escc_started"] = 0
+    session.save()
+    alice_client.get(reverse("assessments:case_list"))
+    assert last("auth.logout").details == {"reason": "idle timeout"}
+
+
+def test_role_changes_are_recorded_from_either_side(alice):
+    board = Group.objects.get(name=roles.TUMOR_BOARD)
+    alice.groups.add(board)
+    assert last("user.role_change").details == {"added": [roles.TUMOR_BOARD]}
+    board.user_set.remove(alice)
+    assert last("user.role_change").details == {"removed": [roles.TUMOR_BOARD]}
+    alice.groups.clear()
+    entry = last("user.role_change")
+    assert (entry.target_repr, entry.details) == ("alice", {"removed": [roles.CLINICIAN]})
+
+
+def test_rights_and_activation_changes_are_recorded(alice):
+    alice.is_staff = True
+    alice.save()
+    assert last("user.role_change").details == {"changed": {"is_staff": [False, True]}}
+    alice.is_active = False
+    alice.save()
+    assert last("user.deactivate").target_id == str(alice.pk)
+    alice.is_active = True
+    alice.save()
+    assert last("user.reactivate").target_id == str(alice.pk)
+
+
+def test_last_login_update_is_not_a_role_change(client, alice):
+    before = AuditEntry.objects.filter(action="user.role_change").count()
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert AuditEntry.objects.filter(action="user.role_change").count() == before
+
+
+def test_user_created_in_the_admin_is_recorded_with_the_admin_as_actor(dave_client, dave):
+    clinician = Group.objects.get(name=roles.CLINICIAN)
+    response = dave_client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "erin", "usable_password": "true", "password1": "a-long-new-password-9",
+         "password2": "a-long-new-password-9", "groups": [clinician.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created, role = last("user.create"), last("user.role_change")
+    assert (created.actor, created.target_repr) == (dave, "erin")
+    assert (role.actor, role.target_repr, role.details) == (dave, "erin", {"added": [roles.CLINICIAN]})
+
+
+# --- Append-only and the chain -----------------------------------------------
+
+
+def test_entries_cannot_be_changed_or_deleted_through_django(chain):
+    entry = chain[-1]
+    entry.action = "case.export"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="case.export")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.bulk_create([AuditEntry(action="case.view")])
+
+
+def test_database_refuses_a_raw_update(chain):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        raw("UPDATE audit_auditentry SET actor_username = %s WHERE seq = %s", ["mallory", chain[1].seq])
+    assert AuditEntry.objects.get(seq=chain[1].seq).actor_username == chain[1].actor_username
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite (development only) guards updates, not deletes")
+def test_database_refuses_a_raw_delete(chain):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        raw("DELETE FROM audit_auditentry WHERE seq = %s", [chain[1].seq])
+
+
+def test_each_entry_links_to_the_one_before(chain):
+    for before, after in itertools.pairwise(chain):
+        assert after.prev_hash == before.hash and after.seq == before.seq + 1
+    assert chain[0].prev_hash == "0" * 64
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("seq", 999), ("actor_username", "x"), ("action", "case.export"), ("target_type", "x"), ("target_id", "9"),
+     ("target_repr", "x"), ("ip_address", "10.0.0.1"), ("user_agent", "x"), ("details", {"n": 2}),
+     ("prev_hash", "f" * 64), ("actor_id", None), ("at", datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))],
+)  # fmt: skip
+def test_hash_covers_every_recorded_field(chain, field, value):
+    entry = chain[-1]
+    setattr(entry, field, value)
+    assert entry.compute_hash() != entry.hash
+
+
+def test_verify_audit_passes_an_intact_chain(chain):
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith(f"OK: {len(chain)} entries")
+
+
+def test_verify_audit_passes_an_empty_trail(db):
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("OK: 0 entries")
+
+
+def test_verify_audit_names_a_row_altered_with_raw_sql(chain):
+    disable_database_guard()
+    raw("UPDATE audit_auditentry SET actor_username = %s WHERE seq = %s", ["mallory", chain[2].seq])
+    assert f"entry #{chain[2].seq} was altered" in verify_fails()
+
+
+def test_verify_audit_names_a_row_whose_hash_was_recomputed(chain):
+    """Rewriting one row and its own hash still breaks the link from the next row."""
+    disable_database_guard()
+    forged = AuditEntry.objects.get(seq=chain[2].seq)
+    forged.actor_username = "mallory"
+    raw("UPDATE audit_auditentry SET actor_username = %s, hash = %s WHERE seq = %s",
+        ["mallory", forged.compute_hash(), forged.seq])  # fmt: skip
+    assert f"entry #{chain[3].seq} does not follow #{chain[2].seq}" in verify_fails()
+
+
+def test_verify_audit_names_a_deleted_middle_row(chain):
+    disable_database_guard()
+    raw("DELETE FROM audit_auditentry WHERE seq = %s", [chain[2].seq])
+    message = verify_fails()
+    assert f"entry #{chain[2].seq} is missing" in message and f"First bad entry: #{chain[2].seq}" in message
+
+
+def test_verify_audit_notices_the_last_row_deleted(chain):
+    disable_database_guard()
+    raw("DELETE FROM audit_auditentry WHERE seq = %s", [chain[-1].seq])
+    assert f"head records #{chain[-1].seq}" in verify_fails()
+
+
+def test_verify_audit_notices_a_row_inserted_outside_the_chain_head(chain):
+    """Even with a correct hash and link, an entry not appended through audit_record is caught by the head."""
+    forged = AuditEntry(seq=chain[-1].seq + 1, at=chain[-1].at, action="case.view", prev_hash=chain[-1].hash)
+    forged.hash = forged.compute_hash()
+    forged.save()
+    assert f"First bad entry: #{forged.seq}" in verify_fails()
+
+
+def test_verify_audit_names_a_row_inserted_in_the_middle(chain):
+    disable_database_guard()
+    raw("UPDATE audit_auditentry SET seq = seq + 1000 WHERE seq > %s", [chain[2].seq])
+    forged = AuditEntry(seq=chain[2].seq + 1, at=chain[2].at, action="case.view", prev_hash=chain[2].hash)
+    forged.hash = forged.compute_hash()
+    forged.save()
+    raw("UPDATE audit_auditentry SET seq = seq - 999 WHERE seq > 1000", [])
+    # The forged row fits; the next one no longer does (its seq moved, and its hash covers seq).
+    assert f"First bad entry: #{chain[3].seq + 1}" in verify_fails()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_form_one_unbroken_chain():
+    errors: list[BaseException] = []
+
+    def append_many() -> None:
+        try:
+            for _ in range(15):
+                audit_record(action="case.view", details={"thread": threading.get_ident()})
+        except BaseException as exc:  # reported below, with the thread's error
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append_many) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = audit_verify()
+    assert report.ok, report.problem
+    assert report.count == 120
+
+
+# --- The report --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["audit:report", "audit:export"])
+def test_audit_pages_are_404_for_clinicians_and_board(client, alice, carol, name):
+    for user in (alice, carol):
+        client.force_login(user)
+        assert client.get(reverse(name)).status_code == 404
+
+
+def test_audit_report_needs_login(client, db):
+    response = client.get(reverse("audit:report"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_audit_report_lists_entries_newest_first(dave_client, alice):
+    case = make_case(alice)
+    body = dave_client.get(reverse("audit:report")).content.decode()
+    table = body[body.index('id="audit-entries"') :]
+    assert "Case created" in table and f"Case {case.pk}" in table
+    assert table.index("Case created") < table.index("User created")
+
+
+def test_audit_report_shows_no_patient_data(dave_client, alice):
+    make_case(alice)
+    body = dave_client.get(reverse("audit:report")).content.decode()
+    assert PATIENT["patient_name"] not in body and PATIENT["mrn"] not in body
+
+
+def test_audit_report_filters_by_user_case_and_action(dave_client, alice, bob):
+    mine, theirs = make_case(alice), make_case(bob)
+    page = dave_client.get(reverse("audit:report"), {"user": "ALICE", "action": "case.create"}).context["page"]
+    assert [(e.actor_username, e.target_id) for e in page] == [("alice", str(mine.pk))]
+    page = dave_client.get(reverse("audit:report"), {"case": theirs.pk}).context["page"]
+    assert {e.target_id for e in page} == {str(theirs.pk)}
+
+
+def test_audit_report_filters_by_time_in_utc(dave_client, alice, monkeypatch):
+    at = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    with monkeypatch.context() as m:
+        m.setattr("django.utils.timezone.now", lambda: at)
+        audit_record(action="case.print", actor=alice)
+    window = {"since": "2026-03-01T09:00", "until": "2026-03-01T10:00"}
+    page = dave_client.get(reverse("audit:report"), window).context["page"]
+    assert [e.action for e in page] == ["case.print"]
+    page = dave_client.get(reverse("audit:report"), {"since": "2026-03-01T09:31"}).context["page"]
+    assert "case.print" not in [e.action for e in page]
+
+
+def test_audit_report_refuses_a_reversed_time_range(dave_client):
+    response = dave_client.get(reverse("audit:report"), {"since": "2026-03-02T00:00", "until": "2026-03-01T00:00"})
+    assert response.status_code == 422
+    assert "The end is before the start." in response.content.decode()
+
+
+def test_audit_report_paginates_and_keeps_the_filter(dave_client, alice):
+    for _ in range(60):
+        audit_record(action="case.print", actor=alice)
+    first = dave_client.get(reverse("audit:report"), {"action": "case.print"})
+    assert len(first.context["page"]) == 50
+    assert "?action=case.print&amp;page=2" in first.content.decode()
+    second = dave_client.get(reverse("audit:report"), {"action": "case.print", "page": 2})
+    assert len(second.context["page"]) == 10
+
+
+def test_csv_export_has_the_filtered_rows_and_is_itself_recorded(dave_client, dave, alice):
+    make_case(alice)
+    response = dave_client.get(reverse("audit:export"), {"user": "alice"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-')
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {r["user"] for r in rows} == {"alice"}
+    assert "case.create" in {r["action"] for r in rows}
+    export = last("audit.export")
+    assert export.actor == dave and export.details["filters"] == {"user": "alice"}
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(dave_client):
+    Client().post(reverse("login"), {"username": '=HYPERLINK("http://evil")', "password": "x"})
+    response = dave_client.get(reverse("audit:export"), {"action": "auth.login_failed"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["user"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_audit_trail_is_in_the_navigation_for_admins_only(dave_client, client, carol):
+    assert reverse("audit:report") in dave_client.get(reverse("home")).content.decode()
+    client.force_login(carol)
+    assert reverse("audit:report") not in client.get(reverse("home")).content.decode()
+
+
+def test_audit_actions_have_labels():
+    assert set(ISSUE_ACTIONS) <= set(Action.values)
+
+
+def test_user_model_is_protected_from_deletion_while_in_the_trail(alice):
+    from django.db.models import ProtectedError
+
+    audit_record(action="case.view", actor=alice)
+    with pytest.raises(ProtectedError):
+        User.objects.filter(pk=alice.pk).delete()

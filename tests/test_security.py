@@ -1,0 +1,460 @@
+"""Least privilege, user administration, log-in protection, sessions, browser hardening, bad input."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+
+import pytest
+from axes.models import AccessAttempt
+from django import forms as django_forms
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from assessments import roles, services
+from assessments import urls as case_urls
+from assessments.forms import CleanCharField, PatientForm, reject_hidden_characters
+from assessments.models import Case
+from audit.models import AuditEntry
+from tests.conftest import PASSWORD
+from tests.factories import PATIENT, form_post, make_case
+from tests.test_foundation import PRODUCTION_ENV, run_manage
+
+WRONG = "not-the-password-1"
+
+
+def login(client: Client, username: str, password: str, address: str = "127.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# --- Least privilege: an admin without a clinical role sees no patient data ---
+
+
+def _patient_models() -> set[type]:
+    from django.apps import apps
+
+    return set(apps.get_app_config("assessments").get_models())
+
+
+def test_no_patient_data_model_is_registered_in_the_admin():
+    patient_models = _patient_models()
+    assert {"Case", "CaseComment", "BoardDecision", "HistoricalCase"} <= {m.__name__ for m in patient_models}
+    for model in admin.site._registry:
+        assert model not in patient_models, model
+        assert not model.__name__.startswith("Historical"), model
+        related = {f.related_model for f in model._meta.get_fields() if f.is_relation and not f.auto_created}
+        assert not related & patient_models, model
+
+
+@pytest.fixture
+def root(db) -> User:
+    return User.objects.create_superuser("root", password=PASSWORD)
+
+
+@pytest.mark.parametrize("who", ["dave", "root"])
+def test_admin_index_lists_no_case_models(client, dave, root, who):
+    client.force_login(dave if who == "dave" else root)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    listed = {m["object_name"] for app in response.context["app_list"] for m in app["models"]}
+    assert "User" in listed
+    assert not listed & {"Case", "CaseComment", "BoardDecision", "HistoricalCase"}
+    assert client.get("/admin/assessments/case/").status_code == 404
+
+
+@pytest.fixture
+def submitted_case(alice):
+    case = make_case(alice)
+    return services.case_submit_to_board(case=case, user=alice, question="Surgery?", meeting_date=None)
+
+
+def _case_url_requests(case: Case):
+    """Every URL of the case app, with any id filled with the case's, plain and as HTMX."""
+    for pattern in case_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        kwargs = dict.fromkeys(pattern.pattern.converters, case.pk)
+        url = reverse(f"assessments:{pattern.name}", kwargs=kwargs)
+        yield url, {}
+        yield url, {"HX-Request": "true"}
+
+
+def test_admin_without_clinical_role_gets_404_on_every_case_url(dave_client, submitted_case):
+    assert reverse("assessments:case_list") in [url for url, _ in _case_url_requests(submitted_case)]
+    for url, headers in _case_url_requests(submitted_case):
+        response = dave_client.get(url, headers=headers)
+        if response.status_code == 405:
+            response = dave_client.post(url, {}, headers=headers)
+        assert response.status_code == 404, (url, headers, response.status_code)
+
+
+def test_admin_pages_show_no_patient_data(dave_client, submitted_case):
+    for url in (reverse("home"), reverse("admin:index"), reverse("admin:auth_user_changelist"),
+                reverse("admin:auth_user_change", args=[submitted_case.owner_id])):  # fmt: skip
+        body = dave_client.get(url).content.decode()
+        assert PATIENT["patient_name"] not in body and PATIENT["mrn"] not in body, url
+
+
+# --- User administration -------------------------------------------------------
+
+
+def test_clinician_cannot_reach_user_administration(alice_client):
+    response = alice_client.get(reverse("admin:auth_user_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_admin_creates_a_user_with_a_role(dave_client):
+    board = Group.objects.get(name=roles.TUMOR_BOARD)
+    response = dave_client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "frank", "usable_password": "true", "password1": "a-long-new-password-9",
+         "password2": "a-long-new-password-9", "first_name": "Frank", "groups": [board.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    frank = User.objects.get(username="frank")
+    assert roles.is_board_member(frank) and not frank.is_staff and frank.check_password("a-long-new-password-9")
+
+
+def test_admin_user_creation_applies_the_password_rules(dave_client):
+    response = dave_client.post(
+        reverse("admin:auth_user_add"),
+        {"username": "frank", "usable_password": "true", "password1": "short-9", "password2": "short-9"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="frank").exists()
+    assert "at least 12 characters" in response.content.decode()
+
+
+def test_user_list_shows_roles_and_last_login(dave_client, alice):
+    Client().post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    alice.refresh_from_db()
+    response = dave_client.get(reverse("admin:auth_user_changelist"))
+    body = response.content.decode()
+    assert "Last login" in body and roles.CLINICIAN in body
+    assert alice.last_login is not None
+
+
+def test_admin_role_choices_are_the_clinical_roles_only(dave_client, alice):
+    Group.objects.create(name="Ward clerks")
+    form = dave_client.get(reverse("admin:auth_user_change", args=[alice.pk])).context["adminform"].form
+    assert {g.name for g in form.fields["groups"].queryset} == set(roles.ROLE_GROUPS)
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    assert "last_login" not in form.fields  # shown read-only
+
+
+def test_staff_admin_cannot_make_anyone_superuser(dave_client, alice):
+    clinician = Group.objects.get(name=roles.CLINICIAN)
+    dave_client.post(
+        reverse("admin:auth_user_change", args=[alice.pk]),
+        {"username": "alice", "is_active": "on", "groups": [clinician.pk], "is_superuser": "on",
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"},
+    )  # fmt: skip
+    alice.refresh_from_db()
+    assert not alice.is_superuser
+
+
+def test_staff_admin_cannot_change_a_superuser(dave_client, root):
+    assert dave_client.post(reverse("admin:auth_user_password_change", args=[root.pk]), {}).status_code == 403
+    form_page = dave_client.get(reverse("admin:auth_user_change", args=[root.pk]))
+    assert form_page.context["has_change_permission"] is False
+
+
+def test_users_are_deactivated_not_deleted(dave_client, alice):
+    response = dave_client.get(reverse("admin:auth_user_delete", args=[alice.pk]))
+    assert response.status_code == 403
+    response = dave_client.post(
+        reverse("admin:auth_user_changelist"), {"action": "deactivate_users", "_selected_action": [alice.pk]}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert not alice.is_active
+    refused = Client()
+    login(refused, "alice", PASSWORD)
+    assert not logged_in(refused)
+    assert AuditEntry.objects.filter(action="user.deactivate", target_id=str(alice.pk)).exists()
+
+
+def test_admin_cannot_deactivate_themselves(dave_client, dave):
+    dave_client.post(
+        reverse("admin:auth_user_changelist"), {"action": "deactivate_users", "_selected_action": [dave.pk]}
+    )
+    dave.refresh_from_db()
+    assert dave.is_active
+
+
+def test_forced_password_reset_locks_the_password_and_ends_sessions(dave_client, dave, alice):
+    alice_browser = Client()
+    login(alice_browser, "alice", PASSWORD)
+    assert alice_browser.get(reverse("assessments:case_list")).status_code == 200
+    response = dave_client.post(
+        reverse("admin:auth_user_changelist"), {"action": "force_password_reset", "_selected_action": [alice.pk]}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert not alice.has_usable_password()
+    assert alice_browser.get(reverse("assessments:case_list")).status_code == 302  # old session ended
+    fresh = Client()
+    login(fresh, "alice", PASSWORD)
+    assert not logged_in(fresh)
+    entry = AuditEntry.objects.get(action="user.password_reset")
+    assert (entry.actor, entry.target_repr, entry.details) == (dave, "alice", {"method": "unusable_password"})
+
+
+def test_admin_setting_a_new_password_is_recorded(dave_client, dave, alice):
+    response = dave_client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"usable_password": "true", "password1": "a-fresh-password-42", "password2": "a-fresh-password-42"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a-fresh-password-42")
+    entry = AuditEntry.objects.get(action="user.password_reset")
+    assert (entry.actor, entry.details) == (dave, {"method": "set_by_admin"})
+
+
+# --- Log-in protection ---------------------------------------------------------
+
+
+def test_five_failed_logins_lock_even_the_right_password_out(client, alice):
+    for _ in range(5):
+        login(client, "alice", WRONG)
+    response = login(client, "alice", PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
+    assert not logged_in(client)
+
+
+def test_four_failed_logins_do_not_lock(client, alice):
+    for _ in range(4):
+        assert login(client, "alice", WRONG).status_code == 200
+    assert login(client, "alice", PASSWORD).status_code == 302
+
+
+def test_lock_is_per_user_and_address(alice, bob):
+    for _ in range(5):
+        login(Client(), "alice", WRONG)
+    same_address = Client()
+    assert login(same_address, "bob", PASSWORD).status_code == 302 and logged_in(same_address)
+    other_address = Client()
+    assert login(other_address, "alice", PASSWORD, address="10.1.2.3").status_code == 302
+    assert logged_in(other_address)
+
+
+def _age_attempts(minutes: int) -> None:
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=minutes))
+
+
+def test_lock_lifts_after_the_cool_off_even_if_tried_meanwhile(client, alice):
+    for _ in range(5):
+        login(client, "alice", WRONG)
+    _age_attempts(14)
+    assert login(client, "alice", PASSWORD).status_code == 429  # still locked, and the try does not restart the clock
+    _age_attempts(2)  # now 16 minutes old: past the 15-minute cool-off
+    assert login(client, "alice", PASSWORD).status_code == 302
+    assert logged_in(client)
+
+
+def test_successful_login_resets_the_failure_count(client, alice):
+    for _ in range(4):
+        login(client, "alice", WRONG)
+    login(client, "alice", PASSWORD)
+    client.post(reverse("logout"))
+    for _ in range(4):
+        login(client, "alice", WRONG)
+    assert login(client, "alice", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("password", ["short-pw-1", "123456789012345", "password12345"])
+def test_weak_passwords_are_refused(alice, password):
+    with pytest.raises(ValidationError):
+        validate_password(password, user=alice)
+
+
+def test_a_long_uncommon_password_is_accepted(alice):
+    assert validate_password("ward-seven-night-shift-tea", user=alice) is None
+
+
+# --- Sessions --------------------------------------------------------------------
+
+
+def _set_session_clock(client: Client, *, started_ago: int, last_seen_ago: int) -> None:
+    session = client.session
+    now = int(time.time())
+    session["escc_started"], session["escc_last_seen"] = now - started_ago, now - last_seen_ago
+    session.save()
+
+
+def test_idle_session_is_logged_out_after_15_minutes(alice_client):
+    _set_session_clock(alice_client, started_ago=3600, last_seen_ago=15 * 60 + 5)
+    response = alice_client.get(reverse("assessments:case_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not logged_in(alice_client)
+
+
+def test_session_ends_after_12_hours_however_active(alice_client):
+    _set_session_clock(alice_client, started_ago=12 * 3600 + 5, last_seen_ago=10)
+    response = alice_client.get(reverse("assessments:case_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_active_session_within_both_limits_continues(alice_client):
+    _set_session_clock(alice_client, started_ago=11 * 3600, last_seen_ago=14 * 60)
+    assert alice_client.get(reverse("assessments:case_list")).status_code == 200
+
+
+def test_idle_timeout_is_configurable(alice_client, settings):
+    settings.SESSION_IDLE_TIMEOUT = 5 * 60
+    _set_session_clock(alice_client, started_ago=3600, last_seen_ago=6 * 60)
+    assert alice_client.get(reverse("assessments:case_list")).status_code == 302
+
+
+def test_session_key_changes_at_login(client, alice):
+    session = client.session
+    session["probe"] = "before login"
+    session.save()
+    before = session.session_key
+    assert login(client, "alice", PASSWORD).status_code == 302
+    assert client.session.session_key != before
+    assert not SessionStore().exists(before)
+
+
+# --- Browser hardening -----------------------------------------------------------
+
+
+def test_pages_for_a_logged_in_user_are_never_stored(alice_client, alice):
+    case = make_case(alice)
+    for url in (reverse("home"), reverse("assessments:case_list"), reverse("assessments:case_detail", args=[case.pk]),
+                reverse("assessments:case_detail", args=[case.pk + 1000])):  # fmt: skip
+        response = alice_client.get(url)
+        assert "no-store" in response["Cache-Control"], url
+        assert response["Pragma"] == "no-cache", url
+
+
+def test_admin_and_audit_pages_are_never_stored(dave_client):
+    for url in (reverse("admin:index"), reverse("audit:report"), reverse("audit:export")):
+        assert "no-store" in dave_client.get(url)["Cache-Control"], url
+
+
+def test_login_response_is_never_stored(client, alice):
+    assert "no-store" in login(client, "alice", PASSWORD)["Cache-Control"]
+
+
+def test_static_files_keep_their_cache_lifetime(alice_client):
+    response = alice_client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_pages_cannot_be_framed(alice_client):
+    for response in (alice_client.get(reverse("assessments:case_list")), Client().get(reverse("login"))):
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_session_and_csrf_cookies_are_httponly_and_samesite(client, alice):
+    client.get(reverse("login"))
+    response = login(client, "alice", PASSWORD)
+    session_cookie = response.cookies["sessionid"]
+    assert session_cookie["httponly"] and session_cookie["samesite"] == "Lax"
+    csrf_cookie = client.cookies["csrftoken"]
+    assert csrf_cookie["httponly"] and csrf_cookie["samesite"] == "Lax"
+
+
+def test_production_cookies_are_secure_httponly_samesite():
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({k: getattr(s, k) for k in "
+        "['SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'CSRF_COOKIE_SECURE', "
+        "'CSRF_COOKIE_HTTPONLY', 'CSRF_COOKIE_SAMESITE', 'X_FRAME_OPTIONS', 'SECURE_SSL_REDIRECT']}))"
+    )
+    result = run_manage("shell", "-v", "0", "-c", code, **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "SESSION_COOKIE_SECURE": True, "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SECURE": True, "CSRF_COOKIE_HTTPONLY": True, "CSRF_COOKIE_SAMESITE": "Lax",
+        "X_FRAME_OPTIONS": "DENY", "SECURE_SSL_REDIRECT": True,
+    }  # fmt: skip
+
+
+# --- Bad input ---------------------------------------------------------------------
+
+
+def test_too_large_post_is_400_and_saves_nothing(alice_client, settings):
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = alice_client.post(reverse("assessments:case_create"), form_post(clinical_notes=big))
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_too_large_htmx_post_is_400(alice_client, settings):
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = alice_client.post(
+        reverse("assessments:case_create"), form_post(clinical_notes=big), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+
+
+def test_too_large_login_post_is_400(client, settings, db):
+    response = client.post(reverse("login"), {"username": "a", "password": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    assert response.status_code == 400
+
+
+def test_too_many_fields_is_400(alice_client):
+    data = form_post(**{f"extra{i}": "1" for i in range(250)})
+    assert alice_client.post(reverse("assessments:case_create"), data).status_code == 400
+
+
+HIDDEN = {
+    "right-to-left override": "\u202e",
+    "left-to-right isolate": "\u2066",
+    "zero-width space": "\u200b",
+    "bell": "\x07",
+    "escape": "\x1b",
+    "next line (C1)": "\x85",
+    "private use": "\ue000",
+}
+
+
+def _patient_data(**overrides: str) -> dict[str, str]:
+    return {**PATIENT, "date_of_birth": "1960-05-17", **overrides}
+
+
+@pytest.mark.parametrize("field", ["mrn", "patient_name", "clinical_notes"])
+@pytest.mark.parametrize("char", HIDDEN.values(), ids=HIDDEN.keys())
+def test_patient_form_rejects_hidden_characters(field, char):
+    form = PatientForm(data=_patient_data(**{field: f"Ab{char}cd"}))
+    assert form.has_error(field, "hidden_character")
+
+
+def test_patient_form_keeps_ordinary_unicode_and_line_breaks():
+    form = PatientForm(
+        data=_patient_data(patient_name="Zoë Ñúñez-דוד", clinical_notes="Line one\r\nLine two\twith a tab")
+    )
+    assert not form.has_error("patient_name") and not form.has_error("clinical_notes")
+
+
+def test_clean_char_field_rejects_a_bidi_override():
+    with pytest.raises(django_forms.ValidationError) as error:
+        CleanCharField().clean("Ann\u202eelpmaxE")
+    assert [e.code for e in error.value.error_list] == ["hidden_character"]
+
+
+def test_reject_hidden_characters_names_the_code_point():
+    with pytest.raises(django_forms.ValidationError) as error:
+        reject_hidden_characters("a\u202eb")
+    assert "U+202E" in error.value.messages[0]
+
+
+def test_case_with_a_bidi_override_in_the_name_is_not_saved(alice_client):
+    response = alice_client.post(reverse("assessments:case_create"), form_post(patient_name="Ann\u202eelpmaxE"))
+    assert response.status_code == 422
+    assert not Case.objects.exists()
