@@ -276,6 +276,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _, errors = case_format.validate_case(form.cleaned_data["file"])
         if not errors:
+            audit_record(action="case.import", actor=request.user, request=request)
             assessment_form = AssessmentForm(case_format.to_form_data(form.cleaned_data["file"]))
             panel, _ = result_panel(assessment_form)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")

@@ -284,6 +284,9 @@ def test_import_prefills_the_form(alice_client):
     assert 'value="melanoma" selected' in body
     assert 'data-pathway="separation_surgery_sbrt"' in body
     assert Case.objects.count() == 0
+    from audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="case.import").count() == 1
 
 
 def test_import_of_invalid_case_names_the_fields(alice_client):
