@@ -81,7 +81,7 @@ class StrictChoiceField(forms.ChoiceField):
             raise forms.ValidationError(
                 "Give one of these codes, as text: %(codes)s.",
                 code="invalid_choice",
-                params={"codes": ", ".join(str(code) for code, _ in _flat(self.choices) if code != "")},
+                params={"codes": ", ".join(str(code) for code, _ in flat_choices(self.choices) if code != "")},
             )
         return value
 
@@ -94,7 +94,7 @@ class StrictChoiceField(forms.ChoiceField):
             raise forms.ValidationError(
                 "%(value)s is not a valid choice; give one of: %(codes)s.",
                 code="invalid_choice",
-                params={"value": value, "codes": ", ".join(str(c) for c, _ in _flat(self.choices) if c != "")},
+                params={"value": value, "codes": ", ".join(str(c) for c, _ in flat_choices(self.choices) if c != "")},
             ) from None
 
 
@@ -268,11 +268,12 @@ class AssessmentForm(forms.Form):
 
     def _valid_choice(self, name: str) -> str | None:
         raw = self.data.get(name)
-        codes = {code for code, _ in _flat(self.fields[name].choices)}  # type: ignore[attr-defined]
+        codes = {code for code, _ in flat_choices(self.fields[name].choices)}  # type: ignore[attr-defined]
         return raw if isinstance(raw, str) and raw and raw in codes else None
 
 
-def _flat(choices: Any) -> list[tuple[str, str]]:
+def flat_choices(choices: Any) -> list[tuple[str, str]]:
+    """Choices with option groups flattened to (code, label) pairs."""
     flat: list[tuple[str, str]] = []
     for code, text in choices:
         flat.extend(text if isinstance(text, list | tuple) else [(code, text)])
