@@ -38,6 +38,9 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+OTHER_PATHWAY = "other"
+DECISION_PATHWAY_CHOICES = [*choices(rules.PathwayCode), (OTHER_PATHWAY, "Other (describe)")]
+
 URGENCY_RANK = {rules.Urgency.EMERGENCY: 0, rules.Urgency.URGENT: 1, rules.Urgency.ROUTINE: 2}
 
 
@@ -112,7 +115,13 @@ class Case(models.Model):
     board_question = models.TextField("question for the board", max_length=TEXT_MAX, blank=True)
     meeting_date = models.DateField("board meeting date", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the board first signed a decision; a later correction does not move
+    # it, so the time from MRI to decision measures the board, not the paperwork.
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The current (latest, uncorrected) board decision, copied by services.board_decision_record
+    # like the recommendation above, so the quality dashboard reads one table, not a decision chain.
+    board_pathway_code = models.CharField(max_length=40, choices=DECISION_PATHWAY_CHOICES, blank=True, default="")
+    board_follows = models.BooleanField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = CaseQuerySet.as_manager()
@@ -123,7 +132,19 @@ class Case(models.Model):
             models.Index(fields=["owner", "-updated_at"], name="case_owner_recent"),
             models.Index(fields=["owner", "mrn"], name="case_owner_mrn"),
             models.Index(fields=["status", "urgency_rank", "submitted_at"], name="case_board_queue"),
-            models.Index(fields=["decided_at"], name="case_decided"),
+            # The quality dashboard filters on decided_at and reads only these columns.
+            models.Index(
+                fields=[
+                    "decided_at",
+                    "board_follows",
+                    "board_pathway_code",
+                    "pathway_code",
+                    "mri_at",
+                    "treatment_start_at",
+                ],
+                name="case_board_quality",
+            ),
+            models.Index(fields=["status", "meeting_date"], name="case_board_meeting"),
         ]
 
     def __str__(self) -> str:
@@ -190,12 +211,14 @@ class CaseComment(models.Model):
         return f"Comment {self.pk} on case {self.case_id}"
 
 
-OTHER_PATHWAY = "other"
-DECISION_PATHWAY_CHOICES = [*choices(rules.PathwayCode), (OTHER_PATHWAY, "Other (describe)")]
-
-
 class ImmutableDecisionError(ValidationError):
     pass
+
+
+class BoardDecisionQuerySet(models.QuerySet["BoardDecision"]):
+    def current(self) -> BoardDecisionQuerySet:
+        """Decisions no correction has replaced: one per decided case."""
+        return self.filter(superseded_by__isnull=True)
 
 
 class BoardDecision(models.Model):
@@ -216,6 +239,9 @@ class BoardDecision(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    correction_reason = models.TextField("reason for the correction", max_length=TEXT_MAX, blank=True)
+
+    objects = BoardDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at", "-pk"]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules
 from assessments.models import (
     ASSESSMENT_FIELDS,
+    DECISION_PATHWAY_CHOICES,
     OTHER_PATHWAY,
     URGENCY_RANK,
     BoardDecision,
@@ -24,6 +26,8 @@ from assessments.models import (
     CommentKind,
 )
 from audit.services import audit_record
+
+DECISION_PATHWAY_CODES = frozenset(code for code, _ in DECISION_PATHWAY_CHOICES)
 
 
 class StaleVersionError(Exception):
@@ -36,6 +40,10 @@ class StaleVersionError(Exception):
 
 class CaseStateError(Exception):
     """The action is not allowed in the case's current status."""
+
+
+class DecisionInputError(ValueError):
+    """A decision is missing what the board must state (reason, other pathway, attendees)."""
 
 
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
@@ -95,9 +103,11 @@ def case_update(
 def case_submit_to_board(
     *, case: Case, user: Any, question: str, meeting_date: datetime.date | None, request: Any = None
 ) -> Case:
-    """Send a draft case to the tumor board with a question; it becomes read-only for the clinician."""
+    """Send the owner's draft case to the tumor board with a question; it becomes read-only for the clinician."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case submits it.")
         if case.status != CaseStatus.DRAFT:
             raise CaseStateError("Only a draft case can be submitted.")
         case.status = CaseStatus.SUBMITTED
@@ -123,9 +133,15 @@ def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: An
     return case
 
 
+COMMENTABLE = (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
+
+
 def case_comment_add(*, case: Case, author: Any, text: str, request: Any = None) -> CaseComment:
-    """Add a message to the case's board discussion."""
+    """Add a message to the board discussion of a submitted or decided case."""
     with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in COMMENTABLE:
+            raise CaseStateError("Only a case with the tumor board can be discussed.")
         comment = CaseComment.objects.create(case=case, author=author, text=text)
         audit_record(action="case.comment", actor=author, target=case, request=request)
     return comment
@@ -141,15 +157,33 @@ def board_decision_record(
     reason: str,
     attendees: str,
     supersedes: BoardDecision | None = None,
+    correction_reason: str = "",
     request: Any = None,
 ) -> BoardDecision:
-    """Record and sign the board's decision; a correction supersedes the earlier decision."""
+    """Record and sign the board's decision; a correction supersedes the case's current decision.
+
+    Whether the decision follows the recommendation is derived here (chosen code ==
+    the case's stored recommendation), never taken from the caller. A departure
+    needs a reason, "other" needs its text, a correction needs its reason
+    (``DecisionInputError`` otherwise: the form checks the same before we get here).
+    ``Case.decided_at`` keeps the time of the first signed decision; ``Case.board_pathway_code``
+    and ``Case.board_follows`` always mirror the current one (the dashboard reads them).
+    """
+    _check_decision_input(pathway_code, other_pathway_text, attendees)
+    if supersedes is not None and not correction_reason.strip():
+        raise DecisionInputError("A correction needs its reason.")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        follows = pathway_code == case.pathway_code
+        if not follows and not reason.strip():
+            raise DecisionInputError("A decision that departs from the recommendation needs a reason.")
         if supersedes is None and case.status != CaseStatus.SUBMITTED:
-            raise CaseStateError("Only a submitted case can be decided.")
-        if supersedes is not None and (supersedes.case_id != case.pk or hasattr(supersedes, "superseded_by")):
-            raise CaseStateError("Only the current decision of this case can be corrected.")
+            raise CaseStateError("Only a submitted case can be decided; correct the signed decision instead.")
+        if supersedes is not None:
+            # Re-read under the case lock: two corrections of one decision must not both succeed.
+            current = BoardDecision.objects.filter(case=case).current().first()
+            if current is None or current.pk != supersedes.pk:
+                raise CaseStateError("Only the current decision of this case can be corrected.")
         decision = BoardDecision.objects.create(
             case=case,
             meeting_date=meeting_date,
@@ -158,15 +192,19 @@ def board_decision_record(
             rule_set=case.rule_set,
             pathway_code=pathway_code,
             other_pathway_text=other_pathway_text if pathway_code == OTHER_PATHWAY else "",
-            follows_recommendation=pathway_code == case.pathway_code,
+            follows_recommendation=follows,
             reason=reason,
             attendees=attendees,
             signed_by=signed_by,
             signed_at=timezone.now(),
             supersedes=supersedes,
+            correction_reason=correction_reason if supersedes is not None else "",
         )
-        case.status = CaseStatus.DECIDED
-        case.decided_at = decision.signed_at
+        if case.status != CaseStatus.DECIDED:
+            case.status = CaseStatus.DECIDED
+            case.decided_at = decision.signed_at
+        case.board_pathway_code = decision.pathway_code
+        case.board_follows = decision.follows_recommendation
         case.save()
         audit_record(
             action="case.decide",
@@ -176,3 +214,33 @@ def board_decision_record(
             details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
     return decision
+
+
+def _check_decision_input(pathway_code: str, other_text: str, attendees: str) -> None:
+    if pathway_code not in DECISION_PATHWAY_CODES:
+        raise DecisionInputError(f"Unknown pathway {pathway_code!r}.")
+    if pathway_code == OTHER_PATHWAY and not other_text.strip():
+        raise DecisionInputError("Describe the other pathway.")
+    if not attendees.strip():
+        raise DecisionInputError("Name the attendees.")
+
+
+def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.datetime, request: Any = None) -> Case:
+    """The owner records when definitive treatment started, after the board's decision (for the 24 h target)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case records its treatment start.")
+        if case.status != CaseStatus.DECIDED:
+            raise CaseStateError("Treatment start is recorded once the board has decided.")
+        case.treatment_start_at = started_at
+        case.version += 1
+        case.save()
+        audit_record(
+            action="case.update",
+            actor=user,
+            target=case,
+            request=request,
+            details={"version": case.version, "field": "treatment_start_at"},
+        )
+    return case

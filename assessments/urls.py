@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import board_views, views
 
 app_name = "assessments"
 
@@ -11,4 +11,16 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:pk>/export.json", views.case_export, name="case_export"),
+    # Tumor board. The case page is also the board's review page; board_review names it for the board.
+    path("cases/<int:pk>/", views.case_detail, name="board_review"),
+    path("cases/<int:pk>/submit/", board_views.case_submit, name="case_submit"),
+    path("cases/<int:pk>/treatment-start/", board_views.case_treatment_start, name="case_treatment_start"),
+    path("cases/<int:pk>/comment/", board_views.case_comment, name="case_comment"),
+    path("cases/<int:pk>/return/", board_views.case_return, name="case_return"),
+    path("cases/<int:pk>/decide/", board_views.board_decide, name="board_decide"),
+    path("decisions/<int:pk>/correct/", board_views.board_decision_correct, name="board_decision_correct"),
+    path("board/", board_views.board_queue, name="board_queue"),
+    path("board/queue.csv", board_views.board_queue_csv, name="board_queue_csv"),
+    path("board/pack/", board_views.board_pack, name="board_pack"),
+    path("board/dashboard/", board_views.board_dashboard, name="board_dashboard"),
 ]

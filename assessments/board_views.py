@@ -1,0 +1,322 @@
+"""Tumor-board pages: submit, queue, discussion, decision, meeting pack, CSV and quality dashboard.
+
+The case page itself (``views.case_detail``) is the board's review page: it shows
+the stored assessment, history, discussion and decisions, and the actions the
+user's role allows (``selectors.case_board_context``).
+
+Access (docs/decisions/0003-board-access.md): 404 for a case the user may not
+see and for a page or action their role does not have; 403, with the reason,
+for an action on a case they may act on whose status forbids it (as ``case_edit``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments import presenters, roles, selectors, services
+from assessments.board_forms import (
+    PACK_MAX,
+    CommentForm,
+    CorrectionForm,
+    DashboardWindowForm,
+    DecisionForm,
+    PackForm,
+    QueueFilterForm,
+    ReturnForm,
+    SubmitToBoardForm,
+    TreatmentStartForm,
+)
+from assessments.models import BoardDecision, Case, CaseStatus
+from audit.services import audit_record
+
+ACTION_PAGE = "assessments/board_action.html"
+QUEUE_PAGE_SIZE = 25
+# Each exported row is an audit entry; a queue this long should be filtered first.
+CSV_MAX_ROWS = 1000
+CSV_COLUMNS = [
+    "case_id", "mrn", "patient_name", "date_of_birth", "urgency", "recommended_pathway", "rule",
+    "sins_total", "histology", "escc_grade", "mri_at", "hours_since_mri", "over_24h_since_mri",
+    "submitted_at", "meeting_date", "question", "clinician",
+]  # fmt: skip
+
+
+def _require_board(request: HttpRequest) -> None:
+    if not roles.is_board_member(request.user):
+        raise Http404("No such page")
+
+
+def _board_case(request: HttpRequest, pk: int) -> Case:
+    """The case for a board action: 404 unless the user is a board member who may see it."""
+    _require_board(request)
+    return selectors.case_get_visible(user=request.user, pk=pk)
+
+
+def _action_page(request: HttpRequest, case: Case, form: Any, **context: Any) -> HttpResponse:
+    status = 422 if form.is_bound else 200
+    return render(request, ACTION_PAGE, {"case": case, "form": form, **context}, status=status)
+
+
+# --- The clinician's side -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner sends a draft to the board with a question (and a meeting date if known)."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if case.status != CaseStatus.DRAFT:
+        raise PermissionDenied("This case is already with the tumor board or decided.")
+    initial = {"question": case.board_question, "meeting_date": case.meeting_date}
+    form = SubmitToBoardForm(request.POST or None, initial=initial)
+    if form.is_valid():
+        try:
+            services.case_submit_to_board(case=case, user=request.user, request=request, **form.cleaned_data)
+        except services.CaseStateError as error:
+            raise PermissionDenied(str(error)) from None
+        messages.success(request, "Submitted to the tumor board. The case is read-only until the board answers.")
+        return redirect(case)
+    return _action_page(
+        request, case, form, title="Submit to the tumor board", submit_label="Submit to the tumor board"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner records when treatment started after the board's decision (measured against 24 h)."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if case.status != CaseStatus.DECIDED:
+        raise PermissionDenied("Treatment start is recorded once the tumor board has decided.")
+    form = TreatmentStartForm(request.POST or None, initial={"treatment_start_at": case.treatment_start_at})
+    if form.is_valid():
+        services.case_treatment_start_record(
+            case=case, user=request.user, started_at=form.cleaned_data["treatment_start_at"], request=request
+        )
+        messages.success(request, "Treatment start recorded.")
+        return redirect(case)
+    return _action_page(request, case, form, title="Record treatment start", submit_label="Save")
+
+
+# --- Actions of the board on one case -------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add to the board discussion (the case page has the same form inline)."""
+    case = _board_case(request, pk)
+    form = CommentForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.case_comment_add(case=case, author=request.user, text=form.cleaned_data["text"], request=request)
+        except services.CaseStateError as error:
+            raise PermissionDenied(str(error)) from None
+        return redirect(reverse("assessments:case_detail", args=[case.pk]) + "#discussion")
+    return _action_page(request, case, form, title="Comment", submit_label="Add comment")
+
+
+@require_http_methods(["GET", "POST"])
+def case_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a submitted case back to its clinician as a draft, with what the board needs."""
+    case = _board_case(request, pk)
+    if case.status != CaseStatus.SUBMITTED:
+        raise PermissionDenied("Only a case waiting for the board can be returned.")
+    form = ReturnForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.case_return_to_clinician(
+                case=case, user=request.user, comment=form.cleaned_data["text"], request=request
+            )
+        except services.CaseStateError as error:
+            raise PermissionDenied(str(error)) from None
+        messages.success(request, "Returned to the clinician for more information.")
+        return redirect("assessments:board_queue")
+    return _action_page(request, case, form, title="Return to the clinician", submit_label="Return to clinician")
+
+
+@require_http_methods(["GET", "POST"])
+def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record and sign the board's decision on a submitted case."""
+    case = _board_case(request, pk)
+    if case.status != CaseStatus.SUBMITTED:
+        raise PermissionDenied("This case is not waiting for a decision; correct the signed decision instead.")
+    initial = {"meeting_date": case.meeting_date or timezone.localdate()}
+    form = DecisionForm(request.POST or None, initial=initial, recommended_code=case.pathway_code)
+    if form.is_valid():
+        return _sign(request, case, form.cleaned_data, supersedes=None)
+    return _decision_page(request, case, form, title="Record the board's decision")
+
+
+@require_http_methods(["GET", "POST"])
+def board_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a signed decision: a new signed decision that supersedes it (the old one stays as it was)."""
+    _require_board(request)
+    visible = selectors.cases_visible_to(request.user)
+    decision = BoardDecision.objects.filter(pk=pk, case__in=visible).select_related("case", "case__owner").first()
+    if decision is None:
+        raise Http404("No such decision")
+    if BoardDecision.objects.filter(supersedes=decision).exists():
+        raise PermissionDenied("This decision has already been corrected; correct the current one.")
+    initial = {
+        field: getattr(decision, field)
+        for field in ("pathway_code", "other_pathway_text", "reason", "attendees", "meeting_date")
+    }
+    form = CorrectionForm(request.POST or None, initial=initial, recommended_code=decision.case.pathway_code)
+    if form.is_valid():
+        return _sign(request, decision.case, form.cleaned_data, supersedes=decision)
+    return _decision_page(request, decision.case, form, title="Correct the signed decision", corrects=decision)
+
+
+def _decision_page(request: HttpRequest, case: Case, form: DecisionForm, **context: Any) -> HttpResponse:
+    return _action_page(
+        request,
+        case,
+        form,
+        submit_label="Sign decision",
+        recommended=presenters.pathway_label(case.pathway_code),
+        decision_form=True,
+        **context,
+    )
+
+
+def _sign(request: HttpRequest, case: Case, data: dict[str, Any], *, supersedes: BoardDecision | None) -> HttpResponse:
+    try:
+        services.board_decision_record(
+            case=case,
+            signed_by=request.user,
+            meeting_date=data["meeting_date"],
+            pathway_code=data["pathway_code"],
+            other_pathway_text=data["other_pathway_text"],
+            reason=data["reason"],
+            attendees=data["attendees"],
+            supersedes=supersedes,
+            correction_reason=data.get("correction_reason", ""),
+            request=request,
+        )
+    except services.CaseStateError as error:
+        raise PermissionDenied(str(error)) from None
+    messages.success(request, "Decision corrected and signed." if supersedes else "Decision signed.")
+    return redirect(reverse("assessments:case_detail", args=[case.pk]) + "#decisions")
+
+
+# --- Board pages ----------------------------------------------------------------------------
+
+
+@require_GET
+def board_queue(request: HttpRequest) -> HttpResponse:
+    """Submitted cases, emergency first then longest waiting, with the time since MRI flagged past 24 h."""
+    _require_board(request)
+    form = QueueFilterForm(request.GET)
+    cases = selectors.board_queue(user=request.user, **form.filters())
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [presenters.present_queue_row(case, now) for case in page.object_list]
+    return render(request, "assessments/board_queue.html", {"form": form, "page": page, "rows": rows})
+
+
+@require_GET
+def board_queue_csv(request: HttpRequest) -> HttpResponse:
+    """The queue with its current filters as CSV (UTF-8, header row, formulas neutralised); each row audited."""
+    _require_board(request)
+    cases = list(selectors.board_queue(user=request.user, **QueueFilterForm(request.GET).filters())[: CSV_MAX_ROWS + 1])
+    if len(cases) > CSV_MAX_ROWS:
+        messages.error(request, f"More than {CSV_MAX_ROWS} cases match: narrow the filters to export.")
+        return redirect(reverse("assessments:board_queue") + "?" + request.GET.urlencode())
+    now = timezone.now()
+    rows = [presenters.present_queue_row(case, now) for case in cases]
+    with transaction.atomic():
+        for case in cases:
+            audit_record(action="case.export", actor=request.user, target=case, request=request)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # byte-order mark: spreadsheet programs then read the file as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([presenters.csv_cell(value) for value in _csv_row(row)] for row in rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="board-queue-{stamp}.csv"'
+    return response
+
+
+def _csv_row(row: dict[str, Any]) -> list[Any]:
+    case = row["case"]
+    return [
+        case.pk,
+        case.mrn,
+        case.patient_name,
+        case.date_of_birth.isoformat(),
+        case.urgency,
+        case.pathway_code,
+        case.pathway_rule,
+        case.sins_total,
+        case.histology,
+        case.escc_grade,
+        _iso(case.mri_at),
+        "" if row["since_mri_hours"] is None else row["since_mri_hours"],
+        "yes" if row["mri_overdue"] else "no",
+        _iso(case.submitted_at),
+        case.meeting_date.isoformat() if case.meeting_date else "",
+        case.board_question,
+        row["clinician"],
+    ]
+
+
+def _iso(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
+
+
+@require_GET
+def board_pack(request: HttpRequest) -> HttpResponse:
+    """The meeting pack: one printed page per case, for the chosen cases or a meeting date; each audited."""
+    _require_board(request)
+    form = PackForm(request.GET)
+    if not form.is_valid():
+        return render(request, "assessments/board_pack.html", {"form": form, "packs": []}, status=422)
+    ids, meeting_date = form.cleaned_data["case"], form.cleaned_data["meeting_date"]
+    cases = selectors.board_pack_cases(
+        user=request.user, case_ids=ids, meeting_date=None if ids else meeting_date, limit=PACK_MAX
+    )
+    if len(cases) > PACK_MAX:
+        form.add_error(None, f"More than {PACK_MAX} cases for this meeting: choose the cases in the queue.")
+        return render(request, "assessments/board_pack.html", {"form": form, "packs": []}, status=422)
+    with transaction.atomic():
+        for case in cases:
+            audit_record(action="case.print", actor=request.user, target=case, request=request)
+    now = timezone.now()
+    packs = [presenters.present_pack_page(case, now) for case in cases]
+    context = {
+        "form": form,
+        "packs": packs,
+        "meeting_date": None if ids else meeting_date,
+        "left_out": len(ids) - len(cases) if ids else 0,
+        "printed_at": now,
+    }
+    return render(request, "assessments/board_pack.html", context)
+
+
+@require_GET
+def board_dashboard(request: HttpRequest) -> HttpResponse:
+    """Decisions per month, concordance, times against the 24 h targets, pathways chosen."""
+    _require_board(request)
+    months = DashboardWindowForm(request.GET).window_months()
+    form = DashboardWindowForm(initial={"months": months})  # shows the period in use, also the default
+    today = timezone.localdate()
+    since_date = presenters.months_back(today, months)
+    since = timezone.make_aware(datetime.datetime.combine(since_date, datetime.time.min))
+    metrics = selectors.board_quality(user=request.user, since=since)
+    dashboard = presenters.present_dashboard(metrics, since=since_date, today=today)
+    return render(
+        request,
+        "assessments/board_dashboard.html",
+        {"form": form, "months": months, "since": since_date, "dashboard": dashboard},
+    )
