@@ -7,6 +7,7 @@ raises, so a would-be 500 fails the test. Examples per endpoint: FUZZ_EXAMPLES (
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 
@@ -142,3 +143,99 @@ def test_oversized_post_is_refused_with_400(fuzz_client):
     response = client.post("/cases/new/", {**BASE, "clinical_notes": "x" * 400_000})
     assert response.status_code == 400
     assert Case.objects.count() == 0
+
+
+# --- Tumor-board forms and every GET page with random query strings ---------------------------
+
+BOARD_FIELDS = [
+    "question",
+    "meeting_date",
+    "text",
+    "pathway_code",
+    "other_pathway_text",
+    "reason",
+    "attendees",
+    "correction_reason",
+    "treatment_start_at",
+    "cases",
+    "urgency",
+    "pathway",
+    "histology",
+    "months",
+    "page",
+    "q",
+    "status",
+]
+board_values = st.one_of(
+    nasty_text,
+    st.sampled_from(["2026-11-25", "2026-11-25T10:00", "25/11/2026", "cebrt", "other", "sbrt", "emergency", "12"]),
+)
+board_posts = st.dictionaries(st.sampled_from(BOARD_FIELDS), board_values, max_size=7)
+BOARD_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES // 4, 50))
+
+
+@pytest.fixture
+def board_setup(db):
+    from assessments import services
+
+    alice, carol = make_user("fz-alice", "Clinician"), make_user("fz-carol", "Tumor board")
+    draft, submitted, decided = make_case(alice), make_case(alice), make_case(alice)
+    for case in (submitted, decided):
+        services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
+    decision = services.board_decision_record(
+        case=decided,
+        signed_by=carol,
+        meeting_date=datetime.date(2026, 11, 20),
+        pathway_code=decided.pathway_code,
+        other_pathway_text="",
+        reason="",
+        attendees="A, B",
+        supersedes=None,
+    )
+    clients = {}
+    for name, user in (("alice", alice), ("carol", carol)):
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients, draft, submitted, decided, decision
+
+
+def test_random_posts_to_board_forms_never_500(board_setup):
+    clients, draft, submitted, decided, decision = board_setup
+    targets = [
+        ("alice", f"/cases/{draft.pk}/submit/"),
+        ("alice", f"/cases/{decided.pk}/treatment-start/"),
+        ("carol", f"/cases/{submitted.pk}/comment/"),
+        ("carol", f"/cases/{submitted.pk}/return/"),
+        ("carol", f"/cases/{submitted.pk}/decide/"),
+        ("carol", f"/decisions/{decision.pk}/correct/"),
+    ]
+
+    @BOARD_FUZZ
+    @given(st.sampled_from(targets), board_posts, st.booleans())
+    def check(target, data, htmx):
+        who, path = target
+        response = clients[who].post(path, data, headers={"HX-Request": "true"} if htmx else {})
+        assert response.status_code < 500, (path, response.status_code)
+
+    check()
+
+
+def test_random_query_strings_on_list_pages_never_500(board_setup):
+    clients = board_setup[0]
+    pages = [
+        ("alice", "/cases/"),
+        ("alice", "/"),
+        ("carol", "/board/"),
+        ("carol", "/board/queue.csv"),
+        ("carol", "/board/pack/"),
+        ("carol", "/board/dashboard/"),
+    ]
+
+    @BOARD_FUZZ
+    @given(st.sampled_from(pages), st.dictionaries(st.sampled_from(BOARD_FIELDS), board_values, max_size=5))
+    def check(page, params):
+        who, path = page
+        response = clients[who].get(path, params)
+        assert response.status_code < 500, (path, params, response.status_code)
+
+    check()
