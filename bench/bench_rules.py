@@ -12,14 +12,19 @@ seed), so only ``evaluate`` is timed. Two figures are printed:
 * ``evaluate (cold)``: every memo cache is cleared before each run, so the first sight of
   each input combination pays for building its rationale texts. Best of ``--runs`` runs.
 
-To time more steps later (for example form validation), add a line to ``main`` calling
-``bench(name, fn, items)`` with a one-argument function and its pre-built arguments.
+* ``form + evaluate``: what the live-update endpoint does before rendering: build an
+  ``AssessmentForm`` from a POST-like dict of strings, validate it, map it to the rules' input
+  and evaluate. Django is set up (``DEBUG=true``, no database access). Best of ``--runs`` runs.
+
+To time more steps later, add a line to ``main`` calling ``bench(name, fn, items)`` with a
+one-argument function and its pre-built arguments.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import sys
@@ -103,6 +108,36 @@ def bench(
     }
 
 
+def setup_django() -> None:
+    """Set Django up with the development settings; the form path needs no database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escc_site.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
+
+
+def form_payload(case: rules.CaseInput) -> dict[str, str]:
+    """The assessment half of a browser's POST for ``case``: every value a string."""
+    from assessments.case_format import to_form_data
+
+    values = {name: getattr(case, name) for name in rules.CaseInput.__dataclass_fields__}
+    # The form refuses "progressing" without a deficit (the rules accept it): keep payloads valid.
+    if values["deficit_progressing"]:
+        values["neurologic_deficit"] = True
+    return to_form_data({name: value.value if hasattr(value, "value") else value for name, value in values.items()})
+
+
+def validate_and_evaluate(payload: dict[str, str]) -> rules.Result:
+    """Form validation + rules, as the case form view does for an HTMX preview."""
+    from assessments.forms import AssessmentForm
+
+    form = AssessmentForm(payload)
+    if not form.is_valid():
+        raise AssertionError(f"benchmark payload is invalid: {form.errors.as_json()}")
+    return rules.evaluate(form.to_case_input())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=20_000)
@@ -110,15 +145,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args(argv)
+    import common  # bench/common.py, next to this file
+
+    common.prioritise()
 
     rng = random.Random(args.seed)
     cases = [random_case(rng) for _ in range(args.cases)]
+    setup_django()
+    # The form path is ~100x slower than the rules alone: a tenth of the cases keeps the run short.
+    payloads = [form_payload(case) for case in cases[: max(1, args.cases // 10)]]
 
     results = [
         bench("evaluate (cold)", rules.evaluate, cases, runs=args.runs, before_each_run=clear_rule_caches),
         bench("evaluate (warm)", rules.evaluate, cases, runs=args.runs),
-        # Hook: the lead adds form-validation timing here, e.g.
-        # bench("form clean + evaluate", validate_and_evaluate, payloads, runs=args.runs),
+        bench("form + evaluate", validate_and_evaluate, payloads, runs=args.runs),
     ]
 
     print(f"rule set {rules.RULE_SET}; {args.cases} cases, seed {args.seed}, best of {args.runs} runs")
@@ -129,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.json is not None:
         payload = {
+            "host": common.machine(),
             "rule_set": rules.RULE_SET,
             "cases": args.cases,
             "seed": args.seed,

@@ -1,0 +1,144 @@
+"""Query-count guards: a page's SQL must not grow with the data it shows (no N+1 queries).
+
+Each page is requested over a little data and over more, and must stay under the same fixed
+ceiling both times, so a query per row fails the larger case. The ceilings are today's exact
+counts (see docs/performance.md): when a change legitimately adds a query to every request,
+raise the number here in the same commit and say why.
+
+The tumor-board pages (queue, review, pack, CSV, dashboard) have their guards in tests/test_board.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Case, case_input_from_mapping
+from audit.services import audit_record
+from tests.factories import ASSESSMENT, PATIENT, form_post, make_case
+
+HX = {"HX-Request": "true"}
+# Every authenticated request: session, user, the user's role groups.
+PER_REQUEST = 3
+URGENCY = "emergency"  # of the factories' case (ex03)
+
+
+def _warm_up(client) -> None:
+    # The first request after log-in writes the session (last-seen time); measure a steady-state one.
+    client.get(reverse("home"))
+
+
+def _cases(owner: User, count: int) -> list[Case]:
+    return [make_case(owner, patient={"mrn": f"Q{n:06d}", "patient_name": f"Patient {n}"}) for n in range(count)]
+
+
+def _new_versions(case: Case, editor: User, count: int) -> Case:
+    """Save ``count`` more versions of a draft case, each changing one SINS finding."""
+    collapse = ["lt_50", "none"]
+    for n in range(count):
+        case = services.case_update(
+            case_id=case.pk,
+            editor=editor,
+            based_on_version=case.version,
+            patient={**PATIENT, "clinical_notes": f"note {n}"},
+            assessment=case_input_from_mapping({**ASSESSMENT, "sins_collapse": collapse[n % 2]}),
+        )
+    return case
+
+
+@pytest.mark.parametrize("count", [0, 8])
+def test_home_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
+    _cases(alice, count)
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST + 1):  # + the five most recent cases
+        response = alice_client.get(reverse("home"))
+    assert response.content.decode().count('class="list-group-item"') == min(count, 5)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_max_num_queries, count):
+    _cases(alice, count)
+    _cases(bob, 3)  # somebody else's cases are neither shown nor counted
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST + 2):  # + count for the paginator, + one page of rows
+        response = alice_client.get(reverse("assessments:case_list"))
+    body = response.content.decode()
+    assert body.count("<tr>") - 1 == min(count, 25)  # minus the header row
+    assert ("Page 1 of 2" in body) == (count > 25)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_filtered_case_list_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
+    _cases(alice, count)
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST + 2):
+        response = alice_client.get(
+            reverse("assessments:case_list"), {"q": "Patient", "status": "draft", "urgency": URGENCY, "page": "2"}
+        )
+    # Page 2 of 2, or the last page (1) when there is only one.
+    assert response.content.decode().count("<tr>") - 1 == (count - 25 if count > 25 else count)
+
+
+@pytest.mark.parametrize("versions", [0, 6])
+def test_case_detail_queries_do_not_grow_with_versions(alice_client, alice, django_assert_max_num_queries, versions):
+    case = _new_versions(make_case(alice), alice, versions)
+    view_cost = _audit_cost(alice, case)
+    _warm_up(alice_client)
+    # + case, versions with their users, comments, decisions, and the audit entry of the view
+    with django_assert_max_num_queries(PER_REQUEST + 4 + view_cost):
+        response = alice_client.get(case.get_absolute_url())
+    assert response.content.decode().count('class="list-group-item"') >= versions + 1
+
+
+def _audit_cost(user: User, target: Case) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        audit_record(action="case.view", actor=user, target=target)
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("count", [0, 10])
+def test_case_form_page_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
+    _cases(alice, count)
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST):
+        response = alice_client.get(reverse("assessments:case_create"))
+    assert 'id="result-panel"' in response.content.decode()
+
+
+@pytest.mark.parametrize("data", [form_post(), form_post(sins_pain=None, histology=None)], ids=["complete", "partial"])
+def test_live_update_partial_needs_no_query_beyond_the_login(alice_client, alice, django_assert_max_num_queries, data):
+    _cases(alice, 5)
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST):
+        response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    assert 'data-testid="sins-total"' in response.content.decode()
+
+
+@pytest.mark.parametrize("versions", [0, 6])
+def test_case_edit_page_and_partial_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, versions):
+    case = _new_versions(make_case(alice), alice, versions)
+    url = reverse("assessments:case_edit", args=[case.pk])
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST + 1):  # + the case
+        page = alice_client.get(url)
+    assert f"version {case.version}" in page.content.decode()
+    with django_assert_max_num_queries(PER_REQUEST + 1):
+        partial = alice_client.post(url, {**form_post(), "version": str(case.version)}, headers=HX)
+    assert 'data-testid="sins-total"' in partial.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_audit_report_queries_do_not_grow(client, dave, alice, django_assert_max_num_queries, count):
+    for n in range(count):
+        audit_record(action="case.view", actor=alice, details={"n": n})
+    client.force_login(dave)
+    _warm_up(client)
+    with django_assert_max_num_queries(PER_REQUEST + 2):  # + count for the paginator, + one page of entries
+        response = client.get(reverse("audit:report"), {"action": "case.view"})
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr") - 1 == min(count, 50)
