@@ -97,6 +97,10 @@ def _assessment_form(request: HttpRequest, patient_form: PatientForm) -> Assessm
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     # HTMX gets the result panel plus an out-of-band summary for the sticky bar on small screens.
     template = CASE_FORM + ("#htmx-response" if request.htmx else "")
+    if request.htmx:
+        # The flowchart is a third of the partial; resend it only when the rule that fired changed.
+        shown = request.POST.get("shown_flow_rule", "")
+        context["flow_changed"] = shown != (context["panel"].get("pathway_rule") or "none")
     return render(request, template, context, status=status)
 
 

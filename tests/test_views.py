@@ -45,6 +45,22 @@ def test_partial_shows_sins_total_and_pathway(alice_client):
     assert Case.objects.count() == 0, "a live update never saves"
 
 
+def test_partial_resends_the_flowchart_only_when_the_path_changes(alice_client):
+    url = reverse("assessments:case_create")
+    same = alice_client.post(url, form_post(shown_flow_rule="P8"), headers=HX).content.decode()
+    changed = alice_client.post(url, form_post(shown_flow_rule="P6"), headers=HX).content.decode()
+    assert "noms-flow" not in same
+    assert 'name="shown_flow_rule" form="case-form" value="P8"' in same
+    assert '<div id="noms-flow-slot" hx-swap-oob="true">' in changed
+    assert "noms-flow--P8" in changed
+
+
+def test_full_page_shows_the_flowchart_with_no_path_until_complete(alice_client):
+    body = alice_client.get(reverse("assessments:case_create")).content.decode()
+    assert 'id="noms-flow-slot"' in body and "noms-flow--none" in body
+    assert "hx-swap-oob" not in body
+
+
 def test_partial_for_incomplete_form_is_422_with_sins_so_far_and_what_is_missing(alice_client):
     data = form_post(sins_pain=None, histology=None)
     response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)

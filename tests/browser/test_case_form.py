@@ -66,6 +66,8 @@ def test_clinician_fills_case_field_by_field_and_sees_live_result(page, live_ser
     # The surgeon's word wins: a stable spine takes the patient off the stabilization pathway.
     choose(page, "stability_assessment", "stable")
     expect(page.locator("#pathway-rule")).to_have_text("Rule P6")
+    expect(page.locator("figure.noms-flow")).to_have_class(re.compile(r"noms-flow--P6"))  # swapped out of band
+    expect(page.locator("figure.noms-flow")).to_have_count(1)
     choose(page, "stability_assessment", "not_assessed")
     expect(page.locator("#pathway-rule")).to_have_text("Rule P3")
 
