@@ -59,7 +59,7 @@ def test_conflict_comparison_shows_labels_not_codes(alice_client, alice):
     )
     assert response.status_code == 409
     table = text_of(response).split('id="conflict"')[1].split("</table>")[0]
-    assert "<th scope=\"row\">Pain</th><td>Mechanical" in table
+    assert '<th scope="row">Pain</th><td>Mechanical' in table
     assert "Pain-free lesion" in table
     assert "pain_free" not in table and "mechanical</td>" not in table
 
@@ -102,7 +102,7 @@ def test_partial_sins_reads_as_a_sentence(alice_client):
     data = form_post(sins_bone_lesion=None, sins_alignment=None, sins_collapse=None, sins_posterolateral=None)
     response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
     assert response.status_code == 422
-    assert "SINS so far 2; the missing findings could take it to 2–14 (stable to unstable)." in text_of(response)
+    assert "SINS so far 2; the missing findings could take it to 2\u201314 (stable to unstable)." in text_of(response)
 
 
 def test_partial_sins_sentence_in_one_band():
@@ -115,7 +115,7 @@ def test_partial_sins_sentence_in_one_band():
     )
     assert partial.total_so_far == 13
     assert presenters.partial_sins_sentence(partial) == (
-        "SINS so far 13; the missing findings could take it to 13–16 (unstable)"
+        "SINS so far 13; the missing findings could take it to 13\u201316 (unstable)"
     )
 
 
