@@ -92,6 +92,18 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
     expect(page.locator("#form-errors")).to_be_visible()
     assert_accessible(page, found=found, where="refused save")
 
+    # A refused save over a newer version (409) with its comparison table.
+    services.case_update(
+        case_id=draft.pk, editor=alice, based_on_version=draft.version,
+        patient={k: getattr(draft, k) for k in ("mrn", "patient_name", "date_of_birth", "sex", "clinical_notes")},
+        assessment=draft.case_input(),
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/cases/{draft.pk}/edit/")
+    page.evaluate("() => { document.querySelector('input[name=version]').value = '1'; }")
+    page.get_by_role("button", name="Save case").click()
+    expect(page.locator("#conflict")).to_be_visible()
+    assert_accessible(page, found=found, where="409 conflict")
+
     page.context.clear_cookies()
     login(carol)
     for path in [
@@ -104,14 +116,16 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
         f"/cases/{waiting.pk}/return/",
         f"/cases/{waiting.pk}/comment/",
         f"/cases/{decided.pk}/",
+        f"/decisions/{decided.decisions.get().pk}/correct/",
     ]:
         page.goto(live_server.url + path)
         assert_accessible(page, path, found)
 
     page.context.clear_cookies()
     login(dave)
-    page.goto(live_server.url + "/")
-    assert_accessible(page, found=found, where="admin home")
+    for path in ["/", "/audit/"]:
+        page.goto(live_server.url + path)
+        assert_accessible(page, path, found)
     assert found == [], "\n".join(found)
 
 
@@ -253,3 +267,19 @@ def test_keyboard_only_from_an_empty_form_to_a_saved_case(page, live_server, log
     assert case.date_of_birth.isoformat() == "1955-03-02"
     assert (case.histology, case.spinal_level, case.escc_grade) == ("breast", "T8", "2")
     assert case.pathway_code == "cebrt"
+
+
+def test_axe_finds_nothing_on_a_tablet(page, live_server, login, alice):
+    """The tablet layout (sticky summary bar instead of the side panel) is checked too."""
+    page.set_viewport_size({"width": 820, "height": 1180})
+    case = make_case(alice)
+    login(alice)
+    found: list[str] = []
+    for path in ["/", "/cases/", f"/cases/{case.pk}/"]:
+        page.goto(live_server.url + path)
+        assert_accessible(page, path, found)
+    page.goto(f"{live_server.url}/cases/{case.pk}/edit/")
+    page.locator("label[for='id_sins_pain_0']").click()
+    expect(page.locator("#result-summary")).to_contain_text("SINS 5")
+    assert_accessible(page, "edit on a tablet", found)
+    assert found == [], "\n".join(found)
