@@ -154,6 +154,12 @@ def test_times_are_en_gb_24_hour_everywhere(alice_client, alice):
         page = text_of(alice_client.get(url))
         assert "p.m." not in page and "a.m." not in page, url
     assert "30 Nov 2026 15:07" in text_of(alice_client.get(case.get_absolute_url()))
+    # The site's named formats are the one format (Django's own en-GB ones say "3:07 p.m.").
+    from django.utils import formats
+
+    assert formats.date_format(timezone.localtime(afternoon), "DATETIME_FORMAT") == "30 Nov 2026 15:07"
+    assert formats.date_format(afternoon.date(), "DATE_FORMAT") == "30 Nov 2026"
+    assert formats.time_format(timezone.localtime(afternoon).time(), "TIME_FORMAT") == "15:07"
 
 
 # --- The meeting pack -------------------------------------------------------------------------------
