@@ -178,7 +178,7 @@ def _decision_page(request: HttpRequest, case: Case, form: DecisionForm, **conte
         case,
         form,
         submit_label="Sign decision",
-        recommended=presenters.pathway_label(case.pathway_code),
+        recommended=presenters.pathway_title(case.pathway_code, case.pathway_rule),
         decision_form=True,
         **context,
     )

@@ -219,3 +219,12 @@ def test_favicon_is_linked_and_served(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find(match.group(1).removeprefix("/static/"))
+
+
+def test_board_pages_title_a_prior_radiation_recommendation_as_reirradiation(carol_client, alice, carol):
+    case = submitted_case(alice, prior_radiation_in_field=True, escc_grade="1c")
+    assert case.pathway_rule == "P5"
+    assert "Re-irradiation: SBRT" in text_of(carol_client.get(reverse("assessments:board_queue")))
+    assert "Re-irradiation: SBRT" in text_of(carol_client.get(reverse("assessments:board_decide", args=[case.pk])))
+    decide(case, carol, pathway_code="sbrt")
+    assert "Recommended: Re-irradiation: SBRT (rule P5" in text_of(carol_client.get(case.get_absolute_url()))

@@ -74,7 +74,7 @@ def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
         "is_current": is_current,
         "pathway_code": decision.pathway_code,
         "pathway": pathway_label(decision.pathway_code, decision.other_pathway_text),
-        "recommended": label(rules.PathwayCode(decision.recommended_pathway_code)),
+        "recommended": pathway_title(decision.recommended_pathway_code, decision.recommended_rule),
         "recommended_rule": decision.recommended_rule,
         "rule_set": decision.rule_set,
         "follows": decision.follows_recommendation,
