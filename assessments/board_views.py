@@ -46,11 +46,6 @@ ACTION_PAGE = "assessments/board_action.html"
 QUEUE_PAGE_SIZE = 25
 # Each exported row is an audit entry; a queue this long should be filtered first.
 CSV_MAX_ROWS = 1000
-CSV_COLUMNS = [
-    "case_id", "mrn", "patient_name", "date_of_birth", "urgency", "recommended_pathway", "rule",
-    "sins_total", "histology", "escc_grade", "mri_at", "hours_since_mri", "over_24h_since_mri",
-    "submitted_at", "meeting_date", "question", "clinician",
-]  # fmt: skip
 
 
 def _require_board(request: HttpRequest) -> None:
@@ -183,7 +178,7 @@ def _decision_page(request: HttpRequest, case: Case, form: DecisionForm, **conte
         case,
         form,
         submit_label="Sign decision",
-        recommended=presenters.pathway_label(case.pathway_code),
+        recommended=presenters.pathway_title(case.pathway_code, case.pathway_rule),
         decision_form=True,
         **context,
     )
@@ -240,39 +235,12 @@ def board_queue_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # byte-order mark: spreadsheet programs then read the file as UTF-8
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows([presenters.csv_cell(value) for value in _csv_row(row)] for row in rows)
+    writer.writerow(presenters.CSV_COLUMNS)
+    writer.writerows([presenters.csv_cell(value) for value in presenters.csv_row(row)] for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="board-queue-{stamp}.csv"'
     return response
-
-
-def _csv_row(row: dict[str, Any]) -> list[Any]:
-    case = row["case"]
-    return [
-        case.pk,
-        case.mrn,
-        case.patient_name,
-        case.date_of_birth.isoformat(),
-        case.urgency,
-        case.pathway_code,
-        case.pathway_rule,
-        case.sins_total,
-        case.histology,
-        case.escc_grade,
-        _iso(case.mri_at),
-        "" if row["since_mri_hours"] is None else row["since_mri_hours"],
-        "yes" if row["mri_overdue"] else "no",
-        _iso(case.submitted_at),
-        case.meeting_date.isoformat() if case.meeting_date else "",
-        case.board_question,
-        row["clinician"],
-    ]
-
-
-def _iso(value: datetime.datetime | None) -> str:
-    return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
 
 @require_GET

@@ -284,3 +284,105 @@ def badge(value: StrEnum) -> str:
     if colours is None:
         return "secondary"
     return colours.get(value.value, "secondary")
+
+
+# Short names of the case's fields, as a clinician says them: for the reasons, the version
+# history, the comparison after a refused save and the CSV headers. The form's longer
+# question-style labels stay on the form.
+FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "escc_grade": "ESCC grade",
+        "neurologic_deficit": "Neurologic deficit",
+        "deficit_progressing": "Deficit progressing",
+        "motor_status": "Motor status",
+        "hours_nonambulatory": "Hours not walking",
+        "urinary_symptoms": "Urinary symptoms",
+        "urinary_retention": "Urinary retention",
+        "histology": "Histology",
+        "other_radiosensitivity": "Radiosensitivity of the other histology",
+        "prior_radiation_in_field": "Prior radiation in the field",
+        "spinal_level": "Level",
+        "sins_pain": "Pain",
+        "sins_bone_lesion": "Bone lesion",
+        "sins_alignment": "Alignment",
+        "sins_collapse": "Vertebral body collapse",
+        "sins_posterolateral": "Posterolateral involvement",
+        "stability_assessment": "Surgeon's stability assessment",
+        "retropulsion": "Retropulsion",
+        "expected_survival": "Expected survival",
+        "surgical_candidate": "Surgical candidate",
+        "sbrt_available": "SBRT available",
+        "oligometastatic": "Oligometastatic",
+        "vte_contraindication": "Contraindication to anticoagulants",
+        # Derived values named in the reasons
+        "radiosensitivity": "Radiosensitivity",
+        "stability": "Stability",
+        # Saved case
+        "mrn": "MRN",
+        "patient_name": "Patient name",
+        "date_of_birth": "Date of birth",
+        "sex": "Sex",
+        "clinical_notes": "Clinical notes",
+        "symptom_onset_at": "Symptom onset",
+        "ambulation_lost_at": "Loss of ambulation",
+        "mri_at": "MRI",
+        "decision_at": "Treatment decision",
+        "treatment_start_at": "Treatment start",
+        "status": "Status",
+        "rule_set": "Rule set",
+        "pathway_code": "Pathway",
+        "pathway_rule": "Rule",
+        "urgency": "Urgency",
+        "sins_total": "SINS total",
+        "board_question": "Question for the board",
+        "meeting_date": "Board meeting date",
+        "submitted_at": "Submitted",
+        "decided_at": "Decided",
+        "board_pathway_code": "Board's pathway",
+        "board_follows": "Board follows the recommendation",
+    }
+)
+
+# The enum of each field whose value is a spec code (inputs and outputs alike).
+FIELD_ENUMS: Final[Mapping[str, type[StrEnum]]] = MappingProxyType(
+    {
+        "escc_grade": rules.EsccGrade,
+        "motor_status": rules.MotorStatus,
+        "histology": rules.Histology,
+        "other_radiosensitivity": rules.OtherRadiosensitivity,
+        "spinal_level": rules.SpinalLevel,
+        "sins_pain": rules.SinsPain,
+        "sins_bone_lesion": rules.SinsBoneLesion,
+        "sins_alignment": rules.SinsAlignment,
+        "sins_collapse": rules.SinsCollapse,
+        "sins_posterolateral": rules.SinsPosterolateral,
+        "stability_assessment": rules.StabilityAssessment,
+        "expected_survival": rules.ExpectedSurvival,
+        "surgical_candidate": rules.SurgicalCandidate,
+        "radiosensitivity": rules.Radiosensitivity,
+        "stability": rules.Stability,
+        "pathway_code": rules.PathwayCode,
+        "pathway_rule": rules.Rule,
+        "urgency": rules.Urgency,
+        "board_pathway_code": rules.PathwayCode,
+    }
+)
+
+# Saved fields that are bookkeeping, not clinical content: never listed as a change.
+INTERNAL_FIELDS: Final = frozenset({"version", "urgency_rank", "updated_at", "created_at", "result", "owner"})
+
+
+def field_label(name: str) -> str:
+    """The short clinical name of a case field; the name itself, spaced, for one this module does not know."""
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def code_label(name: str, code: str) -> str:
+    """The label of ``code`` as a value of the field ``name``; the code itself when it is not one of its enum."""
+    enum = FIELD_ENUMS.get(name)
+    if enum is None:
+        return code
+    try:
+        return label(enum(code))
+    except (ValueError, KeyError):
+        return code

@@ -167,7 +167,9 @@ def board_pack_cases(
         cases = Case.objects.filter(status=CaseStatus.SUBMITTED, meeting_date=meeting_date)
     else:
         return []
-    return list(cases.select_related("owner").order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
+    # The pack prints the discussion and the current decision: fetched in two queries for all cases.
+    cases = cases.select_related("owner").prefetch_related("comments__author", "decisions__signed_by")
+    return list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
 
 
 RECENT_DEPARTURES = 20

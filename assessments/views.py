@@ -208,13 +208,7 @@ def _case_edit_response(request, case, patient_form, assessment_form, version_fo
 def _differences(saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm) -> list[dict[str, Any]]:
     """Fields where the user's entries differ from the newer saved version."""
     mine = {**getattr(patient_form, "cleaned_data", {}), **getattr(assessment_form, "cleaned_data", {})}
-    rows = []
-    for name, value in mine.items():
-        theirs = getattr(saved, name, None)
-        if str(theirs if theirs is not None else "") != str(value if value is not None else ""):
-            field = patient_form.fields.get(name) or assessment_form.fields.get(name)
-            rows.append({"label": field.label if field else name, "mine": value, "theirs": theirs})
-    return rows
+    return presenters.present_differences(saved, mine)
 
 
 @require_GET
@@ -253,7 +247,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "panel": presenters.present_result(case.result),
             "inputs": presenters.present_inputs(case),
-            "versions": selectors.case_versions(case=case),
+            "versions": presenters.present_versions(selectors.case_versions(case=case)),
             "can_edit": case.is_editable and case.owner_id == request.user.pk,
             **selectors.case_board_context(user=request.user, case=case),
         },

@@ -204,6 +204,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
+# One date format throughout, en-GB on a 24-hour clock (escc_site/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["escc_site.formats"]
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"

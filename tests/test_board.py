@@ -622,13 +622,16 @@ def test_csv_has_header_utf8_and_the_filtered_queue_audited(carol_client, alice)
     assert response["Content-Disposition"].startswith('attachment; filename="board-queue-')
     assert response.content.startswith("\ufeff".encode())
     rows = _csv(response)
-    assert rows[0][:5] == ["case_id", "mrn", "patient_name", "date_of_birth", "urgency"]
+    assert rows[0][:5] == ["Case", "MRN", "Patient name", "Date of birth", "Urgency"]
+    assert all("_" not in header for header in rows[0]), "headers are words, not codes"
     assert len(rows) == 2
     record = dict(zip(rows[0], rows[1], strict=True))
-    assert record["patient_name"] == "Zoë Étoile"
-    assert record["case_id"] == str(zoe.pk)
-    assert record["recommended_pathway"] == RECOMMENDED and record["rule"] == "P8"
-    assert record["question"] == "Surgery or SBRT alone?"
+    assert record["Patient name"] == "Zoë Étoile"
+    assert record["Case"] == str(zoe.pk)
+    assert record["Recommended pathway"] == "Separation surgery, then SBRT" and record["Rule"] == "P8"
+    assert record["Pathway code"] == RECOMMENDED, "the code stays beside the label"
+    assert record["Histology"] == "Melanoma" and record["Histology code"] == "melanoma"
+    assert record["Question for the board"] == "Surgery or SBRT alone?"
     exported = AuditEntry.objects.filter(action="case.export").values_list("target_id", flat=True)
     assert list(exported) == [str(zoe.pk)]
 
@@ -638,9 +641,9 @@ def test_csv_neutralises_formulas(carol_client, alice, dangerous):
     submitted_case(alice, patient={"patient_name": dangerous, "mrn": "=cmd|' /C calc'!A0"}, question=dangerous)
     rows = _csv(carol_client.get(reverse("assessments:board_queue_csv")))
     record = dict(zip(rows[0], rows[1], strict=True))
-    assert record["patient_name"] == "'" + dangerous
-    assert record["question"] == "'" + dangerous
-    assert record["mrn"] == "'=cmd|' /C calc'!A0"
+    assert record["Patient name"] == "'" + dangerous
+    assert record["Question for the board"] == "'" + dangerous
+    assert record["MRN"] == "'=cmd|' /C calc'!A0"
 
 
 def test_csv_marks_time_since_mri(carol_client, alice):
@@ -648,8 +651,8 @@ def test_csv_marks_time_since_mri(carol_client, alice):
     _set_times(case, mri_at=timezone.now() - datetime.timedelta(hours=30))
     rows = _csv(carol_client.get(reverse("assessments:board_queue_csv")))
     record = dict(zip(rows[0], rows[1], strict=True))
-    assert record["hours_since_mri"] == "30.0"
-    assert record["over_24h_since_mri"] == "yes"
+    assert record["Hours since MRI"] == "30.0"
+    assert record["Over 24 h since MRI"] == "yes"
 
 
 # --- Quality dashboard -------------------------------------------------------------------------
@@ -778,7 +781,8 @@ def test_pack_reads_do_not_grow(carol_client, alice, carol, django_assert_max_nu
     per_case = _audit_cost(carol, cases[0])
     _warm_up(carol_client)
     # Reads stay constant; only the audit trail's one entry per printed case grows with the pack.
-    with django_assert_max_num_queries(7 + per_case * count):
+    # (7 reads, plus up to 4 for the discussion and decisions the pack prints, prefetched for all cases.)
+    with django_assert_max_num_queries(11 + per_case * count):
         response = carol_client.get(reverse("assessments:board_pack"), {"case": [c.pk for c in cases]})
     assert body(response).count('class="pack-page"') == count
 

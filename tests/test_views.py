@@ -150,7 +150,7 @@ def test_edit_saves_new_version_and_detail_lists_what_changed(alice_client, alic
     assert case.version == 2
     assert case.result["stability"] == "unstable"
     detail = alice_client.get(case.get_absolute_url()).content.decode()
-    assert "<code>sins_pain</code>: occasional_nonmechanical → mechanical" in detail
+    assert "Pain: Occasional, not mechanical → Mechanical" in detail
     assert case.history.count() == 2
 
 

@@ -87,7 +87,9 @@ def test_clinician_fills_case_field_by_field_and_sees_live_result(page, live_ser
     expect(sins_total(page)).to_have_text("12")
     page.get_by_role("button", name="Save case").click()
     expect(page.locator("#case-status")).to_be_visible()
-    expect(page.locator("#history")).to_contain_text("sins_collapse")
+    expect(page.locator("#history")).to_contain_text(
+        "Vertebral body collapse: Less than 50% collapse → More than 50% collapse"
+    )
     case.refresh_from_db()
     assert case.version == 2 and case.sins_total == 12
 

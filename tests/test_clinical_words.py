@@ -1,0 +1,230 @@
+"""Every page a person reads speaks clinical words, not codes (issue 10, part B).
+
+Version history, the comparison after a refused save, the reasons, the meeting pack and the
+partial SINS; one date format; the board member's home page; the ``label`` filter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import presenters, rules
+from assessments.models import Case
+from tests.factories import form_post, make_case
+from tests.test_board import decide, submitted_case
+
+HX = {"HX-Request": "true"}
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def visible(html: str) -> str:
+    """The text a reader sees: tags (and their attributes) left out."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+# --- Version history and the 409 comparison --------------------------------------------------
+
+
+def test_history_names_the_pathway_change_in_words_and_hides_bookkeeping(alice_client, alice):
+    case = make_case(alice)
+    alice_client.post(
+        reverse("assessments:case_edit", args=[case.pk]),
+        form_post(version="1", histology="breast", sins_pain="mechanical"),
+    )
+    case.refresh_from_db()
+    assert case.pathway_code == "stabilization_then_radiation"
+    history = text_of(alice_client.get(case.get_absolute_url())).split('id="history"')[1]
+    assert "Pathway: Separation surgery, then SBRT → Stabilization, then radiation" in history
+    assert "Histology: Melanoma → Breast cancer" in history
+    assert "SINS total: 3 → 5" in history
+    assert 'data-change="version"' not in history and 'data-change="urgency_rank"' not in history
+    for code in ("pathway_code", "urgency_rank", "sins_pain", "separation_surgery_sbrt", "Version:"):
+        assert code not in visible(history), code
+
+
+def test_conflict_comparison_shows_labels_not_codes(alice_client, alice):
+    case = make_case(alice)
+    alice_client.post(reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", sins_pain="pain_free"))
+    response = alice_client.post(
+        reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", sins_pain="mechanical")
+    )
+    assert response.status_code == 409
+    table = text_of(response).split('id="conflict"')[1].split("</table>")[0]
+    assert '<th scope="row">Pain</th><td>Mechanical' in table
+    assert "Pain-free lesion" in table
+    assert "pain_free" not in table and "mechanical</td>" not in table
+
+
+# --- Reasons, pathway title, partial SINS ---------------------------------------------------------
+
+
+def test_reasons_name_findings_in_words(alice_client, alice):
+    case = make_case(alice, spinal_level="T7")
+    page = text_of(alice_client.get(case.get_absolute_url()))
+    reasons = page.split('id="rationale"')[1].split("</details>")[0]
+    assert "Level T7: semi-rigid, 1 point" in reasons
+    assert "Histology: melanoma is classed" in reasons
+    assert "Findings used: Level, Pain, Bone lesion" in reasons
+    for code in ("spinal_level", "semi_rigid", "sins_pain", "occasional_nonmechanical", "surgical_candidate"):
+        assert code not in reasons, code
+
+
+def test_live_panel_reasons_are_in_words(alice_client):
+    response = alice_client.post(reverse("assessments:case_create"), form_post(spinal_level="T12"), headers=HX)
+    panel = text_of(response)
+    assert "Level T12: junctional, 3 points" in panel
+    assert "spinal_level" not in panel
+
+
+def test_prior_radiation_pathway_is_titled_reirradiation(alice_client, alice):
+    response = alice_client.post(
+        reverse("assessments:case_create"),
+        form_post(prior_radiation_in_field="true", escc_grade="1c"),
+        headers=HX,
+    )
+    title = re.search(r'id="pathway-title"[^>]*>([^<]+)<', response.content.decode()).group(1)
+    assert title == "Re-irradiation: SBRT"
+    case = make_case(alice, prior_radiation_in_field=True, escc_grade="1c")
+    assert case.pathway_rule == "P5"
+    assert presenters.present_result(case.result)["pathway_title"].startswith("Re-irradiation")
+
+
+def test_partial_sins_reads_as_a_sentence(alice_client):
+    data = form_post(sins_bone_lesion=None, sins_alignment=None, sins_collapse=None, sins_posterolateral=None)
+    response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
+    assert response.status_code == 422
+    assert "SINS so far 2; the missing findings could take it to 2\u201314 (stable to unstable)." in text_of(response)
+
+
+def test_partial_sins_sentence_in_one_band():
+    partial = rules.sins_partial(
+        spinal_level=rules.SpinalLevel("T6"),
+        sins_pain=rules.SinsPain.MECHANICAL,
+        sins_bone_lesion=rules.SinsBoneLesion.LYTIC,
+        sins_alignment=rules.SinsAlignment.SUBLUXATION,
+        sins_collapse=rules.SinsCollapse.GT_50,
+    )
+    assert partial.total_so_far == 13
+    assert presenters.partial_sins_sentence(partial) == (
+        "SINS so far 13; the missing findings could take it to 13\u201316 (unstable)"
+    )
+
+
+# --- The label filter over typed results ---------------------------------------------------------
+
+
+def test_label_filter_turns_codes_of_a_typed_result_into_words(alice):
+    case = make_case(alice)
+    typed = presenters.ResultView.from_dict(case.result)
+    assert typed.pathway is rules.PathwayCode.SEPARATION_SURGERY_SBRT
+    template = Template(
+        "{% load clinical %}{{ r.pathway|label }} | {{ r.urgency|label }} | {{ code|label:'histology' }}"
+        " | {{ flag|label }} | {{ at|label }} | {{ 'pathway_code'|field_label }}"
+    )
+    at = timezone.make_aware(datetime.datetime(2026, 12, 1, 14, 5))
+    out = template.render(Context({"r": typed, "code": "renal_cell", "flag": True, "at": at}))
+    assert out == "Separation surgery, then SBRT | Emergency | Renal cell carcinoma | Yes | 1 Dec 2026 14:05 | Pathway"
+
+
+def test_presenter_names_stay_importable_from_the_package():
+    from assessments.presenters import board, charts, result
+
+    assert presenters.present_result is result.present_result
+    assert presenters.present_queue_row is board.present_queue_row
+    assert presenters.present_dashboard is charts.present_dashboard
+
+
+# --- One date format ------------------------------------------------------------------------------
+
+
+def test_times_are_en_gb_24_hour_everywhere(alice_client, alice):
+    case = make_case(alice)
+    afternoon = timezone.make_aware(datetime.datetime(2026, 11, 30, 15, 7))
+    Case.objects.filter(pk=case.pk).update(mri_at=afternoon, updated_at=afternoon)
+    for url in (case.get_absolute_url(), reverse("assessments:case_list"), reverse("home")):
+        page = text_of(alice_client.get(url))
+        assert "p.m." not in page and "a.m." not in page, url
+    assert "30 Nov 2026 15:07" in text_of(alice_client.get(case.get_absolute_url()))
+    # The site's named formats are the one format (Django's own en-GB ones say "3:07 p.m.").
+    from django.utils import formats
+
+    assert formats.date_format(timezone.localtime(afternoon), "DATETIME_FORMAT") == "30 Nov 2026 15:07"
+    assert formats.date_format(afternoon.date(), "DATE_FORMAT") == "30 Nov 2026"
+    assert formats.time_format(timezone.localtime(afternoon).time(), "TIME_FORMAT") == "15:07"
+
+
+# --- The meeting pack -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def discussed_case(alice, carol):
+    from assessments import services
+
+    case = submitted_case(alice, patient={"clinical_notes": "Back pain for 3 weeks, worse lying flat."})
+    Case.objects.filter(pk=case.pk).update(mri_at=timezone.now() - datetime.timedelta(hours=12))
+    services.case_comment_add(case=case, author=carol, text="Spine surgeon to review the CT first.")
+    return case
+
+
+def test_pack_prints_notes_discussion_and_absolute_times(carol_client, discussed_case):
+    page = text_of(carol_client.get(reverse("assessments:board_pack"), {"case": [discussed_case.pk]}))
+    assert "Back pain for 3 weeks, worse lying flat." in page
+    assert "Spine surgeon to review the CT first." in page
+    assert " ago" not in page, "a printed pack is read later: absolute times only"
+    mri = formats_datetime(Case.objects.get(pk=discussed_case.pk).mri_at)
+    assert f"MRI {mri}" in page
+    for ruled in ("Pathway chosen", "Reason", "Attendees"):
+        assert f'class="pack-ruled" data-ruled="{ruled}"' in page, ruled
+
+
+def test_pack_of_a_decided_case_prints_the_decision_not_blank_lines(carol_client, discussed_case, carol):
+    decide(discussed_case, carol, attendees="Carol (oncology), Sam (spine surgery)")
+    page = text_of(carol_client.get(reverse("assessments:board_pack"), {"case": [discussed_case.pk]}))
+    decision = page.split('id="pack-decision-')[1].split("</section>")[0]
+    assert "Separation surgery, then SBRT" in decision
+    assert "Carol (oncology), Sam (spine surgery)" in decision
+    assert "pack-ruled" not in decision
+
+
+def formats_datetime(value) -> str:
+    from django.utils import formats
+
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+# --- The board member's home page ----------------------------------------------------------------
+
+
+def test_board_members_home_offers_queue_and_dashboard_not_assessment(carol_client):
+    page = text_of(carol_client.get(reverse("home")))
+    assert 'href="/board/queue/"' in page or reverse("assessments:board_queue") in page
+    assert reverse("assessments:board_dashboard") in page
+    assert "Assess a patient" not in page
+    assert reverse("assessments:case_create") not in page
+
+
+def test_favicon_is_linked_and_served(client):
+    page = client.get(reverse("login")).content.decode()
+    match = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert match, "a favicon is linked"
+    from django.contrib.staticfiles import finders
+
+    assert finders.find(match.group(1).removeprefix("/static/"))
+
+
+def test_board_pages_title_a_prior_radiation_recommendation_as_reirradiation(carol_client, alice, carol):
+    case = submitted_case(alice, prior_radiation_in_field=True, escc_grade="1c")
+    assert case.pathway_rule == "P5"
+    assert "Re-irradiation: SBRT" in text_of(carol_client.get(reverse("assessments:board_queue")))
+    assert "Re-irradiation: SBRT" in text_of(carol_client.get(reverse("assessments:board_decide", args=[case.pk])))
+    decide(case, carol, pathway_code="sbrt")
+    assert "Recommended: Re-irradiation: SBRT (rule P5" in text_of(carol_client.get(case.get_absolute_url()))
