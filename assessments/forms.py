@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -346,6 +347,16 @@ class VersionForm(forms.Form):
     """The version a save is based on, for the no-lost-updates check."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class SaveTokenForm(forms.Form):
+    """A token the form page draws once, so that sending the same save twice stores it once.
+
+    A reload of a failed save, a double click, or a retry after an answer lost on the way all
+    repeat the token; the services then return the case already saved instead of a second one.
+    """
+
+    save_token = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
 class CaseImportForm(forms.Form):
