@@ -51,6 +51,10 @@ bench-scale: $(STAMP) bench-postgres
 bench-cluster: $(STAMP)
 	$(PY) bench/bench_cluster.py
 
+# Server CPU per request in-process: /healthz, home, live-update partial (about a minute).
+bench-cpu: $(STAMP) bench-postgres
+	$(PY) bench/bench_cpu.py
+
 # The local PostgreSQL the benchmarks use (127.0.0.1:5432, user postgres), started as .ci/run does.
 bench-postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { \

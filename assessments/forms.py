@@ -57,7 +57,20 @@ def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> l
     return out
 
 
-class StrictBooleanField(forms.TypedChoiceField):
+class SharedChoicesMixin:
+    """Each form's copy of the field shares the field's choices instead of deep-copying them.
+
+    Django deep-copies every declared field for every form instance, choices included; for the
+    23 assessment fields that was the largest single cost of a live update (docs/performance.md).
+    The choices are built once at import and never changed per form: a form that needs other
+    choices assigns a new list (as board_forms does), which replaces the shared one on its copy only.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return forms.Field.__deepcopy__(self, memo)  # type: ignore[arg-type]  # skips ChoiceField's deep copy
+
+
+class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
     """A required yes/no: accepts JSON true/false or the strings 'true'/'false'; nothing is guessed."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -72,7 +85,7 @@ class StrictBooleanField(forms.TypedChoiceField):
         return value in ("true", "false")
 
 
-class StrictChoiceField(forms.ChoiceField):
+class StrictChoiceField(SharedChoicesMixin, forms.ChoiceField):
     """A choice that accepts only the exact code (strings only: JSON 1 is not "1")."""
 
     def to_python(self, value: Any) -> str:
