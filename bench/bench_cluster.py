@@ -329,6 +329,7 @@ async def run_load(args: argparse.Namespace, lb: str, servers: list[AppServer], 
             t = loop.time()
             await asyncio.to_thread(action)
             record.events.append((t, label))
+            record.events.append((loop.time(), f"done: {label}"))
             print(f"  t={t - start:5.1f} s  {label} ({loop.time() - t:.2f} s)")
 
         victim = servers[1]
@@ -462,6 +463,7 @@ def main() -> int:
     gap, gap_who = longest_gap(record, start, stop_at)
     failover = recovery(record, "killed app server")
     pg_recovery = recovery(record, "restarted PostgreSQL")
+    pg_back = recovery(record, "done: restarted PostgreSQL")
     total = sum(record.kinds.values())
     n500 = sum(n for kind, n in record.kinds.items() if kind.startswith("500"))
     print()
@@ -481,7 +483,10 @@ def main() -> int:
     print(f"longest gap a client saw between two good answers: {gap:.2f} s ({gap_who})")
     print(f"every client answered again after the app-server kill within {_seconds(failover)} s")
     if pg is not None:
-        print(f"every client answered again after the PostgreSQL restart began within {_seconds(pg_recovery)} s")
+        print(
+            f"every client answered again after the PostgreSQL restart began within {_seconds(pg_recovery)} s,"
+            f" {_seconds(pg_back)} s after pg_ctl reported it running again"
+        )
     print(
         f"sessions: {args.clinicians + 1} logged in once, before the kill;"
         f" answers sending a client back to the log-in page: {record.login_redirects}"
@@ -516,6 +521,7 @@ def main() -> int:
             "longest_gap_s": round(gap, 3),
             "failover_recovery_s": failover,
             "postgres_recovery_s": pg_recovery,
+            "postgres_recovery_after_back_s": pg_back,
             "login_redirects": record.login_redirects,
             "save_retries": record.save_retries,
             "events": [(round(t - start, 2), label) for t, label in record.events],
