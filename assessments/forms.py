@@ -67,7 +67,18 @@ class SharedChoicesMixin:
     """
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        return forms.Field.__deepcopy__(self, memo)  # type: ignore[arg-type]  # skips ChoiceField's deep copy
+        # What Field.__deepcopy__ and Widget.__deepcopy__ copy (the per-form attrs, error messages
+        # and validators), by copying __dict__ rather than through copy.copy's generic protocol.
+        result = object.__new__(type(self))
+        result.__dict__ = self.__dict__.copy()
+        memo[id(self)] = result
+        widget = object.__new__(type(self.widget))  # type: ignore[attr-defined]
+        widget.__dict__ = self.widget.__dict__.copy()  # type: ignore[attr-defined]
+        widget.attrs = self.widget.attrs.copy()  # type: ignore[attr-defined]
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
+        result.validators = self.validators[:]  # type: ignore[attr-defined]
+        return result
 
 
 class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
