@@ -96,6 +96,16 @@ def test_log_in_is_503_too(client, database_down):
     assert "The service is restarting" in response.content.decode()
 
 
+def test_fault_in_a_view_is_caught_by_the_middleware_and_logged(client, database_down, caplog):
+    # No session yet: the first query is the log-in view's own, so the middleware's
+    # process_exception answers (a fault in the session middleware goes through handler500).
+    page = client.get(reverse("login"))
+    token = page.content.decode().split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = client.post(reverse("login"), {"csrfmiddlewaretoken": token, "username": "alice", "password": "x"})
+    assert response.status_code == 503
+    assert any(r.name == "escc_site.middleware" and r.levelname == "WARNING" for r in caplog.records)
+
+
 def test_healthz_stays_json_503(client, database_down):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
