@@ -195,8 +195,11 @@ class Record:
         self.saved: dict[str, int] = {}  # save token -> case id, for every save that answered success
         self.unsaved: set[str] = set()  # tokens given up on (still must not be stored twice)
         self.save_retries = 0
+        self.last_case: dict[str, int] = {}  # client -> its last saved case
+        self.versions: dict[int, int] = {}  # case -> versions this run's successful saves made
         self.login_redirects = 0
         self.latencies: list[float] = []
+        self.fail_times: list[float] = []
         self.events: list[tuple[float, str]] = []
 
     def note(self, who: str, action: str, kind: str, at: float, latency: float, good: bool) -> None:
@@ -205,6 +208,8 @@ class Record:
         if good:
             self.good_times[who].append(at)
             self.latencies.append(latency)
+        else:
+            self.fail_times.append(at)
 
 
 async def timed(session: common.Session, method: str, path: str, **kwargs: Any) -> tuple[str, int, str, dict]:
@@ -237,7 +242,9 @@ async def clinician(session: common.Session, who: str, record: Record, stop_at: 
         pain = PAINS[n % 3]
         data = {**common.FORM_POST, "sins_pain": pain}
         if n % 12 == 0:
-            await save_case(session, who, record, data, stop_at)
+            # Alternately a new case and a new version of this clinician's last case.
+            last = record.last_case.get(who) if n % 24 == 0 else None
+            await save_case(session, who, record, data, stop_at, edit=last)
         else:
             if n % 6 == 0:
                 action, method, path, kwargs = "home", "GET", "/", {}
@@ -256,20 +263,32 @@ async def clinician(session: common.Session, who: str, record: Record, stop_at: 
         await asyncio.sleep(rng.uniform(0.1, 0.4))
 
 
-async def save_case(session: common.Session, who: str, record: Record, data: dict[str, str], stop_at: float) -> None:
-    """A plain POST save with a save token; after a failure the same save again, as a reload sends it."""
+async def save_case(
+    session: common.Session, who: str, record: Record, data: dict[str, str], stop_at: float, *, edit: int | None
+) -> None:
+    """A plain POST save with a save token; after a failure the same save again, as a reload sends it.
+
+    ``edit``: the case to save a new version of (based on the version this client last saw), else a new case.
+    """
     loop = asyncio.get_running_loop()
     token = str(uuid.uuid4())
     form = {**data, "save_token": token, "action": "save", "csrfmiddlewaretoken": session.csrf}
+    path, action = "/cases/new/", "save (new case)"
+    if edit is not None:
+        form["version"] = str(record.versions[edit])
+        path, action = f"/cases/{edit}/edit/", "save (new version)"
     for _ in range(40):
         t0 = time.perf_counter()
-        kind, status, _, headers = await timed(session, "POST", "/cases/new/", data=form)
+        kind, status, _, headers = await timed(session, "POST", path, data=form)
         match = CASE_URL.match(headers.get("Location", "")) if status == 302 else None
-        record.note(who, "save", kind, loop.time(), time.perf_counter() - t0, match is not None)
+        record.note(who, action, kind, loop.time(), time.perf_counter() - t0, match is not None)
         if match:
-            if token in record.saved and record.saved[token] != int(match.group(1)):
+            pk = int(match.group(1))
+            if token in record.saved and record.saved[token] != pk:
                 record.events.append((loop.time(), f"token {token} answered two different cases"))
-            record.saved[token] = int(match.group(1))
+            record.saved[token] = pk
+            record.last_case[who] = pk
+            record.versions[pk] = record.versions.get(pk, 0) + 1
             return
         if status in (302, 401):
             record.login_redirects += 1
@@ -358,14 +377,19 @@ def longest_gap(record: Record, start: float, stop_at: float) -> tuple[float, st
     return worst, who_worst
 
 
-def recovery(record: Record, event_label: str) -> float | None:
-    """Seconds from the start of ``event_label`` until every client had a good answer again."""
+def recovery(record: Record, event_label: str, window: float = 30.0) -> float | None:
+    """Seconds from the start of ``event_label`` until every client had a good answer after the last
+    failed one of the next ``window`` seconds; 0 when no client saw a failure at all."""
     started = next((t for t, label in record.events if label.startswith(event_label)), None)
     if started is None:
         return None
+    failures = [t for t in record.fail_times if started <= t <= started + window]
+    if not failures:
+        return 0.0
+    last_failure = max(failures)
     firsts = []
     for times in record.good_times.values():
-        after = [t for t in times if t > started]
+        after = [t for t in times if t > last_failure]
         if not after:
             return None
         firsts.append(after[0] - started)
@@ -377,19 +401,31 @@ def _seconds(value: float | None) -> str:
 
 
 def check_database(env: dict[str, str], record: Record) -> dict[str, Any]:
+    # Each save makes one history row carrying its token (a case keeps only its latest token), and
+    # nothing else in this run (no submissions) copies a row: so one row per token, of the right case.
     script = (
-        "import json; from assessments.models import Case; from django.db.models import Count\n"
-        "rows = list(Case.objects.exclude(save_token=None).values('save_token').annotate(n=Count('id')))\n"
-        "saved = Case.objects.exclude(save_token=None).values('save_token', 'id')\n"
-        "ids = {str(c['save_token']): c['id'] for c in saved}\n"
-        "print(json.dumps({'doubled': [str(r['save_token']) for r in rows if r['n'] > 1], 'ids': ids,"
-        " 'cases': Case.objects.count()}))\n"
+        "import json; from assessments.models import Case; from django.db.models import Count, Max, Min\n"
+        "H = Case.history.model\n"
+        "rows = H.objects.exclude(save_token=None).values('save_token')"
+        ".annotate(n=Count('history_id'), case=Min('id'), case2=Max('id'))\n"
+        "ids = {str(r['save_token']): r['case'] for r in rows}\n"
+        "hist = H.objects.values('id').annotate(n=Count('history_id'))\n"
+        "versions = {str(c['id']): c['version'] for c in Case.objects.values('id', 'version')}\n"
+        "print(json.dumps({'doubled': [str(r['save_token']) for r in rows if r['n'] > 1 or r['case'] != r['case2']],"
+        " 'ids': ids, 'cases': Case.objects.count(), 'versions': versions,"
+        " 'history': {str(h['id']): h['n'] for h in hist}}))\n"
     )
     import json
 
     stored = json.loads(common.manage(env, "shell", "-c", script).strip().splitlines()[-1])
     ids = stored["ids"]
     missing = [t for t in record.saved if t not in ids]
+    # Each case has exactly as many versions (and history rows) as saves of it answered success.
+    wrong_versions = [
+        pk
+        for pk, n in record.versions.items()
+        if stored["versions"].get(str(pk)) != n or stored["history"].get(str(pk)) != n
+    ]
     wrong = [t for t, pk in record.saved.items() if t in ids and ids[t] != pk]
     done = subprocess.run(
         [str(common.PYTHON), "manage.py", "verify_audit"], cwd=common.ROOT, env=env, capture_output=True, text=True
@@ -401,6 +437,8 @@ def check_database(env: dict[str, str], record: Record) -> dict[str, Any]:
         "missing": missing,
         "answered_other_case": wrong,
         "doubled_tokens": stored["doubled"],
+        "versions_saved": sum(record.versions.values()),
+        "cases_with_wrong_version_count": wrong_versions,
         "cases_in_database": stored["cases"],
         "verify_audit": (done.stdout or done.stderr).strip(),
         "verify_audit_ok": done.returncode == 0,
@@ -463,7 +501,9 @@ def main() -> int:
     gap, gap_who = longest_gap(record, start, stop_at)
     failover = recovery(record, "killed app server")
     pg_recovery = recovery(record, "restarted PostgreSQL")
-    pg_back = recovery(record, "done: restarted PostgreSQL")
+    pg_took = next(
+        (t for t, label in record.events if label == "done: restarted PostgreSQL (pg_ctl restart -m fast)"), 0.0
+    ) - next((t for t, label in record.events if label.startswith("restarted PostgreSQL")), 0.0)
     total = sum(record.kinds.values())
     n500 = sum(n for kind, n in record.kinds.items() if kind.startswith("500"))
     print()
@@ -481,11 +521,11 @@ def main() -> int:
         f"p95 {common.ms(common.percentile(record.latencies, 95))} ms"
     )
     print(f"longest gap a client saw between two good answers: {gap:.2f} s ({gap_who})")
-    print(f"every client answered again after the app-server kill within {_seconds(failover)} s")
+    print(f"app-server kill: every client answering again {_seconds(failover)} s after it (0: nobody saw it)")
     if pg is not None:
         print(
-            f"every client answered again after the PostgreSQL restart began within {_seconds(pg_recovery)} s,"
-            f" {_seconds(pg_back)} s after pg_ctl reported it running again"
+            f"PostgreSQL restart: every client answering again {_seconds(pg_recovery)} s after the restart began"
+            f" (the restart itself took {pg_took:.2f} s)"
         )
     print(
         f"sessions: {args.clinicians + 1} logged in once, before the kill;"
@@ -496,6 +536,10 @@ def main() -> int:
         f"{checks['saves_given_up']} given up; missing in database {len(checks['missing'])}, "
         f"doubled {len(checks['doubled_tokens'])}, answered with another case {len(checks['answered_other_case'])}"
     )
+    print(
+        f"versions: {checks['versions_saved']} answered success over {len(record.versions)} cases;"
+        f" cases whose version and history count differ from that: {len(checks['cases_with_wrong_version_count'])}"
+    )
     print(f"verify_audit: {checks['verify_audit']}")
     print(f"CPU % of the machine during the load: {cpu}")
     elapsed = time.monotonic() - t_begin
@@ -504,6 +548,7 @@ def main() -> int:
         n500 == 0
         and not checks["missing"]
         and not checks["doubled_tokens"]
+        and not checks["cases_with_wrong_version_count"]
         and not checks["answered_other_case"]
         and checks["verify_audit_ok"]
         and record.login_redirects == 0
@@ -521,7 +566,7 @@ def main() -> int:
             "longest_gap_s": round(gap, 3),
             "failover_recovery_s": failover,
             "postgres_recovery_s": pg_recovery,
-            "postgres_recovery_after_back_s": pg_back,
+            "postgres_restart_took_s": round(pg_took, 2),
             "login_redirects": record.login_redirects,
             "save_retries": record.save_retries,
             "events": [(round(t - start, 2), label) for t, label in record.events],
