@@ -15,8 +15,9 @@ What it does, all on 127.0.0.1 and bounded in time:
 2. Starts ``--servers`` gunicorns (production settings, ``DEBUG=false``, ports base+1…) and HAProxy
    (``bench/haproxy.cfg``, port base+80) with health checks on ``/healthz``.
 3. Logs every clinician in once through HAProxy (the real log-in form) and runs a mixed load:
-   each clinician changes findings (HTMX live updates), saves a new case now and then (with a
-   save token, repeated with the same token after a failure, as a reload of the 503 page does),
+   each clinician changes findings (HTMX live updates), saves now and then, alternately a new case
+   and a new version of its last case (with a save token, repeated with the same token after a
+   failure, as a reload of the 503 page does),
    and opens the home page; the board member opens the board queue. Each client pauses
    0.1-0.4 s between requests.
 4. On a timeline: kills app server 2 (SIGKILL to its whole process group, so in-flight requests
@@ -25,8 +26,9 @@ What it does, all on 127.0.0.1 and bounded in time:
 5. Prints requests, answers by kind (status codes, connection errors), the longest gap any client
    saw between two good answers, the time to recover after the PostgreSQL restart, and whether
    the sessions survived (no request was sent to the log-in page after the kill). Then checks that
-   every save that answered success is in the database exactly once, that no save token is stored
-   twice, and that ``manage.py verify_audit`` passes. Exits 1 when any check fails or any answer
+   every save that answered success is in the database exactly once (one history row per save
+   token, of the case the answer named; each case's version and history count equal to its
+   successful saves), and that ``manage.py verify_audit`` passes. Exits 1 when any check fails or any answer
    was a 500.
 
 Writes ``bench/results/cluster.json``.
