@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-rules bench-http bench-browser bench-scale bench-postgres clean
+.PHONY: install run test lint bench bench-rules bench-http bench-browser bench-scale bench-cluster bench-cpu bench-postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ bench-browser: $(STAMP) bench-postgres
 
 bench-scale: $(STAMP) bench-postgres
 	$(PY) bench/bench_scale.py
+
+# Its own PostgreSQL (initdb in a temporary directory), 3 gunicorns and HAProxy on 127.0.0.1:20600-20699;
+# kills an app server and restarts PostgreSQL under load. About 2 minutes.
+bench-cluster: $(STAMP)
+	$(PY) bench/bench_cluster.py
+
+# Server CPU per request in-process: /healthz, home, live-update partial (about a minute).
+bench-cpu: $(STAMP) bench-postgres
+	$(PY) bench/bench_cpu.py
 
 # The local PostgreSQL the benchmarks use (127.0.0.1:5432, user postgres), started as .ci/run does.
 bench-postgres:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +57,31 @@ def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> l
     return out
 
 
-class StrictBooleanField(forms.TypedChoiceField):
+class SharedChoicesMixin:
+    """Each form's copy of the field shares the field's choices instead of deep-copying them.
+
+    Django deep-copies every declared field for every form instance, choices included; for the
+    23 assessment fields that was the largest single cost of a live update (docs/performance.md).
+    The choices are built once at import and never changed per form: a form that needs other
+    choices assigns a new list (as board_forms does), which replaces the shared one on its copy only.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # What Field.__deepcopy__ and Widget.__deepcopy__ copy (the per-form attrs, error messages
+        # and validators), by copying __dict__ rather than through copy.copy's generic protocol.
+        result = object.__new__(type(self))
+        result.__dict__ = self.__dict__.copy()
+        memo[id(self)] = result
+        widget = object.__new__(type(self.widget))  # type: ignore[attr-defined]
+        widget.__dict__ = self.widget.__dict__.copy()  # type: ignore[attr-defined]
+        widget.attrs = self.widget.attrs.copy()  # type: ignore[attr-defined]
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
+        result.validators = self.validators[:]  # type: ignore[attr-defined]
+        return result
+
+
+class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
     """A required yes/no: accepts JSON true/false or the strings 'true'/'false'; nothing is guessed."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -71,7 +96,7 @@ class StrictBooleanField(forms.TypedChoiceField):
         return value in ("true", "false")
 
 
-class StrictChoiceField(forms.ChoiceField):
+class StrictChoiceField(SharedChoicesMixin, forms.ChoiceField):
     """A choice that accepts only the exact code (strings only: JSON 1 is not "1")."""
 
     def to_python(self, value: Any) -> str:
@@ -346,6 +371,16 @@ class VersionForm(forms.Form):
     """The version a save is based on, for the no-lost-updates check."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class SaveTokenForm(forms.Form):
+    """A token the form page draws once, so that sending the same save twice stores it once.
+
+    A reload of a failed save, a double click, or a retry after an answer lost on the way all
+    repeat the token; the services then return the case already saved instead of a second one.
+    """
+
+    save_token = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
 
 
 class CaseImportForm(forms.Form):

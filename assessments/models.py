@@ -56,6 +56,8 @@ class Case(models.Model):
     # Optimistic concurrency: a save names the version it was based on and is
     # refused when somebody saved a newer one in between.
     version = models.PositiveIntegerField(default=1)
+    # Drawn by the form page for each save (forms.SaveTokenForm): a repeated save is recognised.
+    save_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
 
     # Patient

@@ -7,10 +7,11 @@ call these; nothing else writes cases, comments or decisions.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import rules
@@ -61,14 +62,34 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
     return result
 
 
-def case_create(*, owner: Any, patient: dict[str, Any], assessment: rules.CaseInput, request: Any = None) -> Case:
-    """Create a draft case for ``owner`` with the rules' result stored beside the inputs."""
-    case = Case(owner=owner, **patient)
+def case_create(
+    *,
+    owner: Any,
+    patient: dict[str, Any],
+    assessment: rules.CaseInput,
+    save_token: uuid.UUID | None = None,
+    request: Any = None,
+) -> Case:
+    """Create a draft case for ``owner`` with the rules' result stored beside the inputs.
+
+    A ``save_token`` already saved by ``owner`` returns that case instead: the same save sent
+    twice (a reload after a lost answer, a double click) stores one case.
+    """
+    if save_token is not None and (done := Case.objects.filter(owner=owner, save_token=save_token).first()):
+        return done
+    case = Case(owner=owner, save_token=save_token, **patient)
     case._history_user = owner  # the version is attributed even outside a web request
     _apply_assessment(case, assessment)
-    with transaction.atomic():
-        case.save()
-        audit_record(action="case.create", actor=owner, target=case, request=request)
+    try:
+        with transaction.atomic():
+            case.save()
+            audit_record(action="case.create", actor=owner, target=case, request=request)
+    except IntegrityError:
+        # Two copies of one save raced past the check above; the unique token let one in.
+        done = Case.objects.filter(owner=owner, save_token=save_token).first() if save_token else None
+        if done is None:
+            raise
+        return done
     return case
 
 
@@ -79,11 +100,18 @@ def case_update(
     based_on_version: int,
     patient: dict[str, Any],
     assessment: rules.CaseInput,
+    save_token: uuid.UUID | None = None,
     request: Any = None,
 ) -> Case:
-    """Save a new version of a draft case; refuse if a newer version exists (no lost updates)."""
+    """Save a new version of a draft case; refuse if a newer version exists (no lost updates).
+
+    A ``save_token`` that a version of this case already carries is a repeat of that save: the
+    case is returned as it is, without another version.
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
+        if save_token is not None and case.history.filter(save_token=save_token).exists():
+            return case
         if case.version != based_on_version:
             raise StaleVersionError(case)
         if not case.is_editable:
@@ -92,6 +120,7 @@ def case_update(
             setattr(case, name, value)
         _apply_assessment(case, assessment)
         case._history_user = editor
+        case.save_token = save_token
         case.version += 1
         case.save()
         audit_record(

@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
-from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, VersionForm
+from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, SaveTokenForm, VersionForm
 from assessments.middleware import SESSION_EXPIRED_EVENT
 from assessments.models import Case, CaseStatus
 from audit.services import audit_record
@@ -130,14 +130,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
     """New case: GET the empty form; HTMX POST previews the result; plain POST saves (PRG)."""
     if not roles.is_clinician(request.user):
         raise Http404("Only clinicians create cases")
+    save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         patient_form = PatientForm(request.POST)
         assessment_form = _assessment_form(request, patient_form)
-        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid():
+        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid() and save_form.is_valid():
             case = services.case_create(
                 owner=request.user,
                 patient=patient_form.cleaned_data,
                 assessment=assessment_form.to_case_input(),
+                save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
             messages.success(request, "Case saved.")
@@ -146,7 +148,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         patient_form, assessment_form = PatientForm(), AssessmentForm(initial=_initial_assessment())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
     panel, status = result_panel(assessment_form if assessment_form.is_bound else AssessmentForm(_initial_assessment()))
-    context = {"patient_form": patient_form, "assessment_form": assessment_form, **panel}
+    context = {"patient_form": patient_form, "assessment_form": assessment_form, "save_form": save_form, **panel}
     return _render_case_form(request, context, _form_status(request, status))
 
 
@@ -158,11 +160,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not case.is_editable:
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
     conflict = None
+    save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         patient_form = PatientForm(request.POST, instance=case)
         assessment_form = _assessment_form(request, patient_form)
         version_form = VersionForm(request.POST)
-        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid():
+        forms_valid = patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid()
+        if _is_save(request) and forms_valid and save_form.is_valid():
             try:
                 case = services.case_update(
                     case_id=case.pk,
@@ -170,6 +174,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     based_on_version=version_form.cleaned_data["version"],
                     patient=patient_form.cleaned_data,
                     assessment=assessment_form.to_case_input(),
+                    save_token=save_form.cleaned_data["save_token"],
                     request=request,
                 )
             except services.StaleVersionError as stale:
@@ -181,10 +186,12 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         patient_form = PatientForm(instance=case)
         assessment_form = AssessmentForm(initial=case_format.to_form_data(case_format.export_case(case)))
         version_form = VersionForm(initial={"version": case.version})
-    return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict)
+    return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict, save_form)
 
 
-def _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict) -> HttpResponse:
+def _case_edit_response(
+    request, case, patient_form, assessment_form, version_form, conflict, save_form=None
+) -> HttpResponse:
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
@@ -198,6 +205,7 @@ def _case_edit_response(request, case, patient_form, assessment_form, version_fo
         "patient_form": patient_form,
         "assessment_form": assessment_form,
         "version_form": version_form,
+        "save_form": save_form,
         "conflict": conflict,
         "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [],
         **panel,

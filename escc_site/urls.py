@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from assessments import views
 
+# A database fault raised outside a view (the session behind request.user) is a 503 too.
+handler500 = "escc_site.middleware.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
