@@ -222,6 +222,9 @@ def board_decision_record(
             request=request,
             details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
+        from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
+
+        summary_refresh(case=case)
     return decision
 
 

@@ -15,7 +15,6 @@ from assessments.models import BoardDecision, Case
 from meetings import services
 from meetings.forms import ActionFormSet, DecisionExtrasForm, actions_from
 from meetings.models import Meeting
-from meetings.summary import summary_refresh
 
 
 class DecisionExtras:
@@ -44,7 +43,6 @@ class DecisionExtras:
             actions=actions_from(self.actions) if self.actions.is_bound else [],
             signed_by=signed_by,
         )
-        summary_refresh(case=decision.case)
 
     def redirect_url(self, case: Case) -> str | None:
         """Back to meeting mode after a decision taken there."""
