@@ -80,10 +80,12 @@ def decision_actions(decision_ids: list[int]) -> list[Action]:
 
 
 def action_get(*, user: Any, pk: int) -> Action:
-    """An action its owner or a board member (who sees the case) may tick, else 404."""
-    visible = cases_visible_to(user)
+    """An action its owner or a board member may tick, else 404 (the case's clinician ticks only her own)."""
+    allowed = Q(owner=user)
+    if roles.is_board_member(user):
+        allowed |= Q(case__in=cases_visible_to(user))
     try:
-        return Action.objects.select_related("case").get(Q(owner=user) | Q(case__in=visible), pk=pk)
+        return Action.objects.select_related("case").get(allowed, pk=pk)
     except Action.DoesNotExist:
         raise Http404("No such action") from None
 

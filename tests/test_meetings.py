@@ -25,7 +25,9 @@ def submitted(owner, name="Ann Example", **assessment) -> Case:
 
 
 def new_meeting(carol, *, hours: int = 1) -> Meeting:
-    return services.meeting_create(created_by=carol, chair=carol, starts_at=timezone.now() + datetime.timedelta(hours=hours))
+    return services.meeting_create(
+        created_by=carol, chair=carol, starts_at=timezone.now() + datetime.timedelta(hours=hours)
+    )
 
 
 def make_quorate(meeting: Meeting, carol) -> None:

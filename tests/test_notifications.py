@@ -134,4 +134,3 @@ def test_notifications_are_only_the_users_own(client, alice, bob, carol):
     assert "Case returned" not in client.get(reverse("meetings:notification_list")).content.decode()
     badge = client.get(reverse("meetings:notification_count")).content.decode()
     assert "unread-count" not in badge
-

@@ -146,7 +146,9 @@ def recompute() -> dict[tuple, dict[str, int]]:
 
 
 def stored() -> dict[tuple, dict[str, int]]:
-    return {(r.month, r.pathway_code, r.follows): {m: getattr(r, m) for m in MEASURES} for r in MonthlySummary.objects.all()}
+    return {
+        (r.month, r.pathway_code, r.follows): {m: getattr(r, m) for m in MEASURES} for r in MonthlySummary.objects.all()
+    }
 
 
 def _varied_cases(alice, carol, n: int) -> None:

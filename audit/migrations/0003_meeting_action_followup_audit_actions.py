@@ -4,15 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_chain_head_and_append_only_guard'),
+        ("audit", "0002_chain_head_and_append_only_guard"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('case.create', 'Case created'), ('case.view', 'Case viewed'), ('case.update', 'Case changed'), ('case.submit', 'Case submitted to tumor board'), ('case.return', 'Case returned to clinician'), ('case.comment', 'Case comment added'), ('case.decide', 'Tumor board decision signed'), ('case.export', 'Case exported'), ('case.print', 'Case printed'), ('case.import', 'Case file imported'), ('meeting.change', 'Board meeting, agenda or attendance changed'), ('case.action_done', 'Board action ticked off'), ('case.follow_up', 'Follow-up recorded'), ('auth.login', 'Logged in'), ('auth.logout', 'Logged out'), ('auth.login_failed', 'Failed log-in'), ('auth.lockout', 'Locked out'), ('user.create', 'User created'), ('user.role_change', 'User roles or rights changed'), ('user.deactivate', 'User deactivated'), ('user.reactivate', 'User reactivated'), ('user.password_reset', 'User password reset'), ('audit.export', 'Audit trail exported')], db_index=True, max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("case.create", "Case created"),
+                    ("case.view", "Case viewed"),
+                    ("case.update", "Case changed"),
+                    ("case.submit", "Case submitted to tumor board"),
+                    ("case.return", "Case returned to clinician"),
+                    ("case.comment", "Case comment added"),
+                    ("case.decide", "Tumor board decision signed"),
+                    ("case.export", "Case exported"),
+                    ("case.print", "Case printed"),
+                    ("case.import", "Case file imported"),
+                    ("meeting.change", "Board meeting, agenda or attendance changed"),
+                    ("case.action_done", "Board action ticked off"),
+                    ("case.follow_up", "Follow-up recorded"),
+                    ("auth.login", "Logged in"),
+                    ("auth.logout", "Logged out"),
+                    ("auth.login_failed", "Failed log-in"),
+                    ("auth.lockout", "Locked out"),
+                    ("user.create", "User created"),
+                    ("user.role_change", "User roles or rights changed"),
+                    ("user.deactivate", "User deactivated"),
+                    ("user.reactivate", "User reactivated"),
+                    ("user.password_reset", "User password reset"),
+                    ("audit.export", "Audit trail exported"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
     ]
