@@ -23,7 +23,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], str]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content.decode()))
         return "250 Message accepted for delivery"
 
@@ -69,7 +69,7 @@ def test_returned_case_email_arrives_at_the_smtp_server(
     run_worker()
     assert len(smtp_server.messages) == 1
     sender, recipients, content = smtp_server.messages[0]
-    assert recipients == ["alice@example.org"]
+    assert (sender, recipients) == ("escc@localhost", ["alice@example.org"])
     assert f"case {case.pk}" in content and "Case returned by the board" in content
     assert f"https://escc.example.org/cases/{case.pk}/" in content
     assert "Secret Name" not in content and "H1234567" not in content  # no patient identifiers by e-mail
