@@ -123,6 +123,8 @@ QUEUE_FIELDS = (
     "pk", "mrn", "patient_name", "date_of_birth", "status", "urgency", "urgency_rank", "pathway_code",
     "pathway_rule", "histology", "escc_grade", "sins_total", "mri_at", "submitted_at", "meeting_date",
     "board_question", "owner__username", "owner__first_name", "owner__last_name",
+    # Issue 14: the 24-hour clock's referral and MRI report times (meetings.CaseClock).
+    "clock__referral_received_at", "clock__mri_report_at",
 )  # fmt: skip
 
 
@@ -148,7 +150,7 @@ def board_queue(
         cases = cases.filter(histology=histology)
     if meeting_date is not None:
         cases = cases.filter(meeting_date=meeting_date)
-    return cases.select_related("owner").only(*QUEUE_FIELDS).order_by("urgency_rank", "submitted_at", "pk")
+    return cases.select_related("owner", "clock").only(*QUEUE_FIELDS).order_by("urgency_rank", "submitted_at", "pk")
 
 
 def board_pack_cases(

@@ -153,15 +153,22 @@ def interval(
     return {"hours": round(delta.total_seconds() / 3600, 1), "met": delta <= target, "out_of_order": False}
 
 
-def case_clock(case: Case) -> list[dict[str, Any]]:
-    """The 24-hour clock of a case: each time point and each interval against its target."""
+def case_clock(case: Case, *, before_decision: bool = False) -> list[dict[str, Any]]:
+    """The 24-hour clock of a case: each interval against its target.
+
+    ``before_decision`` gives only the steps up to the MRI report (the queue,
+    whose rows carry only those times).
+    """
     clock = getattr(case, "clock", None)  # RelatedObjectDoesNotExist is an AttributeError
     referral = clock.referral_received_at if clock else None
     report = clock.mri_report_at if clock else None
     steps = [
         ("Referral received → MRI", referral, case.mri_at),
         ("MRI → MRI report", case.mri_at, report),
-        ("MRI → board decision", case.mri_at, case.decided_at),
-        ("Board decision → treatment start", case.decided_at, case.treatment_start_at),
     ]
+    if not before_decision:
+        steps += [
+            ("MRI → board decision", case.mri_at, case.decided_at),
+            ("Board decision → treatment start", case.decided_at, case.treatment_start_at),
+        ]
     return [{"label": text, "start": start, "end": end, **interval(start, end, TARGET)} for text, start, end in steps]

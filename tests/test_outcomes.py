@@ -232,3 +232,17 @@ def test_audit_csv_is_documented_column_by_column():
 
 def test_audit_csv_is_404_to_clinicians(alice_client):
     assert alice_client.get(reverse("meetings:audit_measures_csv")).status_code == 404
+
+
+def test_queue_shows_referral_to_mri_and_report_against_24_hours(carol_client, alice, django_assert_max_num_queries):
+    case = make_case(alice)
+    case = case_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(mri_at=now - 2 * H)
+    services.clock_record(
+        case=case, user=alice, data={"referral_received_at": now - 30 * H, "mri_report_at": now - H}
+    )
+    page = carol_client.get(reverse("assessments:board_queue")).content.decode()
+    row = page[page.index(f'<tr data-case="{case.pk}"') :]
+    assert 'data-met="false">MRI: 28.0 h <span class="badge text-bg-danger">over 24 h</span>' in row
+    assert 'data-met="true">MRI report: 1.0 h' in row

@@ -75,6 +75,13 @@ def case_outcomes(context: Any, case: Case) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("meetings/_queue_clock.html")
+def queue_clock(case: Case) -> dict[str, Any]:
+    """The queue's clock cell: referral → MRI and MRI → report against 24 h (the queue selects the clock)."""
+    steps = selectors.case_clock(case, before_decision=True)
+    return {"steps": [{**step, "short": step["label"].split(" → ")[-1]} for step in steps]}
+
+
 @register.inclusion_tag("meetings/_actions_panel.html", takes_context=True)
 def actions_panel(context: Any, *, overdue_only: bool = False, mine: bool = False) -> dict[str, Any]:
     """Open actions: on the queue every overdue one, on the home page the user's own."""
