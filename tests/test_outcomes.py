@@ -239,9 +239,7 @@ def test_queue_shows_referral_to_mri_and_report_against_24_hours(carol_client, a
     case = case_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(mri_at=now - 2 * H)
-    services.clock_record(
-        case=case, user=alice, data={"referral_received_at": now - 30 * H, "mri_report_at": now - H}
-    )
+    services.clock_record(case=case, user=alice, data={"referral_received_at": now - 30 * H, "mri_report_at": now - H})
     page = carol_client.get(reverse("assessments:board_queue")).content.decode()
     row = page[page.index(f'<tr data-case="{case.pk}"') :]
     assert 'data-met="false">MRI: 28.0 h <span class="badge text-bg-danger">over 24 h</span>' in row
