@@ -48,6 +48,8 @@ def smtp_settings(settings):
 
 
 def run_worker() -> None:
+    """Run the real worker until the queue is empty. Tests that call it use ``transactional_db``: the
+    worker closes connections that are inside a transaction, as a test transaction would be."""
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
@@ -62,7 +64,7 @@ def returned_case(alice, carol, django_capture_on_commit_callbacks):
 
 
 def test_returned_case_email_arrives_at_the_smtp_server(
-    smtp_server, smtp_settings, alice, carol, django_capture_on_commit_callbacks
+    transactional_db, smtp_server, smtp_settings, alice, carol, django_capture_on_commit_callbacks
 ):
     case = returned_case(alice, carol, django_capture_on_commit_callbacks)
     assert smtp_server.messages == []  # nothing is sent from the request: only the queue sends
@@ -77,7 +79,7 @@ def test_returned_case_email_arrives_at_the_smtp_server(
 
 
 def test_a_mail_server_that_is_down_never_breaks_the_save_and_failures_reach_admins(
-    settings, alice, carol, dave, client, django_capture_on_commit_callbacks, monkeypatch
+    transactional_db, settings, alice, carol, dave, client, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", CLOSED_PORT, 1
@@ -98,7 +100,7 @@ def test_a_mail_server_that_is_down_never_breaks_the_save_and_failures_reach_adm
     assert client.get(reverse("meetings:delivery_failures")).status_code == 404
 
 
-def test_a_failed_send_is_retried_later(settings, alice, carol, django_capture_on_commit_callbacks):
+def test_a_failed_send_is_retried_later(transactional_db, settings, alice, carol, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", CLOSED_PORT, 1
     returned_case(alice, carol, django_capture_on_commit_callbacks)
