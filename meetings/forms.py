@@ -55,7 +55,7 @@ class AttendeeForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    case = forms.IntegerField(label="Case number", min_value=1)
+    case = forms.IntegerField(label="Case number", min_value=1, max_value=2**63 - 1)
 
 
 class DecisionExtrasForm(forms.Form):

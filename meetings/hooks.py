@@ -23,9 +23,9 @@ class DecisionExtras:
     def __init__(self, request: HttpRequest, case: Case) -> None:
         data = request.POST if request.method == "POST" else None
         initial: dict[str, Any] = {}
-        meeting_id = request.GET.get("meeting", "")
-        if meeting_id.isdigit():
-            initial["meeting"] = Meeting.objects.filter(pk=int(meeting_id), agenda__case=case).first()
+        meeting = _meeting_from_query(request, case)
+        if meeting is not None:
+            initial["meeting"] = meeting
         self.form = DecisionExtrasForm(data, case=case, initial=initial)
         # A post without the action rows (a script, an older page) simply has no actions.
         has_rows = data is not None and "actions-TOTAL_FORMS" in data
@@ -54,10 +54,15 @@ class DecisionExtras:
         return reverse("meetings:meeting_mode", args=[meeting.pk]) + f"?case={case.pk}"
 
 
+def _meeting_from_query(request: HttpRequest, case: Case) -> Meeting | None:
+    """The meeting named by ``?meeting=`` (from meeting mode) if the case is on its agenda; junk is ignored."""
+    meeting_id = request.GET.get("meeting", "")
+    if not (meeting_id.isdigit() and len(meeting_id) <= 18):
+        return None
+    return Meeting.objects.filter(pk=int(meeting_id), agenda__case=case).first()
+
+
 def initial_attendees(request: HttpRequest, case: Case) -> str:
     """The chosen meeting's attendance as the decision's attendee text ("" without a meeting)."""
-    meeting_id = request.GET.get("meeting", "")
-    if not meeting_id.isdigit():
-        return ""
-    meeting = Meeting.objects.filter(pk=int(meeting_id), agenda__case=case).first()
+    meeting = _meeting_from_query(request, case)
     return services.attendees_text(meeting) if meeting else ""

@@ -324,3 +324,25 @@ def test_returning_a_case_notifies_its_owner(alice, carol):
     case_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
     assert Notification.objects.get().kind == "returned"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DRAFT
+
+
+BIG = "9" * 30
+
+
+def test_junk_in_meetings_forms_gets_a_form_error_never_a_500(carol_client, alice, carol):
+    case = submitted(alice)
+    meeting = new_meeting(carol)
+    junk_action = {"actions-0-owner": BIG, "actions-0-text": "x", "actions-0-due_at": "2026-12-02T10:00"}
+    posts = [
+        (reverse("meetings:meeting_agenda_add", args=[meeting.pk]), {"case": BIG}),
+        (reverse("meetings:meeting_list"), {"date": "2026-12-02", "time": "08:00", "chair": BIG}),
+        (reverse("assessments:board_decide", args=[case.pk]), {**decision_post(), "meeting": BIG, **junk_action}),
+        (reverse("assessments:board_decide", args=[case.pk]), {**decision_post(), "actions-TOTAL_FORMS": "x"}),
+        (reverse("meetings:meeting_attendee_add", args=[meeting.pk]), {"name": "Sam", "specialty": "surgeon"}),
+        (reverse("meetings:agenda_item_move", args=[meeting.agenda.get().pk]), {"direction": "sideways"}),
+    ]
+    for path, data in posts:
+        assert carol_client.post(path, data).status_code in (403, 422), path
+    assert not BoardDecision.objects.exists()
+    assert carol_client.get(reverse("meetings:meeting_mode", args=[meeting.pk]), {"case": BIG}).status_code == 200
+    assert carol_client.get(reverse("assessments:board_decide", args=[case.pk]), {"meeting": BIG}).status_code == 200
