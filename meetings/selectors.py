@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,8 +19,10 @@ from assessments.models import BoardDecision, Case, CaseStatus
 from assessments.selectors import cases_visible_to
 from meetings.models import (
     FOLLOW_UP_DAYS,
+    QUORUM,
     Action,
     AgendaItem,
+    Attendee,
     DecisionRecord,
     DeliveryStatus,
     EmailDelivery,
@@ -40,6 +42,18 @@ def require_board(user: Any) -> None:
 def meetings_for(*, user: Any) -> QuerySet[Meeting]:
     require_board(user)
     return Meeting.objects.select_related("chair")
+
+
+def meeting_list(*, user: Any, limit: int = 50) -> list[Meeting]:
+    """Meetings, newest first, each with ``n_items`` and ``quorate`` computed in the one query."""
+    present = {code: Exists(Attendee.objects.filter(meeting=OuterRef("pk"), specialty=code)) for code in sorted(QUORUM)}
+    meetings = meetings_for(user=user).annotate(
+        n_items=Count("agenda", distinct=True), **{f"has_{c}": e for c, e in present.items()}
+    )
+    out = list(meetings[:limit])
+    for meeting in out:
+        meeting.quorate = all(getattr(meeting, f"has_{code}") for code in present)
+    return out
 
 
 def meeting_get(*, user: Any, pk: int) -> Meeting:

@@ -34,7 +34,7 @@ from meetings.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
 @require_http_methods(["GET", "POST"])
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Meetings, newest first, and the form to create one (its agenda is built from the queue)."""
-    meetings = selectors.meetings_for(user=request.user)[:50]
+    meetings = selectors.meeting_list(user=request.user)
     form = MeetingForm(request.POST or None, initial={"chair": request.user.pk})
     if form.is_valid():
         meeting = services.meeting_create(
@@ -162,7 +162,7 @@ def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
         "record": record,
         "attendees": list(record.meeting.attendees.all()) if record and record.meeting else [],
         "actions": selectors.decision_actions([decision.pk]),
-        "presented": presenters.present_decision(decision, is_current=True),
+        "presented": presenters.present_decision(decision, is_current=not hasattr(decision, "superseded_by")),
         "printed_at": timezone.now(),
     }
     return render(request, "meetings/decision_letter.html", context)

@@ -346,3 +346,33 @@ def test_junk_in_meetings_forms_gets_a_form_error_never_a_500(carol_client, alic
     assert not BoardDecision.objects.exists()
     assert carol_client.get(reverse("meetings:meeting_mode", args=[meeting.pk]), {"case": BIG}).status_code == 200
     assert carol_client.get(reverse("assessments:board_decide", args=[case.pk]), {"meeting": BIG}).status_code == 200
+
+
+def test_meeting_list_shows_cases_and_quorum_in_a_fixed_number_of_queries(
+    carol_client, alice, carol, django_assert_max_num_queries
+):
+    submitted(alice)
+    quorate, thin = new_meeting(carol), new_meeting(carol, hours=24)
+    make_quorate(quorate, carol)
+    for _ in range(3):
+        new_meeting(carol, hours=48)
+    carol_client.get(reverse("meetings:meeting_list"))
+    with django_assert_max_num_queries(8):
+        page = carol_client.get(reverse("meetings:meeting_list")).content.decode()
+    row = page[page.index(f'data-meeting="{quorate.pk}"') :]
+    assert "<td>1</td>" in row[:400] and "Quorate" in row[:600]
+    assert "Not quorate" in page[page.index(f'data-meeting="{thin.pk}"') :][:600]
+
+
+def test_letter_of_a_corrected_decision_says_it_was_replaced(carol_client, alice, carol):
+    case = submitted(alice)
+    first = case_services.board_decision_record(
+        case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=RECOMMENDED,
+        other_pathway_text="", reason="", attendees="Carol",
+    )  # fmt: skip
+    case_services.board_decision_record(
+        case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code="cebrt",
+        other_pathway_text="", reason="Not fit", attendees="Carol", supersedes=first, correction_reason="Wrong",
+    )  # fmt: skip
+    page = carol_client.get(reverse("meetings:decision_letter", args=[first.pk])).content.decode()
+    assert 'id="letter-superseded"' in page
