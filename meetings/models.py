@@ -221,7 +221,7 @@ class CaseClock(models.Model):
 
 
 class MonthlySummary(models.Model):
-    """Pre-aggregated dashboard row: one per month (of first decision) x chosen pathway x followed or not.
+    """Pre-aggregated dashboard row: one per month (of first decision) x recommended x chosen pathway x followed.
 
     Kept up to date by ``services.summary_refresh`` on every write that changes a
     figure; ``manage.py rebuild_monthly_summary`` recomputes all of them.
@@ -230,6 +230,7 @@ class MonthlySummary(models.Model):
     month = models.DateField()
     pathway_code = models.CharField(max_length=40)
     follows = models.BooleanField(null=True)
+    recommended_code = models.CharField(max_length=40, default="")
     decided = models.PositiveIntegerField(default=0)
     referral_mri_n = models.PositiveIntegerField(default=0)
     referral_mri_within = models.PositiveIntegerField(default=0)
@@ -237,6 +238,10 @@ class MonthlySummary(models.Model):
     mri_decision_within = models.PositiveIntegerField(default=0)
     decision_treatment_n = models.PositiveIntegerField(default=0)
     decision_treatment_within = models.PositiveIntegerField(default=0)
+    mri_missing = models.PositiveIntegerField(default=0)
+    mri_out_of_order = models.PositiveIntegerField(default=0)
+    treatment_missing = models.PositiveIntegerField(default=0)
+    treatment_out_of_order = models.PositiveIntegerField(default=0)
     follow_up_30 = models.PositiveIntegerField(default=0)
     walking_before = models.PositiveIntegerField(default=0)
     walking_before_walking_30 = models.PositiveIntegerField(default=0)
@@ -246,8 +251,25 @@ class MonthlySummary(models.Model):
     class Meta:
         ordering = ["month", "pathway_code", "follows"]
         constraints = [
-            models.UniqueConstraint(fields=["month", "pathway_code", "follows"], name="summary_cell_once"),
+            models.UniqueConstraint(
+                fields=["month", "recommended_code", "pathway_code", "follows"], name="summary_cell_once"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.pathway_code} {self.follows}"
+        return f"{self.month:%Y-%m} {self.recommended_code}->{self.pathway_code} {self.follows}"
+
+
+class IntervalHistogram(models.Model):
+    """How many cases of a month had an interval of so many whole minutes: medians without reading cases."""
+
+    month = models.DateField()
+    measure = models.CharField(max_length=20)  # "mri_decision" or "decision_treatment"
+    minutes = models.PositiveIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "measure", "minutes"], name="histogram_cell_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.measure} {self.minutes} min: {self.n}"

@@ -121,9 +121,14 @@ def recompute() -> dict[tuple, dict[str, int]]:
     """The summary computed again from the raw rows in Python, to check the database's aggregate."""
     out: dict[tuple, dict[str, int]] = {}
     for case in Case.objects.filter(decided_at__isnull=False).select_related("clock"):
-        key = (timezone.localtime(case.decided_at).date().replace(day=1), case.board_pathway_code, case.board_follows)
+        month = timezone.localtime(case.decided_at).date().replace(day=1)
+        key = (month, case.pathway_code, case.board_pathway_code, case.board_follows)
         row = out.setdefault(key, dict.fromkeys(MEASURES, 0))
         row["decided"] += 1
+        row["mri_missing"] += case.mri_at is None
+        row["mri_out_of_order"] += bool(case.mri_at and case.mri_at > case.decided_at)
+        row["treatment_missing"] += case.treatment_start_at is None
+        row["treatment_out_of_order"] += bool(case.treatment_start_at and case.treatment_start_at < case.decided_at)
         clock = getattr(case, "clock", None)
         referral = clock.referral_received_at if clock else None
         if referral and case.mri_at and case.mri_at >= referral:
@@ -147,7 +152,8 @@ def recompute() -> dict[tuple, dict[str, int]]:
 
 def stored() -> dict[tuple, dict[str, int]]:
     return {
-        (r.month, r.pathway_code, r.follows): {m: getattr(r, m) for m in MEASURES} for r in MonthlySummary.objects.all()
+        (r.month, r.recommended_code, r.pathway_code, r.follows): {m: getattr(r, m) for m in MEASURES}
+        for r in MonthlySummary.objects.all()
     }
 
 
@@ -218,7 +224,7 @@ def test_audit_csv_has_the_measures_per_month_and_no_patient_data(carol_client, 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == HEADER
     month = timezone.localtime(case.decided_at).strftime("%Y-%m")
-    assert rows[1][:4] == [month, RECOMMENDED, "yes", "1"]
+    assert rows[1][:5] == [month, RECOMMENDED, RECOMMENDED, "yes", "1"]
     assert "Private Person" not in response.content.decode() and case.mrn not in response.content.decode()
 
 
@@ -244,3 +250,31 @@ def test_queue_shows_referral_to_mri_and_report_against_24_hours(carol_client, a
     row = page[page.index(f'<tr data-case="{case.pk}"') :]
     assert 'data-met="false">MRI: 28.0 h <span class="badge text-bg-danger">over 24 h</span>' in row
     assert 'data-met="true">MRI report: 1.0 h' in row
+
+
+def test_dashboard_figures_from_the_rows_equal_the_cases(alice, carol):
+    """Medians from the minute histograms equal the exact medians to the minute; counts equal the cases."""
+    from meetings.summary import board_figures
+
+    _varied_cases(alice, carol, 23)
+    call_command("rebuild_monthly_summary", stdout=io.StringIO())
+    since = (timezone.localdate() - datetime.timedelta(days=70)).replace(day=1)
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    cases = list(Case.objects.filter(decided_at__gte=start))
+    figures = board_figures(since=since)
+    assert figures["decided_cases"] == len(cases)
+    for key, start_name, end_name in (
+        ("mri_to_decision", "mri_at", "decided_at"),
+        ("decision_to_treatment", "decided_at", "treatment_start_at"),
+    ):
+        values = sorted(
+            getattr(c, end_name) - getattr(c, start_name)
+            for c in cases
+            if getattr(c, start_name) and getattr(c, end_name) and getattr(c, end_name) >= getattr(c, start_name)
+        )
+        middle = values[(len(values) - 1) // 2 : len(values) // 2 + 1]
+        exact = sum(middle, datetime.timedelta()) / len(middle)
+        assert figures[key]["n"] == len(values)
+        assert abs(figures[key]["median"] - exact) < datetime.timedelta(minutes=1), key
+    concordant = sum(1 for c in cases if c.board_follows)
+    assert sum(m["concordant"] for m in figures["per_month"]) == concordant
