@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -153,15 +153,36 @@ def summary_refresh(*, case: Case) -> None:
     end = timezone.make_aware(datetime.datetime.combine(following, datetime.time.min), tz)
     cases = Case.objects.filter(decided_at__gte=start, decided_at__lt=end)
     with transaction.atomic():
+        _lock_month(month)
         MonthlySummary.objects.filter(month=month).delete()
         IntervalHistogram.objects.filter(month=month).delete()
         _store(_aggregate(cases), _histograms(cases))
+
+
+# Advisory-lock namespace of the monthly rows (any constant; "14" for the issue that added them).
+LOCK_NAMESPACE = 14
+
+
+def _lock_month(month: datetime.date) -> None:
+    """Serialise refreshes of one month until the transaction ends.
+
+    Two saves in the same month would otherwise both delete the month's rows and
+    insert their own, and the second would fail on the unique constraint (under
+    READ COMMITTED its DELETE does not see the first one's new rows). SQLite needs
+    nothing: its write transactions already run one at a time (BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, month.year * 100 + month.month])
 
 
 def summary_rebuild() -> int:
     """Recompute every row from the cases; returns the number of rows."""
     cases = Case.objects.filter(decided_at__isnull=False)
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # no refresh may interleave with the rebuild
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE meetings_monthlysummary, meetings_intervalhistogram IN EXCLUSIVE MODE")
         MonthlySummary.objects.all().delete()
         IntervalHistogram.objects.all().delete()
         rows = _aggregate(cases)

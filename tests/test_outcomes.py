@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
 import random
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -278,3 +280,51 @@ def test_dashboard_figures_from_the_rows_equal_the_cases(alice, carol):
         assert abs(figures[key]["median"] - exact) < datetime.timedelta(minutes=1), key
     concordant = sum(1 for c in cases if c.board_follows)
     assert sum(m["concordant"] for m in figures["per_month"]) == concordant
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite runs one write transaction at a time"
+)
+def test_two_saves_in_one_month_refresh_its_rows_one_after_the_other(transactional_db, alice, carol):
+    """PostgreSQL: a refresh waits for another refresh of the same month instead of failing on the unique rows."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from meetings.summary import summary_refresh
+
+    first, second = decided(alice, carol), decided(alice, carol)
+    holding, release, errors = threading.Event(), threading.Event(), []
+
+    def hold_first():
+        try:
+            with transaction.atomic():
+                summary_refresh(case=first)
+                holding.set()
+                release.wait(10)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def refresh_second():
+        try:
+            with transaction.atomic():
+                summary_refresh(case=second)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_first)
+    holder.start()
+    assert holding.wait(10)
+    other = threading.Thread(target=refresh_second)
+    other.start()
+    other.join(1)
+    assert other.is_alive(), "the second refresh waits for the first"
+    release.set()
+    holder.join(10)
+    other.join(10)
+    assert errors == []
+    assert stored() == recompute()
