@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -173,7 +174,11 @@ def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
     action = selectors.action_get(user=request.user, pk=action_pk)
     services.action_tick(action=action, user=request.user, request=request)
     messages.success(request, "Action ticked off.")
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "home")
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else "home")
 
 
 # --- Notifications -----------------------------------------------------------------------------

@@ -376,3 +376,10 @@ def test_letter_of_a_corrected_decision_says_it_was_replaced(carol_client, alice
     )  # fmt: skip
     page = carol_client.get(reverse("meetings:decision_letter", args=[first.pk])).content.decode()
     assert 'id="letter-superseded"' in page
+
+
+def test_ticking_never_redirects_off_site(client, alice, carol):
+    action = _decided_with_action(alice, carol, due=timezone.now())
+    client.force_login(alice)
+    response = client.post(reverse("meetings:action_done", args=[action.pk]), {"next": "//evil.example/"})
+    assert response["Location"] == reverse("home")
