@@ -71,8 +71,10 @@ def agenda_item_get(*, user: Any, pk: int) -> AgendaItem:
         raise Http404("No such agenda item") from None
 
 
-def agenda(*, meeting: Meeting) -> list[AgendaItem]:
-    return list(meeting.agenda.select_related("case", "case__owner"))
+def agenda(*, user: Any, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda in order, without cases the user may no longer see (a case returned to its clinician)."""
+    items = meeting.agenda.filter(case__in=cases_visible_to(user))
+    return list(items.select_related("case", "case__owner"))
 
 
 def decision_get(*, user: Any, pk: int) -> BoardDecision:

@@ -50,7 +50,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, meeting, *, status: int = 200, **forms) -> HttpResponse:
     context = {
         "meeting": meeting,
-        "items": selectors.agenda(meeting=meeting),
+        "items": selectors.agenda(user=request.user, meeting=meeting),
         "attendees": list(meeting.attendees.all()),
         "missing": meeting.missing_for_quorum(),
         "attendee_form": forms.get("attendee_form") or AttendeeForm(),
@@ -126,7 +126,7 @@ def agenda_item_defer(request: HttpRequest, item_pk: int) -> HttpResponse:
 def meeting_mode(request: HttpRequest, pk: int) -> HttpResponse:
     """One agenda case at a time: stored result, discussion, decision; keys n/p move, d decides."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    items = selectors.agenda(meeting=meeting)
+    items = selectors.agenda(user=request.user, meeting=meeting)
     if not items:
         messages.info(request, "The agenda is empty.")
         return redirect("meetings:meeting_detail", pk=meeting.pk)

@@ -383,3 +383,13 @@ def test_ticking_never_redirects_off_site(client, alice, carol):
     client.force_login(alice)
     response = client.post(reverse("meetings:action_done", args=[action.pk]), {"next": "//evil.example/"})
     assert response["Location"] == reverse("home")
+
+
+def test_a_case_returned_to_its_clinician_leaves_the_agenda_pages(carol_client, alice, carol):
+    kept, returned = submitted(alice, "Kept Kay"), submitted(alice, "Returned Rae")
+    meeting = new_meeting(carol)
+    case_services.case_return_to_clinician(case=returned, user=carol, comment="Need the MRI report")
+    detail = carol_client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    mode = carol_client.get(reverse("meetings:meeting_mode", args=[meeting.pk]), {"case": returned.pk})
+    assert "Kept Kay" in detail and "Returned Rae" not in detail
+    assert mode.status_code == 200 and "Returned Rae" not in mode.content.decode() and kept.pk
