@@ -41,6 +41,7 @@ from assessments.board_forms import (
 )
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.services import audit_record
+from meetings.hooks import DecisionExtras, initial_attendees  # issue 14: plan, actions, meeting link
 
 ACTION_PAGE = "assessments/board_action.html"
 QUEUE_PAGE_SIZE = 25
@@ -145,11 +146,12 @@ def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _board_case(request, pk)
     if case.status != CaseStatus.SUBMITTED:
         raise PermissionDenied("This case is not waiting for a decision; correct the signed decision instead.")
-    initial = {"meeting_date": case.meeting_date or timezone.localdate()}
+    initial = {"meeting_date": case.meeting_date or timezone.localdate(), "attendees": initial_attendees(request, case)}
     form = DecisionForm(request.POST or None, initial=initial, recommended_code=case.pathway_code)
-    if form.is_valid():
-        return _sign(request, case, form.cleaned_data, supersedes=None)
-    return _decision_page(request, case, form, title="Record the board's decision")
+    extras = DecisionExtras(request, case)  # issue 14
+    if form.is_valid() and extras.is_valid():
+        return _sign(request, case, form.cleaned_data, supersedes=None, extras=extras)
+    return _decision_page(request, case, form, title="Record the board's decision", extras=extras)
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,9 +169,12 @@ def board_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
         for field in ("pathway_code", "other_pathway_text", "reason", "attendees", "meeting_date")
     }
     form = CorrectionForm(request.POST or None, initial=initial, recommended_code=decision.case.pathway_code)
-    if form.is_valid():
-        return _sign(request, decision.case, form.cleaned_data, supersedes=decision)
-    return _decision_page(request, decision.case, form, title="Correct the signed decision", corrects=decision)
+    extras = DecisionExtras(request, decision.case)  # issue 14
+    if form.is_valid() and extras.is_valid():
+        return _sign(request, decision.case, form.cleaned_data, supersedes=decision, extras=extras)
+    return _decision_page(
+        request, decision.case, form, title="Correct the signed decision", corrects=decision, extras=extras
+    )
 
 
 def _decision_page(request: HttpRequest, case: Case, form: DecisionForm, **context: Any) -> HttpResponse:
@@ -184,24 +189,29 @@ def _decision_page(request: HttpRequest, case: Case, form: DecisionForm, **conte
     )
 
 
-def _sign(request: HttpRequest, case: Case, data: dict[str, Any], *, supersedes: BoardDecision | None) -> HttpResponse:
+def _sign(
+    request: HttpRequest, case: Case, data: dict[str, Any], *, supersedes: BoardDecision | None, extras: DecisionExtras
+) -> HttpResponse:
     try:
-        services.board_decision_record(
-            case=case,
-            signed_by=request.user,
-            meeting_date=data["meeting_date"],
-            pathway_code=data["pathway_code"],
-            other_pathway_text=data["other_pathway_text"],
-            reason=data["reason"],
-            attendees=data["attendees"],
-            supersedes=supersedes,
-            correction_reason=data.get("correction_reason", ""),
-            request=request,
-        )
+        # Issue 14: the plan, actions and meeting link are written in the signing transaction.
+        with transaction.atomic():
+            decision = services.board_decision_record(
+                case=case,
+                signed_by=request.user,
+                meeting_date=data["meeting_date"],
+                pathway_code=data["pathway_code"],
+                other_pathway_text=data["other_pathway_text"],
+                reason=data["reason"],
+                attendees=data["attendees"],
+                supersedes=supersedes,
+                correction_reason=data.get("correction_reason", ""),
+                request=request,
+            )
+            extras.record(decision=decision, signed_by=request.user)
     except services.CaseStateError as error:
         raise PermissionDenied(str(error)) from None
     messages.success(request, "Decision corrected and signed." if supersedes else "Decision signed.")
-    return redirect(reverse("assessments:case_detail", args=[case.pk]) + "#decisions")
+    return redirect(extras.redirect_url(case) or reverse("assessments:case_detail", args=[case.pk]) + "#decisions")
 
 
 # --- Board pages ----------------------------------------------------------------------------

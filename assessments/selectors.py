@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from assessments import presenters, roles
 from assessments.models import BoardDecision, Case, CaseStatus
@@ -123,6 +123,8 @@ QUEUE_FIELDS = (
     "pk", "mrn", "patient_name", "date_of_birth", "status", "urgency", "urgency_rank", "pathway_code",
     "pathway_rule", "histology", "escc_grade", "sins_total", "mri_at", "submitted_at", "meeting_date",
     "board_question", "owner__username", "owner__first_name", "owner__last_name",
+    # Issue 14: the 24-hour clock's referral and MRI report times (meetings.CaseClock).
+    "clock__referral_received_at", "clock__mri_report_at",
 )  # fmt: skip
 
 
@@ -148,7 +150,7 @@ def board_queue(
         cases = cases.filter(histology=histology)
     if meeting_date is not None:
         cases = cases.filter(meeting_date=meeting_date)
-    return cases.select_related("owner").only(*QUEUE_FIELDS).order_by("urgency_rank", "submitted_at", "pk")
+    return cases.select_related("owner", "clock").only(*QUEUE_FIELDS).order_by("urgency_rank", "submitted_at", "pk")
 
 
 def board_pack_cases(
@@ -173,9 +175,6 @@ def board_pack_cases(
 
 
 RECENT_DEPARTURES = 20
-# Rows are counted by ``decided_at`` (never NULL in the window) rather than the primary key, so that
-# PostgreSQL answers from the ``case_board_quality`` index alone (an index-only scan).
-ROW = "decided_at"
 DEPARTURE_FIELDS = (
     "pk", "case", "signed_at", "meeting_date", "recommended_pathway_code", "recommended_rule",
     "pathway_code", "other_pathway_text", "reason",
@@ -183,96 +182,22 @@ DEPARTURE_FIELDS = (
 
 
 def board_quality(*, user: Any, since: datetime.datetime) -> dict[str, Any]:
-    """The quality dashboard's numbers for the cases first decided at or after ``since``.
+    """The quality dashboard's numbers for the cases first decided at or after ``since`` (a month start).
 
-    Each decided case counts once, with its current decision, which the case row
-    carries (``board_pathway_code``, ``board_follows``): every figure is an aggregate
-    over one table and the ``decided_at`` index, in a fixed number of queries
-    whatever the amount of data. Python only adds up the grouped rows (at most one
-    per recommended x chosen pathway). See docs/board.md.
+    Each decided case counts once, with its current decision. Issue 14: every figure
+    is read from the pre-aggregated monthly rows (``meetings.summary``, kept by the
+    services that change them), medians from per-minute histograms, so the work
+    depends on the number of months, not of cases; only the 20 most recent
+    departures are read from the case table, by the ``decided_at`` index. See docs/board.md.
     """
+    from meetings.summary import board_figures
+
     _require_board(user)
-    decided = Case.objects.filter(decided_at__gte=since)
-    per_month = (
-        decided.annotate(month=TruncMonth("decided_at"))
-        .values("month")
-        .annotate(total=Count(ROW), concordant=Count(ROW, filter=Q(board_follows=True)))
-        .order_by("month")
+    figures = board_figures(since=timezone.localtime(since).date())
+    latest = (
+        Case.objects.filter(decided_at__gte=since, board_follows=False)
+        .order_by("-decided_at", "-pk")
+        .values("pk")[:RECENT_DEPARTURES]
     )
-    choices = decided.values("pathway_code", "board_pathway_code", "board_follows").annotate(n=Count(ROW)).order_by()
-    pathways: dict[str, int] = {}
-    departures: dict[tuple[str, str], int] = {}
-    for row in choices:
-        pathways[row["board_pathway_code"]] = pathways.get(row["board_pathway_code"], 0) + row["n"]
-        if row["board_follows"] is False:
-            pair = (row["pathway_code"], row["board_pathway_code"])
-            departures[pair] = departures.get(pair, 0) + row["n"]
-    latest = decided.filter(board_follows=False).order_by("-decided_at", "-pk").values("pk")[:RECENT_DEPARTURES]
     recent = BoardDecision.objects.current().filter(case__in=latest).only(*DEPARTURE_FIELDS)
-    return {
-        "per_month": list(per_month),
-        "pathways": [
-            {"pathway_code": code, "n": n} for code, n in sorted(pathways.items(), key=lambda item: (-item[1], item[0]))
-        ],
-        "departures": [
-            {"recommended_pathway_code": recommended, "pathway_code": chosen, "n": n}
-            for (recommended, chosen), n in sorted(departures.items(), key=lambda item: (-item[1], item[0]))
-        ],
-        "recent_departures": list(recent.order_by("-case__decided_at", "-pk")),
-        **_interval_metrics(decided),
-    }
-
-
-def _interval_metrics(decided: QuerySet[Case]) -> dict[str, Any]:
-    """MRI → decision and decision → treatment start: count, within 24 h, median, missing, out of order.
-
-    An interval whose end comes before its start (treatment begun before the board
-    decided, as in an out-of-hours emergency operation) is counted apart, not as 0 h.
-    """
-    mri = Q(mri_at__isnull=False, mri_at__lte=F("decided_at"))
-    treatment = Q(treatment_start_at__isnull=False, treatment_start_at__gte=F("decided_at"))
-    counts = decided.aggregate(
-        decided=Count(ROW),
-        mri_n=Count(ROW, filter=mri),
-        mri_within=Count(ROW, filter=mri & Q(decided_at__lte=F("mri_at") + TARGET)),
-        mri_missing=Count(ROW, filter=Q(mri_at__isnull=True)),
-        mri_out_of_order=Count(ROW, filter=Q(mri_at__gt=F("decided_at"))),
-        tx_n=Count(ROW, filter=treatment),
-        tx_within=Count(ROW, filter=treatment & Q(treatment_start_at__lte=F("decided_at") + TARGET)),
-        tx_missing=Count(ROW, filter=Q(treatment_start_at__isnull=True)),
-        tx_out_of_order=Count(ROW, filter=Q(treatment_start_at__lt=F("decided_at"))),
-    )
-    out = {"decided_cases": counts["decided"]}
-    for key, condition, start, end in (
-        ("mri_to_decision", mri, "mri_at", "decided_at"),
-        ("decision_to_treatment", treatment, "decided_at", "treatment_start_at"),
-    ):
-        prefix = "mri" if key == "mri_to_decision" else "tx"
-        n = counts[f"{prefix}_n"]
-        out[key] = {
-            "n": n,
-            "within": counts[f"{prefix}_within"],
-            "missing": counts[f"{prefix}_missing"],
-            "out_of_order": counts[f"{prefix}_out_of_order"],
-            "median": _median_interval(decided.filter(condition), start, end, n),
-        }
-    return out
-
-
-def _median_interval(cases: QuerySet[Case], start: str, end: str, n: int) -> datetime.timedelta | None:
-    """The median of ``end - start`` over ``cases`` (``n`` rows), computed by the database.
-
-    The database sorts the intervals and returns only the middle one or two
-    (ORDER BY … LIMIT 2 OFFSET (n-1)/2): one query, two rows, on SQLite and
-    PostgreSQL alike, whatever ``n`` is.
-    """
-    if n == 0:
-        return None
-    interval = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    middle = (n - 1) // 2
-    values = list(
-        cases.annotate(interval=interval)
-        .order_by("interval")
-        .values_list("interval", flat=True)[middle : middle + (1 if n % 2 else 2)]
-    )
-    return sum(values, datetime.timedelta()) / len(values)
+    return {**figures, "recent_departures": list(recent.order_by("-case__decided_at", "-pk"))}

@@ -159,7 +159,16 @@ def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: An
         case.submitted_at = None
         case.save()
         audit_record(action="case.return", actor=user, target=case, request=request)
+        _issue14_notify_returned(case)
     return case
+
+
+def _issue14_notify_returned(case: Case) -> None:
+    # Issue 14: the owner is told in the app and by e-mail (queued after commit; never breaks the return).
+    from meetings.models import NotificationKind
+    from meetings.services import notification_create
+
+    notification_create(recipient=case.owner, case=case, kind=NotificationKind.RETURNED)
 
 
 COMMENTABLE = (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
@@ -242,6 +251,9 @@ def board_decision_record(
             request=request,
             details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
+        from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
+
+        summary_refresh(case=case)
     return decision
 
 
@@ -272,4 +284,7 @@ def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.d
             request=request,
             details={"version": case.version, "field": "treatment_start_at"},
         )
+        from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
+
+        summary_refresh(case=case)
     return case

@@ -35,6 +35,10 @@ class Action(models.TextChoices):
     CASE_EXPORT = "case.export", "Case exported"
     CASE_PRINT = "case.print", "Case printed"
     CASE_IMPORT = "case.import", "Case file imported"
+    # Issue 14: meetings, actions and follow-up (meetings app).
+    MEETING_CHANGE = "meeting.change", "Board meeting, agenda or attendance changed"
+    CASE_ACTION_DONE = "case.action_done", "Board action ticked off"
+    CASE_FOLLOW_UP = "case.follow_up", "Follow-up recorded"
     AUTH_LOGIN = "auth.login", "Logged in"
     AUTH_LOGOUT = "auth.logout", "Logged out"
     AUTH_LOGIN_FAILED = "auth.login_failed", "Failed log-in"

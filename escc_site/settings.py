@@ -46,9 +46,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
     "audit",
     "accounts",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +230,21 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Site default for the `sbrt_available` field; each case can override it.
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)
+
+# --- Notifications: e-mail and the background task queue (issue 14) -------------------
+# E-mail goes out from the task worker (`manage.py db_worker`), never from a request.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "escc@localhost")
+# The address of the app as users reach it, for the links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

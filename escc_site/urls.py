@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("", include("assessments.urls")),
+    path("", include("meetings.urls")),  # issue 14: meetings, actions, notifications, outcomes
 ]

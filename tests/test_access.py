@@ -17,6 +17,8 @@ PUBLIC = {
     "admin:login": "Django admin's own login page",
 }
 CASE_PARAMS = {"pk", "case_pk", "case_id"}
+# Issue 14 (meetings app): ids of things that belong to a case or to the board.
+CASE_PARAMS |= {"decision_pk", "action_pk", "item_pk", "attendee_pk"}
 
 
 def walk(patterns=None, prefix="", namespace=""):
@@ -119,3 +121,72 @@ def test_htmx_post_with_the_token_header_passes_csrf(alice):
         reverse("assessments:case_create"), form_post(), headers={"HX-Request": "true", "X-CSRFToken": token}
     )
     assert response.status_code == 200
+
+
+# --- Issue 14: the meetings app's objects, each reached with a real id ----------------------------------
+
+
+def _board_objects(alice, carol):
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments import services as case_services
+    from meetings import services as meeting_services
+    from meetings.models import Action
+
+    case = case_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
+    meeting = meeting_services.meeting_create(created_by=carol, chair=carol, starts_at=timezone.now())
+    attendee = meeting_services.attendee_add(meeting=meeting, name="Sam", specialty="spine_surgery", user=carol)
+    item = meeting.agenda.get()
+    decision = case_services.board_decision_record(
+        case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=case.pathway_code,
+        other_pathway_text="", reason="", attendees="Sam",
+    )  # fmt: skip
+    meeting_services.decision_extras_record(
+        decision=decision, meeting=meeting, plan="", signed_by=carol,
+        actions=[{"text": "Book SBRT", "owner": carol, "due_at": timezone.now()}],
+    )  # fmt: skip
+    action = Action.objects.get()
+    return case, meeting, attendee, item, decision, action
+
+
+# name, how to build the args from the objects, who may use it (the others get 404)
+ISSUE_14_URLS = [
+    ("meetings:meeting_detail", lambda o: [o["meeting"].pk], {"carol"}),
+    ("meetings:meeting_mode", lambda o: [o["meeting"].pk], {"carol"}),
+    ("meetings:meeting_attendee_add", lambda o: [o["meeting"].pk], {"carol"}),
+    ("meetings:meeting_agenda_add", lambda o: [o["meeting"].pk], {"carol"}),
+    ("meetings:meeting_attendee_remove", lambda o: [o["attendee"].pk], {"carol"}),
+    ("meetings:agenda_item_move", lambda o: [o["item"].pk], {"carol"}),
+    ("meetings:agenda_item_defer", lambda o: [o["item"].pk], {"carol"}),
+    ("meetings:decision_letter", lambda o: [o["decision"].pk], {"alice", "carol"}),
+    ("meetings:action_done", lambda o: [o["action"].pk], {"carol"}),
+    ("meetings:follow_up", lambda o: [o["case"].pk, 30], {"alice"}),
+    ("meetings:case_clock", lambda o: [o["case"].pk], {"alice"}),
+    ("meetings:meeting_list", lambda o: [], {"carol"}),
+    ("meetings:audit_measures_csv", lambda o: [], {"carol"}),
+    ("meetings:follow_up_worklist", lambda o: [], {"alice", "bob"}),
+    ("meetings:delivery_failures", lambda o: [], {"dave"}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "allowed"), ISSUE_14_URLS, ids=[n for n, _, _ in ISSUE_14_URLS])
+def test_meetings_urls_answer_404_to_everyone_else(client, alice, bob, carol, dave, name, args, allowed):
+    case, meeting, attendee, item, decision, action = _board_objects(alice, carol)
+    objects = {"case": case, "meeting": meeting, "attendee": attendee, "item": item, "decision": decision,
+               "action": action}  # fmt: skip
+    path = reverse(name, args=args(objects))
+    for username, user in {"alice": alice, "bob": bob, "carol": carol, "dave": dave}.items():
+        client.force_login(user)
+        statuses = {client.get(path).status_code, client.post(path, {}).status_code} - {405}
+        if username in allowed:
+            assert 404 not in statuses, f"{username} on {path}: {statuses}"
+        else:
+            assert statuses == {404}, f"{username} on {path}: {statuses}"
+
+
+def test_every_meetings_url_is_in_the_issue_14_table():
+    names = {n for n, _ in APP_ROUTES if (n or "").startswith("meetings:")}
+    covered = {n for n, _, _ in ISSUE_14_URLS} | {"meetings:notification_list", "meetings:notification_count"}
+    assert names == covered

@@ -1,0 +1,234 @@
+"""Write paths of meetings, decision plans, actions, notifications, follow-ups and the clock.
+
+Keyword-only ``<entity>_<action>`` functions, each with its audit record, like
+``assessments.services``. ``decision_extras_record`` runs inside the transaction
+that signs a decision (``board_views._sign``), so the plan, actions and meeting
+link exist exactly when the decision does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import BoardDecision, Case, CaseStatus
+from audit.services import audit_record
+from meetings.models import (
+    Action,
+    ActionDone,
+    AgendaItem,
+    Attendee,
+    CaseClock,
+    DecisionRecord,
+    DeliveryStatus,
+    EmailDelivery,
+    FollowUp,
+    Meeting,
+    Notification,
+    NotificationKind,
+)
+
+log = logging.getLogger(__name__)
+
+
+class MeetingError(Exception):
+    """The change is not possible in the meeting's or case's current state (answered 403 with the message)."""
+
+
+# --- Meetings and the agenda ---------------------------------------------------------------
+
+
+def meeting_create(*, created_by: User, chair: User, starts_at: datetime.datetime, request: Any = None) -> Meeting:
+    """Create a meeting; its agenda starts with every case waiting for the board, emergencies first."""
+    with transaction.atomic():
+        meeting = Meeting.objects.create(starts_at=starts_at, chair=chair, created_by=created_by)
+        waiting = Case.objects.filter(status=CaseStatus.SUBMITTED).order_by("urgency_rank", "submitted_at", "pk")
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, case_id=pk, position=i)
+            for i, pk in enumerate(waiting.values_list("pk", flat=True), start=1)
+        )
+        audit_record(action="meeting.change", actor=created_by, target=meeting, request=request)
+    return meeting
+
+
+def agenda_add(*, meeting: Meeting, case: Case, user: User, request: Any = None) -> AgendaItem:
+    """Put a case at the end of the agenda (no-op when already on it)."""
+    if case.status not in (CaseStatus.SUBMITTED, CaseStatus.DECIDED):
+        raise MeetingError("Only a case with the tumor board can go on an agenda.")
+    with transaction.atomic():
+        last = meeting.agenda.order_by("-position").values_list("position", flat=True).first() or 0
+        item, created = AgendaItem.objects.get_or_create(meeting=meeting, case=case, defaults={"position": last + 1})
+        if created:
+            audit_record(
+                action="meeting.change",
+                actor=user,
+                target=case,
+                request=request,
+                details={"meeting": meeting.pk, "agenda": "add"},
+            )
+    return item
+
+
+def agenda_move(*, item: AgendaItem, offset: int, user: User, request: Any = None) -> None:
+    """Move an agenda item one place up (offset -1) or down (+1) by swapping with its neighbour."""
+    with transaction.atomic():
+        items = list(AgendaItem.objects.select_for_update().filter(meeting=item.meeting_id).order_by("position", "pk"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index + offset
+        if not 0 <= target < len(items):
+            return
+        items[index], items[target] = items[target], items[index]
+        for position, other in enumerate(items, start=1):
+            other.position = position
+        AgendaItem.objects.bulk_update(items, ["position"])
+        audit_record(action="meeting.change", actor=user, target=item.meeting, request=request)
+
+
+def next_meeting(meeting: Meeting) -> Meeting | None:
+    return Meeting.objects.filter(starts_at__gt=meeting.starts_at).order_by("starts_at", "pk").first()
+
+
+def agenda_defer(*, item: AgendaItem, user: User, request: Any = None) -> Meeting:
+    """Move a case from this meeting's agenda to the end of the next meeting's."""
+    following = next_meeting(item.meeting)
+    if following is None:
+        raise MeetingError("There is no later meeting yet: create the next meeting first.")
+    with transaction.atomic():
+        case = item.case
+        item.delete()
+        agenda_add(meeting=following, case=case, user=user, request=request)
+        audit_record(
+            action="meeting.change",
+            actor=user,
+            target=case,
+            request=request,
+            details={"agenda": "defer", "to": following.pk},
+        )
+    return following
+
+
+def attendee_add(*, meeting: Meeting, name: str, specialty: str, user: User, request: Any = None) -> Attendee:
+    with transaction.atomic():
+        attendee = Attendee.objects.create(meeting=meeting, name=name, specialty=specialty)
+        audit_record(action="meeting.change", actor=user, target=meeting, request=request, details={"add": specialty})
+    return attendee
+
+
+def attendee_remove(*, attendee: Attendee, user: User, request: Any = None) -> None:
+    with transaction.atomic():
+        meeting = attendee.meeting
+        attendee.delete()
+        audit_record(action="meeting.change", actor=user, target=meeting, request=request, details={"remove": True})
+
+
+def attendees_text(meeting: Meeting) -> str:
+    """The attendance as the decision's ``attendees`` text (names and specialties)."""
+    return "\n".join(str(a) for a in meeting.attendees.all())
+
+
+# --- The decision's plan and actions --------------------------------------------------------
+
+
+def decision_extras_record(
+    *,
+    decision: BoardDecision,
+    meeting: Meeting | None,
+    plan: str,
+    actions: list[dict[str, Any]],
+    signed_by: User,
+) -> DecisionRecord:
+    """Record the plan, the meeting (or none: "outside a meeting") and the actions of a decision just signed.
+
+    Call inside the signing transaction. The quorum is taken as it stands now.
+    The case owner is told the case was decided, and each action owner of the action.
+    """
+    record = DecisionRecord.objects.create(
+        decision=decision, meeting=meeting, quorate=meeting.is_quorate if meeting else None, plan=plan
+    )
+    case = decision.case
+    for data in actions:
+        action = Action.objects.create(
+            decision=decision, case=case, text=data["text"], owner=data["owner"], due_at=data["due_at"]
+        )
+        notification_create(recipient=action.owner, case=case, kind=NotificationKind.ACTION)
+    notification_create(recipient=case.owner, case=case, kind=NotificationKind.DECIDED)
+    return record
+
+
+def action_tick(*, action: Action, user: User, request: Any = None) -> ActionDone:
+    """Tick an action off (once; a second tick keeps the first)."""
+    with transaction.atomic():
+        done, created = ActionDone.objects.get_or_create(
+            action=action, defaults={"done_by": user, "done_at": timezone.now()}
+        )
+        if created:
+            audit_record(
+                action="case.action_done",
+                actor=user,
+                target=action.case,
+                request=request,
+                details={"action": action.pk},
+            )
+    return done
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+
+def notification_create(*, recipient: User, case: Case, kind: str) -> Notification:
+    """Tell ``recipient`` in the app, and queue the e-mail after the surrounding transaction commits.
+
+    Queueing is after commit and never raises into the caller: a broken queue or
+    mail server shows as a failed delivery to admins, never as a failed save.
+    """
+    notification = Notification.objects.create(recipient=recipient, case=case, kind=kind)
+    if recipient.email:
+        delivery = EmailDelivery.objects.create(notification=notification, to=recipient.email)
+        transaction.on_commit(lambda: _enqueue_email(delivery.pk))
+    return notification
+
+
+def _enqueue_email(delivery_id: int) -> None:
+    from meetings.tasks import send_notification_email
+
+    try:
+        send_notification_email.enqueue(delivery_id)
+    except Exception as error:  # the save already committed; record why the e-mail will not go
+        log.exception("Could not queue e-mail %s", delivery_id)
+        EmailDelivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.FAILED, last_error=f"Not queued: {type(error).__name__}: {error}"
+        )
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Follow-up and the clock ----------------------------------------------------------------
+
+
+def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any], request: Any = None) -> FollowUp:
+    """Record (or correct) the 30- or 90-day follow-up of a decided case, and refresh the dashboard rows."""
+    from meetings.summary import summary_refresh
+
+    with transaction.atomic():
+        follow_up, _ = FollowUp.objects.update_or_create(case=case, days=days, defaults={**data, "recorded_by": user})
+        audit_record(action="case.follow_up", actor=user, target=case, request=request, details={"days": days})
+        summary_refresh(case=case)
+    return follow_up
+
+
+def clock_record(*, case: Case, user: User, data: dict[str, Any], request: Any = None) -> CaseClock:
+    """Record the referral and MRI report times of a case (the other time points are on the case)."""
+    from meetings.summary import summary_refresh
+
+    with transaction.atomic():
+        clock, _ = CaseClock.objects.update_or_create(case=case, defaults=data)
+        audit_record(action="case.update", actor=user, target=case, request=request, details={"field": "clock"})
+        summary_refresh(case=case)
+    return clock

@@ -1,0 +1,66 @@
+"""Background work (django-tasks, database backend): notification e-mails with retries.
+
+The worker is ``manage.py db_worker`` (docs/deployment.md). A failed send is
+retried after ``RETRY_DELAYS``; after the last one the delivery is marked failed,
+which admins see on the failed-deliveries page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from meetings.models import DeliveryStatus, EmailDelivery
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait before the 2nd, 3rd and 4th try.
+RETRY_DELAYS = (60, 300, 1800)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+def email_text(delivery: EmailDelivery) -> tuple[str, str]:
+    """Subject and body. No patient identifiers: e-mail leaves the hospital's systems; the link needs a login."""
+    notification = delivery.notification
+    url = settings.SITE_URL.rstrip("/") + reverse("assessments:case_detail", args=[notification.case_id])
+    subject = f"ESCC: {notification.get_kind_display()} (case {notification.case_id})"
+    body = (
+        f"{notification.get_kind_display()} for case {notification.case_id}.\n\n"
+        f"Open the case (log-in needed): {url}\n\n"
+        "This message names no patient on purpose; the details are in the app.\n"
+    )
+    return subject, body
+
+
+@task()
+def send_notification_email(delivery_id: int) -> str:
+    """Send one notification e-mail; on failure record the error and queue the next try."""
+    delivery = EmailDelivery.objects.select_related("notification").get(pk=delivery_id)
+    if delivery.status == DeliveryStatus.SENT:
+        return "already sent"
+    subject, body = email_text(delivery)
+    delivery.attempts += 1
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.to])
+    except Exception as error:  # any SMTP or network failure: record it, retry, never lose it silently
+        delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if delivery.attempts < MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.RETRYING
+            delivery.save()
+            delay = datetime.timedelta(seconds=RETRY_DELAYS[delivery.attempts - 1])
+            send_notification_email.using(run_after=timezone.now() + delay).enqueue(delivery_id)
+        else:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.save()
+        log.warning("E-mail %s failed (attempt %s): %s", delivery_id, delivery.attempts, delivery.last_error)
+        return delivery.status
+    delivery.status = DeliveryStatus.SENT
+    delivery.last_error = ""
+    delivery.save()
+    return delivery.status
