@@ -26,6 +26,18 @@ else:
     if len(SECRET_KEY) < 50:
         raise ImproperSetting("SECRET_KEY must be at least 50 characters in production")
 
+# The audit chain's HMAC key: in the environment (never in the database), so
+# someone who can write audit rows cannot make a forged row verify. Rotation:
+# the new key goes in AUDIT_HMAC_KEY, the old one to the end of
+# AUDIT_HMAC_PREVIOUS_KEYS (oldest first), which verify_audit needs for older rows.
+if DEBUG:
+    AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "dev-only-audit-key-never-used-in-production")
+else:
+    AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY")
+    if len(AUDIT_HMAC_KEY) < 32:
+        raise ImproperSetting("AUDIT_HMAC_KEY must be at least 32 characters in production")
+AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -44,6 +56,7 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap",
     "simple_history",
+    "pgtrigger",
     "axes",
     "csp",
     "assessments",
@@ -147,7 +160,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # no banner on stderr: evaluate_case's stderr is part of its contract
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Reverse proxies in front of the app that append to X-Forwarded-For; the client
+# address (lock-outs, audit rows) is the one the outermost of them saw.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "escc_site.client_ip.client_ip"
 
 # Sessions: an idle timeout and an absolute lifetime (see assessments.middleware).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60

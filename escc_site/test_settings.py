@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("AUDIT_HMAC_KEY", "test-only-audit-key-" + "y" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("PLAIN_STATIC_STORAGE", "true")

@@ -272,8 +272,10 @@ def test_verify_audit_notices_the_last_row_deleted(chain):
 
 def test_verify_audit_notices_a_row_inserted_outside_the_chain_head(chain):
     """Even with a correct hash and link, an entry not appended through audit_record is caught by the head."""
-    forged = AuditEntry(seq=chain[-1].seq + 1, at=chain[-1].at, action="case.view", prev_hash=chain[-1].hash)
-    forged.hash = forged.compute_hash()
+    forged = AuditEntry(
+        seq=chain[-1].seq + 1, at=chain[-1].at, action="case.view", prev_hash=chain[-1].hash, key_id=chain[-1].key_id
+    )
+    forged.hash = forged.compute_hash()  # even with the key
     forged.save()
     assert f"First bad entry: #{forged.seq}" in verify_fails()
 
@@ -281,8 +283,10 @@ def test_verify_audit_notices_a_row_inserted_outside_the_chain_head(chain):
 def test_verify_audit_names_a_row_inserted_in_the_middle(chain):
     disable_database_guard()
     raw("UPDATE audit_auditentry SET seq = seq + 1000 WHERE seq > %s", [chain[2].seq])
-    forged = AuditEntry(seq=chain[2].seq + 1, at=chain[2].at, action="case.view", prev_hash=chain[2].hash)
-    forged.hash = forged.compute_hash()
+    forged = AuditEntry(
+        seq=chain[2].seq + 1, at=chain[2].at, action="case.view", prev_hash=chain[2].hash, key_id=chain[2].key_id
+    )
+    forged.hash = forged.compute_hash()  # even with the key
     forged.save()
     raw("UPDATE audit_auditentry SET seq = seq - 999 WHERE seq > 1000", [])
     # The forged row fits; the next one no longer does (its seq moved, and its hash covers seq).
