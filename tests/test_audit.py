@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import roles
 from audit.models import Action, AppendOnlyError, AuditEntry
@@ -356,14 +357,15 @@ def test_audit_report_filters_by_user_case_and_action(dave_client, alice, bob):
 
 
 def test_audit_report_filters_by_time_in_utc(dave_client, alice, monkeypatch):
-    at = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    # In the future: the chain's time never goes back, so an entry cannot be dated before the fixture's.
+    at = datetime.datetime(2036, 3, 1, 9, 30, tzinfo=datetime.UTC)
     with monkeypatch.context() as m:
         m.setattr("django.utils.timezone.now", lambda: at)
         audit_record(action="case.print", actor=alice)
-    window = {"since": "2026-03-01T09:00", "until": "2026-03-01T10:00"}
+    window = {"since": "2036-03-01T09:00", "until": "2036-03-01T10:00"}
     page = dave_client.get(reverse("audit:report"), window).context["page"]
     assert [e.action for e in page] == ["case.print"]
-    page = dave_client.get(reverse("audit:report"), {"since": "2026-03-01T09:31"}).context["page"]
+    page = dave_client.get(reverse("audit:report"), {"since": "2036-03-01T09:31"}).context["page"]
     assert "case.print" not in [e.action for e in page]
 
 
@@ -418,3 +420,218 @@ def test_user_model_is_protected_from_deletion_while_in_the_trail(alice):
     audit_record(action="case.view", actor=alice)
     with pytest.raises(ProtectedError):
         User.objects.filter(pk=alice.pk).delete()
+
+
+# --- Issue 11: a forged entry does not verify; time only moves forward; exported heads -------
+
+
+def append_outside(entry: AuditEntry) -> None:
+    """Insert a row and move the head row to it, as someone with INSERT rights on both tables could."""
+    entry.save()
+    raw("UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s", [entry.seq, entry.hash])
+
+
+def forged_after(previous: AuditEntry, **fields) -> AuditEntry:
+    return AuditEntry(seq=previous.seq + 1, action="case.view", prev_hash=previous.hash, **fields)
+
+
+def verify_with_heads(path) -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_audit", "--head", str(path))
+    return str(failure.value)
+
+
+def test_entry_forged_with_a_plain_hash_does_not_verify(chain):
+    """Today's attack: a well-linked row with its SHA-256, head row moved along. Without the key it fails."""
+    forged = forged_after(chain[-1], at=chain[-1].at, actor_username="alice")
+    forged.hash = forged.compute_hash()  # key_id blank: the unkeyed hash anyone can compute
+    append_outside(forged)
+    assert f"entry #{forged.seq} has an unkeyed hash after keyed entries (forged)" in verify_fails()
+
+
+def test_entry_forged_with_a_guessed_key_does_not_verify(chain, settings):
+    settings.AUDIT_HMAC_KEY = "a-key-the-intruder-made-up-" + "z" * 20
+    forged = audit_record(action="case.view")  # signed with the wrong key, through the app's own code
+    settings.AUDIT_HMAC_KEY = "test-only-audit-key-" + "y" * 40
+    assert f"entry #{forged.seq} is signed with an unknown key" in verify_fails()
+
+
+def test_back_dated_entry_does_not_verify_even_with_the_key(chain):
+    forged = forged_after(chain[-1], at=chain[-1].at - datetime.timedelta(days=3), key_id=chain[-1].key_id)
+    forged.hash = forged.compute_hash()
+    append_outside(forged)
+    assert f"entry #{forged.seq} is dated before entry #{chain[-1].seq} (back-dated)" in verify_fails()
+
+
+def test_time_never_goes_backwards_along_the_chain(chain, monkeypatch):
+    """A server whose clock lags another's still dates its entry no earlier than the last one."""
+    monkeypatch.setattr("audit.services.timezone.now", lambda: chain[-1].at - datetime.timedelta(minutes=5))
+    entry = audit_record(action="case.view")
+    assert entry.at == chain[-1].at
+    assert audit_verify().ok
+
+
+def export_head(tmp_path):
+    path = tmp_path / "audit-heads.jsonl"
+    call_command("audit_head", "--output", str(path), stdout=io.StringIO())
+    return path
+
+
+def test_audit_head_writes_the_last_entry_and_verify_accepts_it(chain, tmp_path):
+    path = export_head(tmp_path)
+    audit_record(action="case.view")  # the chain goes on growing after an export
+    path_line = path.read_text().strip()
+    assert f'"seq": {chain[-1].seq}' in path_line and chain[-1].hash in path_line
+    out = io.StringIO()
+    call_command("verify_audit", "--head", str(path), stdout=out)
+    assert out.getvalue().startswith(f"OK: {chain[-1].seq + 1} entries; 1 exported head(s) found")
+
+
+def test_deleted_last_entry_is_found_by_the_exported_head(chain, tmp_path):
+    path = export_head(tmp_path)
+    disable_database_guard()
+    raw("DELETE FROM audit_auditentry WHERE seq = %s", [chain[-1].seq])
+    raw("UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s", [chain[-2].seq, chain[-2].hash])
+    assert audit_verify().ok  # the database alone no longer shows it...
+    message = verify_with_heads(path)  # ...the head kept elsewhere does
+    assert f"an exported head records #{chain[-1].seq} but the trail ends at #{chain[-2].seq}" in message
+
+
+def test_truncated_trail_is_found_by_the_exported_head(chain, tmp_path):
+    path = export_head(tmp_path)
+    disable_database_guard()
+    raw("TRUNCATE audit_auditentry" if connection.vendor == "postgresql" else "DELETE FROM audit_auditentry", [])
+    raw("UPDATE audit_auditchainhead SET last_seq = 0, last_hash = %s", ["0" * 64])
+    assert audit_verify().ok
+    assert "the trail ends at #0 (entries deleted from the end, or the table emptied)" in verify_with_heads(path)
+
+
+def test_rewritten_chain_is_found_by_the_exported_head(chain, tmp_path):
+    path = tmp_path / "heads.jsonl"
+    path.write_text(f'{{"seq": {chain[2].seq}, "hash": "{"e" * 64}"}}\n')
+    assert f"entry #{chain[2].seq} is not the one an exported head records" in verify_with_heads(path)
+
+
+def test_unreadable_head_file_is_a_clear_error(chain, tmp_path):
+    path = tmp_path / "heads.jsonl"
+    path.write_text("not json\n")
+    with pytest.raises(CommandError, match="line 1 is not a head written by audit_head"):
+        call_command("verify_audit", "--head", str(path))
+
+
+def test_entries_from_before_the_key_still_verify_and_stay_the_prefix(db):
+    """Rows written by the unkeyed first version (key_id blank) verify; the keyed chain continues from them."""
+    old = AuditEntry(seq=1, at=timezone.now(), action="case.view", prev_hash="0" * 64)
+    old.hash = old.compute_hash()
+    append_outside(old)
+    new = audit_record(action="case.view")
+    assert (old.key_id, new.prev_hash) == ("", old.hash) and new.key_id
+    assert audit_verify().ok
+
+
+def test_key_rotation_keeps_older_entries_verifiable(chain, settings):
+    old_key = settings.AUDIT_HMAC_KEY
+    settings.AUDIT_HMAC_KEY = "the-new-audit-key-after-rotation-" + "r" * 20
+    settings.AUDIT_HMAC_PREVIOUS_KEYS = [old_key]
+    new = audit_record(action="case.view")
+    assert new.key_id != chain[-1].key_id
+    assert audit_verify().ok
+    settings.AUDIT_HMAC_PREVIOUS_KEYS = []
+    assert "signed with an unknown key" in verify_fails()
+
+
+def test_entry_signed_with_a_retired_key_after_a_newer_one_does_not_verify(chain, settings):
+    old_key = settings.AUDIT_HMAC_KEY
+    settings.AUDIT_HMAC_KEY = "the-new-audit-key-after-rotation-" + "r" * 20
+    settings.AUDIT_HMAC_PREVIOUS_KEYS = [old_key]
+    audit_record(action="case.view")
+    forged = forged_after(AuditEntry.objects.order_by("-seq").first(), at=timezone.now(), key_id=chain[-1].key_id)
+    forged.hash = forged.compute_hash()  # a leaked retired key
+    append_outside(forged)
+    assert f"entry #{forged.seq} is signed with a key retired before" in verify_fails()
+
+
+def test_production_refuses_to_start_without_the_audit_key():
+    from tests.test_foundation import PRODUCTION_ENV, run_manage
+
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_HMAC_KEY"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0 and "AUDIT_HMAC_KEY is required" in result.stderr
+
+
+# --- Issue 11: signed decisions and history are append-only; a decision's digest is in the trail ----
+
+
+@pytest.fixture
+def decision(alice, carol):
+    from assessments import services
+
+    case = make_case(alice)
+    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
+    return services.board_decision_record(
+        case=case,
+        signed_by=carol,
+        meeting_date=datetime.date(2026, 11, 20),
+        pathway_code=case.pathway_code,
+        other_pathway_text="",
+        reason="",
+        attendees="A, B",
+    )
+
+
+def disable_decision_guard() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE assessments_boarddecision DISABLE TRIGGER USER")
+
+
+def test_decision_entry_holds_the_digest_of_the_decision(decision):
+    from audit.services import content_digest
+
+    entry = last("case.decide")
+    assert entry.details["content"] == {
+        "model": "assessments.boarddecision",
+        "id": decision.pk,
+        "sha256": content_digest(decision),
+    }
+    assert audit_verify().ok
+
+
+def test_decision_edited_behind_the_app_is_found_by_verify_audit(decision):
+    disable_decision_guard()
+    raw("UPDATE assessments_boarddecision SET pathway_code = %s WHERE id = %s", ["palliative", decision.pk])
+    message = verify_fails()
+    assert f"board decision {decision.pk} was changed after entry #{last('case.decide').seq} recorded it" in message
+
+
+def test_decision_deleted_behind_the_app_is_found_by_verify_audit(decision):
+    disable_decision_guard()
+    disable_database_guard()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys = OFF")
+        cursor.execute("DELETE FROM assessments_boarddecision WHERE id = %s", [decision.pk])
+    assert f"board decision {decision.pk} was deleted" in verify_fails()
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only triggers are PostgreSQL's (SQLite is development only)"
+)
+
+
+@postgres_only
+@pytest.mark.parametrize("sql", ["UPDATE assessments_boarddecision SET reason = 'x' WHERE id = %s",
+                                 "DELETE FROM assessments_boarddecision WHERE id = %s"])  # fmt: skip
+def test_database_refuses_to_change_or_delete_a_signed_decision(decision, sql):
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        raw(sql, [decision.pk])
+
+
+@postgres_only
+@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalcase SET patient_name = 'x' WHERE id = %s",
+                                 "DELETE FROM assessments_historicalcase WHERE id = %s"])  # fmt: skip
+def test_database_refuses_to_change_or_delete_case_history(decision, sql):
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        raw(sql, [decision.case_id])
+    assert decision.case.history.count() >= 2
