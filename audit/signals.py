@@ -7,7 +7,11 @@ membership) and changes of rights (``is_staff``, ``is_superuser``) and of
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
+
+from django.conf import settings
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -31,15 +35,32 @@ def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(action="auth.logout", actor=user, request=request, details={"reason": reason})
 
 
+def typed_username(typed: Any) -> tuple[str, dict[str, Any]]:
+    """What the trail keeps of a name typed at log-in: the name if it is an account's, else only a keyed digest.
+
+    A password typed into the username box must not become a permanent record.
+    The digest (HMAC with the audit key, 16 hex digits) still lets an admin see
+    that the same unknown name was tried again and again.
+    """
+    name = str(typed or "")
+    if name and get_user_model()._default_manager.filter(**{get_user_model().USERNAME_FIELD: name}).exists():
+        return name, {}
+    if not name:
+        return "", {}
+    digest = hmac.new(settings.AUDIT_HMAC_KEY.encode(), b"login-name:" + name.encode(), hashlib.sha256).hexdigest()
+    return "", {"unknown_username": digest[:16]}
+
+
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    # The typed name is kept (it may not be a real account) but never the password,
-    # which Django has already masked in ``credentials``.
-    username = str(credentials.get(get_user_model().USERNAME_FIELD, "") or "")
-    audit_record(action="auth.login_failed", request=request, actor_username=username)
+    # Never the password (Django has masked it in ``credentials``), and the typed
+    # name only when it is an account's.
+    username, details = typed_username(credentials.get(get_user_model().USERNAME_FIELD))
+    audit_record(action="auth.login_failed", request=request, actor_username=username, details=details)
 
 
 def on_locked_out(sender: Any, request: Any, username: Any, ip_address: Any, **kwargs: Any) -> None:
-    audit_record(action="auth.lockout", request=request, actor_username=str(username or ""))
+    name, details = typed_username(username)
+    audit_record(action="auth.lockout", request=request, actor_username=name, details=details)
 
 
 def remember_rights(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:

@@ -154,6 +154,9 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address after this many failures over all usernames (accounts.throttle).
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "accounts.throttle.AddressAwareAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 # A try during the lock-out does not restart it: the lock lasts the 15 minutes
 # the locked-out page promises (and still allows only 5 guesses per cool-off).

@@ -458,3 +458,158 @@ def test_case_with_a_bidi_override_in_the_name_is_not_saved(alice_client):
     response = alice_client.post(reverse("assessments:case_create"), form_post(patient_name="Ann\u202eelpmaxE"))
     assert response.status_code == 422
     assert not Case.objects.exists()
+
+
+# --- Issue 11: the client's address behind the proxy (axes and the audit trail) -------------------
+
+PROXY = "10.0.0.2"  # the hospital's reverse proxy, as the app server sees it
+
+
+def login_via_proxy(client: Client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_audit_and_lockout_use_the_client_address_behind_the_proxy(settings, alice):
+    settings.PROXY_COUNT = 1
+    client = Client()
+    for _ in range(5):
+        login_via_proxy(client, "alice", WRONG, "192.0.2.10")
+    assert set(AuditEntry.objects.filter(action="auth.login_failed").values_list("ip_address", flat=True)) == {
+        "192.0.2.10"
+    }
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.10"]
+    # The same user from another ward PC, through the same proxy, is not locked out.
+    colleague = Client()
+    assert login_via_proxy(colleague, "alice", PASSWORD, "192.0.2.77").status_code == 302
+
+
+def test_spoofed_forwarded_for_beyond_proxy_count_is_not_trusted(settings, alice):
+    """The client sends its own X-Forwarded-For; the proxy appends the real address: only that one counts."""
+    settings.PROXY_COUNT = 1
+    for n in range(5):
+        login_via_proxy(Client(), "alice", WRONG, f"198.51.100.{n}, 192.0.2.10")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.10"}
+    assert login_via_proxy(Client(), "alice", PASSWORD, "203.0.113.9, 192.0.2.10").status_code == 429
+
+
+def test_without_a_proxy_the_forwarded_for_header_is_ignored(settings, alice):
+    settings.PROXY_COUNT = 0
+    login_via_proxy(Client(), "alice", WRONG, "192.0.2.10")
+    assert AuditEntry.objects.filter(action="auth.login_failed").get().ip_address == PROXY
+
+
+def test_two_proxies_take_the_address_the_outer_one_saw(settings, rf):
+    from escc_site.client_ip import client_ip
+
+    settings.PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10, 10.0.0.2")
+    assert client_ip(request) == "192.0.2.10"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="junk, nonsense")) == "10.0.0.3"
+
+
+# --- Issue 11: no demo accounts in production ---------------------------------------------------
+
+
+def test_manage_py_does_not_guess_debug(tmp_path):
+    """Without DEBUG in the environment, manage.py runs production settings: no secret key, no start."""
+    result = run_manage("check", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert result.returncode != 0 and "SECRET_KEY is required" in result.stderr
+
+
+def test_seed_demo_refuses_against_a_production_configuration(tmp_path):
+    database = f"sqlite:///{tmp_path}/prod.sqlite3"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database}
+    assert run_manage("migrate", "--noinput", **env).returncode == 0
+    result = run_manage("seed_demo", **env)
+    assert result.returncode != 0 and "only created when DEBUG=true" in result.stderr
+    # DEBUG left unset (what manage.py used to turn into DEBUG=true) is no better.
+    env.pop("DEBUG")
+    assert run_manage("seed_demo", **env).returncode != 0
+    assert "escc-demo-2026" not in result.stdout
+
+
+def test_seed_demo_refuses_a_database_with_real_users(db, settings, monkeypatch, alice):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.DEMO_MODE = True
+    monkeypatch.setenv("DEBUG", "true")
+    User.objects.create_user("real.doctor", password=PASSWORD)
+    with pytest.raises(CommandError, match="account\\(s\\) besides the demo ones"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="dave").exists()
+
+
+def test_evaluate_case_still_runs_with_no_configuration_at_all(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_foundation import ROOT, TEST_ONLY_ENV
+
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV | {"DATABASE_URL"}}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "evaluate_case", "-"],
+        input=json.dumps({"id": "x"}),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and json.loads(done.stdout)["id"] == "x", done.stderr
+
+
+# --- Issue 11: a failed log-in's typed name is kept only when it is an account's --------------------
+
+
+def test_failed_login_with_an_unknown_name_does_not_store_it(client, alice):
+    typed = "Tr0ub4dor&3-my-password"  # a password typed into the username box
+    login(client, typed, WRONG)
+    entry = AuditEntry.objects.filter(action="auth.login_failed").get()
+    assert entry.actor_username == ""
+    assert typed not in entry.canonical().decode()
+    assert len(entry.details["unknown_username"]) == 16
+    login(client, typed, WRONG)  # the same unknown name again: the same digest, so repeats show
+    digests = {e.details["unknown_username"] for e in AuditEntry.objects.filter(action="auth.login_failed")}
+    assert len(digests) == 1
+
+
+def test_lockout_of_an_unknown_name_does_not_store_it(client, db):
+    for _ in range(5):
+        login(client, "my-secret-password-99", WRONG)
+    entries = AuditEntry.objects.filter(action__in=["auth.login_failed", "auth.lockout"])
+    assert entries.filter(action="auth.lockout").exists()
+    assert all("my-secret-password-99" not in e.canonical().decode() for e in entries)
+
+
+# --- Issue 11: throttling per address as well as per user ----------------------------------------
+
+
+def test_many_usernames_from_one_address_lock_that_address(settings, alice):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(20):  # four failures each for five names: never five for one name
+        login(Client(), f"user{n % 5}", WRONG, address="192.0.2.50")
+    response = login(Client(), "alice", PASSWORD, address="192.0.2.50")
+    assert response.status_code == 429
+
+
+def test_an_address_locked_out_does_not_lock_out_others_behind_the_same_proxy(settings, alice):
+    settings.PROXY_COUNT = 1
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(20):
+        login_via_proxy(Client(), f"user{n}", WRONG, "192.0.2.50")
+    assert login_via_proxy(Client(), "alice", PASSWORD, "192.0.2.50").status_code == 429
+    assert login_via_proxy(Client(), "alice", PASSWORD, "192.0.2.51").status_code == 302
+
+
+def test_a_few_mistakes_by_several_people_at_one_pc_do_not_lock_it(settings, alice):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(19):
+        login(Client(), f"user{n}", WRONG, address="192.0.2.60")
+    assert login(Client(), "alice", PASSWORD, address="192.0.2.60").status_code == 302
