@@ -613,3 +613,73 @@ def test_a_few_mistakes_by_several_people_at_one_pc_do_not_lock_it(settings, ali
     for n in range(19):
         login(Client(), f"user{n}", WRONG, address="192.0.2.60")
     assert login(Client(), "alice", PASSWORD, address="192.0.2.60").status_code == 302
+
+
+# --- Issue 11: no 500 on bad input; each message names the field or parameter -------------------
+
+
+@pytest.mark.parametrize("query", [{"q": "smith\x00"}, {"status": "\x00"}, {"page": "1\x00"}])
+def test_nul_byte_in_the_case_list_query_is_400_naming_the_parameter(alice_client, query):
+    response = alice_client.get(reverse("assessments:case_list"), query)
+    assert response.status_code == 400
+    name = next(iter(query))
+    assert f"The query parameter '{name}' contains a NUL character" in response.content.decode()
+
+
+def test_nul_byte_in_any_query_string_is_400(carol_client, submitted_case):
+    for url in ["/board/", "/board/pack/", "/board/dashboard/", f"/cases/{submitted_case.pk}/", "/"]:
+        response = carol_client.get(url + "?months=1&x%00y=2")
+        assert response.status_code == 400, url
+        assert "'x\\0y' contains a NUL character" in response.content.decode()
+
+
+def import_file(client: Client, content: bytes):
+    upload = __import__("io").BytesIO(content)
+    upload.name = "case.json"
+    return client.post(reverse("assessments:case_import"), {"file": upload})
+
+
+def test_import_of_json_nested_thousands_of_levels_is_422_with_the_reason(alice_client):
+    response = import_file(alice_client, b"[" * 20_000 + b"]" * 20_000)  # 40 KB, under the 64 KB limit
+    assert response.status_code == 422
+    assert "nests more than 20 levels deep" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["sins_total", "id", "hours_nonambulatory"])
+def test_import_of_a_number_with_thousands_of_digits_names_the_field(alice_client, field):
+    case = {**json.loads(json.dumps(form_post_case())), field: 0}
+    text = json.dumps(case).replace(f'"{field}": 0', f'"{field}": {"9" * 5000}')
+    response = import_file(alice_client, text.encode())
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"<code>{field}</code>: A number of 5000 digits" in page
+
+
+def form_post_case() -> dict:
+    from tests.test_vignettes import EXAMPLES
+
+    return json.loads(EXAMPLES[0].read_text())["case"]
+
+
+def test_evaluate_case_refuses_deep_nesting_and_names_huge_numbers():
+    from tests.test_vignettes import run_command
+
+    done = run_command("[" * 100_000 + "]" * 100_000, "-")
+    assert done.returncode == 2 and "nests more than 20 levels deep" in done.stderr
+    case = form_post_case()
+    done = run_command(json.dumps({**case, "id": 0}).replace('"id": 0', '"id": ' + "7" * 6000), "-")
+    result = json.loads(done.stdout)
+    assert done.returncode == 1
+    assert result["errors"]["id"] == ["A number of 6000 digits: far more than this field takes."]
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "9" * 5000, "-4", "x"])
+def test_meeting_pack_with_a_bad_case_id_names_the_parameter(carol_client, submitted_case, value):
+    response = carol_client.get(reverse("assessments:board_pack"), {"case": value})
+    assert response.status_code in {200, 422}
+    assert "The case parameter" in response.content.decode()
+
+
+def test_huge_case_id_in_a_url_is_404(alice_client):
+    assert alice_client.get("/cases/" + "9" * 30 + "/").status_code == 404
+    assert alice_client.get("/cases/" + "9" * 5000 + "/").status_code == 404
