@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "escc_site.middleware.NoStoreForAuthenticatedMiddleware",
     "audit.middleware.AuditRequestMiddleware",
+    "assessments.view_audit.CaseViewAuditMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "assessments.middleware.SessionTimeoutMiddleware",
     "assessments.middleware.HtmxAwareLoginRequiredMiddleware",

@@ -398,6 +398,7 @@ def test_csv_export_has_the_filtered_rows_and_is_itself_recorded(dave_client, da
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(dave_client):
+    User.objects.create_user('=HYPERLINK("http://evil")')  # an unknown name would not be kept at all
     Client().post(reverse("login"), {"username": '=HYPERLINK("http://evil")', "password": "x"})
     response = dave_client.get(reverse("audit:export"), {"action": "auth.login_failed"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -635,3 +636,108 @@ def test_database_refuses_to_change_or_delete_case_history(decision, sql):
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
         raw(sql, [decision.case_id])
     assert decision.case.history.count() >= 2
+
+
+# --- Issue 11: every page that shows patient identifiers writes case.view, from one place -----------
+
+
+@pytest.fixture
+def board_cases(alice, carol, decision):
+    from assessments import services
+
+    draft = make_case(alice)
+    submitted = services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
+    return {"draft": draft, "submitted": submitted, "decided": decision.case, "decision": decision}
+
+
+PATIENT_PAGES = [
+    ("alice", "home", None, "draft"),
+    ("alice", "assessments:case_list", None, "draft"),
+    ("alice", "assessments:case_detail", "draft", "draft"),
+    ("alice", "assessments:case_edit", "draft", "draft"),
+    ("alice", "assessments:case_submit", "draft", "draft"),
+    ("alice", "assessments:case_treatment_start", "decided", "decided"),
+    ("carol", "assessments:board_queue", None, "submitted"),
+    ("carol", "assessments:board_review", "submitted", "submitted"),
+    ("carol", "assessments:case_comment", "submitted", "submitted"),
+    ("carol", "assessments:case_return", "submitted", "submitted"),
+    ("carol", "assessments:board_decide", "submitted", "submitted"),
+    ("carol", "assessments:board_decision_correct", "decision", "decided"),
+]
+# Pages that show no patient identifiers, or record their own, more specific entry.
+NOT_A_VIEW = {
+    "assessments:case_create": "a new case: nobody's data yet",
+    "assessments:case_import": "the uploaded file's findings, no patient details",
+    "assessments:case_export": "writes case.export",
+    "assessments:board_queue_csv": "writes case.export per row",
+    "assessments:board_pack": "writes case.print per case",
+    "assessments:board_dashboard": "counts and intervals, no patient",
+}
+
+
+def case_views(user: User, case) -> int:
+    return AuditEntry.objects.filter(
+        action="case.view", actor=user, target_type="assessments.case", target_id=str(case.pk)
+    ).count()
+
+
+@pytest.mark.parametrize(("who", "name", "arg", "shown"), PATIENT_PAGES, ids=[p[1] for p in PATIENT_PAGES])
+def test_every_page_showing_a_patient_writes_case_view(board_cases, alice, carol, who, name, arg, shown):
+    user = {"alice": alice, "carol": carol}[who]
+    client = Client()
+    client.force_login(user)
+    url = reverse(name, args=[board_cases[arg].pk] if arg else [])
+    before = case_views(user, board_cases[shown])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert case_views(user, board_cases[shown]) == before + 1, url
+    assert last("case.view").ip_address == "127.0.0.1"
+
+
+def test_every_url_either_shows_a_patient_and_is_recorded_or_says_why_not():
+    from assessments import urls
+
+    names = {f"assessments:{pattern.name}" for pattern in urls.urlpatterns}
+    assert names == {p[1] for p in PATIENT_PAGES if p[1] != "home"} | set(NOT_A_VIEW)
+
+
+def test_a_form_shown_again_with_its_errors_is_a_view_too(board_cases, carol):
+    client = Client()
+    client.force_login(carol)
+    case = board_cases["submitted"]
+    before = case_views(carol, case)
+    response = client.post(reverse("assessments:board_decide", args=[case.pk]), {"pathway_code": "nonsense"})
+    assert response.status_code == 422
+    assert case_views(carol, case) == before + 1
+
+
+def test_live_update_partial_and_refused_pages_write_no_view(board_cases, alice, bob):
+    case = board_cases["draft"]
+    client = Client()
+    client.force_login(alice)
+    client.get(reverse("assessments:case_edit", args=[case.pk]))
+    before = AuditEntry.objects.filter(action="case.view").count()
+    partial = client.post(
+        reverse("assessments:case_edit", args=[case.pk]),
+        {**form_post(), "version": str(case.version)},
+        headers={"HX-Request": "true"},
+    )
+    assert partial.status_code == 200
+    client.force_login(bob)
+    assert client.get(reverse("assessments:case_detail", args=[case.pk])).status_code == 404
+    assert AuditEntry.objects.filter(action="case.view").count() == before
+
+
+def test_the_board_queue_records_each_case_it_shows_in_one_insert(board_cases, carol, alice):
+    from assessments import services
+
+    more = [
+        services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
+        for _ in range(3)
+    ]
+    client = Client()
+    client.force_login(carol)
+    client.get(reverse("assessments:board_queue"))
+    shown = {e.target_id for e in AuditEntry.objects.filter(action="case.view", actor=carol)}
+    assert {str(c.pk) for c in [board_cases["submitted"], *more]} <= shown
+    assert audit_verify().ok
