@@ -126,6 +126,9 @@ class QueueFilterForm(forms.Form):
         }
 
 
+NOT_CASE_IDS = "The case parameter takes case ids, which are whole numbers from 1 up."
+
+
 class CaseIdsField(forms.Field):
     """Several case ids from repeated ``case`` parameters (the queue's checkboxes)."""
 
@@ -146,9 +149,13 @@ class CaseIdsField(forms.Field):
         try:
             ids = sorted({int(text) for text in texts})
         except ValueError:
-            raise forms.ValidationError("The case parameter takes case ids, which are numbers.", code="invalid") from None
+            raise forms.ValidationError(
+                "The case parameter takes case ids, which are numbers.", code="invalid"
+            ) from None
         if any(i < 1 for i in ids):
-            raise forms.ValidationError("The case parameter takes case ids, which are numbers from 1 up.", code="invalid")
+            raise forms.ValidationError(
+                "The case parameter takes case ids, which are numbers from 1 up.", code="invalid"
+            )
         if len(ids) > self.max_ids:
             raise forms.ValidationError(f"Choose at most {self.max_ids} cases for one pack.", code="too_many")
         return ids

@@ -73,6 +73,8 @@ def _nesting_depth(text: str) -> int:
         elif char in "]}":
             depth -= 1
     return deepest
+
+
 # Every field is required (clinical-rules.md section 1); these two take null.
 NULLABLE_KEYS = frozenset({"hours_nonambulatory", "other_radiosensitivity"})
 

@@ -7,11 +7,11 @@ re-evaluated, and exported in the case-file format without translation.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-import pgtrigger
 from simple_history.models import HistoricalRecords
 
 from assessments import rules

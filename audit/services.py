@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -27,8 +26,8 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from escc_site.client_ip import client_ip as _client_ip
 from audit.models import GENESIS_HASH, HEAD_ID, Action, AuditChainHead, AuditEntry, audit_keys
+from escc_site.client_ip import client_ip as _client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -243,11 +242,16 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
             continue
         if seq > count:
             return ChainReport(
-                count, expected_prev, count + 1, f"an exported head records #{seq} but the trail ends at #{count} "
-                "(entries deleted from the end, or the table emptied)"
+                count,
+                expected_prev,
+                count + 1,
+                f"an exported head records #{seq} but the trail ends at #{count} "
+                "(entries deleted from the end, or the table emptied)",
             )
         if hashes.get(seq) != digest:
-            return ChainReport(count, expected_prev, seq, f"entry #{seq} is not the one an exported head records (rewritten)")
+            return ChainReport(
+                count, expected_prev, seq, f"entry #{seq} is not the one an exported head records (rewritten)"
+            )
     for seq, content in digests:
         problem = _content_problem(content)
         if problem:
@@ -269,7 +273,10 @@ def _entry_problem(
     if not entry.key_id and key_index >= 0:
         return f"entry #{entry.seq} has an unkeyed hash after keyed entries (forged)"
     if entry.key_id and entry.key_id not in keys:
-        return f"entry #{entry.seq} is signed with an unknown key (forged, or a retired key is missing from AUDIT_HMAC_PREVIOUS_KEYS)"
+        return (
+            f"entry #{entry.seq} is signed with an unknown key "
+            "(forged, or a retired key is missing from AUDIT_HMAC_PREVIOUS_KEYS)"
+        )
     if entry.key_id and keys[entry.key_id][0] < key_index:
         return f"entry #{entry.seq} is signed with a key retired before the entry ahead of it (forged)"
     key = keys[entry.key_id][1] if entry.key_id else None

@@ -11,9 +11,8 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.conf import settings
-
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed

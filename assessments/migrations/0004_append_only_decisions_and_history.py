@@ -6,18 +6,37 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0003_tumor_board'),
+        ("assessments", "0003_tumor_board"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='boarddecision',
-            trigger=pgtrigger.compiler.Trigger(name='decision_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='7746280317eb19d57224c883d0da849f8b549c0f', operation='UPDATE OR DELETE', pgid='pgtrigger_decision_append_only_36361', table='assessments_boarddecision', when='BEFORE')),
+            model_name="boarddecision",
+            trigger=pgtrigger.compiler.Trigger(
+                name="decision_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="7746280317eb19d57224c883d0da849f8b549c0f",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_decision_append_only_36361",
+                    table="assessments_boarddecision",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='historicalcase',
-            trigger=pgtrigger.compiler.Trigger(name='history_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='58b295dbecac6a7a4c8438a0fab63ee213e0515b', operation='UPDATE OR DELETE', pgid='pgtrigger_history_append_only_63dab', table='assessments_historicalcase', when='BEFORE')),
+            model_name="historicalcase",
+            trigger=pgtrigger.compiler.Trigger(
+                name="history_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="58b295dbecac6a7a4c8438a0fab63ee213e0515b",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_history_append_only_63dab",
+                    table="assessments_historicalcase",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

@@ -20,26 +20,52 @@ def restore_sqlite_guard(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_chain_head_and_append_only_guard'),
+        ("audit", "0002_chain_head_and_append_only_guard"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditchainhead',
-            name='last_at',
+            model_name="auditchainhead",
+            name="last_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='key_id',
+            model_name="auditentry",
+            name="key_id",
             field=models.CharField(blank=True, editable=False, max_length=16),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('case.create', 'Case created'), ('case.view', 'Case viewed'), ('case.update', 'Case changed'), ('case.submit', 'Case submitted to tumor board'), ('case.return', 'Case returned to clinician'), ('case.comment', 'Case comment added'), ('case.decide', 'Tumor board decision signed'), ('case.export', 'Case exported'), ('case.print', 'Case printed'), ('case.import', 'Case file imported'), ('auth.login', 'Logged in'), ('auth.logout', 'Logged out'), ('auth.login_failed', 'Failed log-in'), ('auth.lockout', 'Locked out'), ('user.create', 'User created'), ('user.role_change', 'User roles or rights changed'), ('user.deactivate', 'User deactivated'), ('user.reactivate', 'User reactivated'), ('user.password_reset', 'User password reset'), ('user.password_change', 'User changed own password'), ('user.role_refused', 'Role grant refused (needs a second person)'), ('audit.export', 'Audit trail exported')], db_index=True, max_length=32),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("case.create", "Case created"),
+                    ("case.view", "Case viewed"),
+                    ("case.update", "Case changed"),
+                    ("case.submit", "Case submitted to tumor board"),
+                    ("case.return", "Case returned to clinician"),
+                    ("case.comment", "Case comment added"),
+                    ("case.decide", "Tumor board decision signed"),
+                    ("case.export", "Case exported"),
+                    ("case.print", "Case printed"),
+                    ("case.import", "Case file imported"),
+                    ("auth.login", "Logged in"),
+                    ("auth.logout", "Logged out"),
+                    ("auth.login_failed", "Failed log-in"),
+                    ("auth.lockout", "Locked out"),
+                    ("user.create", "User created"),
+                    ("user.role_change", "User roles or rights changed"),
+                    ("user.deactivate", "User deactivated"),
+                    ("user.reactivate", "User reactivated"),
+                    ("user.password_reset", "User password reset"),
+                    ("user.password_change", "User changed own password"),
+                    ("user.role_refused", "Role grant refused (needs a second person)"),
+                    ("audit.export", "Audit trail exported"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
         migrations.RunPython(restore_sqlite_guard, migrations.RunPython.noop),
     ]
