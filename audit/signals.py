@@ -16,9 +16,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
-from audit.services import audit_record
+from audit.services import audit_record, current_request
 
 RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
 
@@ -88,10 +89,31 @@ def record_user_saved(sender: Any, instance: Any, created: bool, raw: bool = Fal
         audit_record(action="user.role_change", target=instance, details={"changed": changed})
 
 
+class SelfGrantRefused(PermissionDenied):
+    """Someone tried to add a role to his own account."""
+
+
+def _approver() -> Any:
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def record_group_change(
     sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any
 ) -> None:
-    """Group membership changed, from either side (``user.groups`` or ``group.user_set``)."""
+    """Group membership changed, from either side (``user.groups`` or ``group.user_set``).
+
+    A grant needs a second person: adding a group to the account of the user
+    making the request is refused (the admin form refuses it first, with a
+    message and a ``user.role_refused`` entry; this is the backstop). The
+    entry of a grant names who approved it; "" when done outside a request
+    (a management command run by someone with shell access to the server).
+    """
+    approver = _approver()
+    if action == "pre_add" and approver is not None and pk_set:
+        if approver.pk in (pk_set if reverse else {instance.pk}):
+            raise SelfGrantRefused("A role cannot be granted to oneself: another admin must grant it.")
     if action == "pre_clear":
         related = instance.user_set.all() if reverse else instance.groups.all()
         instance._audit_cleared = set(related.values_list("pk", flat=True))
@@ -103,12 +125,13 @@ def record_group_change(
     if not pk_set:
         return
     key = "added" if action == "post_add" else "removed"
+    approved = {"approved_by": approver.get_username() if approver is not None else ""}
     if reverse:  # instance is a group; pk_set are users
         for user in model._default_manager.filter(pk__in=pk_set).order_by("pk"):
-            audit_record(action="user.role_change", target=user, details={key: [instance.name]})
+            audit_record(action="user.role_change", target=user, details={key: [instance.name], **approved})
     else:
         names = sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
-        audit_record(action="user.role_change", target=instance, details={key: names})
+        audit_record(action="user.role_change", target=instance, details={key: names, **approved})
 
 
 def connect() -> None:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.test import Client
 from django.urls import URLPattern, reverse
@@ -683,3 +684,110 @@ def test_meeting_pack_with_a_bad_case_id_names_the_parameter(carol_client, submi
 def test_huge_case_id_in_a_url_is_404(alice_client):
     assert alice_client.get("/cases/" + "9" * 30 + "/").status_code == 404
     assert alice_client.get("/cases/" + "9" * 5000 + "/").status_code == 404
+
+
+# --- Issue 11: roles need a second person; one's own password -----------------------------------
+
+
+def _change_user(client: Client, user: User, groups: list[Group], **extra: str):
+    return client.post(
+        reverse("admin:auth_user_change", args=[user.pk]),
+        {"username": user.username, "is_active": "on", "groups": [g.pk for g in groups],
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", **extra},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [roles.CLINICIAN, roles.TUMOR_BOARD])
+def test_staff_admin_cannot_give_himself_a_clinical_or_board_role(dave_client, dave, role):
+    group = Group.objects.get(name=role)
+    before = AuditEntry.objects.filter(action="user.role_change", target_id=str(dave.pk)).count()
+    response = _change_user(dave_client, dave, [group], is_staff="on")
+    assert response.status_code == 200
+    assert "You cannot give yourself a role" in response.content.decode()
+    assert not dave.groups.exists()
+    assert AuditEntry.objects.filter(action="user.role_refused", target_id=str(dave.pk)).exists()
+    assert AuditEntry.objects.filter(action="user.role_change", target_id=str(dave.pk)).count() == before
+
+
+def test_superuser_cannot_grant_himself_a_role_either(client, root):
+    client.force_login(root)
+    group = Group.objects.get(name=roles.TUMOR_BOARD)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[root.pk]),
+        {"username": "root", "is_active": "on", "is_staff": "on", "is_superuser": "on", "groups": [group.pk],
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"},
+    )  # fmt: skip
+    assert response.status_code == 200 and not root.groups.exists()
+
+
+def test_a_self_grant_behind_the_form_is_refused_at_the_write(dave, rf):
+    from audit.services import current_request
+    from audit.signals import SelfGrantRefused
+
+    request = rf.post("/admin/")
+    request.user = dave
+    token = current_request.set(request)
+    try:
+        with pytest.raises(SelfGrantRefused), transaction.atomic():
+            dave.groups.add(Group.objects.get(name=roles.CLINICIAN))
+        with pytest.raises(SelfGrantRefused), transaction.atomic():
+            Group.objects.get(name=roles.TUMOR_BOARD).user_set.add(dave)
+    finally:
+        current_request.reset(token)
+    assert not dave.groups.exists()
+
+
+def test_a_grant_by_another_admin_is_recorded_with_who_approved_it(dave_client, dave, db):
+    erin = User.objects.create_user("erin", password=PASSWORD, is_staff=True)
+    group = Group.objects.get(name=roles.CLINICIAN)
+    response = _change_user(dave_client, erin, [group], is_staff="on")
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="user.role_change", target_id=str(erin.pk)).latest("seq")
+    assert (entry.actor, entry.details) == (dave, {"added": [roles.CLINICIAN], "approved_by": "dave"})
+
+
+def test_a_user_changes_her_own_password(client, alice):
+    login(client, "alice", PASSWORD)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "a-brand-new-secret-77", "new_password2": "a-brand-new-secret-77"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
+    alice.refresh_from_db()
+    assert alice.check_password("a-brand-new-secret-77")
+    assert logged_in(client)  # the session survives its own password change
+    entry = AuditEntry.objects.get(action="user.password_change")
+    assert (entry.actor, entry.details) == (alice, {"forced": False})
+
+
+def test_password_change_needs_the_old_password_and_the_rules(alice_client, alice):
+    response = alice_client.post(
+        reverse("password_change"), {"old_password": WRONG, "new_password1": "short", "new_password2": "short"}
+    )
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+def test_after_a_forced_reset_the_user_must_change_the_password_first(dave_client, alice):
+    dave_client.post(
+        reverse("admin:auth_user_changelist"), {"action": "force_password_reset", "_selected_action": [alice.pk]}
+    )
+    dave_client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"usable_password": "true", "password1": "set-by-the-admin-42", "password2": "set-by-the-admin-42"},
+    )
+    browser = Client()
+    login(browser, "alice", "set-by-the-admin-42")
+    assert logged_in(browser)
+    response = browser.get(reverse("assessments:case_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    page = browser.get(reverse("password_change"))
+    assert 'data-testid="password-change-required"' in page.content.decode()
+    browser.post(
+        reverse("password_change"),
+        {"old_password": "set-by-the-admin-42", "new_password1": "only-alice-knows-this-7",
+         "new_password2": "only-alice-knows-this-7"},
+    )  # fmt: skip
+    assert browser.get(reverse("assessments:case_list")).status_code == 200
+    assert AuditEntry.objects.get(action="user.password_change").details == {"forced": True}
