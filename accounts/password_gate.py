@@ -20,9 +20,9 @@ SESSION_KEY = "escc_must_change_password"
 def remember_at_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     from accounts.models import PasswordChangeRequired
 
-    if request is not None and hasattr(request, "session"):
-        if PasswordChangeRequired.objects.filter(user=user).exists():
-            request.session[SESSION_KEY] = True
+    has_session = request is not None and hasattr(request, "session")
+    if has_session and PasswordChangeRequired.objects.filter(user=user).exists():
+        request.session[SESSION_KEY] = True
 
 
 class PasswordChangeGateMiddleware:

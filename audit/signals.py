@@ -111,9 +111,9 @@ def record_group_change(
     (a management command run by someone with shell access to the server).
     """
     approver = _approver()
-    if action == "pre_add" and approver is not None and pk_set:
-        if approver.pk in (pk_set if reverse else {instance.pk}):
-            raise SelfGrantRefused("A role cannot be granted to oneself: another admin must grant it.")
+    to_self = approver is not None and bool(pk_set) and approver.pk in (pk_set if reverse else {instance.pk})
+    if action == "pre_add" and to_self:
+        raise SelfGrantRefused("A role cannot be granted to oneself: another admin must grant it.")
     if action == "pre_clear":
         related = instance.user_set.all() if reverse else instance.groups.all()
         instance._audit_cleared = set(related.values_list("pk", flat=True))
