@@ -791,3 +791,40 @@ def test_after_a_forced_reset_the_user_must_change_the_password_first(dave_clien
     )  # fmt: skip
     assert browser.get(reverse("assessments:case_list")).status_code == 200
     assert AuditEntry.objects.get(action="user.password_change").details == {"forced": True}
+
+
+# --- Issue 11: check --deploy is clean in every configuration docs/deployment.md allows -------------
+
+DOCUMENTED_CONFIGURATIONS = {
+    "defaults": {},
+    "behind a redirecting TLS proxy": {
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_PROXY_SSL_HEADER_ENABLED": "true",
+        "PROXY_COUNT": "1",
+        "CSRF_TRUSTED_ORIGINS": "https://escc.hospital.example",
+    },
+    "behind two proxies, Django redirecting": {"SECURE_PROXY_SSL_HEADER_ENABLED": "true", "PROXY_COUNT": "2"},
+    "PostgreSQL, tuned limits": {
+        "DATABASE_URL": "postgres://escc:secret@db.hospital.example:5432/escc",
+        "DB_CONN_MAX_AGE": "0",
+        "SESSION_IDLE_MINUTES": "30",
+        "AXES_FAILURE_LIMIT": "10",
+        "AXES_ADDRESS_FAILURE_LIMIT": "50",
+        "SECURE_HSTS_SECONDS": "63072000",
+        "AUDIT_HMAC_PREVIOUS_KEYS": "an-older-audit-key-that-was-rotated-out-0123",
+    },
+}
+
+
+@pytest.mark.parametrize("extra", DOCUMENTED_CONFIGURATIONS.values(), ids=DOCUMENTED_CONFIGURATIONS.keys())
+def test_deploy_check_is_clean_in_every_documented_configuration(extra):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION_ENV, **extra})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_redirect_check_is_silenced_only_when_the_proxy_redirects():
+    result = run_manage("diffsettings", **PRODUCTION_ENV)
+    assert "SILENCED_SYSTEM_CHECKS" not in result.stdout  # Django redirects: nothing silenced
+    result = run_manage("diffsettings", **{**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "false"})
+    assert "SILENCED_SYSTEM_CHECKS = ['security.W008']" in result.stdout
