@@ -12,5 +12,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.password_gate import remember_at_login
+        from accounts.two_factor import remember_enrolment_at_login
 
         user_logged_in.connect(remember_at_login, dispatch_uid="accounts.password_gate")
+        user_logged_in.connect(remember_enrolment_at_login, dispatch_uid="accounts.two_factor")

@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 SESSION_KEY = "escc_must_change_password"
+# Two-factor pages come first (accounts.two_factor), then the password change.
+ALLOWED = ("password_change", "password_change_done", "logout", "two_factor_verify", "two_factor_setup")
 
 
 def remember_at_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
@@ -31,7 +33,7 @@ class PasswordChangeGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.session.get(SESSION_KEY) and request.user.is_authenticated:
-            allowed = {reverse("password_change"), reverse("password_change_done"), reverse("logout")}
+            allowed = {reverse(name) for name in ALLOWED}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 return redirect("password_change")
         return self.get_response(request)

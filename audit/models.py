@@ -64,6 +64,9 @@ class Action(models.TextChoices):
     USER_PASSWORD_RESET = "user.password_reset", "User password reset"
     USER_PASSWORD_CHANGE = "user.password_change", "User changed own password"
     USER_ROLE_REFUSED = "user.role_refused", "Role grant refused (needs a second person)"
+    USER_OTP_ENROL = "user.otp_enrol", "Two-factor sign-in set up"
+    AUTH_OTP_VERIFIED = "auth.otp_verified", "Second factor passed"
+    AUTH_OTP_FAILED = "auth.otp_failed", "Second factor failed"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
 
 

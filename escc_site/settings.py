@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "simple_history",
     "pgtrigger",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "assessments",
     "audit",
@@ -72,12 +75,14 @@ MIDDLEWARE = [
     "escc_site.input_guard.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "escc_site.middleware.NoStoreForAuthenticatedMiddleware",
     "audit.middleware.AuditRequestMiddleware",
     "assessments.view_audit.CaseViewAuditMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "assessments.middleware.SessionTimeoutMiddleware",
     "assessments.middleware.HtmxAwareLoginRequiredMiddleware",
+    "accounts.two_factor.TwoFactorGateMiddleware",
     "accounts.password_gate.PasswordChangeGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +156,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-factor sign-in (accounts.two_factor): "staff" = required for staff admins,
+# optional for everyone else; "all"; "off". Off by default in development so the
+# demo accounts of `make run` sign in with their password alone. Only sessions
+# signed in by these backends (local accounts) are asked: directory sign-in
+# (LDAP, OpenID Connect) brings the directory's own second factor.
+TWO_FACTOR = env_str("TWO_FACTOR", "off" if DEBUG else "staff").lower()
+if TWO_FACTOR not in ("off", "staff", "all"):
+    raise ImproperSetting(f"TWO_FACTOR must be one of off/staff/all, got {TWO_FACTOR!r}")
+TWO_FACTOR_LOCAL_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+OTP_TOTP_ISSUER = "ESCC decision support"
 
 # django-axes: lock by username + address, for a limited time only, so that
 # nobody can lock a colleague out for good by typing their name wrongly.

@@ -10,6 +10,7 @@ import pytest
 from axes.models import AccessAttempt
 from django import forms as django_forms
 from django.contrib import admin
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -828,3 +829,111 @@ def test_redirect_check_is_silenced_only_when_the_proxy_redirects():
     assert "SILENCED_SYSTEM_CHECKS" not in result.stdout  # Django redirects: nothing silenced
     result = run_manage("diffsettings", **{**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "false"})
     assert "SILENCED_SYSTEM_CHECKS = ['security.W008']" in result.stdout
+
+
+# --- Issue 11: two-factor sign-in for local accounts (django-otp: TOTP + recovery codes) ----------
+
+
+def current_code(user: User) -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).latest("pk")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def enrol(client: Client, user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200 and 'data-testid="totp-key"' in page.content.decode()
+    done = client.post(reverse("two_factor_setup"), {"token": current_code(user), "next": "/admin/"})
+    assert done.status_code == 200 and 'data-testid="recovery-codes"' in done.content.decode()
+    codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(codes) == 10 and all(code in done.content.decode() for code in codes)
+    return codes
+
+
+@pytest.fixture
+def two_factor_for_staff(settings):
+    settings.TWO_FACTOR = "staff"
+
+
+def test_staff_admin_must_set_up_two_factor_before_anything(two_factor_for_staff, client, dave):
+    login(client, "dave", PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_setup"))
+    assert client.get("/audit/").status_code == 302
+    enrol(client, dave)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert AuditEntry.objects.filter(action="user.otp_enrol", target_id=str(dave.pk)).exists()
+
+
+def test_enrolled_admin_needs_the_current_code_at_each_sign_in(two_factor_for_staff, settings, client, dave):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's back-off after the wrong code is tested by django-otp
+    login(client, "dave", PASSWORD)
+    enrol(client, dave)
+    # As if enrolment was 30 seconds ago: a code is accepted only once per time step.
+    TOTPDevice.objects.filter(user=dave).update(last_t=F("last_t") - 1)
+    client.post(reverse("logout"))
+    login(client, "dave", PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
+    wrong = client.post(reverse("two_factor_verify"), {"token": "000000" if current_code(dave) != "000000" else "1"})
+    assert wrong.status_code == 422 and "That code is not right" in wrong.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+    right = client.post(reverse("two_factor_verify"), {"token": current_code(dave), "next": "/admin/"})
+    assert right.status_code == 302 and right["Location"] == "/admin/"
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert AuditEntry.objects.filter(action="auth.otp_failed").count() == 1
+
+
+def test_a_recovery_code_signs_in_once(two_factor_for_staff, client, dave):
+    login(client, "dave", PASSWORD)
+    codes = enrol(client, dave)
+    for attempt in range(2):
+        client.post(reverse("logout"))
+        login(client, "dave", PASSWORD)
+        response = client.post(reverse("two_factor_verify"), {"token": codes[0]})
+        assert response.status_code == (302 if attempt == 0 else 422)
+    assert AuditEntry.objects.filter(action="auth.otp_verified").latest("seq").details == {"kind": "recovery_code"}
+
+
+def test_two_factor_is_optional_for_clinicians_and_asked_once_set_up(two_factor_for_staff, client, alice):
+    login(client, "alice", PASSWORD)
+    assert client.get(reverse("assessments:case_list")).status_code == 200
+    enrol(client, alice)
+    client.post(reverse("logout"))
+    login(client, "alice", PASSWORD)
+    assert client.get(reverse("assessments:case_list")).status_code == 302
+
+
+def test_site_setting_all_requires_it_of_everyone(settings, client, alice):
+    settings.TWO_FACTOR = "all"
+    login(client, "alice", PASSWORD)
+    assert client.get(reverse("assessments:case_list"))["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_site_setting_off_asks_nobody(settings, client, dave):
+    settings.TWO_FACTOR = "off"
+    login(client, "dave", PASSWORD)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+class DirectoryBackend(ModelBackend):
+    """Stands in for a directory sign-in backend (LDAP, OpenID Connect: issue 15)."""
+
+
+def test_directory_sign_in_is_exempt(two_factor_for_staff, settings, client, dave):
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "tests.test_security.DirectoryBackend"]
+    client.force_login(dave, backend="tests.test_security.DirectoryBackend")
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.force_login(dave, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_unknown_two_factor_setting_stops_start_up():
+    result = run_manage("check", **{**PRODUCTION_ENV, "TWO_FACTOR": "sometimes"})
+    assert result.returncode != 0 and "TWO_FACTOR must be one of off/staff/all" in result.stderr
