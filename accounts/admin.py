@@ -8,6 +8,13 @@ who is not a superuser cannot grant superuser rights or per-user permissions,
 nor change a superuser's account. Users are never deleted: their names are in
 the audit trail and on their cases.
 
+Roles need a second person: nobody grants a role or a permission to himself
+(the form refuses it, and ``audit.signals`` refuses it at the database write as
+well), so an admin who wants clinical access must ask another admin, whose
+name is on the ``user.role_change`` entry as ``approved_by``. When an admin sets
+a user's password or forces a reset, the user must choose a new one at the
+next log-in (``accounts.password_gate``).
+
 No patient-data model (cases, comments, decisions, their history) is
 registered in the admin; tests/test_security.py checks it.
 """
@@ -24,8 +31,31 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from accounts.models import PasswordChangeRequired
 from assessments import roles
 from audit.services import audit_record
+
+SELF_GRANT_REFUSED = "You cannot give yourself a role or a permission: another admin must grant it."
+
+
+class SelfGrantGuard:
+    """Form mixin: refuse additions to one's own groups or permissions (removals are fine)."""
+
+    request_user: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        instance = self.instance  # type: ignore[attr-defined]
+        if instance.pk is None or self.request_user is None or instance.pk != self.request_user.pk:
+            return data
+        for field in ("groups", "user_permissions"):
+            if field in data and field in self.fields:  # type: ignore[attr-defined]
+                before = set(getattr(instance, field).values_list("pk", flat=True))
+                if {item.pk for item in data[field]} - before:
+                    self.add_error(field, SELF_GRANT_REFUSED)  # type: ignore[attr-defined]
+                    audit_record(action="user.role_refused", target=instance, details={"field": field})
+        return data
+
 
 User = get_user_model()
 
@@ -66,6 +96,10 @@ class EsccUserAdmin(DjangoUserAdmin):
     @admin.display(description="Roles")
     def roles(self, user: Any) -> str:
         return ", ".join(sorted(g.name for g in user.groups.all())) or "—"
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (SelfGrantGuard, form), {"request_user": request.user})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("groups")
@@ -121,6 +155,7 @@ class EsccUserAdmin(DjangoUserAdmin):
             # session hash no longer matches).
             user.set_unusable_password()
             user.save(update_fields=["password"])
+            PasswordChangeRequired.objects.get_or_create(user=user)
             audit_record(
                 action="user.password_reset", target=user, request=request, details={"method": "unusable_password"}
             )
@@ -136,5 +171,7 @@ class EsccUserAdmin(DjangoUserAdmin):
             user.refresh_from_db(fields=["password"])
         if request.method == "POST" and user is not None and before is not None and user.password != before:
             method = "set_by_admin" if user.has_usable_password() else "disabled_by_admin"
+            if user.pk != request.user.pk:  # the admin knows it: the user must choose their own
+                PasswordChangeRequired.objects.get_or_create(user=user)
             audit_record(action="user.password_reset", target=user, request=request, details={"method": method})
         return response

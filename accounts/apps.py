@@ -2,7 +2,17 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """User administration for admins (the Django admin's User pages, tightened). No models."""
+    """User administration for admins (the Django admin's User pages, tightened) and one's own password."""
 
     name = "accounts"
     verbose_name = "Accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.password_gate import remember_at_login
+        from accounts.two_factor import remember_enrolment_at_login
+
+        user_logged_in.connect(remember_at_login, dispatch_uid="accounts.password_gate")
+        user_logged_in.connect(remember_enrolment_at_login, dispatch_uid="accounts.two_factor")

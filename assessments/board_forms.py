@@ -126,6 +126,9 @@ class QueueFilterForm(forms.Form):
         }
 
 
+NOT_CASE_IDS = "The case parameter takes case ids, which are whole numbers from 1 up."
+
+
 class CaseIdsField(forms.Field):
     """Several case ids from repeated ``case`` parameters (the queue's checkboxes)."""
 
@@ -138,10 +141,21 @@ class CaseIdsField(forms.Field):
     def to_python(self, value: Any) -> list[int]:
         if not value:
             return []
+        texts = [str(v).strip() for v in value]
+        # Checked before int(): Python refuses to convert thousands of digits, and the
+        # database an id beyond 64 bits.
+        if any(len(text) > 19 for text in texts):
+            raise forms.ValidationError("The case parameter holds an id far longer than any case id.", code="invalid")
         try:
-            ids = sorted({int(v) for v in value})
-        except (TypeError, ValueError):
-            raise forms.ValidationError("Case ids are numbers.", code="invalid") from None
+            ids = sorted({int(text) for text in texts})
+        except ValueError:
+            raise forms.ValidationError(
+                "The case parameter takes case ids, which are numbers.", code="invalid"
+            ) from None
+        if any(i < 1 for i in ids):
+            raise forms.ValidationError(
+                "The case parameter takes case ids, which are numbers from 1 up.", code="invalid"
+            )
         if len(ids) > self.max_ids:
             raise forms.ValidationError(f"Choose at most {self.max_ids} cases for one pack.", code="too_many")
         return ids

@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -62,7 +63,7 @@ def _board_case(request: HttpRequest, pk: int) -> Case:
 
 def _action_page(request: HttpRequest, case: Case, form: Any, **context: Any) -> HttpResponse:
     status = 422 if form.is_bound else 200
-    return render(request, ACTION_PAGE, {"case": case, "form": form, **context}, status=status)
+    return TemplateResponse(request, ACTION_PAGE, {"case": case, "form": form, **context}, status=status)
 
 
 # --- The clinician's side -----------------------------------------------------------------
@@ -226,7 +227,7 @@ def board_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [presenters.present_queue_row(case, now) for case in page.object_list]
-    return render(request, "assessments/board_queue.html", {"form": form, "page": page, "rows": rows})
+    return TemplateResponse(request, "assessments/board_queue.html", {"form": form, "page": page, "rows": rows})
 
 
 @require_GET

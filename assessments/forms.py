@@ -7,7 +7,6 @@ maps a valid form to the rules' input. Clinical decisions live in ``rules``.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 import uuid
 from datetime import datetime
@@ -390,10 +389,14 @@ class CaseImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 64 * 1024:
             raise forms.ValidationError("The file is too large for one case (64 KB at most).")
+        from assessments.case_format import CaseFileError, load_case_json  # case_format imports this module
+
         try:
-            data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise forms.ValidationError("The file is not valid JSON.") from None
+            data = load_case_json(upload.read().decode("utf-8"))
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The file is not valid JSON: it is not UTF-8 text.") from None
+        except CaseFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
         if not isinstance(data, dict):
             raise forms.ValidationError("The file must hold one case: a JSON object.")
         return data

@@ -7,6 +7,7 @@ re-evaluated, and exported in the case-file format without translation.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -192,6 +193,13 @@ def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
     return rules.CaseInput(**kwargs)  # type: ignore[arg-type]
 
 
+# Version history is append-only in the database too (PostgreSQL; the SQL a
+# migration installs): an edit or removal behind the app's back is refused.
+pgtrigger.register(
+    pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)(Case.history.model)
+
+
 class CommentKind(models.TextChoices):
     COMMENT = "comment", "Comment"
     RETURNED = "returned", "Returned to clinician for more information"
@@ -248,6 +256,10 @@ class BoardDecision(models.Model):
     class Meta:
         ordering = ["-signed_at", "-pk"]
         indexes = [models.Index(fields=["signed_at"], name="decision_signed")]
+        # A signed decision is never changed or removed, also not by SQL behind the
+        # app (PostgreSQL). Nothing in the app updates one: a correction is a new row
+        # pointing at the old (``supersedes``), and ``superseded_by`` is its reverse.
+        triggers = [pgtrigger.Protect(name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"Decision {self.pk} on case {self.case_id}"

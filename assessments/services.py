@@ -26,7 +26,7 @@ from assessments.models import (
     CaseStatus,
     CommentKind,
 )
-from audit.services import audit_record
+from audit.services import audit_record, content_details
 
 DECISION_PATHWAY_CODES = frozenset(code for code, _ in DECISION_PATHWAY_CHOICES)
 
@@ -249,7 +249,12 @@ def board_decision_record(
             actor=signed_by,
             target=case,
             request=request,
-            details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
+            # The digest lets verify_audit find a signed decision edited behind the app's back.
+            details={
+                "decision": decision.pk,
+                "supersedes": supersedes.pk if supersedes else None,
+                **content_details(decision),
+            },
         )
         from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
 

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -36,7 +37,7 @@ CASE_FORM = "assessments/case_form.html"
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: what the user's role can do, and a clinician's most recent cases."""
     recent = selectors.case_list_for_owner(user=request.user)[:5] if roles.is_clinician(request.user) else []
-    return render(request, "assessments/home.html", {"recent_cases": recent})
+    return TemplateResponse(request, "assessments/home.html", {"recent_cases": recent})
 
 
 @login_not_required
@@ -101,7 +102,7 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         # The flowchart is a third of the partial; resend it only when the rule that fired changed.
         shown = request.POST.get("shown_flow_rule", "")
         context["flow_changed"] = shown != (context["panel"].get("pathway_rule") or "none")
-    return render(request, template, context, status=status)
+    return TemplateResponse(request, template, context, status=status)
 
 
 def _is_save(request: HttpRequest) -> bool:
@@ -229,7 +230,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
     cases = selectors.case_list_for_owner(user=request.user, query=query, status=status, urgency=urgency)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
-    return render(
+    return TemplateResponse(
         request,
         "assessments/case_list.html",
         {
@@ -246,9 +247,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The saved case as the clinician saw it: stored result, rationale, history."""
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    audit_record(action="case.view", actor=request.user, target=case, request=request)
-    return render(
+    case = selectors.case_get_visible(user=request.user, pk=pk)  # case.view: assessments.view_audit
+    return TemplateResponse(
         request,
         "assessments/case_detail.html",
         {

@@ -1,10 +1,16 @@
-"""The audit trail: an append-only, SHA-256 hash-chained record of who did what.
+"""The audit trail: an append-only, HMAC-SHA-256 chained record of who did what.
 
 Each entry's ``hash`` covers its own fields and the ``prev_hash`` of the entry
 before it, so altering, deleting or inserting a row breaks the chain where it
-happened (``manage.py verify_audit`` finds it). ``AuditChainHead`` is a single
-row holding the last ``seq`` and ``hash``: appends lock it, so they are
-serialised across processes, and it also catches rows removed from the end.
+happened (``manage.py verify_audit`` finds it). The hash is keyed with
+``AUDIT_HMAC_KEY``, which lives in the environment, never in the database: whoever
+can write rows cannot compute a hash that verifies. ``key_id`` names the key (a
+fingerprint, not the key); entries written before keying (``key_id`` blank) carry
+the plain SHA-256 of the first version and are accepted only as the start of the
+chain. ``AuditChainHead`` is a single row holding the last ``seq``, ``hash`` and
+time: appends lock it, so they are serialised across processes, and it also
+catches rows removed from the end (an exported head, ``manage.py audit_head``,
+catches it even when the head row was rewritten too).
 
 Entries name a case by its id only ("Case 12"), never by patient name or MRN:
 the report is for admins, who see no patient data.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -22,6 +29,17 @@ from django.db import models
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
+
+
+def audit_key_id(key: bytes) -> str:
+    """The public name of a key: a fingerprint that reveals nothing of the key itself."""
+    return hashlib.sha256(b"escc-audit-key-id:" + key).hexdigest()[:16]
+
+
+def audit_keys() -> list[tuple[str, bytes]]:
+    """``(key_id, key)`` for each audit key, oldest first; the last one signs new entries."""
+    raw = [*settings.AUDIT_HMAC_PREVIOUS_KEYS, settings.AUDIT_HMAC_KEY]
+    return [(audit_key_id(k.encode()), k.encode()) for k in raw]
 
 
 class Action(models.TextChoices):
@@ -48,6 +66,11 @@ class Action(models.TextChoices):
     USER_DEACTIVATE = "user.deactivate", "User deactivated"
     USER_REACTIVATE = "user.reactivate", "User reactivated"
     USER_PASSWORD_RESET = "user.password_reset", "User password reset"
+    USER_PASSWORD_CHANGE = "user.password_change", "User changed own password"
+    USER_ROLE_REFUSED = "user.role_refused", "Role grant refused (needs a second person)"
+    USER_OTP_ENROL = "user.otp_enrol", "Two-factor sign-in set up"
+    AUTH_OTP_VERIFIED = "auth.otp_verified", "Second factor passed"
+    AUTH_OTP_FAILED = "auth.otp_failed", "Second factor failed"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
 
 
@@ -89,6 +112,8 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Blank: an entry from before the chain was keyed (plain SHA-256, version 1).
+    key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -131,10 +156,17 @@ class AuditEntry(models.Model):
             "details": self.details,
             "prev_hash": self.prev_hash,
         }
+        if self.key_id:  # version 1 entries were hashed without it
+            payload["key_id"] = self.key_id
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """HMAC-SHA-256 of ``canonical()`` with ``key``; the plain SHA-256 for a version 1 (unkeyed) entry."""
+        if not self.key_id:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        if key is None:
+            key = dict(audit_keys())[self.key_id]  # KeyError: signed with a key this server does not hold
+        return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
 
 
 class AuditChainHead(models.Model):
@@ -142,6 +174,9 @@ class AuditChainHead(models.Model):
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # Time of the last entry: the next one is never dated before it, even if this
+    # server's clock is behind another's.
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         default_permissions = ()

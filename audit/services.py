@@ -9,7 +9,8 @@ servers append one after another and the chain never forks.
 
 from __future__ import annotations
 
-import ipaddress
+import datetime
+import hashlib
 import json
 import logging
 import unicodedata
@@ -17,14 +18,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import GENESIS_HASH, HEAD_ID, Action, AuditChainHead, AuditEntry
+from audit.models import GENESIS_HASH, HEAD_ID, Action, AuditChainHead, AuditEntry, audit_keys
+from escc_site.client_ip import client_ip as _client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,25 @@ def audit_record(
     Runs in the caller's transaction when there is one, so an action that is
     rolled back leaves no entry.
     """
+    return audit_record_many(
+        action=action, actor=actor, targets=[target], request=request, details=details, actor_username=actor_username
+    )[0]
+
+
+def audit_record_many(
+    *,
+    action: str,
+    targets: list[Model | None],
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+    actor_username: str | None = None,
+) -> list[AuditEntry]:
+    """Append one entry per target, as ``audit_record`` does, under one lock and in one INSERT.
+
+    For a page that shows many cases (the board queue): the number of queries
+    does not grow with the number of cases.
+    """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}; add it to audit.models.Action")
     if request is None:
@@ -62,24 +84,46 @@ def audit_record(
         actor = None
     if actor_username is None:
         actor_username = actor.get_username() if actor is not None else ""
-    entry = AuditEntry(
-        actor=actor,
-        actor_username=_printable(actor_username, 150),
-        action=action,
-        details=_json_safe(details or {}),
-        **_target_fields(target),
+    common = {
+        "actor": actor,
+        "actor_username": _printable(actor_username, 150),
+        "action": action,
+        "details": _json_safe(details or {}),
         **_request_fields(request),
-    )
+    }
+    entries = [AuditEntry(**common, **_target_fields(target)) for target in targets]
+    if not entries:
+        return []
     with transaction.atomic():
         head = _locked_head()
-        entry.seq = head.last_seq + 1
-        entry.prev_hash = head.last_hash
-        entry.at = timezone.now()
-        entry.hash = entry.compute_hash()
-        entry.save()
-        head.last_seq, head.last_hash = entry.seq, entry.hash
-        head.save(update_fields=["last_seq", "last_hash"])
-    return entry
+        # Time only moves forward along the chain, even if this server's clock lags another's.
+        now = timezone.now()
+        at = max(now, head.last_at) if head.last_at else now
+        key_id, key = audit_keys()[-1]
+        seq, prev = head.last_seq, head.last_hash
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.prev_hash, entry.at, entry.key_id = seq, prev, at, key_id
+            entry.hash = prev = entry.compute_hash(key)
+        if len(entries) == 1:
+            entries[0].save()
+        else:  # AuditEntry's own manager refuses bulk_create to keep callers on this path
+            models.QuerySet(AuditEntry).bulk_create(entries)
+        head.last_seq, head.last_hash, head.last_at = seq, prev, at
+        head.save(update_fields=["last_seq", "last_hash", "last_at"])
+    return entries
+
+
+def content_digest(instance: Model) -> str:
+    """SHA-256 of a record's stored fields, as the database holds them (re-read, so types match)."""
+    fresh = type(instance)._default_manager.get(pk=instance.pk)
+    fields = {f.attname: f.value_to_string(fresh) for f in fresh._meta.concrete_fields}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def content_details(instance: Model) -> dict[str, Any]:
+    """Audit details that let ``audit_verify`` find a record changed after this entry was written."""
+    return {"content": {"model": instance._meta.label_lower, "id": instance.pk, "sha256": content_digest(instance)}}
 
 
 def _locked_head() -> AuditChainHead:
@@ -94,7 +138,11 @@ def _locked_head() -> AuditChainHead:
         logger.error("Audit chain head was missing; rebuilt from entry #%s", last.seq)
     AuditChainHead.objects.get_or_create(
         pk=HEAD_ID,
-        defaults={"last_seq": last.seq if last else 0, "last_hash": last.hash if last else GENESIS_HASH},
+        defaults={
+            "last_seq": last.seq if last else 0,
+            "last_hash": last.hash if last else GENESIS_HASH,
+            "last_at": last.at if last else None,
+        },
     )
     return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
 
@@ -121,14 +169,8 @@ def _request_fields(request: HttpRequest | None) -> dict[str, str]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as django-axes sees it (so PROXY_COUNT applies to both), or ""."""
-    from axes.helpers import get_client_ip_address  # axes reads settings at import
-
-    raw = get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return ""
+    """The client's address as django-axes sees it (``escc_site.client_ip``: PROXY_COUNT applies to both), or ""."""
+    return _client_ip(request)
 
 
 def _printable(text: str, limit: int) -> str:
@@ -157,20 +199,35 @@ class ChainReport:
         return self.bad_seq is None and not self.problem
 
 
-def audit_verify() -> ChainReport:
-    """Walk the chain from the first entry; stop at the first entry that was altered, removed or inserted."""
+def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> ChainReport:
+    """Walk the chain from the first entry; stop at the first entry that was altered, removed, inserted or forged.
+
+    Checks per entry: consecutive ``seq``; the hash, keyed with the key its
+    ``key_id`` names (unkeyed entries only before the first keyed one, keys only
+    ever newer); the link to the entry before; time never going backwards. Then
+    the head row, each head in ``exported_heads`` (``(seq, hash)`` pairs kept
+    outside the database: a truncated or rewritten tail misses them) and every
+    record whose digest an entry holds (a signed decision edited behind the app).
+    """
+    keys = {key_id: (index, key) for index, (key_id, key) in enumerate(audit_keys())}
     expected_seq, expected_prev, count = 1, GENESIS_HASH, 0
+    last_at: datetime.datetime | None = None
+    key_index = -1  # -1: still in the unkeyed prefix
+    digests: list[tuple[int, dict[str, Any]]] = []
+    hashes: dict[int, str] = {}
+    wanted = {seq for seq, _ in exported_heads or []}
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        if entry.seq != expected_seq:
-            missing = f"#{expected_seq}" if entry.seq == expected_seq + 1 else f"#{expected_seq} to #{entry.seq - 1}"
-            return ChainReport(count, expected_prev, expected_seq, f"entry {missing} is missing (deleted)")
-        if entry.compute_hash() != entry.hash:
-            return ChainReport(count, expected_prev, entry.seq, f"entry #{entry.seq} was altered")
-        if entry.prev_hash != expected_prev:
-            return ChainReport(
-                count, expected_prev, entry.seq, f"entry #{entry.seq} does not follow #{entry.seq - 1} (inserted)"
-            )
-        expected_seq, expected_prev, count = expected_seq + 1, entry.hash, count + 1
+        problem = _entry_problem(entry, expected_seq, expected_prev, last_at, key_index, keys)
+        if problem:
+            bad = expected_seq if "missing" in problem else entry.seq
+            return ChainReport(count, expected_prev, bad, problem)
+        if entry.key_id:
+            key_index = keys[entry.key_id][0]
+        if isinstance(entry.details, dict) and isinstance(entry.details.get("content"), dict):
+            digests.append((entry.seq, entry.details["content"]))
+        if entry.seq in wanted:
+            hashes[entry.seq] = entry.hash
+        expected_seq, expected_prev, last_at, count = expected_seq + 1, entry.hash, entry.at, count + 1
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
     head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
     if (head_seq, head_hash) != (count, expected_prev):
@@ -180,4 +237,67 @@ def audit_verify() -> ChainReport:
             min(head_seq, count) + 1,
             f"the chain ends at #{count} but its head records #{head_seq} (entries deleted or appended outside)",
         )
+    for seq, digest in sorted(exported_heads or []):
+        if seq == 0:  # exported while the trail was empty
+            continue
+        if seq > count:
+            return ChainReport(
+                count,
+                expected_prev,
+                count + 1,
+                f"an exported head records #{seq} but the trail ends at #{count} "
+                "(entries deleted from the end, or the table emptied)",
+            )
+        if hashes.get(seq) != digest:
+            return ChainReport(
+                count, expected_prev, seq, f"entry #{seq} is not the one an exported head records (rewritten)"
+            )
+    for seq, content in digests:
+        problem = _content_problem(content)
+        if problem:
+            return ChainReport(count, expected_prev, seq, f"{problem} after entry #{seq} recorded it")
     return ChainReport(count, expected_prev)
+
+
+def _entry_problem(
+    entry: AuditEntry,
+    expected_seq: int,
+    expected_prev: str,
+    last_at: datetime.datetime | None,
+    key_index: int,
+    keys: dict[str, tuple[int, bytes]],
+) -> str:
+    if entry.seq != expected_seq:
+        missing = f"#{expected_seq}" if entry.seq == expected_seq + 1 else f"#{expected_seq} to #{entry.seq - 1}"
+        return f"entry {missing} is missing (deleted)"
+    if not entry.key_id and key_index >= 0:
+        return f"entry #{entry.seq} has an unkeyed hash after keyed entries (forged)"
+    if entry.key_id and entry.key_id not in keys:
+        return (
+            f"entry #{entry.seq} is signed with an unknown key "
+            "(forged, or a retired key is missing from AUDIT_HMAC_PREVIOUS_KEYS)"
+        )
+    if entry.key_id and keys[entry.key_id][0] < key_index:
+        return f"entry #{entry.seq} is signed with a key retired before the entry ahead of it (forged)"
+    key = keys[entry.key_id][1] if entry.key_id else None
+    if entry.compute_hash(key) != entry.hash:
+        return f"entry #{entry.seq} was altered (or forged without the key)"
+    if entry.prev_hash != expected_prev:
+        return f"entry #{entry.seq} does not follow #{entry.seq - 1} (inserted)"
+    if last_at is not None and entry.at < last_at:
+        return f"entry #{entry.seq} is dated before entry #{entry.seq - 1} (back-dated)"
+    return ""
+
+
+def _content_problem(content: dict[str, Any]) -> str:
+    try:
+        model = apps.get_model(str(content.get("model")))
+    except (LookupError, ValueError):
+        return f"record {content.get('model')!r} is of no known kind"
+    instance = model._default_manager.filter(pk=content.get("id")).first()
+    label = f"{model._meta.verbose_name} {content.get('id')}"
+    if instance is None:
+        return f"{label} was deleted"
+    if content_digest(instance) != content.get("sha256"):
+        return f"{label} was changed"
+    return ""

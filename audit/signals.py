@@ -7,15 +7,19 @@ membership) and changes of rights (``is_staff``, ``is_superuser``) and of
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
-from audit.services import audit_record
+from audit.services import audit_record, current_request
 
 RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
 
@@ -31,15 +35,32 @@ def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(action="auth.logout", actor=user, request=request, details={"reason": reason})
 
 
+def typed_username(typed: Any) -> tuple[str, dict[str, Any]]:
+    """What the trail keeps of a name typed at log-in: the name if it is an account's, else only a keyed digest.
+
+    A password typed into the username box must not become a permanent record.
+    The digest (HMAC with the audit key, 16 hex digits) still lets an admin see
+    that the same unknown name was tried again and again.
+    """
+    name = str(typed or "")
+    if name and get_user_model()._default_manager.filter(**{get_user_model().USERNAME_FIELD: name}).exists():
+        return name, {}
+    if not name:
+        return "", {}
+    digest = hmac.new(settings.AUDIT_HMAC_KEY.encode(), b"login-name:" + name.encode(), hashlib.sha256).hexdigest()
+    return "", {"unknown_username": digest[:16]}
+
+
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    # The typed name is kept (it may not be a real account) but never the password,
-    # which Django has already masked in ``credentials``.
-    username = str(credentials.get(get_user_model().USERNAME_FIELD, "") or "")
-    audit_record(action="auth.login_failed", request=request, actor_username=username)
+    # Never the password (Django has masked it in ``credentials``), and the typed
+    # name only when it is an account's.
+    username, details = typed_username(credentials.get(get_user_model().USERNAME_FIELD))
+    audit_record(action="auth.login_failed", request=request, actor_username=username, details=details)
 
 
 def on_locked_out(sender: Any, request: Any, username: Any, ip_address: Any, **kwargs: Any) -> None:
-    audit_record(action="auth.lockout", request=request, actor_username=str(username or ""))
+    name, details = typed_username(username)
+    audit_record(action="auth.lockout", request=request, actor_username=name, details=details)
 
 
 def remember_rights(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
@@ -68,10 +89,31 @@ def record_user_saved(sender: Any, instance: Any, created: bool, raw: bool = Fal
         audit_record(action="user.role_change", target=instance, details={"changed": changed})
 
 
+class SelfGrantRefused(PermissionDenied):
+    """Someone tried to add a role to his own account."""
+
+
+def _approver() -> Any:
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def record_group_change(
     sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any
 ) -> None:
-    """Group membership changed, from either side (``user.groups`` or ``group.user_set``)."""
+    """Group membership changed, from either side (``user.groups`` or ``group.user_set``).
+
+    A grant needs a second person: adding a group to the account of the user
+    making the request is refused (the admin form refuses it first, with a
+    message and a ``user.role_refused`` entry; this is the backstop). The
+    entry of a grant names who approved it; "" when done outside a request
+    (a management command run by someone with shell access to the server).
+    """
+    approver = _approver()
+    to_self = approver is not None and bool(pk_set) and approver.pk in (pk_set if reverse else {instance.pk})
+    if action == "pre_add" and to_self:
+        raise SelfGrantRefused("A role cannot be granted to oneself: another admin must grant it.")
     if action == "pre_clear":
         related = instance.user_set.all() if reverse else instance.groups.all()
         instance._audit_cleared = set(related.values_list("pk", flat=True))
@@ -83,12 +125,13 @@ def record_group_change(
     if not pk_set:
         return
     key = "added" if action == "post_add" else "removed"
+    approved = {"approved_by": approver.get_username() if approver is not None else ""}
     if reverse:  # instance is a group; pk_set are users
         for user in model._default_manager.filter(pk__in=pk_set).order_by("pk"):
-            audit_record(action="user.role_change", target=user, details={key: [instance.name]})
+            audit_record(action="user.role_change", target=user, details={key: [instance.name], **approved})
     else:
         names = sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
-        audit_record(action="user.role_change", target=instance, details={key: names})
+        audit_record(action="user.role_change", target=instance, details={key: names, **approved})
 
 
 def connect() -> None:

@@ -287,6 +287,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         {
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "AUDIT_HMAC_KEY": secrets.token_urlsafe(40),
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": database_url,

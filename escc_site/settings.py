@@ -26,6 +26,18 @@ else:
     if len(SECRET_KEY) < 50:
         raise ImproperSetting("SECRET_KEY must be at least 50 characters in production")
 
+# The audit chain's HMAC key: in the environment (never in the database), so
+# someone who can write audit rows cannot make a forged row verify. Rotation:
+# the new key goes in AUDIT_HMAC_KEY, the old one to the end of
+# AUDIT_HMAC_PREVIOUS_KEYS (oldest first), which verify_audit needs for older rows.
+if DEBUG:
+    AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "dev-only-audit-key-never-used-in-production")
+else:
+    AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY")
+    if len(AUDIT_HMAC_KEY) < 32:
+        raise ImproperSetting("AUDIT_HMAC_KEY must be at least 32 characters in production")
+AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -44,7 +56,11 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap",
     "simple_history",
+    "pgtrigger",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -61,13 +77,18 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "escc_site.input_guard.RejectNulInQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "escc_site.middleware.NoStoreForAuthenticatedMiddleware",
     "audit.middleware.AuditRequestMiddleware",
+    "assessments.view_audit.CaseViewAuditMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "assessments.middleware.SessionTimeoutMiddleware",
     "assessments.middleware.HtmxAwareLoginRequiredMiddleware",
+    "accounts.two_factor.TwoFactorGateMiddleware",
+    "accounts.password_gate.PasswordChangeGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,18 +162,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Two-factor sign-in (accounts.two_factor): "staff" = required for staff admins,
+# optional for everyone else; "all"; "off". Off by default in development so the
+# demo accounts of `make run` sign in with their password alone. Only sessions
+# signed in by these backends (local accounts) are asked: directory sign-in
+# (LDAP, OpenID Connect) brings the directory's own second factor.
+TWO_FACTOR = env_str("TWO_FACTOR", "off" if DEBUG else "staff").lower()
+if TWO_FACTOR not in ("off", "staff", "all"):
+    raise ImproperSetting(f"TWO_FACTOR must be one of off/staff/all, got {TWO_FACTOR!r}")
+TWO_FACTOR_LOCAL_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+OTP_TOTP_ISSUER = "ESCC decision support"
+
 # django-axes: lock by username + address, for a limited time only, so that
 # nobody can lock a colleague out for good by typing their name wrongly.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and an address after this many failures over all usernames (accounts.throttle).
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "accounts.throttle.AddressAwareAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 # A try during the lock-out does not restart it: the lock lasts the 15 minutes
 # the locked-out page promises (and still allows only 5 guesses per cool-off).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # no banner on stderr: evaluate_case's stderr is part of its contract
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Reverse proxies in front of the app that append to X-Forwarded-For; the client
+# address (lock-outs, audit rows) is the one the outermost of them saw.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "escc_site.client_ip.client_ip"
 
 # Sessions: an idle timeout and an absolute lifetime (see assessments.middleware).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
@@ -176,6 +214,11 @@ if not DEBUG:
     # proxy already redirects, and SECURE_PROXY_SSL_HEADER_ENABLED=true so Django
     # trusts X-Forwarded-Proto from it.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    if not SECURE_SSL_REDIRECT:
+        # docs/deployment.md allows false only when the reverse proxy redirects
+        # HTTP to HTTPS itself: the check that Django redirects (W008) is then
+        # about a job the proxy does, and would fail every such deployment.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import roles
 from audit.models import Action, AppendOnlyError, AuditEntry
@@ -142,12 +143,13 @@ def test_idle_timeout_logout_is_recorded_with_its_reason(alice_client, alice):
 def test_role_changes_are_recorded_from_either_side(alice):
     board = Group.objects.get(name=roles.TUMOR_BOARD)
     alice.groups.add(board)
-    assert last("user.role_change").details == {"added": [roles.TUMOR_BOARD]}
+    # approved_by is blank outside a request (a command run on the server)
+    assert last("user.role_change").details == {"added": [roles.TUMOR_BOARD], "approved_by": ""}
     board.user_set.remove(alice)
-    assert last("user.role_change").details == {"removed": [roles.TUMOR_BOARD]}
+    assert last("user.role_change").details == {"removed": [roles.TUMOR_BOARD], "approved_by": ""}
     alice.groups.clear()
     entry = last("user.role_change")
-    assert (entry.target_repr, entry.details) == ("alice", {"removed": [roles.CLINICIAN]})
+    assert (entry.target_repr, entry.details) == ("alice", {"removed": [roles.CLINICIAN], "approved_by": ""})
 
 
 def test_rights_and_activation_changes_are_recorded(alice):
@@ -178,7 +180,8 @@ def test_user_created_in_the_admin_is_recorded_with_the_admin_as_actor(dave_clie
     assert response.status_code == 302, response.context["adminform"].form.errors
     created, role = last("user.create"), last("user.role_change")
     assert (created.actor, created.target_repr) == (dave, "erin")
-    assert (role.actor, role.target_repr, role.details) == (dave, "erin", {"added": [roles.CLINICIAN]})
+    assert (role.actor, role.target_repr) == (dave, "erin")
+    assert role.details == {"added": [roles.CLINICIAN], "approved_by": "dave"}
 
 
 # --- Append-only and the chain -----------------------------------------------
@@ -272,8 +275,10 @@ def test_verify_audit_notices_the_last_row_deleted(chain):
 
 def test_verify_audit_notices_a_row_inserted_outside_the_chain_head(chain):
     """Even with a correct hash and link, an entry not appended through audit_record is caught by the head."""
-    forged = AuditEntry(seq=chain[-1].seq + 1, at=chain[-1].at, action="case.view", prev_hash=chain[-1].hash)
-    forged.hash = forged.compute_hash()
+    forged = AuditEntry(
+        seq=chain[-1].seq + 1, at=chain[-1].at, action="case.view", prev_hash=chain[-1].hash, key_id=chain[-1].key_id
+    )
+    forged.hash = forged.compute_hash()  # even with the key
     forged.save()
     assert f"First bad entry: #{forged.seq}" in verify_fails()
 
@@ -281,8 +286,10 @@ def test_verify_audit_notices_a_row_inserted_outside_the_chain_head(chain):
 def test_verify_audit_names_a_row_inserted_in_the_middle(chain):
     disable_database_guard()
     raw("UPDATE audit_auditentry SET seq = seq + 1000 WHERE seq > %s", [chain[2].seq])
-    forged = AuditEntry(seq=chain[2].seq + 1, at=chain[2].at, action="case.view", prev_hash=chain[2].hash)
-    forged.hash = forged.compute_hash()
+    forged = AuditEntry(
+        seq=chain[2].seq + 1, at=chain[2].at, action="case.view", prev_hash=chain[2].hash, key_id=chain[2].key_id
+    )
+    forged.hash = forged.compute_hash()  # even with the key
     forged.save()
     raw("UPDATE audit_auditentry SET seq = seq - 999 WHERE seq > 1000", [])
     # The forged row fits; the next one no longer does (its seq moved, and its hash covers seq).
@@ -352,14 +359,15 @@ def test_audit_report_filters_by_user_case_and_action(dave_client, alice, bob):
 
 
 def test_audit_report_filters_by_time_in_utc(dave_client, alice, monkeypatch):
-    at = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=datetime.UTC)
+    # In the future: the chain's time never goes back, so an entry cannot be dated before the fixture's.
+    at = datetime.datetime(2036, 3, 1, 9, 30, tzinfo=datetime.UTC)
     with monkeypatch.context() as m:
         m.setattr("django.utils.timezone.now", lambda: at)
         audit_record(action="case.print", actor=alice)
-    window = {"since": "2026-03-01T09:00", "until": "2026-03-01T10:00"}
+    window = {"since": "2036-03-01T09:00", "until": "2036-03-01T10:00"}
     page = dave_client.get(reverse("audit:report"), window).context["page"]
     assert [e.action for e in page] == ["case.print"]
-    page = dave_client.get(reverse("audit:report"), {"since": "2026-03-01T09:31"}).context["page"]
+    page = dave_client.get(reverse("audit:report"), {"since": "2036-03-01T09:31"}).context["page"]
     assert "case.print" not in [e.action for e in page]
 
 
@@ -392,6 +400,7 @@ def test_csv_export_has_the_filtered_rows_and_is_itself_recorded(dave_client, da
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(dave_client):
+    User.objects.create_user('=HYPERLINK("http://evil")')  # an unknown name would not be kept at all
     Client().post(reverse("login"), {"username": '=HYPERLINK("http://evil")', "password": "x"})
     response = dave_client.get(reverse("audit:export"), {"action": "auth.login_failed"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -414,3 +423,323 @@ def test_user_model_is_protected_from_deletion_while_in_the_trail(alice):
     audit_record(action="case.view", actor=alice)
     with pytest.raises(ProtectedError):
         User.objects.filter(pk=alice.pk).delete()
+
+
+# --- Issue 11: a forged entry does not verify; time only moves forward; exported heads -------
+
+
+def append_outside(entry: AuditEntry) -> None:
+    """Insert a row and move the head row to it, as someone with INSERT rights on both tables could."""
+    entry.save()
+    raw("UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s", [entry.seq, entry.hash])
+
+
+def forged_after(previous: AuditEntry, **fields) -> AuditEntry:
+    return AuditEntry(seq=previous.seq + 1, action="case.view", prev_hash=previous.hash, **fields)
+
+
+def verify_with_heads(path) -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_audit", "--head", str(path))
+    return str(failure.value)
+
+
+def test_entry_forged_with_a_plain_hash_does_not_verify(chain):
+    """Today's attack: a well-linked row with its SHA-256, head row moved along. Without the key it fails."""
+    forged = forged_after(chain[-1], at=chain[-1].at, actor_username="alice")
+    forged.hash = forged.compute_hash()  # key_id blank: the unkeyed hash anyone can compute
+    append_outside(forged)
+    assert f"entry #{forged.seq} has an unkeyed hash after keyed entries (forged)" in verify_fails()
+
+
+def test_entry_forged_with_a_guessed_key_does_not_verify(chain, settings):
+    settings.AUDIT_HMAC_KEY = "a-key-the-intruder-made-up-" + "z" * 20
+    forged = audit_record(action="case.view")  # signed with the wrong key, through the app's own code
+    settings.AUDIT_HMAC_KEY = "test-only-audit-key-" + "y" * 40
+    assert f"entry #{forged.seq} is signed with an unknown key" in verify_fails()
+
+
+def test_back_dated_entry_does_not_verify_even_with_the_key(chain):
+    forged = forged_after(chain[-1], at=chain[-1].at - datetime.timedelta(days=3), key_id=chain[-1].key_id)
+    forged.hash = forged.compute_hash()
+    append_outside(forged)
+    assert f"entry #{forged.seq} is dated before entry #{chain[-1].seq} (back-dated)" in verify_fails()
+
+
+def test_time_never_goes_backwards_along_the_chain(chain, monkeypatch):
+    """A server whose clock lags another's still dates its entry no earlier than the last one."""
+    monkeypatch.setattr("audit.services.timezone.now", lambda: chain[-1].at - datetime.timedelta(minutes=5))
+    entry = audit_record(action="case.view")
+    assert entry.at == chain[-1].at
+    assert audit_verify().ok
+
+
+def export_head(tmp_path):
+    path = tmp_path / "audit-heads.jsonl"
+    call_command("audit_head", "--output", str(path), stdout=io.StringIO())
+    return path
+
+
+def test_audit_head_writes_the_last_entry_and_verify_accepts_it(chain, tmp_path):
+    path = export_head(tmp_path)
+    audit_record(action="case.view")  # the chain goes on growing after an export
+    path_line = path.read_text().strip()
+    assert f'"seq": {chain[-1].seq}' in path_line and chain[-1].hash in path_line
+    out = io.StringIO()
+    call_command("verify_audit", "--head", str(path), stdout=out)
+    assert out.getvalue().startswith(f"OK: {chain[-1].seq + 1} entries; 1 exported head(s) found")
+
+
+def test_deleted_last_entry_is_found_by_the_exported_head(chain, tmp_path):
+    path = export_head(tmp_path)
+    disable_database_guard()
+    raw("DELETE FROM audit_auditentry WHERE seq = %s", [chain[-1].seq])
+    raw("UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s", [chain[-2].seq, chain[-2].hash])
+    assert audit_verify().ok  # the database alone no longer shows it...
+    message = verify_with_heads(path)  # ...the head kept elsewhere does
+    assert f"an exported head records #{chain[-1].seq} but the trail ends at #{chain[-2].seq}" in message
+
+
+def test_truncated_trail_is_found_by_the_exported_head(chain, tmp_path):
+    path = export_head(tmp_path)
+    disable_database_guard()
+    raw("TRUNCATE audit_auditentry" if connection.vendor == "postgresql" else "DELETE FROM audit_auditentry", [])
+    raw("UPDATE audit_auditchainhead SET last_seq = 0, last_hash = %s", ["0" * 64])
+    assert audit_verify().ok
+    assert "the trail ends at #0 (entries deleted from the end, or the table emptied)" in verify_with_heads(path)
+
+
+def test_rewritten_chain_is_found_by_the_exported_head(chain, tmp_path):
+    path = tmp_path / "heads.jsonl"
+    path.write_text(f'{{"seq": {chain[2].seq}, "hash": "{"e" * 64}"}}\n')
+    assert f"entry #{chain[2].seq} is not the one an exported head records" in verify_with_heads(path)
+
+
+def test_unreadable_head_file_is_a_clear_error(chain, tmp_path):
+    path = tmp_path / "heads.jsonl"
+    path.write_text("not json\n")
+    with pytest.raises(CommandError, match="line 1 is not a head written by audit_head"):
+        call_command("verify_audit", "--head", str(path))
+
+
+def test_entries_from_before_the_key_still_verify_and_stay_the_prefix(db):
+    """Rows written by the unkeyed first version (key_id blank) verify; the keyed chain continues from them."""
+    old = AuditEntry(seq=1, at=timezone.now(), action="case.view", prev_hash="0" * 64)
+    old.hash = old.compute_hash()
+    append_outside(old)
+    new = audit_record(action="case.view")
+    assert (old.key_id, new.prev_hash) == ("", old.hash) and new.key_id
+    assert audit_verify().ok
+
+
+def test_key_rotation_keeps_older_entries_verifiable(chain, settings):
+    old_key = settings.AUDIT_HMAC_KEY
+    settings.AUDIT_HMAC_KEY = "the-new-audit-key-after-rotation-" + "r" * 20
+    settings.AUDIT_HMAC_PREVIOUS_KEYS = [old_key]
+    new = audit_record(action="case.view")
+    assert new.key_id != chain[-1].key_id
+    assert audit_verify().ok
+    settings.AUDIT_HMAC_PREVIOUS_KEYS = []
+    assert "signed with an unknown key" in verify_fails()
+
+
+def test_entry_signed_with_a_retired_key_after_a_newer_one_does_not_verify(chain, settings):
+    old_key = settings.AUDIT_HMAC_KEY
+    settings.AUDIT_HMAC_KEY = "the-new-audit-key-after-rotation-" + "r" * 20
+    settings.AUDIT_HMAC_PREVIOUS_KEYS = [old_key]
+    audit_record(action="case.view")
+    forged = forged_after(AuditEntry.objects.order_by("-seq").first(), at=timezone.now(), key_id=chain[-1].key_id)
+    forged.hash = forged.compute_hash()  # a leaked retired key
+    append_outside(forged)
+    assert f"entry #{forged.seq} is signed with a key retired before" in verify_fails()
+
+
+def test_production_refuses_to_start_without_the_audit_key():
+    from tests.test_foundation import PRODUCTION_ENV, run_manage
+
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_HMAC_KEY"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0 and "AUDIT_HMAC_KEY is required" in result.stderr
+
+
+# --- Issue 11: signed decisions and history are append-only; a decision's digest is in the trail ----
+
+
+@pytest.fixture
+def decision(alice, carol):
+    from assessments import services
+
+    case = make_case(alice)
+    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
+    return services.board_decision_record(
+        case=case,
+        signed_by=carol,
+        meeting_date=datetime.date(2026, 11, 20),
+        pathway_code=case.pathway_code,
+        other_pathway_text="",
+        reason="",
+        attendees="A, B",
+    )
+
+
+def disable_decision_guard() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE assessments_boarddecision DISABLE TRIGGER USER")
+
+
+def test_decision_entry_holds_the_digest_of_the_decision(decision):
+    from audit.services import content_digest
+
+    entry = last("case.decide")
+    assert entry.details["content"] == {
+        "model": "assessments.boarddecision",
+        "id": decision.pk,
+        "sha256": content_digest(decision),
+    }
+    assert audit_verify().ok
+
+
+def test_decision_edited_behind_the_app_is_found_by_verify_audit(decision):
+    disable_decision_guard()
+    raw("UPDATE assessments_boarddecision SET pathway_code = %s WHERE id = %s", ["palliative", decision.pk])
+    message = verify_fails()
+    assert f"board decision {decision.pk} was changed after entry #{last('case.decide').seq} recorded it" in message
+
+
+def test_decision_deleted_behind_the_app_is_found_by_verify_audit(decision):
+    disable_decision_guard()
+    disable_database_guard()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys = OFF")
+        cursor.execute("DELETE FROM assessments_boarddecision WHERE id = %s", [decision.pk])
+    assert f"board decision {decision.pk} was deleted" in verify_fails()
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only triggers are PostgreSQL's (SQLite is development only)"
+)
+
+
+@postgres_only
+@pytest.mark.parametrize("sql", ["UPDATE assessments_boarddecision SET reason = 'x' WHERE id = %s",
+                                 "DELETE FROM assessments_boarddecision WHERE id = %s"])  # fmt: skip
+def test_database_refuses_to_change_or_delete_a_signed_decision(decision, sql):
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        raw(sql, [decision.pk])
+
+
+@postgres_only
+@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalcase SET patient_name = 'x' WHERE id = %s",
+                                 "DELETE FROM assessments_historicalcase WHERE id = %s"])  # fmt: skip
+def test_database_refuses_to_change_or_delete_case_history(decision, sql):
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        raw(sql, [decision.case_id])
+    assert decision.case.history.count() >= 2
+
+
+# --- Issue 11: every page that shows patient identifiers writes case.view, from one place -----------
+
+
+@pytest.fixture
+def board_cases(alice, carol, decision):
+    from assessments import services
+
+    draft = make_case(alice)
+    submitted = services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
+    return {"draft": draft, "submitted": submitted, "decided": decision.case, "decision": decision}
+
+
+PATIENT_PAGES = [
+    ("alice", "home", None, "draft"),
+    ("alice", "assessments:case_list", None, "draft"),
+    ("alice", "assessments:case_detail", "draft", "draft"),
+    ("alice", "assessments:case_edit", "draft", "draft"),
+    ("alice", "assessments:case_submit", "draft", "draft"),
+    ("alice", "assessments:case_treatment_start", "decided", "decided"),
+    ("carol", "assessments:board_queue", None, "submitted"),
+    ("carol", "assessments:board_review", "submitted", "submitted"),
+    ("carol", "assessments:case_comment", "submitted", "submitted"),
+    ("carol", "assessments:case_return", "submitted", "submitted"),
+    ("carol", "assessments:board_decide", "submitted", "submitted"),
+    ("carol", "assessments:board_decision_correct", "decision", "decided"),
+]
+# Pages that show no patient identifiers, or record their own, more specific entry.
+NOT_A_VIEW = {
+    "assessments:case_create": "a new case: nobody's data yet",
+    "assessments:case_import": "the uploaded file's findings, no patient details",
+    "assessments:case_export": "writes case.export",
+    "assessments:board_queue_csv": "writes case.export per row",
+    "assessments:board_pack": "writes case.print per case",
+    "assessments:board_dashboard": "counts and intervals, no patient",
+}
+
+
+def case_views(user: User, case) -> int:
+    return AuditEntry.objects.filter(
+        action="case.view", actor=user, target_type="assessments.case", target_id=str(case.pk)
+    ).count()
+
+
+@pytest.mark.parametrize(("who", "name", "arg", "shown"), PATIENT_PAGES, ids=[p[1] for p in PATIENT_PAGES])
+def test_every_page_showing_a_patient_writes_case_view(board_cases, alice, carol, who, name, arg, shown):
+    user = {"alice": alice, "carol": carol}[who]
+    client = Client()
+    client.force_login(user)
+    url = reverse(name, args=[board_cases[arg].pk] if arg else [])
+    before = case_views(user, board_cases[shown])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert case_views(user, board_cases[shown]) == before + 1, url
+    assert last("case.view").ip_address == "127.0.0.1"
+
+
+def test_every_url_either_shows_a_patient_and_is_recorded_or_says_why_not():
+    from assessments import urls
+
+    names = {f"assessments:{pattern.name}" for pattern in urls.urlpatterns}
+    assert names == {p[1] for p in PATIENT_PAGES if p[1] != "home"} | set(NOT_A_VIEW)
+
+
+def test_a_form_shown_again_with_its_errors_is_a_view_too(board_cases, carol):
+    client = Client()
+    client.force_login(carol)
+    case = board_cases["submitted"]
+    before = case_views(carol, case)
+    response = client.post(reverse("assessments:board_decide", args=[case.pk]), {"pathway_code": "nonsense"})
+    assert response.status_code == 422
+    assert case_views(carol, case) == before + 1
+
+
+def test_live_update_partial_and_refused_pages_write_no_view(board_cases, alice, bob):
+    case = board_cases["draft"]
+    client = Client()
+    client.force_login(alice)
+    client.get(reverse("assessments:case_edit", args=[case.pk]))
+    before = AuditEntry.objects.filter(action="case.view").count()
+    partial = client.post(
+        reverse("assessments:case_edit", args=[case.pk]),
+        {**form_post(), "version": str(case.version)},
+        headers={"HX-Request": "true"},
+    )
+    assert partial.status_code == 200
+    client.force_login(bob)
+    assert client.get(reverse("assessments:case_detail", args=[case.pk])).status_code == 404
+    assert AuditEntry.objects.filter(action="case.view").count() == before
+
+
+def test_the_board_queue_records_each_case_it_shows_in_one_insert(board_cases, carol, alice):
+    from assessments import services
+
+    more = [
+        services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
+        for _ in range(3)
+    ]
+    client = Client()
+    client.force_login(carol)
+    client.get(reverse("assessments:board_queue"))
+    shown = {e.target_id for e in AuditEntry.objects.filter(action="case.view", actor=carol)}
+    assert {str(c.pk) for c in [board_cases["submitted"], *more]} <= shown
+    assert audit_verify().ok

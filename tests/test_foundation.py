@@ -24,6 +24,7 @@ TEST_ONLY_ENV = {
     "DJANGO_SETTINGS_MODULE",
     "DEBUG",
     "SECRET_KEY",
+    "AUDIT_HMAC_KEY",
     "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT",
     "PLAIN_STATIC_STORAGE",
@@ -42,6 +43,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "production-secret-key-for-the-deploy-check-0123456789",
+    "AUDIT_HMAC_KEY": "audit-key-for-the-deploy-check-" + "a" * 40,
     "ALLOWED_HOSTS": "escc.hospital.example",
     "DATABASE_URL": "sqlite:////tmp/escc-deploy-check.sqlite3",
 }
@@ -187,8 +189,9 @@ def test_demo_accounts_refused_outside_demo_mode(db, settings):
         call_command("seed_demo")
 
 
-def test_demo_accounts_created_in_demo_mode(db, settings):
+def test_demo_accounts_created_in_demo_mode(db, settings, monkeypatch):
     settings.DEMO_MODE = True
+    monkeypatch.setenv("DEBUG", "true")
     call_command("seed_demo")
     from django.contrib.auth.models import User
 

@@ -10,10 +10,12 @@ import pytest
 from axes.models import AccessAttempt
 from django import forms as django_forms
 from django.contrib import admin
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.test import Client
 from django.urls import URLPattern, reverse
@@ -458,3 +460,480 @@ def test_case_with_a_bidi_override_in_the_name_is_not_saved(alice_client):
     response = alice_client.post(reverse("assessments:case_create"), form_post(patient_name="Ann\u202eelpmaxE"))
     assert response.status_code == 422
     assert not Case.objects.exists()
+
+
+# --- Issue 11: the client's address behind the proxy (axes and the audit trail) -------------------
+
+PROXY = "10.0.0.2"  # the hospital's reverse proxy, as the app server sees it
+
+
+def login_via_proxy(client: Client, username: str, password: str, forwarded_for: str):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_audit_and_lockout_use_the_client_address_behind_the_proxy(settings, alice):
+    settings.PROXY_COUNT = 1
+    client = Client()
+    for _ in range(5):
+        login_via_proxy(client, "alice", WRONG, "192.0.2.10")
+    assert set(AuditEntry.objects.filter(action="auth.login_failed").values_list("ip_address", flat=True)) == {
+        "192.0.2.10"
+    }
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.10"]
+    # The same user from another ward PC, through the same proxy, is not locked out.
+    colleague = Client()
+    assert login_via_proxy(colleague, "alice", PASSWORD, "192.0.2.77").status_code == 302
+
+
+def test_spoofed_forwarded_for_beyond_proxy_count_is_not_trusted(settings, alice):
+    """The client sends its own X-Forwarded-For; the proxy appends the real address: only that one counts."""
+    settings.PROXY_COUNT = 1
+    for n in range(5):
+        login_via_proxy(Client(), "alice", WRONG, f"198.51.100.{n}, 192.0.2.10")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"192.0.2.10"}
+    assert login_via_proxy(Client(), "alice", PASSWORD, "203.0.113.9, 192.0.2.10").status_code == 429
+
+
+def test_without_a_proxy_the_forwarded_for_header_is_ignored(settings, alice):
+    settings.PROXY_COUNT = 0
+    login_via_proxy(Client(), "alice", WRONG, "192.0.2.10")
+    assert AuditEntry.objects.filter(action="auth.login_failed").get().ip_address == PROXY
+
+
+def test_two_proxies_take_the_address_the_outer_one_saw(settings, rf):
+    from escc_site.client_ip import client_ip
+
+    settings.PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10, 10.0.0.2")
+    assert client_ip(request) == "192.0.2.10"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="junk, nonsense")) == "10.0.0.3"
+
+
+# --- Issue 11: no demo accounts in production ---------------------------------------------------
+
+
+def test_manage_py_does_not_guess_debug(tmp_path):
+    """Without DEBUG in the environment, manage.py runs production settings: no secret key, no start."""
+    result = run_manage("check", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert result.returncode != 0 and "SECRET_KEY is required" in result.stderr
+
+
+def test_seed_demo_refuses_against_a_production_configuration(tmp_path):
+    database = f"sqlite:///{tmp_path}/prod.sqlite3"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database}
+    assert run_manage("migrate", "--noinput", **env).returncode == 0
+    result = run_manage("seed_demo", **env)
+    assert result.returncode != 0 and "only created when DEBUG=true" in result.stderr
+    # DEBUG left unset (what manage.py used to turn into DEBUG=true) is no better.
+    env.pop("DEBUG")
+    assert run_manage("seed_demo", **env).returncode != 0
+    assert "escc-demo-2026" not in result.stdout
+
+
+def test_seed_demo_refuses_a_database_with_real_users(db, settings, monkeypatch, alice):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.DEMO_MODE = True
+    monkeypatch.setenv("DEBUG", "true")
+    User.objects.create_user("real.doctor", password=PASSWORD)
+    with pytest.raises(CommandError, match="account\\(s\\) besides the demo ones"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="dave").exists()
+
+
+def test_evaluate_case_still_runs_with_no_configuration_at_all(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_foundation import ROOT, TEST_ONLY_ENV
+
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV | {"DATABASE_URL"}}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "evaluate_case", "-"],
+        input=json.dumps({"id": "x"}),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and json.loads(done.stdout)["id"] == "x", done.stderr
+
+
+# --- Issue 11: a failed log-in's typed name is kept only when it is an account's --------------------
+
+
+def test_failed_login_with_an_unknown_name_does_not_store_it(client, alice):
+    typed = "Tr0ub4dor&3-my-password"  # a password typed into the username box
+    login(client, typed, WRONG)
+    entry = AuditEntry.objects.filter(action="auth.login_failed").get()
+    assert entry.actor_username == ""
+    assert typed not in entry.canonical().decode()
+    assert len(entry.details["unknown_username"]) == 16
+    login(client, typed, WRONG)  # the same unknown name again: the same digest, so repeats show
+    digests = {e.details["unknown_username"] for e in AuditEntry.objects.filter(action="auth.login_failed")}
+    assert len(digests) == 1
+
+
+def test_lockout_of_an_unknown_name_does_not_store_it(client, db):
+    for _ in range(5):
+        login(client, "my-secret-password-99", WRONG)
+    entries = AuditEntry.objects.filter(action__in=["auth.login_failed", "auth.lockout"])
+    assert entries.filter(action="auth.lockout").exists()
+    assert all("my-secret-password-99" not in e.canonical().decode() for e in entries)
+
+
+# --- Issue 11: throttling per address as well as per user ----------------------------------------
+
+
+def test_many_usernames_from_one_address_lock_that_address(settings, alice):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(20):  # four failures each for five names: never five for one name
+        login(Client(), f"user{n % 5}", WRONG, address="192.0.2.50")
+    response = login(Client(), "alice", PASSWORD, address="192.0.2.50")
+    assert response.status_code == 429
+
+
+def test_an_address_locked_out_does_not_lock_out_others_behind_the_same_proxy(settings, alice):
+    settings.PROXY_COUNT = 1
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(20):
+        login_via_proxy(Client(), f"user{n}", WRONG, "192.0.2.50")
+    assert login_via_proxy(Client(), "alice", PASSWORD, "192.0.2.50").status_code == 429
+    assert login_via_proxy(Client(), "alice", PASSWORD, "192.0.2.51").status_code == 302
+
+
+def test_a_few_mistakes_by_several_people_at_one_pc_do_not_lock_it(settings, alice):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(19):
+        login(Client(), f"user{n}", WRONG, address="192.0.2.60")
+    assert login(Client(), "alice", PASSWORD, address="192.0.2.60").status_code == 302
+
+
+# --- Issue 11: no 500 on bad input; each message names the field or parameter -------------------
+
+
+@pytest.mark.parametrize("query", [{"q": "smith\x00"}, {"status": "\x00"}, {"page": "1\x00"}])
+def test_nul_byte_in_the_case_list_query_is_400_naming_the_parameter(alice_client, query):
+    response = alice_client.get(reverse("assessments:case_list"), query)
+    assert response.status_code == 400
+    name = next(iter(query))
+    assert f"The query parameter '{name}' contains a NUL character" in response.content.decode()
+
+
+def test_nul_byte_in_any_query_string_is_400(carol_client, submitted_case):
+    for url in ["/board/", "/board/pack/", "/board/dashboard/", f"/cases/{submitted_case.pk}/", "/"]:
+        response = carol_client.get(url + "?months=1&x%00y=2")
+        assert response.status_code == 400, url
+        assert "'x\\0y' contains a NUL character" in response.content.decode()
+
+
+def import_file(client: Client, content: bytes):
+    upload = __import__("io").BytesIO(content)
+    upload.name = "case.json"
+    return client.post(reverse("assessments:case_import"), {"file": upload})
+
+
+def test_import_of_json_nested_thousands_of_levels_is_422_with_the_reason(alice_client):
+    response = import_file(alice_client, b"[" * 20_000 + b"]" * 20_000)  # 40 KB, under the 64 KB limit
+    assert response.status_code == 422
+    assert "nests more than 20 levels deep" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["sins_total", "id", "hours_nonambulatory"])
+def test_import_of_a_number_with_thousands_of_digits_names_the_field(alice_client, field):
+    case = {**json.loads(json.dumps(form_post_case())), field: 0}
+    text = json.dumps(case).replace(f'"{field}": 0', f'"{field}": {"9" * 5000}')
+    response = import_file(alice_client, text.encode())
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"<code>{field}</code>: A number of 5000 digits" in page
+
+
+def form_post_case() -> dict:
+    from tests.test_vignettes import EXAMPLES
+
+    return json.loads(EXAMPLES[0].read_text())["case"]
+
+
+def test_evaluate_case_refuses_deep_nesting_and_names_huge_numbers():
+    from tests.test_vignettes import run_command
+
+    done = run_command("[" * 100_000 + "]" * 100_000, "-")
+    assert done.returncode == 2 and "nests more than 20 levels deep" in done.stderr
+    case = form_post_case()
+    done = run_command(json.dumps({**case, "id": 0}).replace('"id": 0', '"id": ' + "7" * 6000), "-")
+    result = json.loads(done.stdout)
+    assert done.returncode == 1
+    assert result["errors"]["id"] == ["A number of 6000 digits: far more than this field takes."]
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "9" * 5000, "-4", "x"])
+def test_meeting_pack_with_a_bad_case_id_names_the_parameter(carol_client, submitted_case, value):
+    response = carol_client.get(reverse("assessments:board_pack"), {"case": value})
+    assert response.status_code in {200, 422}
+    assert "The case parameter" in response.content.decode()
+
+
+def test_huge_case_id_in_a_url_is_404(alice_client):
+    assert alice_client.get("/cases/" + "9" * 30 + "/").status_code == 404
+    assert alice_client.get("/cases/" + "9" * 5000 + "/").status_code == 404
+
+
+# --- Issue 11: roles need a second person; one's own password -----------------------------------
+
+
+def _change_user(client: Client, user: User, groups: list[Group], **extra: str):
+    return client.post(
+        reverse("admin:auth_user_change", args=[user.pk]),
+        {"username": user.username, "is_active": "on", "groups": [g.pk for g in groups],
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00", **extra},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("role", [roles.CLINICIAN, roles.TUMOR_BOARD])
+def test_staff_admin_cannot_give_himself_a_clinical_or_board_role(dave_client, dave, role):
+    group = Group.objects.get(name=role)
+    before = AuditEntry.objects.filter(action="user.role_change", target_id=str(dave.pk)).count()
+    response = _change_user(dave_client, dave, [group], is_staff="on")
+    assert response.status_code == 200
+    assert "You cannot give yourself a role" in response.content.decode()
+    assert not dave.groups.exists()
+    assert AuditEntry.objects.filter(action="user.role_refused", target_id=str(dave.pk)).exists()
+    assert AuditEntry.objects.filter(action="user.role_change", target_id=str(dave.pk)).count() == before
+
+
+def test_superuser_cannot_grant_himself_a_role_either(client, root):
+    client.force_login(root)
+    group = Group.objects.get(name=roles.TUMOR_BOARD)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[root.pk]),
+        {"username": "root", "is_active": "on", "is_staff": "on", "is_superuser": "on", "groups": [group.pk],
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"},
+    )  # fmt: skip
+    assert response.status_code == 200 and not root.groups.exists()
+
+
+def test_a_self_grant_behind_the_form_is_refused_at_the_write(dave, rf):
+    from audit.services import current_request
+    from audit.signals import SelfGrantRefused
+
+    request = rf.post("/admin/")
+    request.user = dave
+    token = current_request.set(request)
+    try:
+        with pytest.raises(SelfGrantRefused), transaction.atomic():
+            dave.groups.add(Group.objects.get(name=roles.CLINICIAN))
+        with pytest.raises(SelfGrantRefused), transaction.atomic():
+            Group.objects.get(name=roles.TUMOR_BOARD).user_set.add(dave)
+    finally:
+        current_request.reset(token)
+    assert not dave.groups.exists()
+
+
+def test_a_grant_by_another_admin_is_recorded_with_who_approved_it(dave_client, dave, db):
+    erin = User.objects.create_user("erin", password=PASSWORD, is_staff=True)
+    group = Group.objects.get(name=roles.CLINICIAN)
+    response = _change_user(dave_client, erin, [group], is_staff="on")
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="user.role_change", target_id=str(erin.pk)).latest("seq")
+    assert (entry.actor, entry.details) == (dave, {"added": [roles.CLINICIAN], "approved_by": "dave"})
+
+
+def test_a_user_changes_her_own_password(client, alice):
+    login(client, "alice", PASSWORD)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "a-brand-new-secret-77", "new_password2": "a-brand-new-secret-77"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
+    alice.refresh_from_db()
+    assert alice.check_password("a-brand-new-secret-77")
+    assert logged_in(client)  # the session survives its own password change
+    entry = AuditEntry.objects.get(action="user.password_change")
+    assert (entry.actor, entry.details) == (alice, {"forced": False})
+
+
+def test_password_change_needs_the_old_password_and_the_rules(alice_client, alice):
+    response = alice_client.post(
+        reverse("password_change"), {"old_password": WRONG, "new_password1": "short", "new_password2": "short"}
+    )
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+def test_after_a_forced_reset_the_user_must_change_the_password_first(dave_client, alice):
+    dave_client.post(
+        reverse("admin:auth_user_changelist"), {"action": "force_password_reset", "_selected_action": [alice.pk]}
+    )
+    dave_client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {"usable_password": "true", "password1": "set-by-the-admin-42", "password2": "set-by-the-admin-42"},
+    )
+    browser = Client()
+    login(browser, "alice", "set-by-the-admin-42")
+    assert logged_in(browser)
+    response = browser.get(reverse("assessments:case_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    page = browser.get(reverse("password_change"))
+    assert 'data-testid="password-change-required"' in page.content.decode()
+    browser.post(
+        reverse("password_change"),
+        {"old_password": "set-by-the-admin-42", "new_password1": "only-alice-knows-this-7",
+         "new_password2": "only-alice-knows-this-7"},
+    )  # fmt: skip
+    assert browser.get(reverse("assessments:case_list")).status_code == 200
+    assert AuditEntry.objects.get(action="user.password_change").details == {"forced": True}
+
+
+# --- Issue 11: check --deploy is clean in every configuration docs/deployment.md allows -------------
+
+DOCUMENTED_CONFIGURATIONS = {
+    "defaults": {},
+    "behind a redirecting TLS proxy": {
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_PROXY_SSL_HEADER_ENABLED": "true",
+        "PROXY_COUNT": "1",
+        "CSRF_TRUSTED_ORIGINS": "https://escc.hospital.example",
+    },
+    "behind two proxies, Django redirecting": {"SECURE_PROXY_SSL_HEADER_ENABLED": "true", "PROXY_COUNT": "2"},
+    "PostgreSQL, tuned limits": {
+        "DATABASE_URL": "postgres://escc:secret@db.hospital.example:5432/escc",
+        "DB_CONN_MAX_AGE": "0",
+        "SESSION_IDLE_MINUTES": "30",
+        "AXES_FAILURE_LIMIT": "10",
+        "AXES_ADDRESS_FAILURE_LIMIT": "50",
+        "SECURE_HSTS_SECONDS": "63072000",
+        "AUDIT_HMAC_PREVIOUS_KEYS": "an-older-audit-key-that-was-rotated-out-0123",
+    },
+}
+
+
+@pytest.mark.parametrize("extra", DOCUMENTED_CONFIGURATIONS.values(), ids=DOCUMENTED_CONFIGURATIONS.keys())
+def test_deploy_check_is_clean_in_every_documented_configuration(extra):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION_ENV, **extra})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_redirect_check_is_silenced_only_when_the_proxy_redirects():
+    result = run_manage("diffsettings", **PRODUCTION_ENV)
+    assert "SILENCED_SYSTEM_CHECKS" not in result.stdout  # Django redirects: nothing silenced
+    result = run_manage("diffsettings", **{**PRODUCTION_ENV, "SECURE_SSL_REDIRECT": "false"})
+    assert "SILENCED_SYSTEM_CHECKS = ['security.W008']" in result.stdout
+
+
+# --- Issue 11: two-factor sign-in for local accounts (django-otp: TOTP + recovery codes) ----------
+
+
+def current_code(user: User) -> str:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).latest("pk")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def enrol(client: Client, user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200 and 'data-testid="totp-key"' in page.content.decode()
+    done = client.post(reverse("two_factor_setup"), {"token": current_code(user), "next": "/admin/"})
+    assert done.status_code == 200 and 'data-testid="recovery-codes"' in done.content.decode()
+    codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(codes) == 10 and all(code in done.content.decode() for code in codes)
+    return codes
+
+
+@pytest.fixture
+def two_factor_for_staff(settings):
+    settings.TWO_FACTOR = "staff"
+
+
+def test_staff_admin_must_set_up_two_factor_before_anything(two_factor_for_staff, client, dave):
+    login(client, "dave", PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_setup"))
+    assert client.get("/audit/").status_code == 302
+    enrol(client, dave)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert AuditEntry.objects.filter(action="user.otp_enrol", target_id=str(dave.pk)).exists()
+
+
+def test_enrolled_admin_needs_the_current_code_at_each_sign_in(two_factor_for_staff, settings, client, dave):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's back-off after the wrong code is tested by django-otp
+    login(client, "dave", PASSWORD)
+    enrol(client, dave)
+    # As if enrolment was 30 seconds ago: a code is accepted only once per time step.
+    TOTPDevice.objects.filter(user=dave).update(last_t=F("last_t") - 1)
+    client.post(reverse("logout"))
+    login(client, "dave", PASSWORD)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
+    wrong = client.post(reverse("two_factor_verify"), {"token": "000000" if current_code(dave) != "000000" else "1"})
+    assert wrong.status_code == 422 and "That code is not right" in wrong.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+    right = client.post(reverse("two_factor_verify"), {"token": current_code(dave), "next": "/admin/"})
+    assert right.status_code == 302 and right["Location"] == "/admin/"
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert AuditEntry.objects.filter(action="auth.otp_failed").count() == 1
+
+
+def test_a_recovery_code_signs_in_once(two_factor_for_staff, client, dave):
+    login(client, "dave", PASSWORD)
+    codes = enrol(client, dave)
+    for attempt in range(2):
+        client.post(reverse("logout"))
+        login(client, "dave", PASSWORD)
+        response = client.post(reverse("two_factor_verify"), {"token": codes[0]})
+        assert response.status_code == (302 if attempt == 0 else 422)
+    assert AuditEntry.objects.filter(action="auth.otp_verified").latest("seq").details == {"kind": "recovery_code"}
+
+
+def test_two_factor_is_optional_for_clinicians_and_asked_once_set_up(two_factor_for_staff, client, alice):
+    login(client, "alice", PASSWORD)
+    assert client.get(reverse("assessments:case_list")).status_code == 200
+    enrol(client, alice)
+    client.post(reverse("logout"))
+    login(client, "alice", PASSWORD)
+    assert client.get(reverse("assessments:case_list")).status_code == 302
+
+
+def test_site_setting_all_requires_it_of_everyone(settings, client, alice):
+    settings.TWO_FACTOR = "all"
+    login(client, "alice", PASSWORD)
+    assert client.get(reverse("assessments:case_list"))["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_site_setting_off_asks_nobody(settings, client, dave):
+    settings.TWO_FACTOR = "off"
+    login(client, "dave", PASSWORD)
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+class DirectoryBackend(ModelBackend):
+    """Stands in for a directory sign-in backend (LDAP, OpenID Connect: issue 15)."""
+
+
+def test_directory_sign_in_is_exempt(two_factor_for_staff, settings, client, dave):
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "tests.test_security.DirectoryBackend"]
+    client.force_login(dave, backend="tests.test_security.DirectoryBackend")
+    assert client.get(reverse("admin:index")).status_code == 200
+    client.force_login(dave, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_unknown_two_factor_setting_stops_start_up():
+    result = run_manage("check", **{**PRODUCTION_ENV, "TWO_FACTOR": "sometimes"})
+    assert result.returncode != 0 and "TWO_FACTOR must be one of off/staff/all" in result.stderr

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.case_format import evaluate_case_object
+from assessments.case_format import CaseFileError, evaluate_case_object, load_case_json
 
 
 class Command(BaseCommand):
@@ -30,11 +30,13 @@ class Command(BaseCommand):
             else:
                 with open(path, encoding="utf-8") as handle:
                     text = handle.read()
-            document = json.loads(text)
+            document = load_case_json(text)
         except OSError as exc:
             self._fail(f"cannot read {path}: {exc.strerror or exc}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             self._fail(f"{path} is not valid JSON: {exc}")
+        except CaseFileError as exc:
+            self._fail(f"{path}: {exc}")
         if isinstance(document, dict):
             results: Any = evaluate_case_object(document)
             invalid = "errors" in results

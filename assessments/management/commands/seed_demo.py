@@ -1,4 +1,12 @@
-"""Create the demo accounts for a development run. Refuses outside demo mode."""
+"""Create the demo accounts for a development run.
+
+Refuses unless DEBUG is set to true explicitly in the environment (not only by
+a default) and the database holds no account other than the demo ones: a
+production database always has real users, so the published demo password can
+never reach it.
+"""
+
+import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,6 +21,7 @@ DEMO_USERS = (
     ("alice", "Alice Clinician", roles.CLINICIAN, False),
     ("bob", "Bob Clinician", roles.CLINICIAN, False),
     ("carol", "Carol Board", roles.TUMOR_BOARD, False),
+    # dave is a superuser (all Django admin rights) with no clinical role: he sees no patient data.
     ("dave", "Dave Admin", None, True),
 )
 
@@ -21,9 +30,15 @@ class Command(BaseCommand):
     help = "Create demo users alice, bob (clinicians), carol (tumor board), dave (admin). Demo mode only."
 
     def handle(self, *args: object, **options: object) -> None:
-        if not settings.DEMO_MODE:
-            raise CommandError("Demo accounts are only created when DEBUG (demo mode) is on.")
+        if not settings.DEMO_MODE or os.environ.get("DEBUG", "").strip().lower() not in {"1", "true", "yes", "on"}:
+            raise CommandError("Demo accounts are only created when DEBUG=true (demo mode) is set explicitly.")
         User = get_user_model()
+        others = User.objects.exclude(username__in=[u[0] for u in DEMO_USERS])
+        if others.exists():
+            raise CommandError(
+                f"Refused: this database has {others.count()} account(s) besides the demo ones, "
+                "so it is not a development database. Demo accounts are never added to real users."
+            )
         for username, full_name, group_name, is_staff in DEMO_USERS:
             first, last = full_name.split(" ", 1)
             user, _ = User.objects.get_or_create(username=username)
@@ -36,4 +51,4 @@ class Command(BaseCommand):
                 user.groups.add(Group.objects.get(name=group_name))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _, group_name, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:<6} {group_name or 'Admin (staff, no clinical role)'}")
+            self.stdout.write(f"  {username:<6} {group_name or 'Admin (superuser, no clinical role)'}")

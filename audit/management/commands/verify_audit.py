@@ -1,25 +1,51 @@
-"""``manage.py verify_audit``: check the audit trail's hash chain from the first entry to the head."""
+"""``manage.py verify_audit``: check the audit trail's keyed chain from the first entry to the head."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.services import audit_verify
 
 
+def read_heads(path: Path) -> list[tuple[int, str]]:
+    """The ``(seq, hash)`` of each line ``manage.py audit_head`` wrote to ``path``."""
+    heads = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CommandError(f"Cannot read the exported head file {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            heads.append((int(record["seq"]), str(record["hash"])))
+        except (ValueError, KeyError, TypeError):
+            raise CommandError(f"{path} line {number} is not a head written by audit_head") from None
+    return heads
+
+
 class Command(BaseCommand):
     help = (
-        "Walk the audit trail's SHA-256 chain. Exit 0 with 'OK: N entries' when intact; "
-        "exit 1 naming the first entry that was altered, deleted or inserted."
+        "Walk the audit trail's keyed chain. Exit 0 with 'OK: N entries' when intact; exit 1 naming the "
+        "first entry that was altered, deleted, inserted, forged or back-dated, or a signed record changed. "
+        "With --head FILE, every head exported there (manage.py audit_head) must still be in the chain."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--head", action="append", type=Path, default=[], metavar="FILE")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        report = audit_verify()
+        heads = [head for path in options["head"] for head in read_heads(path)]
+        report = audit_verify(exported_heads=heads)
         if not report.ok:
             raise CommandError(
                 f"FAILED: {report.problem}. First bad entry: #{report.bad_seq} "
                 f"({report.count} entries verified before it)."
             )
-        self.stdout.write(f"OK: {report.count} entries. Head hash {report.head_hash}")
+        checked = f"; {len(heads)} exported head(s) found" if heads else ""
+        self.stdout.write(f"OK: {report.count} entries{checked}. Head hash {report.head_hash}")
