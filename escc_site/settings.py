@@ -148,7 +148,10 @@ if LDAP_ENABLED:
     LDAP_AUTH_USE_TLS = env_bool("LDAP_START_TLS", False)
     # Certificates are always verified (ldap3's default is not to): against
     # LDAP_CA_FILE when given, else the system's trust store.
-    _ldap_tls = {"validate": ssl.CERT_REQUIRED, "ca_certs_file": env_str("LDAP_CA_FILE", "") or None}
+    _ldap_ca_file = env_str("LDAP_CA_FILE", "") or None
+    if _ldap_ca_file and not Path(_ldap_ca_file).is_file():
+        raise ImproperSetting(f"LDAP_CA_FILE {_ldap_ca_file!r} is not a readable file")
+    _ldap_tls = {"validate": ssl.CERT_REQUIRED, "ca_certs_file": _ldap_ca_file}
     LDAP_AUTH_TLS_ARGS = _ldap_tls
     LDAP_AUTH_CONNECT_ARGS = {"tls": ldap3.Tls(**_ldap_tls)}
     LDAP_AUTH_CONNECT_TIMEOUT = env_int("LDAP_TIMEOUT_SECONDS", 5, minimum=1)

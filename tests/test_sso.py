@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,6 +11,7 @@ from django.urls import reverse
 
 from escc_site.env import ImproperSetting
 from tests.servers.fixtures import HOSPITAL, configure
+from tests.test_foundation import PRODUCTION_ENV, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +73,40 @@ def test_an_incomplete_sign_on_setting_stops_start_up_naming_the_variable(settin
     monkeypatch.delenv(missing, raising=False)
     with pytest.raises(ImproperSetting, match=f"{missing} is required"):
         configure(settings, monkeypatch, {k: v for k, v in ENV.items() if k != missing})
+
+
+# --- The documented configurations -------------------------------------------------
+
+DEPLOYMENT = Path(__file__).resolve().parents[1] / "docs" / "deployment.md"
+SETTINGS = Path(__file__).resolve().parents[1] / "escc_site" / "settings.py"
+
+
+def documented_example(title: str) -> dict[str, str]:
+    """The ``KEY=value`` lines of the first sh block after ``title`` in docs/deployment.md."""
+    text = DEPLOYMENT.read_text()
+    block = text[text.index(title) :].split("```sh\n", 1)[1].split("```", 1)[0]
+    return dict(line.split("=", 1) for line in block.splitlines() if line and not line.startswith("#"))
+
+
+@pytest.mark.parametrize("title", ["Active Directory example", "Entra ID example"])
+def test_the_documented_examples_pass_the_deploy_check(title):
+    env = {**PRODUCTION_ENV, **documented_example(title)}
+    if "LDAP_CA_FILE" in env:  # the hospital's CA file: any PEM bundle will do for the check
+        env["LDAP_CA_FILE"] = "/etc/ssl/certs/ca-certificates.crt"
+    assert any(name in env for name in ("LDAP_URL", "OIDC_CLIENT_ID"))
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_ca_file_stops_start_up_naming_the_variable():
+    env = {**PRODUCTION_ENV, **documented_example("Active Directory example")}
+    result = run_manage("check", **env)  # /etc/escc/hospital-root-ca.pem does not exist here
+    assert result.returncode != 0
+    assert "LDAP_CA_FILE '/etc/escc/hospital-root-ca.pem' is not a readable file" in result.stderr
+
+
+def test_every_sign_in_variable_is_documented():
+    read = set(re.findall(r'env_\w+\("((?:LDAP|OIDC)_\w+)"', SETTINGS.read_text()))
+    assert len(read) > 20
+    documented = DEPLOYMENT.read_text()
+    assert {name for name in read if f"`{name}`" not in documented and f"`{name} `" not in documented} == set()
