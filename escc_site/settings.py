@@ -146,6 +146,8 @@ if LDAP_ENABLED:
     _ldap_username_attribute = env_str("LDAP_USERNAME_ATTRIBUTE", "uid")
     LDAP_AUTH_OBJECT_CLASS = env_str("LDAP_USER_OBJECT_CLASS", "inetOrgPerson")
     LDAP_AUTH_USE_TLS = env_bool("LDAP_START_TLS", False)
+    if not (DEBUG or LDAP_AUTH_USE_TLS) and any(url.startswith("ldap://") for url in LDAP_AUTH_URL):
+        raise ImproperSetting("LDAP_URL ldap://… would send passwords in clear: use ldaps://… or LDAP_START_TLS=true")
     # Certificates are always verified (ldap3's default is not to): against
     # LDAP_CA_FILE when given, else the system's trust store.
     _ldap_ca_file = env_str("LDAP_CA_FILE", "") or None

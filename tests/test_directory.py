@@ -222,7 +222,16 @@ def test_an_unreachable_directory_refuses_cleanly_and_local_accounts_still_work(
     ("env", "message"),
     [
         ({"LDAP_URL": "http://dc1.hospital.test"}, "LDAP_URL must be ldap://"),
-        ({"LDAP_URL": "ldap://dc1.hospital.test"}, "LDAP_SEARCH_BASE is required"),
+        ({"LDAP_URL": "ldaps://dc1.hospital.test"}, "LDAP_SEARCH_BASE is required"),
+        (
+            {
+                "LDAP_URL": "ldap://dc1.hospital.test",
+                "LDAP_SEARCH_BASE": "dc=hospital",
+                "LDAP_BIND_DN": "cn=reader",
+                "LDAP_BIND_PASSWORD": "x",
+            },
+            "would send passwords in clear",
+        ),
         (
             {
                 "LDAP_URL": "ldap://dc1.hospital.test",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import socket
 from pathlib import Path
 
 import ldap3
@@ -24,6 +25,20 @@ from tests.servers import oidc, slapd
 BASE_PORT = int(os.environ.get("SSO_TEST_BASE_PORT", "20500"))
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "escc_site" / "settings.py"
 HOSPITAL = "St Elsewhere Hospital"
+
+
+def ports(*offsets: int) -> list[int]:
+    """Ports from ``SSO_TEST_BASE_PORT``, refused up front if taken (say by another test run's server)."""
+    chosen = [BASE_PORT + offset for offset in offsets]
+    for port in chosen:
+        with socket.socket() as probe:
+            # SO_REUSEADDR: a closed earlier run's TIME_WAIT sockets do not count, a listener does.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                pytest.fail(f"127.0.0.1:{port} is in use: set SSO_TEST_BASE_PORT to a free range", pytrace=False)
+    return chosen
 
 
 def unavailable(reason: str) -> None:
@@ -54,7 +69,7 @@ def slapd_server(tmp_path_factory):
     reason = slapd.missing()
     if reason:
         unavailable(reason)
-    process, directory = slapd.start(tmp_path_factory.mktemp("slapd") / "run", BASE_PORT + 1, BASE_PORT + 2)
+    process, directory = slapd.start(tmp_path_factory.mktemp("slapd") / "run", *ports(1, 2))
     yield directory
     process.terminate()
     process.wait(timeout=10)
@@ -138,7 +153,7 @@ def oidc_server(tmp_path_factory, live_server):
     reason = oidc.missing()
     if reason:
         unavailable(reason)
-    process, provider = oidc.start(tmp_path_factory.mktemp("oidc"), BASE_PORT + 3, live_server.url)
+    process, provider = oidc.start(tmp_path_factory.mktemp("oidc"), *ports(3), live_server.url)
     yield provider
     process.terminate()
     process.wait(timeout=10)
