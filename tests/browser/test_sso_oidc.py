@@ -92,6 +92,14 @@ def test_a_group_removed_at_the_provider_removes_the_role_at_the_next_sign_in(pa
     assert roles_of("quinn") == {roles.CLINICIAN}
 
 
+def test_groups_sent_in_the_id_token_only_grant_roles(page, live_server, oidc_provider):
+    """Entra ID puts groups and app roles in the ID token, not in its userinfo answer."""
+    sso_sign_in(page, live_server, "sven")
+    page.wait_for_url(f"{live_server.url}/")
+    expect(nav(page).get_by_role("link", name="Board queue")).to_be_visible()
+    assert roles_of("sven") == {roles.TUMOR_BOARD}
+
+
 def test_an_account_disabled_at_the_provider_cannot_sign_in(page, live_server, oidc_provider):
     accounts = oidc_provider.accounts()
     accounts["rosa"]["disabled"] = True

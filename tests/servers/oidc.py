@@ -23,6 +23,11 @@ ACCOUNTS = {
         "claims": {"given_name": "Quinn", "family_name": "Adeyemi", "groups": ["escc-clinicians", "escc-tumor-board"]}
     },
     "rosa": {"claims": {"given_name": "Rosa", "family_name": "Marin", "groups": ["escc-clinicians"]}},
+    # Groups in the ID token only, as Entra ID sends them.
+    "sven": {
+        "id_token_only": True,
+        "claims": {"given_name": "Sven", "family_name": "Olsen", "groups": ["escc-tumor-board"]},
+    },
 }
 PASSWORDS = {name: f"{name}-sso-pw" for name in ACCOUNTS}
 
@@ -58,6 +63,7 @@ class Provider:
                 name: {
                     "password": PASSWORDS[name],
                     "disabled": False,
+                    "id_token_only": spec.get("id_token_only", False),
                     "claims": {"preferred_username": name, "email": f"{name}@hospital.test", **spec["claims"]},
                 }
                 for name, spec in ACCOUNTS.items()

@@ -4,7 +4,7 @@
 // Accounts live in the JSON file ACCOUNTS_FILE, read again at every sign-in and
 // every claims request, so a test can remove a group or disable an account
 // between two sign-ins:
-//   {"olga": {"password": "...", "disabled": false,
+//   {"olga": {"password": "...", "disabled": false, "id_token_only": false,
 //             "claims": {"preferred_username": "olga", "groups": ["escc-clinicians"], ...}}}
 //
 // The sign-in page checks the password and refuses disabled accounts, as a
@@ -50,8 +50,18 @@ const provider = new Provider(issuer, {
   async findAccount(ctx, id) {
     const account = accounts()[id];
     if (!account || account.disabled) return undefined;
-    return { accountId: id, async claims() { return { sub: id, ...account.claims }; } };
+    return {
+      accountId: id,
+      // An account with "id_token_only" lists its groups in the ID token alone, as Entra ID does.
+      async claims(use) {
+        const { groups, ...rest } = account.claims;
+        const withGroups = !account.id_token_only || use === 'id_token';
+        return { sub: id, ...rest, ...(withGroups && groups ? { groups } : {}) };
+      },
+    };
   },
+  // Scope claims go in the ID token too (as Entra ID's optional claims do), not only in userinfo.
+  conformIdTokenClaims: false,
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   features: {
     devInteractions: { enabled: false },
