@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run    set up, migrate, create demo accounts, serve on http://127.0.0.1:8000 (SQLite)
-#   make test   set up and run the whole test suite (DATABASE_URL picks the database)
+#   make test   set up and run the whole test suite (DATABASE_URL picks the database); the
+#               sign-in tests also start slapd and an OpenID provider when they are installed
 #   make bench  every benchmark (not part of make test; see docs/performance.md), about 15 minutes
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-rules bench-http bench-browser bench-scale bench-cluster bench-cpu bench-postgres clean
+.PHONY: install sso-provider run test lint bench bench-rules bench-http bench-browser bench-scale bench-cluster bench-cpu bench-postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,18 @@ run: $(STAMP)
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+# The OpenID provider the single sign-on tests start (npm's oidc-provider, pinned by
+# tests/servers/oidc/package-lock.json). Without npm those tests skip with the reason.
+OIDC_DIR := tests/servers/oidc
+sso-provider:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: the single sign-on tests will be skipped"; \
+	elif [ ! $(OIDC_DIR)/node_modules/.package-lock.json -nt $(OIDC_DIR)/package-lock.json ]; then \
+	  (cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error) || \
+	  { echo "npm ci failed: the single sign-on tests will be skipped"; [ -z "$$REQUIRE_SSO_SERVERS" ]; }; \
+	fi
+
+test: $(STAMP) sso-provider
 	$(PY) -m pytest --cov=assessments.rules --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100 $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -1,15 +1,58 @@
-"""The user's own account: changing one's password (Django's views, audited, clearing a forced change)."""
+"""The account pages: sign-in and sign-out (the local form, the directory, single sign-on), and
+changing one's own password (Django's views, audited, clearing a forced change)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
 from accounts.models import PasswordChangeRequired
 from accounts.password_gate import SESSION_KEY
+from accounts.signin import provider_logout_url
 from audit.services import audit_record
+
+
+class SignInView(auth_views.LoginView):
+    """Django's login form, with "Sign in with <hospital>" when single sign-on is configured."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_provider_name"] = settings.OIDC_PROVIDER_NAME
+        context["ldap_enabled"] = settings.LDAP_ENABLED
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """Log out here, then (for a single sign-on user) at the OpenID provider's end-session endpoint."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        at_provider = provider_logout_url(request)  # before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
+
+
+def oidc_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A mozilla-django-oidc view that is public while single sign-on is on, and 404 while it is off."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.OIDC_ENABLED:
+            raise Http404("single sign-on is not configured")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

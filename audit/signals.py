@@ -19,13 +19,15 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
+from accounts.signin import sign_in_method
 from audit.services import audit_record, current_request
 
 RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
 
 
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(action="auth.login", actor=user, request=request)
+    # The method (local, ldap, oidc) tells a directory sign-in from a local one.
+    audit_record(action="auth.login", actor=user, request=request, details={"method": sign_in_method(user)})
 
 
 def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ See docs/deployment.md for the variables a hospital sets.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -145,10 +146,100 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------
+# Axes first: it refuses a locked-out sign-in whatever the method. Local
+# accounts (ModelBackend) come before the directory so a break-glass admin
+# signs in even when the directory is down. Directory and single sign-on are
+# off unless configured (docs/deployment.md, docs/decisions/0004).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# LDAP / Active Directory (django-python3-ldap, on ldap3): on when LDAP_URL is set.
+LDAP_ENABLED = bool(env_list("LDAP_URL", []))
+if LDAP_ENABLED:
+    import ssl
+
+    import ldap3
+
+    AUTHENTICATION_BACKENDS.append("accounts.backends.DirectoryBackend")
+    LDAP_AUTH_URL = env_list("LDAP_URL", [])
+    if any(not url.startswith(("ldap://", "ldaps://")) for url in LDAP_AUTH_URL):
+        raise ImproperSetting("LDAP_URL must be ldap://… or ldaps://… (comma-separated for several servers)")
+    LDAP_AUTH_SEARCH_BASE = env_str("LDAP_SEARCH_BASE")
+    LDAP_AUTH_CONNECTION_USERNAME = env_str("LDAP_BIND_DN")
+    LDAP_AUTH_CONNECTION_PASSWORD = env_str("LDAP_BIND_PASSWORD")
+    _ldap_username_attribute = env_str("LDAP_USERNAME_ATTRIBUTE", "uid")
+    LDAP_AUTH_OBJECT_CLASS = env_str("LDAP_USER_OBJECT_CLASS", "inetOrgPerson")
+    LDAP_AUTH_USE_TLS = env_bool("LDAP_START_TLS", False)
+    if not (DEBUG or LDAP_AUTH_USE_TLS) and any(url.startswith("ldap://") for url in LDAP_AUTH_URL):
+        raise ImproperSetting("LDAP_URL ldap://… would send passwords in clear: use ldaps://… or LDAP_START_TLS=true")
+    # Certificates are always verified (ldap3's default is not to): against
+    # LDAP_CA_FILE when given, else the system's trust store.
+    _ldap_ca_file = env_str("LDAP_CA_FILE", "") or None
+    if _ldap_ca_file and not Path(_ldap_ca_file).is_file():
+        raise ImproperSetting(f"LDAP_CA_FILE {_ldap_ca_file!r} is not a readable file")
+    _ldap_tls = {"validate": ssl.CERT_REQUIRED, "ca_certs_file": _ldap_ca_file}
+    LDAP_AUTH_TLS_ARGS = _ldap_tls
+    LDAP_AUTH_CONNECT_ARGS = {"tls": ldap3.Tls(**_ldap_tls)}
+    LDAP_AUTH_CONNECT_TIMEOUT = env_int("LDAP_TIMEOUT_SECONDS", 5, minimum=1)
+    LDAP_AUTH_RECEIVE_TIMEOUT = LDAP_AUTH_CONNECT_TIMEOUT
+    # Try each server twice, then give up: ldap3's default (True) retries for
+    # ever, which would hang the log-in page while the directory is down.
+    LDAP_AUTH_POOL_ACTIVE = 2
+    LDAP_USER_DN_TEMPLATE = env_str(
+        "LDAP_USER_DN_TEMPLATE", f"{_ldap_username_attribute}={{username}},{LDAP_AUTH_SEARCH_BASE}"
+    )
+    LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "")
+    # Role groups: one DN each, or several separated by ";" (DNs contain commas).
+    LDAP_ROLE_GROUPS = {
+        role: [dn.strip() for dn in env_str(name, "").split(";") if dn.strip()]
+        for role, name in (
+            ("clinician", "LDAP_CLINICIAN_GROUP_DN"),
+            ("tumor_board", "LDAP_TUMOR_BOARD_GROUP_DN"),
+            ("staff", "LDAP_STAFF_GROUP_DN"),
+        )
+    }
+    LDAP_NESTED_GROUPS = env_bool("LDAP_NESTED_GROUPS", False)  # Active Directory only
+    LDAP_AUTH_USER_FIELDS = {
+        "username": _ldap_username_attribute,
+        "first_name": "givenName",
+        "last_name": "sn",
+        "email": "mail",
+    }
+    LDAP_AUTH_USER_LOOKUP_FIELDS = ("username",)
+    LDAP_AUTH_CLEAN_USER_DATA = "accounts.directory.clean_user_data"
+    LDAP_AUTH_FORMAT_USERNAME = "accounts.directory.format_username"
+    LDAP_AUTH_FORMAT_SEARCH_FILTERS = "accounts.directory.format_search_filters"
+    LDAP_AUTH_SYNC_USER_RELATIONS = "accounts.directory.sync_user_relations"
+
+# OpenID Connect single sign-on (mozilla-django-oidc): on when OIDC_CLIENT_ID is set.
+OIDC_ENABLED = bool(env_str("OIDC_CLIENT_ID", ""))
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "hospital sign-on")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.backends.HospitalOIDCBackend")
+    OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+    OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+    OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+    OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_ROLE_GROUPS = {
+        "clinician": env_list("OIDC_CLINICIAN_GROUPS", []),
+        "tumor_board": env_list("OIDC_TUMOR_BOARD_GROUPS", []),
+        "staff": env_list("OIDC_STAFF_GROUPS", []),
+    }
+    OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+    OIDC_USE_PKCE = True
+    OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+    OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the IdP log-out
+    OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -227,6 +318,9 @@ if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere.
+_csp_form_targets = []
+if OIDC_ENABLED and OIDC_OP_END_SESSION_ENDPOINT:
+    _csp_form_targets = ["{0.scheme}://{0.netloc}".format(urlsplit(OIDC_OP_END_SESSION_ENDPOINT))]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -237,7 +331,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
+        # Log-out is a form whose answer may redirect to the IdP's end-session page.
+        "form-action": ["'self'", *_csp_form_targets],
         "frame-ancestors": ["'none'"],
     },
 }

@@ -56,3 +56,7 @@ def carol_client(client, carol):
 def dave_client(client, dave):
     client.force_login(dave)
     return client
+
+
+# The real sign-in servers (slapd, an OpenID provider) for the directory and single sign-on tests.
+from tests.servers.fixtures import ldap_directory, oidc_provider, oidc_server, slapd_server  # noqa: E402, F401

@@ -15,6 +15,8 @@ PUBLIC = {
     "login": "the login page itself",
     "healthz": "the load balancer's health check; reveals nothing but 'ok'",
     "admin:login": "Django admin's own login page",
+    "oidc_authentication_init": "starts single sign-on (404 while it is not configured)",
+    "oidc_authentication_callback": "the OpenID provider's redirect back (404 while single sign-on is not configured)",
 }
 CASE_PARAMS = {"pk", "case_pk", "case_id"}
 # Issue 14 (meetings app): ids of things that belong to a case or to the board.
