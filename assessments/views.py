@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -284,7 +285,13 @@ def case_import(request: HttpRequest) -> HttpResponse:
             assessment_form = AssessmentForm(case_format.to_form_data(form.cleaned_data["file"]))
             panel, _ = result_panel(assessment_form)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
-            context = {"patient_form": PatientForm(), "assessment_form": assessment_form, **panel}
+            # The pre-filled form is a new case: it saves (and previews) through case_create, not here.
+            context = {
+                "patient_form": PatientForm(),
+                "assessment_form": assessment_form,
+                "form_action": reverse("assessments:case_create"),
+                **panel,
+            }
             return render(request, CASE_FORM, context)
     status = 422 if request.method == "POST" else 200
     return render(request, "assessments/case_import.html", {"form": form, "errors": errors}, status=status)

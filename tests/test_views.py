@@ -321,3 +321,12 @@ def test_import_of_non_json_is_a_clear_error(alice_client):
     response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
     assert response.status_code == 422
     assert "not valid JSON" in response.content.decode()
+
+
+def test_imported_form_saves_and_previews_through_case_create(alice_client):
+    upload = io.BytesIO(json.dumps({**ASSESSMENT, "id": "x"}).encode())
+    upload.name = "case.json"
+    body = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
+    assert 'action="/cases/new/"' in body
+    assert 'hx-post="/cases/new/"' in body
+    assert "/cases/import/" not in body.split('id="case-form"')[1].split(">")[0]
