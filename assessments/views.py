@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -26,7 +27,7 @@ from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
 from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, VersionForm
-from assessments.middleware import SESSION_EXPIRED_EVENT
+from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
 from assessments.models import Case, CaseStatus
 from audit.services import audit_record
 
@@ -52,6 +53,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def session_token(request: HttpRequest) -> HttpResponse:
+    """Whether the browser is logged in, and the CSRF token a page must send from now on.
+
+    The assessment page asks before it saves and after a session ended: logging in
+    (in another tab) rotates the token, and the page must use the new one. The
+    token is not a secret from the page itself (it is in every form).
+    """
+    return JsonResponse({"authenticated": request.user.is_authenticated, "csrf_token": get_token(request)})
+
+
+@require_GET
+def session_resumed(request: HttpRequest) -> HttpResponse:
+    """Where the banner's "log in again" tab lands: go back to the page you were on."""
+    return render(request, "assessments/session_resumed.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -90,9 +110,19 @@ def _enum_or_none(enum: type, code: str | None) -> Any:
     return None if code is None else enum(code)
 
 
-def _assessment_form(request: HttpRequest, patient_form: PatientForm) -> AssessmentForm:
+def _assessment_form(data: Any, patient_form: PatientForm) -> AssessmentForm:
     lost_at = patient_form.cleaned_data.get("ambulation_lost_at") if patient_form.is_valid() else None
-    return AssessmentForm(request.POST, ambulation_lost_at=lost_at)
+    return AssessmentForm(data, ambulation_lost_at=lost_at)
+
+
+def _entries(request: HttpRequest) -> Any:
+    """The POSTed entries, or on a GET those kept when a save arrived after the session ended."""
+    if request.method == "POST":
+        return request.POST
+    restored = pop_stashed_entries(request)
+    if restored is not None:
+        messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
+    return restored
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -131,10 +161,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
     """New case: GET the empty form; HTMX POST previews the result; plain POST saves (PRG)."""
     if not roles.is_clinician(request.user):
         raise Http404("Only clinicians create cases")
-    if request.method == "POST":
-        patient_form = PatientForm(request.POST)
-        assessment_form = _assessment_form(request, patient_form)
-        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid():
+    data = _entries(request)
+    if data is not None:
+        patient_form = PatientForm(data)
+        assessment_form = _assessment_form(data, patient_form)
+        if request.method == "POST" and _is_save(request) and patient_form.is_valid() and assessment_form.is_valid():
             case = services.case_create(
                 owner=request.user,
                 patient=patient_form.cleaned_data,
@@ -159,11 +190,18 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not case.is_editable:
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
     conflict = None
-    if request.method == "POST":
-        patient_form = PatientForm(request.POST, instance=case)
-        assessment_form = _assessment_form(request, patient_form)
-        version_form = VersionForm(request.POST)
-        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid():
+    data = _entries(request)
+    if data is not None:
+        patient_form = PatientForm(data, instance=case)
+        assessment_form = _assessment_form(data, patient_form)
+        version_form = VersionForm(data)
+        if (
+            request.method == "POST"
+            and _is_save(request)
+            and patient_form.is_valid()
+            and assessment_form.is_valid()
+            and version_form.is_valid()
+        ):
             try:
                 case = services.case_update(
                     case_id=case.pk,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -330,3 +331,49 @@ def test_imported_form_saves_and_previews_through_case_create(alice_client):
     assert 'action="/cases/new/"' in body
     assert 'hx-post="/cases/new/"' in body
     assert "/cases/import/" not in body.split('id="case-form"')[1].split(">")[0]
+
+
+# --- Session expiry: nothing typed is lost ------------------------------------------
+
+
+def test_save_without_session_is_kept_and_restored_after_login_never_saved(client, alice):
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("assessments:case_create"), form_post(patient_name="Kept Name", sins_pain="mechanical")
+    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.post(reverse("login"), {"username": alice.username, "password": PASSWORD}).status_code == 302
+    body = client.get(reverse("assessments:case_create")).content.decode()
+    assert 'value="Kept Name"' in body
+    assert re.search(r'name="sins_pain" value="mechanical"[^>]*checked', body)
+    assert "Not saved yet" in body
+    assert Case.objects.count() == 0
+    # Restored once: a reload shows the empty form.
+    assert "Kept Name" not in client.get(reverse("assessments:case_create")).content.decode()
+
+
+def test_stashed_entries_are_not_restored_for_another_user(client, alice, bob, settings):
+    from assessments.middleware import EXPIRED_USER_KEY
+    from tests.conftest import PASSWORD
+
+    client.force_login(alice)
+    session = client.session
+    session[EXPIRED_USER_KEY] = alice.pk
+    session.save()
+    client.logout()
+    session = client.session
+    session[EXPIRED_USER_KEY] = alice.pk
+    session.save()
+    client.post(reverse("assessments:case_create"), form_post(patient_name="Alices Patient"))
+    client.post(reverse("login"), {"username": bob.username, "password": PASSWORD})
+    assert "Alices Patient" not in client.get(reverse("assessments:case_create")).content.decode()
+
+
+def test_session_token_says_whether_logged_in_and_gives_the_current_token(client, alice):
+    anonymous = client.get(reverse("session_token")).json()
+    assert anonymous["authenticated"] is False and anonymous["csrf_token"]
+    client.force_login(alice)
+    answer = client.get(reverse("session_token"))
+    assert answer.json()["authenticated"] is True
+    assert "no-store" in answer["Cache-Control"] or "no-cache" in answer["Cache-Control"]
