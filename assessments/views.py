@@ -185,45 +185,46 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a draft case; a save based on an older version is refused with 409 (no lost updates)."""
+    """Edit a draft case; a save based on an older version, or of a case sent to the board meanwhile, is 409."""
     case = selectors.case_get_owned(user=request.user, pk=pk)
-    if not case.is_editable:
+    if not case.is_editable and request.method != "POST":
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
-    conflict = None
     data = _entries(request)
-    if data is not None:
-        patient_form = PatientForm(data, instance=case)
-        assessment_form = _assessment_form(data, patient_form)
-        version_form = VersionForm(data)
-        if (
-            request.method == "POST"
-            and _is_save(request)
-            and patient_form.is_valid()
-            and assessment_form.is_valid()
-            and version_form.is_valid()
-        ):
-            try:
-                case = services.case_update(
-                    case_id=case.pk,
-                    editor=request.user,
-                    based_on_version=version_form.cleaned_data["version"],
-                    patient=patient_form.cleaned_data,
-                    assessment=assessment_form.to_case_input(),
-                    request=request,
-                )
-            except services.StaleVersionError as stale:
-                conflict = stale.current
-            else:
-                messages.success(request, f"Case saved (version {case.version}).")
-                return redirect(case)
-    else:
+    if data is None:
         patient_form = PatientForm(instance=case)
         assessment_form = AssessmentForm(initial=case_format.to_form_data(case_format.export_case(case)))
-        version_form = VersionForm(initial={"version": case.version})
-    return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict)
+        return _case_edit_response(
+            request, case, patient_form, assessment_form, VersionForm(initial={"version": case.version})
+        )
+    patient_form = PatientForm(data, instance=case)
+    assessment_form = _assessment_form(data, patient_form)
+    version_form = VersionForm(data)
+    # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
+    conflict, read_only = None, not case.is_editable
+    valid = patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid()
+    if request.method == "POST" and _is_save(request) and valid and not read_only:
+        try:
+            case = services.case_update(
+                case_id=case.pk,
+                editor=request.user,
+                based_on_version=version_form.cleaned_data["version"],
+                patient=patient_form.cleaned_data,
+                assessment=assessment_form.to_case_input(),
+                request=request,
+            )
+        except services.StaleVersionError as stale:
+            conflict = stale.current
+        except services.CaseStateError:
+            read_only = True  # submitted between our read and the service's locked re-read
+        else:
+            messages.success(request, f"Case saved (version {case.version}).")
+            return redirect(case)
+    return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict, read_only)
 
 
-def _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict) -> HttpResponse:
+def _case_edit_response(
+    request, case, patient_form, assessment_form, version_form, conflict=None, read_only=False
+) -> HttpResponse:
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
@@ -239,9 +240,11 @@ def _case_edit_response(request, case, patient_form, assessment_form, version_fo
         "version_form": version_form,
         "conflict": conflict,
         "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [],
+        "read_only": read_only,
         **panel,
     }
-    return _render_case_form(request, context, 409 if conflict is not None else _form_status(request, status))
+    refused = conflict is not None or (read_only and _is_save(request))
+    return _render_case_form(request, context, 409 if refused else _form_status(request, status))
 
 
 def _differences(saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm) -> list[dict[str, Any]]:

@@ -177,7 +177,45 @@ def test_submitted_case_is_read_only_for_its_clinician(alice_client, alice):
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.SUBMITTED)
     assert alice_client.get(reverse("assessments:case_edit", args=[case.pk])).status_code == 403
     response = alice_client.post(reverse("assessments:case_edit", args=[case.pk]), form_post(version="1"))
-    assert response.status_code == 403
+    assert response.status_code == 409
+    assert 'id="read-only"' in response.content.decode()
+
+
+def test_save_after_a_submit_from_another_tab_is_refused_with_entries_kept(alice_client, alice):
+    from assessments import services
+
+    case = make_case(alice)
+    edit_url = reverse("assessments:case_edit", args=[case.pk])
+    assert alice_client.get(edit_url).status_code == 200  # tab 1 opens the form
+    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)  # tab 2 submits
+    response = alice_client.post(edit_url, form_post(version="1", patient_name="Typed In Tab One"))
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert 'id="read-only"' in body and "went to the tumor board" in body
+    assert 'value="Typed In Tab One"' in body
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.patient_name != "Typed In Tab One"
+
+
+def test_submit_between_the_views_check_and_the_save_is_refused_not_500(alice_client, alice, monkeypatch):
+    """The submit lands after case_edit read the draft but before case_update locks it."""
+    from assessments import selectors, services
+
+    case = make_case(alice)
+    read_draft = selectors.case_get_owned
+
+    def read_then_other_tab_submits(*, user, pk):
+        draft = read_draft(user=user, pk=pk)
+        services.case_submit_to_board(case=draft, user=alice, question="Operate?", meeting_date=None)
+        return draft
+
+    monkeypatch.setattr(selectors, "case_get_owned", read_then_other_tab_submits)
+    response = alice_client.post(
+        reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", patient_name="Typed In Tab One")
+    )
+    assert response.status_code == 409
+    assert 'id="read-only"' in response.content.decode()
+    assert 'value="Typed In Tab One"' in response.content.decode()
 
 
 # --- My cases ------------------------------------------------------------------------
