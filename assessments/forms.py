@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from assessments import rules
@@ -208,6 +209,18 @@ class AssessmentForm(forms.Form):
     oligometastatic = StrictBooleanField(label="Oligometastatic disease")
     vte_contraindication = StrictBooleanField(label="Contraindication to anticoagulants")
 
+    @staticmethod
+    def site_defaults() -> dict[str, str]:
+        """The answers a new form starts with, each shown as a default on its button, never as a finding.
+
+        SBRT availability is a property of the site (``SITE_SBRT_AVAILABLE``); the
+        surgeon's stability assessment starts as "not assessed", which changes nothing.
+        """
+        return {
+            "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
+            "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
+        }
+
     def __init__(self, *args: Any, ambulation_lost_at: datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ambulation_lost_at = ambulation_lost_at
@@ -218,6 +231,20 @@ class AssessmentForm(forms.Form):
                 field.widget.attrs["class"] = "form-select"
             elif isinstance(field.widget, forms.NumberInput):
                 field.widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
+        self._mark_defaults()
+
+    def _mark_defaults(self) -> None:
+        for name, code in self.site_defaults().items():
+            field = self.fields[name]
+            suffix = " (site default)" if name == "sbrt_available" else " (default)"
+            field.choices = [(value, f"{text}{suffix}" if value == code else text) for value, text in field.choices]
+        self.fields["sbrt_available"].help_text += (
+            " Pre-set to this site's default (setting SITE_SBRT_AVAILABLE); change it if SBRT cannot be given "
+            "in time for this patient."
+        )
+        self.fields[
+            "stability_assessment"
+        ].help_text += " Pre-set to 'not assessed' until a spine surgeon has assessed it."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -241,11 +268,18 @@ class AssessmentForm(forms.Form):
                 "hours_nonambulatory",
                 "Leave empty for a patient who can walk: it counts hours since the patient lost the ability to walk.",
             )
-        if motor in NOT_AMBULATORY and hours is None and self.ambulation_lost_at is not None:
-            elapsed = timezone.now() - self.ambulation_lost_at
-            if elapsed.total_seconds() >= 0:
-                data["hours_nonambulatory"] = int(elapsed.total_seconds() // 3600)
+        if motor in NOT_AMBULATORY and self.ambulation_lost_at is not None:
+            # The time is what is stored; typed hours may only confirm it (within an hour's rounding).
+            elapsed = max(0, int((timezone.now() - self.ambulation_lost_at).total_seconds() // 3600))
+            if hours is None:
+                data["hours_nonambulatory"] = elapsed
                 self.hours_derived = True
+            elif abs(hours - elapsed) > 1:
+                self.add_error(
+                    "hours_nonambulatory",
+                    f"Disagrees with the time of loss of ambulation ({elapsed} hours ago): correct one of them, "
+                    "or leave this box empty to count from that time.",
+                )
         if data.get("deficit_progressing") is True and data.get("neurologic_deficit") is False:
             self.add_error(
                 "deficit_progressing",

@@ -101,7 +101,9 @@ class Case(models.Model):
     oligometastatic = models.BooleanField()
     vte_contraindication = models.BooleanField()
 
-    # Snapshot of the rules' result at the last save, exactly as the clinician saw it.
+    # Snapshot of the rules' result at the last save, exactly as the clinician saw it, and when it
+    # was evaluated (hours since loss of ambulation in it were counted up to that moment).
+    evaluated_at = models.DateTimeField("evaluated at", null=True, blank=True)
     rule_set = models.CharField(max_length=16)
     result = models.JSONField()
     # Denormalised from the snapshot for lists, filters and the dashboard.

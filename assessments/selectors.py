@@ -14,8 +14,9 @@ from typing import Any
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils import timezone
 
-from assessments import presenters, roles
+from assessments import presenters, roles, rules, services
 from assessments.models import BoardDecision, Case, CaseStatus
 
 BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
@@ -67,6 +68,21 @@ def case_list_for_owner(*, user: Any, query: str = "", status: str = "", urgency
     ).order_by("-updated_at", "-pk")
 
 
+def case_result_now(*, case: Case) -> dict[str, Any] | None:
+    """The case re-evaluated now when its result depends on the clock and it still awaits a decision.
+
+    None when the stored snapshot is current (no time of loss of ambulation, a
+    walking patient, or a case the board has decided).
+    """
+    if case.status not in (CaseStatus.DRAFT, CaseStatus.SUBMITTED):
+        return None
+    stored = case.case_input()
+    now_input = services.case_input_at(case=case, assessment=stored, now=timezone.now())
+    if now_input == stored:
+        return None
+    return rules.evaluate(now_input).to_dict()
+
+
 def case_versions(*, case: Case) -> list[dict[str, Any]]:
     """The saved versions of a case, newest first, each with the fields that changed from the one before."""
     records = list(case.history.select_related("history_user").order_by("-history_date", "-history_id"))
@@ -74,7 +90,7 @@ def case_versions(*, case: Case) -> list[dict[str, Any]]:
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["result"])
+            delta = newer.diff_against(older, excluded_fields=["result", "evaluated_at"])
             changes = [(c.field, c.old, c.new) for c in delta.changes]
         out.append({"record": newer, "changes": changes})
     return out

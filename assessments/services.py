@@ -6,6 +6,7 @@ call these; nothing else writes cases, comments or decisions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -46,11 +47,38 @@ class DecisionInputError(ValueError):
     """A decision is missing what the board must state (reason, other pathway, attendees)."""
 
 
+NOT_AMBULATORY = frozenset({rules.MotorStatus.NONAMBULATORY, rules.MotorStatus.PARAPLEGIC})
+HOUR = datetime.timedelta(hours=1)
+
+
+def hours_since(moment: datetime.datetime, now: datetime.datetime) -> int:
+    """Whole hours from ``moment`` to ``now`` (0 for a moment a few minutes ahead of the clock)."""
+    return max(0, int((now - moment) // HOUR))
+
+
+def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.datetime) -> rules.CaseInput:
+    """The rules' input as of ``now``: hours since loss of ambulation counted from the stored time.
+
+    The time walking was lost is what is stored; the hours the rules read are
+    worked out at each evaluation, so a case waiting at the board never carries
+    a stale 48-hour alert.
+    """
+    if case.ambulation_lost_at is None or assessment.motor_status not in NOT_AMBULATORY:
+        return assessment
+    return dataclasses.replace(assessment, hours_nonambulatory=hours_since(case.ambulation_lost_at, now))
+
+
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
+    now = timezone.now()
+    if assessment.hours_nonambulatory is not None and case.ambulation_lost_at is None:
+        # Hours typed without a time: store the time they point to, so the count keeps going.
+        case.ambulation_lost_at = (now - assessment.hours_nonambulatory * HOUR).replace(second=0, microsecond=0)
+    assessment = case_input_at(case=case, assessment=assessment, now=now)
     for name in ASSESSMENT_FIELDS:
         value = getattr(assessment, name)
         setattr(case, name, value.value if hasattr(value, "value") else value)
     result = rules.evaluate(assessment)
+    case.evaluated_at = now
     case.rule_set = result.rule_set
     case.result = result.to_dict()
     case.pathway_code = result.pathway.code.value

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -149,10 +148,7 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
 
 
 def _initial_assessment() -> dict[str, Any]:
-    return {
-        "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
-        "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
-    }
+    return AssessmentForm.site_defaults()
 
 
 @vary_on_headers("HX-Request")
@@ -192,7 +188,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = _entries(request)
     if data is None:
         patient_form = PatientForm(instance=case)
-        assessment_form = AssessmentForm(initial=case_format.to_form_data(case_format.export_case(case)))
+        assessment_form = AssessmentForm(initial=_saved_entries(case))
         return _case_edit_response(
             request, case, patient_form, assessment_form, VersionForm(initial={"version": case.version})
         )
@@ -222,6 +218,14 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict, read_only)
 
 
+def _saved_entries(case: Case) -> dict[str, str]:
+    """The saved assessment as form data; hours since loss of ambulation are counted anew from its time."""
+    entries = case_format.to_form_data(case_format.export_case(case))
+    if case.ambulation_lost_at is not None:
+        entries["hours_nonambulatory"] = ""
+    return entries
+
+
 def _case_edit_response(
     request, case, patient_form, assessment_form, version_form, conflict=None, read_only=False
 ) -> HttpResponse:
@@ -230,7 +234,7 @@ def _case_edit_response(
         # second save, after review, is a deliberate choice rather than a silent overwrite.
         version_form = VersionForm(initial={"version": conflict.version})
     if not assessment_form.is_bound:
-        panel, status = result_panel(AssessmentForm(case_format.to_form_data(case_format.export_case(case))))
+        panel, status = result_panel(AssessmentForm(_saved_entries(case), ambulation_lost_at=case.ambulation_lost_at))
     else:
         panel, status = result_panel(assessment_form)
     context = {
@@ -288,12 +292,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The saved case as the clinician saw it: stored result, rationale, history."""
     case = selectors.case_get_visible(user=request.user, pk=pk)
     audit_record(action="case.view", actor=request.user, target=case, request=request)
+    result_now = selectors.case_result_now(case=case)
     return render(
         request,
         "assessments/case_detail.html",
         {
             "case": case,
-            "panel": presenters.present_result(case.result),
+            "panel": presenters.present_result(result_now or case.result),
+            "evaluated_now": result_now is not None,
             "inputs": presenters.present_inputs(case),
             "versions": selectors.case_versions(case=case),
             "can_edit": case.is_editable and case.owner_id == request.user.pk,

@@ -415,3 +415,64 @@ def test_session_token_says_whether_logged_in_and_gives_the_current_token(client
     answer = client.get(reverse("session_token"))
     assert answer.json()["authenticated"] is True
     assert "no-store" in answer["Cache-Control"] or "no-cache" in answer["Cache-Control"]
+
+
+# --- Nothing assumed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("site_value", "code", "text"), [(True, "true", "Yes"), (False, "false", "No")])
+def test_new_form_shows_sbrt_as_the_sites_default(alice_client, settings, site_value, code, text):
+    settings.SITE_SBRT_AVAILABLE = site_value
+    body = alice_client.get(reverse("assessments:case_create")).content.decode()
+    field = body.split('id="field-sbrt_available"')[1].split('id="field-')[0]
+    assert re.search(rf'value="{code}"[^>]*checked', field)
+    assert f"{text} (site default)</label>" in field
+    assert "SITE_SBRT_AVAILABLE" in field
+
+
+def test_preset_stability_assessment_is_labelled_as_a_default(alice_client):
+    body = alice_client.get(reverse("assessments:case_create")).content.decode()
+    field = body.split('id="field-stability_assessment"')[1].split('id="field-')[0]
+    checked = re.search(r'value="(\w+)"[^>]*checked[^>]*>\s*<label[^>]*>([^<]*)</label>', field)
+    assert checked and checked.group(1) == "not_assessed"
+    assert checked.group(2).endswith("(default)")
+
+
+def test_typed_hours_are_stored_as_a_time_and_the_board_sees_them_counted_to_now(alice_client, alice):
+    from django.utils import timezone
+
+    data = form_post(motor_status="nonambulatory", hours_nonambulatory="40")
+    alice_client.post(reverse("assessments:case_create"), data)
+    case = Case.objects.get()
+    assert case.evaluated_at is not None
+    assert abs((case.evaluated_at - case.ambulation_lost_at) - timezone.timedelta(hours=40)) < timezone.timedelta(
+        minutes=1
+    )
+    assert "time_critical" in json.dumps(case.result["alerts"])
+    # Ten hours pass while the case waits at the board: the stored time is 50 h ago.
+    Case.objects.filter(pk=case.pk).update(ambulation_lost_at=case.ambulation_lost_at - timezone.timedelta(hours=10))
+    body = alice_client.get(case.get_absolute_url()).content.decode()
+    assert 'data-alert="nonambulatory_over_48h"' in body
+    assert 'data-alert="time_critical"' not in body
+    assert "Result now" in body and "The saved result was evaluated at" in body
+
+
+def test_typed_hours_that_disagree_with_the_time_of_loss_are_refused(alice_client):
+    from django.utils import timezone
+
+    lost = (timezone.localtime() - timezone.timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    data = form_post(motor_status="nonambulatory", ambulation_lost_at=lost, hours_nonambulatory="5")
+    response = alice_client.post(reverse("assessments:case_create"), data)
+    assert response.status_code == 422
+    assert "Disagrees with the time of loss of ambulation (30 hours ago)" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_editing_counts_hours_from_the_stored_time_not_the_old_snapshot(alice_client, alice):
+    from django.utils import timezone
+
+    case = make_case(alice, motor_status="nonambulatory", hours_nonambulatory=10)
+    Case.objects.filter(pk=case.pk).update(ambulation_lost_at=timezone.now() - timezone.timedelta(hours=60))
+    body = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
+    assert 'data-alert="nonambulatory_over_48h"' in body
+    assert 'name="hours_nonambulatory" value="10"' not in body
