@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from assessments import rules
+from assessments import rules, search
 from assessments.labels import label
 
 TEXT_MAX = 5000
@@ -125,7 +125,10 @@ class Case(models.Model):
     board_pathway_code = models.CharField(max_length=40, choices=DECISION_PATHWAY_CHOICES, blank=True, default="")
     board_follows = models.BooleanField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The patient's name and MRN normalised for search (assessments.search), kept in step on every save.
+    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -151,6 +154,14 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.patient_name} ({self.mrn})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Here rather than in each service, so no write path can leave the search column stale.
+        self.search_text = search.search_text(patient_name=self.patient_name, mrn=self.mrn)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:case_detail", args=[self.pk])

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import presenters, roles, rules, services
+from assessments import presenters, roles, rules, search, services
 from assessments.models import BoardDecision, Case, CaseStatus
 
 BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
@@ -53,12 +53,16 @@ def case_get_owned(*, user: Any, pk: int) -> Case:
 
 
 def case_list_for_owner(*, user: Any, query: str = "", status: str = "", urgency: str = "") -> QuerySet[Case]:
-    """The clinician's own cases, newest first, filtered by patient name/MRN, status and urgency."""
+    """The clinician's own cases, newest first, filtered by patient name/MRN, status and urgency.
+
+    Every word of ``query`` must appear in the name or MRN, in any order, ignoring
+    case, accents and apostrophes (``Case.search_text``).
+    """
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")
     cases = Case.objects.filter(owner=user)
-    if query:
-        cases = cases.filter(Q(patient_name__icontains=query) | Q(mrn__iexact=query) | Q(mrn__istartswith=query))
+    for word in search.query_words(query):
+        cases = cases.filter(search_text__contains=word)
     if status:
         cases = cases.filter(status=status)
     if urgency:

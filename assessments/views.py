@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -263,10 +264,21 @@ def _differences(saved: Case, patient_form: PatientForm, assessment_form: Assess
     return rows
 
 
-@require_GET
+CASE_QUERY_KEY = "escc_case_query"
+
+
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The clinician's cases, newest first, searchable and filterable, 25 a page."""
-    query = request.GET.get("q", "").strip()[:100]
+    """The clinician's cases, newest first, searchable and filterable, 25 a page.
+
+    The name/MRN search is POSTed and kept in the session, never put in a URL, so
+    patient identifiers stay out of access logs, browser history and Referer headers.
+    """
+    if request.method == "POST":
+        request.session[CASE_QUERY_KEY] = request.POST.get("q", "").strip()[:100]
+        filters = {name: request.POST[name] for name in ("status", "urgency") if request.POST.get(name)}
+        return redirect(reverse("assessments:case_list") + (f"?{urlencode(filters)}" if filters else ""))
+    query = request.session.get(CASE_QUERY_KEY, "")
     status = request.GET.get("status", "")
     urgency = request.GET.get("urgency", "")
     status = status if status in CaseStatus.values else ""
