@@ -98,7 +98,9 @@ def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_owned(user=request.user, pk=pk)
     if case.status != CaseStatus.DECIDED:
         raise PermissionDenied("Treatment start is recorded once the tumor board has decided.")
-    form = TreatmentStartForm(request.POST or None, initial={"treatment_start_at": case.treatment_start_at})
+    form = TreatmentStartForm(
+        request.POST or None, initial={"treatment_start_at": case.treatment_start_at}, decided_at=case.decided_at
+    )
     if form.is_valid():
         services.case_treatment_start_record(
             case=case, user=request.user, started_at=form.cleaned_data["treatment_start_at"], request=request
@@ -150,7 +152,8 @@ def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _board_case(request, pk)
     if case.status != CaseStatus.SUBMITTED:
         raise PermissionDenied("This case is not waiting for a decision; correct the signed decision instead.")
-    initial = {"meeting_date": case.meeting_date or timezone.localdate()}
+    # A decision is signed at or after its meeting: a planned date still ahead starts as today.
+    initial = {"meeting_date": min(case.meeting_date or timezone.localdate(), timezone.localdate())}
     form = DecisionForm(request.POST or None, initial=initial, recommended_code=case.pathway_code)
     if form.is_valid():
         return _sign(request, case, form.cleaned_data, supersedes=None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -44,6 +44,36 @@ def reject_hidden_characters(value: str) -> None:
 
 class CleanCharField(forms.CharField):
     default_validators = [reject_hidden_characters]
+
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def show_limits(form: forms.BaseForm) -> None:
+    """Text over a field's limit is refused with the field's name, never cut off by the browser.
+
+    The browser's ``maxlength`` silently drops what is typed or pasted beyond it;
+    instead the limit goes to ``data-maxlength``, which static/js/app.js shows as
+    a counter, and the server's message names the field and both lengths.
+    """
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if not isinstance(field, forms.CharField) or limit is None:
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs["data-maxlength"] = str(limit)
+        field.error_messages["max_length"] = (
+            f"{field.label}: at most %(limit_value)d characters, this has %(show_value)d. "
+            "Shorten it; nothing was cut off."
+        )
+
+
+class LimitsShownMixin:
+    """Forms whose text limits are shown as counters (``show_limits``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        show_limits(self)  # type: ignore[arg-type]
 
 
 def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> list[tuple[str, str]]:
@@ -314,7 +344,7 @@ def flat_choices(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(LimitsShownMixin, forms.ModelForm):
     """Who the patient is, the clinician's notes and the NICE time points."""
 
     class Meta:
@@ -361,15 +391,21 @@ class PatientForm(forms.ModelForm):
         dob = self.cleaned_data["date_of_birth"]
         if dob and dob > timezone.localdate():
             raise forms.ValidationError("The date of birth cannot be in the future.")
+        if dob and dob < EARLIEST_BIRTH:
+            raise forms.ValidationError("Date of birth: before 1900 is not plausible; check the year.")
         return dob
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         now = timezone.now()
-        for name in ("symptom_onset_at", "ambulation_lost_at", "mri_at", "decision_at"):
+        dob = data.get("date_of_birth")
+        for name in ("symptom_onset_at", "ambulation_lost_at", "mri_at", "decision_at", "treatment_start_at"):
             value = data.get(name)
+            label_text = self.fields[name].label
             if value and value > now + timezone.timedelta(minutes=5):
-                self.add_error(name, "This time is in the future.")
+                self.add_error(name, f"{label_text}: this time is in the future.")
+            elif value and dob and timezone.localtime(value).date() < dob:
+                self.add_error(name, f"{label_text}: this is before the date of birth.")
         decision, start = data.get("decision_at"), data.get("treatment_start_at")
         if decision and start and start < decision:
             self.add_error("treatment_start_at", "Treatment cannot start before the decision.")
@@ -398,7 +434,7 @@ class CaseImportForm(forms.Form):
         return data
 
 
-class SubmitToBoardForm(forms.Form):
+class SubmitToBoardForm(LimitsShownMixin, forms.Form):
     board_question = CleanCharField(
         label="Question for the board", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -554,7 +554,9 @@ def test_clinician_records_treatment_start_after_the_decision(alice_client, alic
     )
     future = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     assert alice_client.post(url, {"treatment_start_at": future}).status_code == 422
-    started = (timezone.localtime() - datetime.timedelta(hours=3)).replace(second=0, microsecond=0)
+    before_decision = (timezone.localtime() - datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    assert alice_client.post(url, {"treatment_start_at": before_decision}).status_code == 422
+    started = timezone.localtime().replace(second=0, microsecond=0)
     response = alice_client.post(url, {"treatment_start_at": started.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     case.refresh_from_db()

@@ -102,3 +102,27 @@ document.body.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.shouldSwap = false;
   }
 });
+
+// --- Length counters -----------------------------------------------------------
+// Fields carry their limit in data-maxlength (never maxlength, which silently cuts
+// off what is typed or pasted): show "n / limit" and warn when over; the server
+// refuses over-long text with a message naming the field.
+function attachCounter(field) {
+  var limit = parseInt(field.dataset.maxlength, 10);
+  var counter = document.createElement("div");
+  counter.className = "form-text text-end length-counter";
+  counter.id = field.id + "_counter";
+  counter.setAttribute("aria-live", "polite");
+  field.insertAdjacentElement("afterend", counter);
+  function update() {
+    var length = field.value.length;
+    var over = length > limit;
+    counter.textContent = length + " / " + limit + (over ? ": " + (length - limit) + " too many, shorten before saving" : "");
+    counter.classList.toggle("text-danger", over);
+    field.classList.toggle("is-invalid", over);
+  }
+  field.addEventListener("input", update);
+  update();
+}
+
+document.querySelectorAll("[data-maxlength]").forEach(attachCounter);

@@ -176,3 +176,16 @@ def test_refused_csrf_on_live_update_keeps_the_page_in_debug_mode(page, live_ser
     expect(page.get_by_label("Patient name")).to_have_value("Kept Entry")
     expect(page.locator("#case-form")).to_be_visible()
     expect(page.locator("#session-banner")).to_be_hidden()
+
+
+def test_over_long_text_is_counted_not_cut_off_and_refused_by_name(page, live_server, login, alice):
+    login(alice)
+    page.goto(f"{live_server.url}/cases/new/")
+    mrn = page.get_by_label("Hospital number (MRN)")
+    mrn.fill("H" * 25)
+    expect(mrn).to_have_value("H" * 25)  # nothing cut off by the browser
+    expect(page.locator("#id_mrn_counter")).to_contain_text("25 / 20")
+    page.get_by_role("button", name="Save case").click()
+    expect(page.locator('[id="id_mrn"]')).to_have_value("H" * 25)
+    expect(page.locator("body")).to_contain_text("Hospital number (MRN): at most 20 characters, this has 25")
+    assert not Case.objects.exists()
