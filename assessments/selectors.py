@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from assessments import presenters, roles, rules, search, services
-from assessments.models import BoardDecision, Case, CaseStatus
+from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, CommentKind
 
 BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
 # The dashboard's targets: a definitive plan within 24 h of the MRI (NICE), treatment within 24 h of the plan.
@@ -67,9 +67,25 @@ def case_list_for_owner(*, user: Any, query: str = "", status: str = "", urgency
         cases = cases.filter(status=status)
     if urgency:
         cases = cases.filter(urgency=urgency)
-    return cases.only(
-        "pk", "mrn", "patient_name", "status", "urgency", "pathway_code", "sins_total", "updated_at", "version"
-    ).order_by("-updated_at", "-pk")
+    returned = CaseComment.objects.filter(case=OuterRef("pk"), kind=CommentKind.RETURNED).order_by("-created_at", "-pk")
+    return (
+        cases.only(
+            "pk",
+            "mrn",
+            "patient_name",
+            "status",
+            "urgency",
+            "pathway_code",
+            "sins_total",
+            "updated_at",
+            "version",
+            "board_pathway_code",
+            "board_follows",
+        )
+        # The board's last "returned" comment: My cases shows it on a draft the board sent back.
+        .annotate(returned_comment=Subquery(returned.values("text")[:1]))
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def case_result_now(*, case: Case) -> dict[str, Any] | None:
@@ -114,8 +130,12 @@ def case_board_context(*, user: Any, case: Case) -> dict[str, Any]:
     is_owner = roles.is_clinician(user) and case.owner_id == user.pk
     is_board = roles.is_board_member(user)
     can_comment = is_board and case.status in (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
+    comments = list(case.comments.select_related("author"))
+    returned = [c for c in comments if c.kind == CommentKind.RETURNED]
     return {
-        "comments": list(case.comments.select_related("author")),
+        "comments": comments,
+        # A draft with a "returned" comment is back from the board: the clinician sees why first.
+        "returned_by_board": returned[-1] if returned and case.status == CaseStatus.DRAFT else None,
         "decisions": presented,
         "current_decision": current,
         "is_board_member_view": is_board,

@@ -827,3 +827,29 @@ def test_board_pages_have_no_inline_styles_or_scripts(carol_client, alice, carol
         page = body(carol_client.get(url))
         assert " style=" not in page and "<style" not in page, url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+
+
+# --- The clinician sees the board's outcome (issue 10) ----------------------------------------
+
+
+def test_returned_case_shows_returned_by_the_board_with_comment(alice_client, alice, carol):
+    case = submitted_case(alice, patient={"patient_name": "Back From Board"})
+    services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI of the whole spine.")
+    listing = body(alice_client.get(reverse("assessments:case_list")))
+    row = listing.split("Back From Board")[1].split("</tr>")[0]
+    assert "Returned by the board" in row and "Need the MRI of the whole spine." in row
+    page = body(alice_client.get(case.get_absolute_url()))
+    returned = page.split('id="returned-by-board"')[1].split("</div>")[0]
+    assert "Returned by the board" in returned and "Need the MRI of the whole spine." in returned
+
+
+def test_decided_case_shows_the_boards_decision_beside_the_recommendation(alice_client, alice, carol):
+    case = submitted_case(alice, patient={"patient_name": "Decided Patient"})
+    decide(case, carol, pathway_code="cebrt", reason="Not fit for surgery this week.")
+    listing = body(alice_client.get(reverse("assessments:case_list")))
+    row = listing.split("Decided Patient")[1].split("</tr>")[0]
+    assert "Board: " in row and "departs from the recommendation" in row
+    page = body(alice_client.get(case.get_absolute_url()))
+    outcome = page.split('id="board-outcome"')[1].split('id="sins')[0]
+    assert "Departs from the recommendation" in outcome or "departs" in outcome.lower()
+    assert "The rules recommended" in outcome and "rule P8" in outcome
