@@ -108,6 +108,27 @@ class TreatmentStartForm(forms.Form):
         return value
 
 
+class CloseForm(LimitsShownMixin, forms.Form):
+    """Closing a decided case: the reason is required when no treatment start is recorded."""
+
+    reason = _text(
+        "Reason for closing",
+        rows=2,
+        required=False,
+        help_text="Required when no treatment start is recorded (for example: patient declined, died, transferred).",
+    )
+
+    def __init__(self, *args: Any, treatment_started: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.treatment_started = treatment_started
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason and not self.treatment_started:
+            raise forms.ValidationError("Reason for closing: no treatment start is recorded, so say why.")
+        return reason
+
+
 SELECT = forms.Select(attrs={"class": "form-select"})
 
 

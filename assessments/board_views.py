@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments import presenters, roles, selectors, services
 from assessments.board_forms import (
     PACK_MAX,
+    CloseForm,
     CommentForm,
     CorrectionForm,
     DashboardWindowForm,
@@ -108,6 +109,20 @@ def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Treatment start recorded.")
         return redirect(case)
     return _action_page(request, case, form, title="Record treatment start", submit_label="Save")
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner closes a decided case: after treatment start, or with a reason."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if case.status != CaseStatus.DECIDED:
+        raise PermissionDenied("Only a case the board has decided can be closed.")
+    form = CloseForm(request.POST or None, treatment_started=case.treatment_start_at is not None)
+    if form.is_valid():
+        services.case_close(case=case, user=request.user, reason=form.cleaned_data["reason"], request=request)
+        messages.success(request, "Case closed.")
+        return redirect(case)
+    return _action_page(request, case, form, title="Close the case", submit_label="Close the case")
 
 
 # --- Actions of the board on one case -------------------------------------------------------

@@ -125,6 +125,12 @@ class Case(models.Model):
     board_pathway_code = models.CharField(max_length=40, choices=DECISION_PATHWAY_CHOICES, blank=True, default="")
     board_follows = models.BooleanField(null=True, blank=True)
 
+    # Lifecycle. A decided case is closed once treatment has started (or with a reason); a draft
+    # can be discarded: kept, hidden from lists, and restorable by its owner.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField("reason for closing", max_length=TEXT_MAX, blank=True)
+    discarded_at = models.DateTimeField(null=True, blank=True)
+
     # The patient's name and MRN normalised for search (assessments.search), kept in step on every save.
     search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
 
@@ -172,7 +178,7 @@ class Case(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == CaseStatus.DRAFT
+        return self.status == CaseStatus.DRAFT and self.discarded_at is None
 
 
 ASSESSMENT_FIELDS: tuple[str, ...] = tuple(rules.CaseInput.__dataclass_fields__)
@@ -253,12 +259,15 @@ class BoardDecision(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     correction_reason = models.TextField("reason for the correction", max_length=TEXT_MAX, blank=True)
+    # 1, 2, ... within the case (a correction is the next number), so people say "decision #2".
+    number = models.PositiveIntegerField(default=1)
 
     objects = BoardDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
         indexes = [models.Index(fields=["signed_at"], name="decision_signed")]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="decision_number_per_case")]
 
     def __str__(self) -> str:
         return f"Decision {self.pk} on case {self.case_id}"

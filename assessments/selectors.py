@@ -52,15 +52,18 @@ def case_get_owned(*, user: Any, pk: int) -> Case:
         raise Http404("No such case") from None
 
 
-def case_list_for_owner(*, user: Any, query: str = "", status: str = "", urgency: str = "") -> QuerySet[Case]:
+def case_list_for_owner(
+    *, user: Any, query: str = "", status: str = "", urgency: str = "", discarded: bool = False
+) -> QuerySet[Case]:
     """The clinician's own cases, newest first, filtered by patient name/MRN, status and urgency.
 
+    Discarded drafts are left out, or are the only ones listed with ``discarded``.
     Every word of ``query`` must appear in the name or MRN, in any order, ignoring
     case, accents and apostrophes (``Case.search_text``).
     """
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")
-    cases = Case.objects.filter(owner=user)
+    cases = Case.objects.filter(owner=user, discarded_at__isnull=not discarded)
     for word in search.query_words(query):
         cases = cases.filter(search_text__contains=word)
     if status:
@@ -126,6 +129,11 @@ def case_board_context(*, user: Any, case: Case) -> dict[str, Any]:
     decisions = list(case.decisions.select_related("signed_by"))
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id is not None}
     presented = [presenters.present_decision(d, is_current=d.pk not in superseded) for d in decisions]
+    numbers = {d.pk: d.number for d in decisions}
+    for shown, decision in zip(presented, decisions, strict=True):
+        # People refer to "decision #2 of this case", never to a database id.
+        shown["number"] = decision.number
+        shown["supersedes_number"] = numbers.get(decision.supersedes_id)
     current = next((d for d in presented if d["is_current"]), None)
     is_owner = roles.is_clinician(user) and case.owner_id == user.pk
     is_board = roles.is_board_member(user)
@@ -139,7 +147,10 @@ def case_board_context(*, user: Any, case: Case) -> dict[str, Any]:
         "decisions": presented,
         "current_decision": current,
         "is_board_member_view": is_board,
-        "can_submit": is_owner and case.status == CaseStatus.DRAFT,
+        "can_submit": is_owner and case.is_editable,
+        "can_discard": is_owner and case.is_editable,
+        "can_restore": is_owner and case.discarded_at is not None,
+        "can_close": is_owner and case.status == CaseStatus.DECIDED,
         "can_record_treatment": is_owner and case.status == CaseStatus.DECIDED,
         "can_decide": is_board and case.status == CaseStatus.SUBMITTED,
         "can_return": is_board and case.status == CaseStatus.SUBMITTED,

@@ -214,6 +214,7 @@ def board_decision_record(
                 raise CaseStateError("Only the current decision of this case can be corrected.")
         decision = BoardDecision.objects.create(
             case=case,
+            number=BoardDecision.objects.filter(case=case).count() + 1,  # under the case lock
             meeting_date=meeting_date,
             recommended_pathway_code=case.pathway_code,
             recommended_rule=case.pathway_rule,
@@ -271,4 +272,47 @@ def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.d
             request=request,
             details={"version": case.version, "field": "treatment_start_at"},
         )
+    return case
+
+
+def case_close(*, case: Case, user: Any, reason: str = "", request: Any = None) -> Case:
+    """The owner closes a decided case: once treatment has started, or earlier with a reason."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case closes it.")
+        if case.status != CaseStatus.DECIDED:
+            raise CaseStateError("Only a case the board has decided can be closed.")
+        if case.treatment_start_at is None and not reason.strip():
+            raise CaseStateError("Treatment start is not recorded: give the reason for closing.")
+        case.status = CaseStatus.CLOSED
+        case.closed_at = timezone.now()
+        case.close_reason = reason.strip()
+        case._history_user = user
+        case.save()
+        audit_record(action="case.close", actor=user, target=case, request=request)
+    return case
+
+
+def case_discard(*, case: Case, user: Any, request: Any = None) -> Case:
+    """The owner discards a draft: kept in the database and audited, hidden from lists, restorable."""
+    return _set_discarded(case=case, user=user, discarded=True, request=request)
+
+
+def case_restore(*, case: Case, user: Any, request: Any = None) -> Case:
+    """The owner brings a discarded draft back."""
+    return _set_discarded(case=case, user=user, discarded=False, request=request)
+
+
+def _set_discarded(*, case: Case, user: Any, discarded: bool, request: Any) -> Case:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a draft discards or restores it.")
+        if case.status != CaseStatus.DRAFT or (case.discarded_at is not None) == discarded:
+            raise CaseStateError("Only a draft can be discarded, and only a discarded draft restored.")
+        case.discarded_at = timezone.now() if discarded else None
+        case._history_user = user
+        case.save()
+        audit_record(action="case.discard" if discarded else "case.restore", actor=user, target=case, request=request)
     return case

@@ -21,7 +21,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
@@ -283,13 +283,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     urgency = request.GET.get("urgency", "")
     status = status if status in CaseStatus.values else ""
     urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
-    cases = selectors.case_list_for_owner(user=request.user, query=query, status=status, urgency=urgency)
+    discarded = request.GET.get("discarded") == "1"
+    cases = selectors.case_list_for_owner(
+        user=request.user, query=query, status=status, urgency=urgency, discarded=discarded
+    )
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/case_list.html",
         {
             "page": page,
+            "discarded": discarded,
             "query": query,
             "status": status,
             "urgency": urgency,
@@ -354,3 +358,25 @@ def case_import(request: HttpRequest) -> HttpResponse:
             return render(request, CASE_FORM, context)
     status = 422 if request.method == "POST" else 200
     return render(request, "assessments/case_import.html", {"form": form, "errors": errors}, status=status)
+
+
+@require_POST
+def case_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner discards a draft: hidden from My cases, kept and audited, restorable."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if not case.is_editable:
+        raise PermissionDenied("Only a draft can be discarded.")
+    services.case_discard(case=case, user=request.user, request=request)
+    messages.success(request, f"Draft {case.pk} discarded. Find it under Discarded drafts to restore it.")
+    return redirect("assessments:case_list")
+
+
+@require_POST
+def case_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner brings a discarded draft back to My cases."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if case.discarded_at is None:
+        raise PermissionDenied("This case is not discarded.")
+    services.case_restore(case=case, user=request.user, request=request)
+    messages.success(request, "Draft restored.")
+    return redirect(case)

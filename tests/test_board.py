@@ -853,3 +853,67 @@ def test_decided_case_shows_the_boards_decision_beside_the_recommendation(alice_
     outcome = page.split('id="board-outcome"')[1].split('id="sins')[0]
     assert "Departs from the recommendation" in outcome or "departs" in outcome.lower()
     assert "The rules recommended" in outcome and "rule P8" in outcome
+
+
+# --- Lifecycle (issue 10) -----------------------------------------------------------------
+
+
+def test_decision_numbers_count_within_the_case(alice_client, alice, carol):
+    other = submitted_case(alice)
+    decide(other, carol)  # another case's decision takes a global id first
+    case = submitted_case(alice)
+    first = decide(case, carol)
+    second = decide(case, carol, pathway_code="cebrt", reason="Not fit", supersedes=first)
+    assert (first.number, second.number) == (1, 2)
+    assert second.pk == 3
+    page = body(alice_client.get(case.get_absolute_url()))
+    assert "Corrects decision #1:" in page and "#2</span>" in page
+    assert "#3</span>" not in page
+
+
+def test_decided_case_closes_after_treatment_start_or_with_a_reason(alice_client, alice, carol):
+    case = submitted_case(alice)
+    decide(case, carol)
+    url = reverse("assessments:case_close", args=[case.pk])
+    assert reverse("assessments:case_close", args=[case.pk]) in body(alice_client.get(case.get_absolute_url()))
+    refused = alice_client.post(url, {"reason": ""})
+    assert refused.status_code == 422 and "no treatment start is recorded" in body(refused)
+    assert alice_client.post(url, {"reason": "Patient chose palliative care at home."}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closed_at is not None
+    assert case.close_reason == "Patient chose palliative care at home."
+    assert AuditEntry.objects.filter(action="case.close", target_id=str(case.pk)).count() == 1
+    assert "Patient chose palliative care" in body(alice_client.get(case.get_absolute_url()))
+
+
+def test_case_with_treatment_started_closes_without_a_reason(alice, carol):
+    case = submitted_case(alice)
+    decide(case, carol)
+    services.case_treatment_start_record(case=case, user=alice, started_at=timezone.now())
+    assert services.case_close(case=case, user=alice).status == CaseStatus.CLOSED
+
+
+def test_draft_is_discarded_hidden_audited_and_restored_by_its_owner(alice_client, alice, bob):
+    from django.test import Client
+
+    case = make_case(alice, patient={"patient_name": "Discard Me"})
+    assert alice_client.post(reverse("assessments:case_discard", args=[case.pk])).status_code == 302
+    case.refresh_from_db()
+    assert case.discarded_at is not None and Case.objects.filter(pk=case.pk).exists()
+    assert "Discard Me" not in body(alice_client.get(reverse("assessments:case_list")))
+    assert "Discard Me" in body(alice_client.get(reverse("assessments:case_list"), {"discarded": "1"}))
+    assert alice_client.get(reverse("assessments:case_edit", args=[case.pk])).status_code == 403
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert bob_client.post(reverse("assessments:case_restore", args=[case.pk])).status_code == 404
+    assert alice_client.post(reverse("assessments:case_restore", args=[case.pk])).status_code == 302
+    case.refresh_from_db()
+    assert case.discarded_at is None
+    assert "Discard Me" in body(alice_client.get(reverse("assessments:case_list")))
+    actions = list(AuditEntry.objects.filter(target_id=str(case.pk)).values_list("action", flat=True))
+    assert "case.discard" in actions and "case.restore" in actions
+
+
+def test_submitted_case_cannot_be_discarded(alice_client, alice):
+    case = submitted_case(alice)
+    assert alice_client.post(reverse("assessments:case_discard", args=[case.pk])).status_code == 403
