@@ -209,7 +209,8 @@ def board_pack_cases(
 
     Chosen ids that are not with the board (a draft, or a case returned meanwhile)
     are left out, never shown. At most ``limit + 1`` are returned so the caller
-    can tell the pack would be too long.
+    can tell the pack would be too long. Each case's ``result`` (not saved) is as
+    of now when it depends on the clock (``case_result_now``).
     """
     _require_board(user)
     if case_ids:
@@ -218,7 +219,11 @@ def board_pack_cases(
         cases = Case.objects.filter(status=CaseStatus.SUBMITTED, meeting_date=meeting_date)
     else:
         return []
-    return list(cases.select_related("owner").order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
+    chosen = list(cases.select_related("owner").order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
+    for case in chosen:
+        # The pack is read at the meeting: its time alerts count hours to now, not to the last save.
+        case.result = case_result_now(case=case) or case.result
+    return chosen
 
 
 RECENT_DEPARTURES = 20

@@ -917,3 +917,14 @@ def test_draft_is_discarded_hidden_audited_and_restored_by_its_owner(alice_clien
 def test_submitted_case_cannot_be_discarded(alice_client, alice):
     case = submitted_case(alice)
     assert alice_client.post(reverse("assessments:case_discard", args=[case.pk])).status_code == 403
+
+
+def test_pack_and_case_page_count_hours_without_walking_to_the_meeting(carol_client, alice):
+    case = submitted_case(alice, motor_status="nonambulatory", hours_nonambulatory=40)
+    assert "time_critical" in str(case.result["alerts"])
+    # Ten hours later, still waiting for the board:
+    Case.objects.filter(pk=case.pk).update(ambulation_lost_at=case.ambulation_lost_at - datetime.timedelta(hours=10))
+    pack = body(carol_client.get(reverse("assessments:board_pack"), {"case": [case.pk]}))
+    assert "more than 48 hours" in pack
+    review = body(carol_client.get(case.get_absolute_url()))
+    assert 'data-alert="nonambulatory_over_48h"' in review
