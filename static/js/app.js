@@ -87,7 +87,9 @@ document.addEventListener("submit", function (event) {
     return;
   }
   var submitter = event.submitter;
+  // Hold this submit back (other listeners see only the one sent after the check).
   event.preventDefault();
+  event.stopImmediatePropagation();
   refreshSession().then(function () {
     form.dataset.tokenChecked = "1";
     form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
