@@ -96,6 +96,17 @@ document.addEventListener("submit", function (event) {
   });
 }, true);
 
+// In DEBUG (make run), django-htmx's debug script listens on the document and
+// replaces the whole page with any 403 response, which would blank the form on
+// a refused CSRF check. 401 and 403 are ours to explain: keep them from it (htmx
+// itself still processes the response and its HX-Trigger event).
+document.body.addEventListener("htmx:beforeOnLoad", function (event) {
+  var status = event.detail.xhr.status;
+  if (status === 401 || status === 403) {
+    event.stopPropagation();
+  }
+});
+
 // htmx does not swap error responses by default; make sure a 401 or 403 never
 // replaces the form (the event above explains what happened instead).
 document.body.addEventListener("htmx:beforeSwap", function (event) {

@@ -169,7 +169,17 @@ def test_refused_csrf_on_live_update_keeps_the_page_in_debug_mode(page, live_ser
     page.get_by_label("Patient name").fill("Kept Entry")
     page.get_by_label("Spinal level (index lesion)").select_option("L1")
     expect(sins_total(page)).to_have_text("3")
-    page.evaluate("""document.body.setAttribute("hx-headers", '{"x-csrftoken": "stale-token-from-before-login"}')""")
+    # In another tab: log out and in again, which rotates the CSRF token this page still holds.
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/")
+    with other.expect_navigation():
+        other.get_by_role("button", name="Log out").click()
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.get_by_label("Username").fill(alice.username)
+    other.get_by_label("Password").fill(PASSWORD)
+    other.get_by_role("button", name="Log in").click()
+    other.wait_for_url(f"{live_server.url}/")
+    other.close()
     choose(page, "sins_pain", "mechanical")
     # The refusal never replaces the form; the page takes the current token and updates.
     expect(sins_total(page)).to_have_text("6")
