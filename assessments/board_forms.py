@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments import rules
-from assessments.forms import CleanCharField
+from assessments.forms import CleanCharField, LimitsShownMixin
 from assessments.labels import label
 from assessments.models import DECISION_PATHWAY_CHOICES, OTHER_PATHWAY, TEXT_MAX
 
@@ -27,28 +27,28 @@ def _text(label_text: str, *, rows: int = 4, max_length: int = TEXT_MAX, **kwarg
     return CleanCharField(
         label=label_text,
         max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
+        widget=forms.Textarea(attrs={"rows": rows}),
         **kwargs,
     )
 
 
-class SubmitToBoardForm(forms.Form):
+class SubmitToBoardForm(LimitsShownMixin, forms.Form):
     question = _text("Question for the board", help_text="What should the board decide or advise on?")
     meeting_date = forms.DateField(label="Board meeting date", required=False, widget=DATE_INPUT)
 
 
-class CommentForm(forms.Form):
+class CommentForm(LimitsShownMixin, forms.Form):
     text = _text("Comment", rows=3)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(LimitsShownMixin, forms.Form):
     text = _text(
         "What the board needs",
         help_text="The clinician sees this on the case, which goes back to them as a draft they can edit.",
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LimitsShownMixin, forms.Form):
     pathway_code = forms.ChoiceField(label="Pathway chosen", choices=DECISION_PATHWAY_CHOICES, widget=forms.RadioSelect)
     other_pathway_text = CleanCharField(label="Other pathway", max_length=500, required=False)
     reason = _text(
@@ -74,6 +74,9 @@ class DecisionForm(forms.Form):
             self.add_error("other_pathway_text", "Describe the pathway the board chose.")
         if code and code != self.recommended_code and not data.get("reason", "").strip():
             self.add_error("reason", "The board departs from the recommendation: give the reason.")
+        meeting = data.get("meeting_date")
+        if meeting and meeting > timezone.localdate():
+            self.add_error("meeting_date", "Meeting date: a signed decision cannot be dated after today.")
         return data
 
 
@@ -82,17 +85,48 @@ class CorrectionForm(DecisionForm):
 
 
 class TreatmentStartForm(forms.Form):
+    """When treatment started: not in the future, not before the board's decision."""
+
     treatment_start_at = forms.DateTimeField(
         label="Treatment started at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    def __init__(self, *args: Any, decided_at: datetime.datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decided_at = decided_at
+
     def clean_treatment_start_at(self) -> datetime.datetime:
         value: datetime.datetime = self.cleaned_data["treatment_start_at"]
         if value > timezone.now() + datetime.timedelta(minutes=5):
             raise forms.ValidationError("Treatment start cannot be in the future.")
+        # Entered to the minute: a start in the minute of the decision is not "before" it.
+        if self.decided_at is not None and value < self.decided_at.replace(second=0, microsecond=0):
+            decided = timezone.localtime(self.decided_at).strftime("%d/%m/%Y %H:%M")
+            raise forms.ValidationError(f"Treatment start: before the board's decision ({decided}); check the time.")
         return value
+
+
+class CloseForm(LimitsShownMixin, forms.Form):
+    """Closing a decided case: the reason is required when no treatment start is recorded."""
+
+    reason = _text(
+        "Reason for closing",
+        rows=2,
+        required=False,
+        help_text="Required when no treatment start is recorded (for example: patient declined, died, transferred).",
+    )
+
+    def __init__(self, *args: Any, treatment_started: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.treatment_started = treatment_started
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason and not self.treatment_started:
+            raise forms.ValidationError("Reason for closing: no treatment start is recorded, so say why.")
+        return reason
 
 
 SELECT = forms.Select(attrs={"class": "form-select"})

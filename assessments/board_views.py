@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments import presenters, roles, selectors, services
 from assessments.board_forms import (
     PACK_MAX,
+    CloseForm,
     CommentForm,
     CorrectionForm,
     DashboardWindowForm,
@@ -95,7 +96,9 @@ def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_owned(user=request.user, pk=pk)
     if case.status != CaseStatus.DECIDED:
         raise PermissionDenied("Treatment start is recorded once the tumor board has decided.")
-    form = TreatmentStartForm(request.POST or None, initial={"treatment_start_at": case.treatment_start_at})
+    form = TreatmentStartForm(
+        request.POST or None, initial={"treatment_start_at": case.treatment_start_at}, decided_at=case.decided_at
+    )
     if form.is_valid():
         services.case_treatment_start_record(
             case=case, user=request.user, started_at=form.cleaned_data["treatment_start_at"], request=request
@@ -103,6 +106,20 @@ def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Treatment start recorded.")
         return redirect(case)
     return _action_page(request, case, form, title="Record treatment start", submit_label="Save")
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner closes a decided case: after treatment start, or with a reason."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if case.status != CaseStatus.DECIDED:
+        raise PermissionDenied("Only a case the board has decided can be closed.")
+    form = CloseForm(request.POST or None, treatment_started=case.treatment_start_at is not None)
+    if form.is_valid():
+        services.case_close(case=case, user=request.user, reason=form.cleaned_data["reason"], request=request)
+        messages.success(request, "Case closed.")
+        return redirect(case)
+    return _action_page(request, case, form, title="Close the case", submit_label="Close the case")
 
 
 # --- Actions of the board on one case -------------------------------------------------------
@@ -147,7 +164,9 @@ def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _board_case(request, pk)
     if case.status != CaseStatus.SUBMITTED:
         raise PermissionDenied("This case is not waiting for a decision; correct the signed decision instead.")
-    initial = {"meeting_date": case.meeting_date or timezone.localdate(), "attendees": initial_attendees(request, case)}
+    # A decision is signed at or after its meeting: a planned date still ahead starts as today.
+    meeting_date = min(case.meeting_date or timezone.localdate(), timezone.localdate())
+    initial = {"meeting_date": meeting_date, "attendees": initial_attendees(request, case)}
     form = DecisionForm(request.POST or None, initial=initial, recommended_code=case.pathway_code)
     extras = DecisionExtras(request, case)  # issue 14
     if form.is_valid() and extras.is_valid():

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from assessments import rules
@@ -43,6 +44,36 @@ def reject_hidden_characters(value: str) -> None:
 
 class CleanCharField(forms.CharField):
     default_validators = [reject_hidden_characters]
+
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def show_limits(form: forms.BaseForm) -> None:
+    """Text over a field's limit is refused with the field's name, never cut off by the browser.
+
+    The browser's ``maxlength`` silently drops what is typed or pasted beyond it;
+    instead the limit goes to ``data-maxlength``, which static/js/app.js shows as
+    a counter, and the server's message names the field and both lengths.
+    """
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if not isinstance(field, forms.CharField) or limit is None:
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs["data-maxlength"] = str(limit)
+        field.error_messages["max_length"] = (
+            f"{field.label}: at most %(limit_value)d characters, this has %(show_value)d. "
+            "Shorten it; nothing was cut off."
+        )
+
+
+class LimitsShownMixin:
+    """Forms whose text limits are shown as counters (``show_limits``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        show_limits(self)  # type: ignore[arg-type]
 
 
 def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> list[tuple[str, str]]:
@@ -232,6 +263,18 @@ class AssessmentForm(forms.Form):
     oligometastatic = StrictBooleanField(label="Oligometastatic disease")
     vte_contraindication = StrictBooleanField(label="Contraindication to anticoagulants")
 
+    @staticmethod
+    def site_defaults() -> dict[str, str]:
+        """The answers a new form starts with, each shown as a default on its button, never as a finding.
+
+        SBRT availability is a property of the site (``SITE_SBRT_AVAILABLE``); the
+        surgeon's stability assessment starts as "not assessed", which changes nothing.
+        """
+        return {
+            "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
+            "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
+        }
+
     def __init__(self, *args: Any, ambulation_lost_at: datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ambulation_lost_at = ambulation_lost_at
@@ -242,6 +285,20 @@ class AssessmentForm(forms.Form):
                 field.widget.attrs["class"] = "form-select"
             elif isinstance(field.widget, forms.NumberInput):
                 field.widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
+        self._mark_defaults()
+
+    def _mark_defaults(self) -> None:
+        for name, code in self.site_defaults().items():
+            field = self.fields[name]
+            suffix = " (site default)" if name == "sbrt_available" else " (default)"
+            field.choices = [(value, f"{text}{suffix}" if value == code else text) for value, text in field.choices]
+        self.fields["sbrt_available"].help_text += (
+            " Pre-set to this site's default (setting SITE_SBRT_AVAILABLE); change it if SBRT cannot be given "
+            "in time for this patient."
+        )
+        self.fields[
+            "stability_assessment"
+        ].help_text += " Pre-set to 'not assessed' until a spine surgeon has assessed it."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -265,11 +322,18 @@ class AssessmentForm(forms.Form):
                 "hours_nonambulatory",
                 "Leave empty for a patient who can walk: it counts hours since the patient lost the ability to walk.",
             )
-        if motor in NOT_AMBULATORY and hours is None and self.ambulation_lost_at is not None:
-            elapsed = timezone.now() - self.ambulation_lost_at
-            if elapsed.total_seconds() >= 0:
-                data["hours_nonambulatory"] = int(elapsed.total_seconds() // 3600)
+        if motor in NOT_AMBULATORY and self.ambulation_lost_at is not None:
+            # The time is what is stored; typed hours may only confirm it (within an hour's rounding).
+            elapsed = max(0, int((timezone.now() - self.ambulation_lost_at).total_seconds() // 3600))
+            if hours is None:
+                data["hours_nonambulatory"] = elapsed
                 self.hours_derived = True
+            elif abs(hours - elapsed) > 1:
+                self.add_error(
+                    "hours_nonambulatory",
+                    f"Disagrees with the time of loss of ambulation ({elapsed} hours ago): correct one of them, "
+                    "or leave this box empty to count from that time.",
+                )
         if data.get("deficit_progressing") is True and data.get("neurologic_deficit") is False:
             self.add_error(
                 "deficit_progressing",
@@ -304,7 +368,7 @@ def flat_choices(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(LimitsShownMixin, forms.ModelForm):
     """Who the patient is, the clinician's notes and the NICE time points."""
 
     class Meta:
@@ -351,15 +415,21 @@ class PatientForm(forms.ModelForm):
         dob = self.cleaned_data["date_of_birth"]
         if dob and dob > timezone.localdate():
             raise forms.ValidationError("The date of birth cannot be in the future.")
+        if dob and dob < EARLIEST_BIRTH:
+            raise forms.ValidationError("Date of birth: before 1900 is not plausible; check the year.")
         return dob
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         now = timezone.now()
-        for name in ("symptom_onset_at", "ambulation_lost_at", "mri_at", "decision_at"):
+        dob = data.get("date_of_birth")
+        for name in ("symptom_onset_at", "ambulation_lost_at", "mri_at", "decision_at", "treatment_start_at"):
             value = data.get(name)
+            label_text = self.fields[name].label
             if value and value > now + timezone.timedelta(minutes=5):
-                self.add_error(name, "This time is in the future.")
+                self.add_error(name, f"{label_text}: this time is in the future.")
+            elif value and dob and timezone.localtime(value).date() < dob:
+                self.add_error(name, f"{label_text}: this is before the date of birth.")
         decision, start = data.get("decision_at"), data.get("treatment_start_at")
         if decision and start and start < decision:
             self.add_error("treatment_start_at", "Treatment cannot start before the decision.")
@@ -402,7 +472,7 @@ class CaseImportForm(forms.Form):
         return data
 
 
-class SubmitToBoardForm(forms.Form):
+class SubmitToBoardForm(LimitsShownMixin, forms.Form):
     board_question = CleanCharField(
         label="Question for the board", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )

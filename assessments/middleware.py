@@ -6,12 +6,19 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django_htmx.http import trigger_client_event
 
 SESSION_EXPIRED_EVENT = "escc:session-expired"
+# A full-page POST of the case form that arrives without a session is kept here (in the
+# anonymous session, which survives the log-in) and put back into the form afterwards.
+STASH_KEY = "escc_stashed_entries"
+# Who the session belonged to when it timed out, so the stash is only restored for them.
+EXPIRED_USER_KEY = "escc_expired_user"
+STASHED_VIEWS = frozenset({"case_create", "case_edit"})
 _LAST_SEEN_KEY = "escc_last_seen"
 _STARTED_KEY = "escc_started"
 
@@ -28,7 +35,39 @@ class HtmxAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
         if getattr(request, "htmx", False):
             response = HttpResponse(status=401)
             return trigger_client_event(response, SESSION_EXPIRED_EVENT, {"login_url": settings.LOGIN_URL})
+        match = request.resolver_match
+        if request.method == "POST" and match is not None and match.url_name in STASHED_VIEWS:
+            stash_entries(request)
         return super().handle_no_permission(request, view_func)
+
+
+def stash_entries(request: HttpRequest) -> None:
+    """Keep a refused POST's entries (never saved) until the same user has logged in again."""
+    data = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "action")}
+    request.session[STASH_KEY] = {
+        "path": request.path,
+        "data": data,
+        "user": request.session.get(EXPIRED_USER_KEY),
+    }
+    messages.warning(
+        request,
+        "Your session had ended, so the case was not saved. Log in again: your entries will be put back "
+        "in the form for you to check and save.",
+    )
+
+
+def pop_stashed_entries(request: HttpRequest) -> QueryDict | None:
+    """The entries kept by ``stash_entries`` for this page and this user, removed from the session."""
+    stash = request.session.get(STASH_KEY)
+    if not stash or stash.get("path") != request.path:
+        return None
+    del request.session[STASH_KEY]
+    if stash.get("user") not in (None, request.user.pk):
+        return None  # somebody else logged in on this browser: their form stays empty
+    data = QueryDict(mutable=True)
+    for key, values in stash["data"].items():
+        data.setlist(key, values)
+    return data
 
 
 class SessionTimeoutMiddleware:
@@ -52,7 +91,9 @@ class SessionTimeoutMiddleware:
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 # Read by the audit trail's log-out entry.
                 request.escc_logout_reason = "idle timeout" if idle else "absolute timeout"  # type: ignore[attr-defined]
+                user_pk = request.user.pk
                 logout(request)
+                request.session[EXPIRED_USER_KEY] = user_pk
             elif now - last_seen >= 30 or _LAST_SEEN_KEY not in request.session:
                 # Write at most every 30 s so a burst of live updates does not
                 # turn into a burst of session writes.

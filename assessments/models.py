@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from assessments import rules
+from assessments import rules, search
 from assessments.labels import label
 
 TEXT_MAX = 5000
@@ -104,7 +104,9 @@ class Case(models.Model):
     oligometastatic = models.BooleanField()
     vte_contraindication = models.BooleanField()
 
-    # Snapshot of the rules' result at the last save, exactly as the clinician saw it.
+    # Snapshot of the rules' result at the last save, exactly as the clinician saw it, and when it
+    # was evaluated (hours since loss of ambulation in it were counted up to that moment).
+    evaluated_at = models.DateTimeField("evaluated at", null=True, blank=True)
     rule_set = models.CharField(max_length=16)
     result = models.JSONField()
     # Denormalised from the snapshot for lists, filters and the dashboard.
@@ -126,7 +128,16 @@ class Case(models.Model):
     board_pathway_code = models.CharField(max_length=40, choices=DECISION_PATHWAY_CHOICES, blank=True, default="")
     board_follows = models.BooleanField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Lifecycle. A decided case is closed once treatment has started (or with a reason); a draft
+    # can be discarded: kept, hidden from lists, and restorable by its owner.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField("reason for closing", max_length=TEXT_MAX, blank=True)
+    discarded_at = models.DateTimeField(null=True, blank=True)
+
+    # The patient's name and MRN normalised for search (assessments.search), kept in step on every save.
+    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -153,6 +164,14 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.patient_name} ({self.mrn})"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Here rather than in each service, so no write path can leave the search column stale.
+        self.search_text = search.search_text(patient_name=self.patient_name, mrn=self.mrn)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def get_absolute_url(self) -> str:
         return reverse("assessments:case_detail", args=[self.pk])
 
@@ -162,7 +181,7 @@ class Case(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == CaseStatus.DRAFT
+        return self.status == CaseStatus.DRAFT and self.discarded_at is None
 
 
 ASSESSMENT_FIELDS: tuple[str, ...] = tuple(rules.CaseInput.__dataclass_fields__)
@@ -250,6 +269,8 @@ class BoardDecision(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     correction_reason = models.TextField("reason for the correction", max_length=TEXT_MAX, blank=True)
+    # 1, 2, ... within the case (a correction is the next number), so people say "decision #2".
+    number = models.PositiveIntegerField(default=1)
 
     objects = BoardDecisionQuerySet.as_manager()
 
@@ -260,6 +281,7 @@ class BoardDecision(models.Model):
         # app (PostgreSQL). Nothing in the app updates one: a correction is a new row
         # pointing at the old (``supersedes``), and ``superseded_by`` is its reverse.
         triggers = [pgtrigger.Protect(name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="decision_number_per_case")]
 
     def __str__(self) -> str:
         return f"Decision {self.pk} on case {self.case_id}"

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import presenters, roles
-from assessments.models import BoardDecision, Case, CaseStatus
+from assessments import presenters, roles, rules, search, services
+from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, CommentKind
 
 BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
 # The dashboard's targets: a definitive plan within 24 h of the MRI (NICE), treatment within 24 h of the plan.
@@ -51,20 +51,58 @@ def case_get_owned(*, user: Any, pk: int) -> Case:
         raise Http404("No such case") from None
 
 
-def case_list_for_owner(*, user: Any, query: str = "", status: str = "", urgency: str = "") -> QuerySet[Case]:
-    """The clinician's own cases, newest first, filtered by patient name/MRN, status and urgency."""
+def case_list_for_owner(
+    *, user: Any, query: str = "", status: str = "", urgency: str = "", discarded: bool = False
+) -> QuerySet[Case]:
+    """The clinician's own cases, newest first, filtered by patient name/MRN, status and urgency.
+
+    Discarded drafts are left out, or are the only ones listed with ``discarded``.
+    Every word of ``query`` must appear in the name or MRN, in any order, ignoring
+    case, accents and apostrophes (``Case.search_text``).
+    """
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")
-    cases = Case.objects.filter(owner=user)
-    if query:
-        cases = cases.filter(Q(patient_name__icontains=query) | Q(mrn__iexact=query) | Q(mrn__istartswith=query))
+    cases = Case.objects.filter(owner=user, discarded_at__isnull=not discarded)
+    for word in search.query_words(query):
+        cases = cases.filter(search_text__contains=word)
     if status:
         cases = cases.filter(status=status)
     if urgency:
         cases = cases.filter(urgency=urgency)
-    return cases.only(
-        "pk", "mrn", "patient_name", "status", "urgency", "pathway_code", "sins_total", "updated_at", "version"
-    ).order_by("-updated_at", "-pk")
+    returned = CaseComment.objects.filter(case=OuterRef("pk"), kind=CommentKind.RETURNED).order_by("-created_at", "-pk")
+    return (
+        cases.only(
+            "pk",
+            "mrn",
+            "patient_name",
+            "status",
+            "urgency",
+            "pathway_code",
+            "sins_total",
+            "updated_at",
+            "version",
+            "board_pathway_code",
+            "board_follows",
+        )
+        # The board's last "returned" comment: My cases shows it on a draft the board sent back.
+        .annotate(returned_comment=Subquery(returned.values("text")[:1]))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def case_result_now(*, case: Case) -> dict[str, Any] | None:
+    """The case re-evaluated now when its result depends on the clock and it still awaits a decision.
+
+    None when the stored snapshot is current (no time of loss of ambulation, a
+    walking patient, or a case the board has decided).
+    """
+    if case.status not in (CaseStatus.DRAFT, CaseStatus.SUBMITTED):
+        return None
+    stored = case.case_input()
+    now_input = services.case_input_at(case=case, assessment=stored, now=timezone.now())
+    if now_input == stored:
+        return None
+    return rules.evaluate(now_input).to_dict()
 
 
 def case_versions(*, case: Case) -> list[dict[str, Any]]:
@@ -74,7 +112,7 @@ def case_versions(*, case: Case) -> list[dict[str, Any]]:
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["result"])
+            delta = newer.diff_against(older, excluded_fields=["result", "evaluated_at"])
             changes = [(c.field, c.old, c.new) for c in delta.changes]
         out.append({"record": newer, "changes": changes})
     return out
@@ -90,16 +128,28 @@ def case_board_context(*, user: Any, case: Case) -> dict[str, Any]:
     decisions = list(case.decisions.select_related("signed_by"))
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id is not None}
     presented = [presenters.present_decision(d, is_current=d.pk not in superseded) for d in decisions]
+    numbers = {d.pk: d.number for d in decisions}
+    for shown, decision in zip(presented, decisions, strict=True):
+        # People refer to "decision #2 of this case", never to a database id.
+        shown["number"] = decision.number
+        shown["supersedes_number"] = numbers.get(decision.supersedes_id)
     current = next((d for d in presented if d["is_current"]), None)
     is_owner = roles.is_clinician(user) and case.owner_id == user.pk
     is_board = roles.is_board_member(user)
     can_comment = is_board and case.status in (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
+    comments = list(case.comments.select_related("author"))
+    returned = [c for c in comments if c.kind == CommentKind.RETURNED]
     return {
-        "comments": list(case.comments.select_related("author")),
+        "comments": comments,
+        # A draft with a "returned" comment is back from the board: the clinician sees why first.
+        "returned_by_board": returned[-1] if returned and case.status == CaseStatus.DRAFT else None,
         "decisions": presented,
         "current_decision": current,
         "is_board_member_view": is_board,
-        "can_submit": is_owner and case.status == CaseStatus.DRAFT,
+        "can_submit": is_owner and case.is_editable,
+        "can_discard": is_owner and case.is_editable,
+        "can_restore": is_owner and case.discarded_at is not None,
+        "can_close": is_owner and case.status == CaseStatus.DECIDED,
         "can_record_treatment": is_owner and case.status == CaseStatus.DECIDED,
         "can_decide": is_board and case.status == CaseStatus.SUBMITTED,
         "can_return": is_board and case.status == CaseStatus.SUBMITTED,
@@ -160,7 +210,8 @@ def board_pack_cases(
 
     Chosen ids that are not with the board (a draft, or a case returned meanwhile)
     are left out, never shown. At most ``limit + 1`` are returned so the caller
-    can tell the pack would be too long.
+    can tell the pack would be too long. Each case's ``result`` (not saved) is as
+    of now when it depends on the clock (``case_result_now``).
     """
     _require_board(user)
     if case_ids:
@@ -171,7 +222,11 @@ def board_pack_cases(
         return []
     # The pack prints the discussion and the current decision: fetched in two queries for all cases.
     cases = cases.select_related("owner").prefetch_related("comments__author", "decisions__signed_by")
-    return list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
+    chosen = list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
+    for case in chosen:
+        # The pack is read at the meeting: its time alerts count hours to now, not to the last save.
+        case.result = case_result_now(case=case) or case.result
+    return chosen
 
 
 RECENT_DEPARTURES = 20

@@ -6,6 +6,7 @@ call these; nothing else writes cases, comments or decisions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from typing import Any
@@ -47,11 +48,38 @@ class DecisionInputError(ValueError):
     """A decision is missing what the board must state (reason, other pathway, attendees)."""
 
 
+NOT_AMBULATORY = frozenset({rules.MotorStatus.NONAMBULATORY, rules.MotorStatus.PARAPLEGIC})
+HOUR = datetime.timedelta(hours=1)
+
+
+def hours_since(moment: datetime.datetime, now: datetime.datetime) -> int:
+    """Whole hours from ``moment`` to ``now`` (0 for a moment a few minutes ahead of the clock)."""
+    return max(0, int((now - moment) // HOUR))
+
+
+def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.datetime) -> rules.CaseInput:
+    """The rules' input as of ``now``: hours since loss of ambulation counted from the stored time.
+
+    The time walking was lost is what is stored; the hours the rules read are
+    worked out at each evaluation, so a case waiting at the board never carries
+    a stale 48-hour alert.
+    """
+    if case.ambulation_lost_at is None or assessment.motor_status not in NOT_AMBULATORY:
+        return assessment
+    return dataclasses.replace(assessment, hours_nonambulatory=hours_since(case.ambulation_lost_at, now))
+
+
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
+    now = timezone.now()
+    if assessment.hours_nonambulatory is not None and case.ambulation_lost_at is None:
+        # Hours typed without a time: store the time they point to, so the count keeps going.
+        case.ambulation_lost_at = (now - assessment.hours_nonambulatory * HOUR).replace(second=0, microsecond=0)
+    assessment = case_input_at(case=case, assessment=assessment, now=now)
     for name in ASSESSMENT_FIELDS:
         value = getattr(assessment, name)
         setattr(case, name, value.value if hasattr(value, "value") else value)
     result = rules.evaluate(assessment)
+    case.evaluated_at = now
     case.rule_set = result.rule_set
     case.result = result.to_dict()
     case.pathway_code = result.pathway.code.value
@@ -224,6 +252,7 @@ def board_decision_record(
                 raise CaseStateError("Only the current decision of this case can be corrected.")
         decision = BoardDecision.objects.create(
             case=case,
+            number=BoardDecision.objects.filter(case=case).count() + 1,  # under the case lock
             meeting_date=meeting_date,
             recommended_pathway_code=case.pathway_code,
             recommended_rule=case.pathway_rule,
@@ -292,4 +321,47 @@ def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.d
         from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
 
         summary_refresh(case=case)
+    return case
+
+
+def case_close(*, case: Case, user: Any, reason: str = "", request: Any = None) -> Case:
+    """The owner closes a decided case: once treatment has started, or earlier with a reason."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case closes it.")
+        if case.status != CaseStatus.DECIDED:
+            raise CaseStateError("Only a case the board has decided can be closed.")
+        if case.treatment_start_at is None and not reason.strip():
+            raise CaseStateError("Treatment start is not recorded: give the reason for closing.")
+        case.status = CaseStatus.CLOSED
+        case.closed_at = timezone.now()
+        case.close_reason = reason.strip()
+        case._history_user = user
+        case.save()
+        audit_record(action="case.close", actor=user, target=case, request=request)
+    return case
+
+
+def case_discard(*, case: Case, user: Any, request: Any = None) -> Case:
+    """The owner discards a draft: kept in the database and audited, hidden from lists, restorable."""
+    return _set_discarded(case=case, user=user, discarded=True, request=request)
+
+
+def case_restore(*, case: Case, user: Any, request: Any = None) -> Case:
+    """The owner brings a discarded draft back."""
+    return _set_discarded(case=case, user=user, discarded=False, request=request)
+
+
+def _set_discarded(*, case: Case, user: Any, discarded: bool, request: Any) -> Case:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a draft discards or restores it.")
+        if case.status != CaseStatus.DRAFT or (case.discarded_at is not None) == discarded:
+            raise CaseStateError("Only a draft can be discarded, and only a discarded draft restored.")
+        case.discarded_at = timezone.now() if discarded else None
+        case._history_user = user
+        case.save()
+        audit_record(action="case.discard" if discarded else "case.restore", actor=user, target=case, request=request)
     return case

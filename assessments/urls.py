@@ -10,6 +10,9 @@ urlpatterns = [
     path("cases/import/", views.case_import, name="case_import"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("cases/<int:pk>/discard/", views.case_discard, name="case_discard"),
+    path("cases/<int:pk>/restore/", views.case_restore, name="case_restore"),
+    path("cases/<int:pk>/close/", board_views.case_close, name="case_close"),
     path("cases/<int:pk>/export.json", views.case_export, name="case_export"),
     # Tumor board. The case page is also the board's review page; board_review names it for the board.
     path("cases/<int:pk>/", views.case_detail, name="board_review"),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -17,16 +17,18 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
 from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, SaveTokenForm, VersionForm
-from assessments.middleware import SESSION_EXPIRED_EVENT
+from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
 from assessments.models import Case, CaseStatus
 from audit.services import audit_record
 
@@ -52,6 +54,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def session_token(request: HttpRequest) -> HttpResponse:
+    """Whether the browser is logged in, and the CSRF token a page must send from now on.
+
+    The assessment page asks before it saves and after a session ended: logging in
+    (in another tab) rotates the token, and the page must use the new one. The
+    token is not a secret from the page itself (it is in every form).
+    """
+    return JsonResponse({"authenticated": request.user.is_authenticated, "csrf_token": get_token(request)})
+
+
+@require_GET
+def session_resumed(request: HttpRequest) -> HttpResponse:
+    """Where the banner's "log in again" tab lands: go back to the page you were on."""
+    return render(request, "assessments/session_resumed.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -90,9 +111,19 @@ def _enum_or_none(enum: type, code: str | None) -> Any:
     return None if code is None else enum(code)
 
 
-def _assessment_form(request: HttpRequest, patient_form: PatientForm) -> AssessmentForm:
+def _assessment_form(data: Any, patient_form: PatientForm) -> AssessmentForm:
     lost_at = patient_form.cleaned_data.get("ambulation_lost_at") if patient_form.is_valid() else None
-    return AssessmentForm(request.POST, ambulation_lost_at=lost_at)
+    return AssessmentForm(data, ambulation_lost_at=lost_at)
+
+
+def _entries(request: HttpRequest) -> Any:
+    """The POSTed entries, or on a GET those kept when a save arrived after the session ended."""
+    if request.method == "POST":
+        return request.POST
+    restored = pop_stashed_entries(request)
+    if restored is not None:
+        messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
+    return restored
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -119,10 +150,7 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
 
 
 def _initial_assessment() -> dict[str, Any]:
-    return {
-        "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
-        "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
-    }
+    return AssessmentForm.site_defaults()
 
 
 @vary_on_headers("HX-Request")
@@ -132,10 +160,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if not roles.is_clinician(request.user):
         raise Http404("Only clinicians create cases")
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        patient_form = PatientForm(request.POST)
-        assessment_form = _assessment_form(request, patient_form)
-        if _is_save(request) and patient_form.is_valid() and assessment_form.is_valid() and save_form.is_valid():
+    data = _entries(request)
+    if data is not None:
+        patient_form = PatientForm(data)
+        assessment_form = _assessment_form(data, patient_form)
+        valid = patient_form.is_valid() and assessment_form.is_valid() and save_form.is_valid()
+        if request.method == "POST" and _is_save(request) and valid:
             case = services.case_create(
                 owner=request.user,
                 patient=patient_form.cleaned_data,
@@ -156,49 +186,64 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Edit a draft case; a save based on an older version is refused with 409 (no lost updates)."""
+    """Edit a draft case; a save based on an older version, or of a case sent to the board meanwhile, is 409."""
     case = selectors.case_get_owned(user=request.user, pk=pk)
-    if not case.is_editable:
+    if not case.is_editable and request.method != "POST":
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
-    conflict = None
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        patient_form = PatientForm(request.POST, instance=case)
-        assessment_form = _assessment_form(request, patient_form)
-        version_form = VersionForm(request.POST)
-        forms_valid = patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid()
-        if _is_save(request) and forms_valid and save_form.is_valid():
-            try:
-                case = services.case_update(
-                    case_id=case.pk,
-                    editor=request.user,
-                    based_on_version=version_form.cleaned_data["version"],
-                    patient=patient_form.cleaned_data,
-                    assessment=assessment_form.to_case_input(),
-                    save_token=save_form.cleaned_data["save_token"],
-                    request=request,
-                )
-            except services.StaleVersionError as stale:
-                conflict = stale.current
-            else:
-                messages.success(request, f"Case saved (version {case.version}).")
-                return redirect(case)
-    else:
+    data = _entries(request)
+    if data is None:
         patient_form = PatientForm(instance=case)
-        assessment_form = AssessmentForm(initial=case_format.to_form_data(case_format.export_case(case)))
+        assessment_form = AssessmentForm(initial=_saved_entries(case))
         version_form = VersionForm(initial={"version": case.version})
-    return _case_edit_response(request, case, patient_form, assessment_form, version_form, conflict, save_form)
+        return _case_edit_response(request, case, patient_form, assessment_form, version_form, save_form=save_form)
+    patient_form = PatientForm(data, instance=case)
+    assessment_form = _assessment_form(data, patient_form)
+    version_form = VersionForm(data)
+    # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
+    conflict, read_only = None, not case.is_editable
+    valid = patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid()
+    valid = valid and save_form.is_valid()
+    if request.method == "POST" and _is_save(request) and valid and not read_only:
+        try:
+            case = services.case_update(
+                case_id=case.pk,
+                editor=request.user,
+                based_on_version=version_form.cleaned_data["version"],
+                patient=patient_form.cleaned_data,
+                assessment=assessment_form.to_case_input(),
+                save_token=save_form.cleaned_data["save_token"],
+                request=request,
+            )
+        except services.StaleVersionError as stale:
+            conflict = stale.current
+        except services.CaseStateError:
+            read_only = True  # submitted between our read and the service's locked re-read
+        else:
+            messages.success(request, f"Case saved (version {case.version}).")
+            return redirect(case)
+    return _case_edit_response(
+        request, case, patient_form, assessment_form, version_form, conflict, read_only, save_form=save_form
+    )
+
+
+def _saved_entries(case: Case) -> dict[str, str]:
+    """The saved assessment as form data; hours since loss of ambulation are counted anew from its time."""
+    entries = case_format.to_form_data(case_format.export_case(case))
+    if case.ambulation_lost_at is not None:
+        entries["hours_nonambulatory"] = ""
+    return entries
 
 
 def _case_edit_response(
-    request, case, patient_form, assessment_form, version_form, conflict, save_form=None
+    request, case, patient_form, assessment_form, version_form, conflict=None, read_only=False, save_form=None
 ) -> HttpResponse:
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
         version_form = VersionForm(initial={"version": conflict.version})
     if not assessment_form.is_bound:
-        panel, status = result_panel(AssessmentForm(case_format.to_form_data(case_format.export_case(case))))
+        panel, status = result_panel(AssessmentForm(_saved_entries(case), ambulation_lost_at=case.ambulation_lost_at))
     else:
         panel, status = result_panel(assessment_form)
     context = {
@@ -209,9 +254,11 @@ def _case_edit_response(
         "save_form": save_form,
         "conflict": conflict,
         "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [],
+        "read_only": read_only,
         **panel,
     }
-    return _render_case_form(request, context, 409 if conflict is not None else _form_status(request, status))
+    refused = conflict is not None or (read_only and _is_save(request))
+    return _render_case_form(request, context, 409 if refused else _form_status(request, status))
 
 
 def _differences(saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm) -> list[dict[str, Any]]:
@@ -220,21 +267,36 @@ def _differences(saved: Case, patient_form: PatientForm, assessment_form: Assess
     return presenters.present_differences(saved, mine)
 
 
-@require_GET
+CASE_QUERY_KEY = "escc_case_query"
+
+
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The clinician's cases, newest first, searchable and filterable, 25 a page."""
-    query = request.GET.get("q", "").strip()[:100]
+    """The clinician's cases, newest first, searchable and filterable, 25 a page.
+
+    The name/MRN search is POSTed and kept in the session, never put in a URL, so
+    patient identifiers stay out of access logs, browser history and Referer headers.
+    """
+    if request.method == "POST":
+        request.session[CASE_QUERY_KEY] = request.POST.get("q", "").strip()[:100]
+        filters = {name: request.POST[name] for name in ("status", "urgency") if request.POST.get(name)}
+        return redirect(reverse("assessments:case_list") + (f"?{urlencode(filters)}" if filters else ""))
+    query = request.session.get(CASE_QUERY_KEY, "")
     status = request.GET.get("status", "")
     urgency = request.GET.get("urgency", "")
     status = status if status in CaseStatus.values else ""
     urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
-    cases = selectors.case_list_for_owner(user=request.user, query=query, status=status, urgency=urgency)
+    discarded = request.GET.get("discarded") == "1"
+    cases = selectors.case_list_for_owner(
+        user=request.user, query=query, status=status, urgency=urgency, discarded=discarded
+    )
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "assessments/case_list.html",
         {
             "page": page,
+            "discarded": discarded,
             "query": query,
             "status": status,
             "urgency": urgency,
@@ -248,12 +310,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The saved case as the clinician saw it: stored result, rationale, history."""
     case = selectors.case_get_visible(user=request.user, pk=pk)  # case.view: assessments.view_audit
+    result_now = selectors.case_result_now(case=case)
     return TemplateResponse(
         request,
         "assessments/case_detail.html",
         {
             "case": case,
-            "panel": presenters.present_result(case.result),
+            "panel": presenters.present_result(result_now or case.result),
+            "evaluated_now": result_now is not None,
             "inputs": presenters.present_inputs(case),
             "versions": presenters.present_versions(selectors.case_versions(case=case)),
             "can_edit": case.is_editable and case.owner_id == request.user.pk,
@@ -286,7 +350,36 @@ def case_import(request: HttpRequest) -> HttpResponse:
             assessment_form = AssessmentForm(case_format.to_form_data(form.cleaned_data["file"]))
             panel, _ = result_panel(assessment_form)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
-            context = {"patient_form": PatientForm(), "assessment_form": assessment_form, **panel}
+            # The pre-filled form is a new case: it saves (and previews) through case_create, not here.
+            context = {
+                "patient_form": PatientForm(),
+                "assessment_form": assessment_form,
+                "form_action": reverse("assessments:case_create"),
+                "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
+                **panel,
+            }
             return render(request, CASE_FORM, context)
     status = 422 if request.method == "POST" else 200
     return render(request, "assessments/case_import.html", {"form": form, "errors": errors}, status=status)
+
+
+@require_POST
+def case_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner discards a draft: hidden from My cases, kept and audited, restorable."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if not case.is_editable:
+        raise PermissionDenied("Only a draft can be discarded.")
+    services.case_discard(case=case, user=request.user, request=request)
+    messages.success(request, f"Draft {case.pk} discarded. Find it under Discarded drafts to restore it.")
+    return redirect("assessments:case_list")
+
+
+@require_POST
+def case_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner brings a discarded draft back to My cases."""
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    if case.discarded_at is None:
+        raise PermissionDenied("This case is not discarded.")
+    services.case_restore(case=case, user=request.user, request=request)
+    messages.success(request, "Draft restored.")
+    return redirect(case)

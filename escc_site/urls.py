@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    # Session recovery for the assessment page (no patient data: outside the case URLs).
+    path("session/token/", views.session_token, name="session_token"),
+    path("session/resumed/", views.session_resumed, name="session_resumed"),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("", include("assessments.urls")),

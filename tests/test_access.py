@@ -14,6 +14,7 @@ from tests.factories import form_post, make_case
 PUBLIC = {
     "login": "the login page itself",
     "healthz": "the load balancer's health check; reveals nothing but 'ok'",
+    "session_token": "the page asks whether it is logged in again and takes the new CSRF token; no patient data",
     "admin:login": "Django admin's own login page",
     "oidc_authentication_init": "starts single sign-on (404 while it is not configured)",
     "oidc_authentication_callback": "the OpenID provider's redirect back (404 while single sign-on is not configured)",

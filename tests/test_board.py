@@ -509,7 +509,7 @@ def test_correction_is_a_new_linked_decision_and_the_old_one_is_kept(carol_clien
     page = body(alice_tab.get(case.get_absolute_url()))
     assert f'data-decision="{correction.pk}" data-current="true"' in page
     assert f'data-decision="{original.pk}" data-current="false"' in page
-    assert f"Corrects decision #{original.pk}" in page
+    assert "Corrects decision #1:" in page  # numbered within the case, not by database id
 
     # Only the current decision can be corrected; a chain, never a fork.
     assert carol_client.get(url).status_code == 403
@@ -555,7 +555,9 @@ def test_clinician_records_treatment_start_after_the_decision(alice_client, alic
     )
     future = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     assert alice_client.post(url, {"treatment_start_at": future}).status_code == 422
-    started = (timezone.localtime() - datetime.timedelta(hours=3)).replace(second=0, microsecond=0)
+    before_decision = (timezone.localtime() - datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    assert alice_client.post(url, {"treatment_start_at": before_decision}).status_code == 422
+    started = timezone.localtime().replace(second=0, microsecond=0)
     response = alice_client.post(url, {"treatment_start_at": started.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -836,3 +838,104 @@ def test_board_pages_have_no_inline_styles_or_scripts(carol_client, alice, carol
         page = body(carol_client.get(url))
         assert " style=" not in page and "<style" not in page, url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+
+
+# --- The clinician sees the board's outcome (issue 10) ----------------------------------------
+
+
+def test_returned_case_shows_returned_by_the_board_with_comment(alice_client, alice, carol):
+    case = submitted_case(alice, patient={"patient_name": "Back From Board"})
+    services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI of the whole spine.")
+    listing = body(alice_client.get(reverse("assessments:case_list")))
+    row = listing.split("Back From Board")[1].split("</tr>")[0]
+    assert "Returned by the board" in row and "Need the MRI of the whole spine." in row
+    page = body(alice_client.get(case.get_absolute_url()))
+    returned = page.split('id="returned-by-board"')[1].split("</div>")[0]
+    assert "Returned by the board" in returned and "Need the MRI of the whole spine." in returned
+
+
+def test_decided_case_shows_the_boards_decision_beside_the_recommendation(alice_client, alice, carol):
+    case = submitted_case(alice, patient={"patient_name": "Decided Patient"})
+    decide(case, carol, pathway_code="cebrt", reason="Not fit for surgery this week.")
+    listing = body(alice_client.get(reverse("assessments:case_list")))
+    row = listing.split("Decided Patient")[1].split("</tr>")[0]
+    assert "Board: " in row and "departs from the recommendation" in row
+    page = body(alice_client.get(case.get_absolute_url()))
+    outcome = page.split('id="board-outcome"')[1].split('id="sins')[0]
+    assert "Departs from the recommendation" in outcome or "departs" in outcome.lower()
+    assert "The rules recommended" in outcome and "rule P8" in outcome
+
+
+# --- Lifecycle (issue 10) -----------------------------------------------------------------
+
+
+def test_decision_numbers_count_within_the_case(alice_client, alice, carol):
+    other = submitted_case(alice)
+    decide(other, carol)  # another case's decision takes a global id first
+    case = submitted_case(alice)
+    first = decide(case, carol)
+    second = decide(case, carol, pathway_code="cebrt", reason="Not fit", supersedes=first)
+    assert (first.number, second.number) == (1, 2)
+    assert second.pk >= 3  # its global id is not its number
+    page = body(alice_client.get(case.get_absolute_url()))
+    assert "Corrects decision #1:" in page and "#2</span>" in page
+    assert f"#{second.pk}</span>" not in page
+
+
+def test_decided_case_closes_after_treatment_start_or_with_a_reason(alice_client, alice, carol):
+    case = submitted_case(alice)
+    decide(case, carol)
+    url = reverse("assessments:case_close", args=[case.pk])
+    assert reverse("assessments:case_close", args=[case.pk]) in body(alice_client.get(case.get_absolute_url()))
+    refused = alice_client.post(url, {"reason": ""})
+    assert refused.status_code == 422 and "no treatment start is recorded" in body(refused)
+    assert alice_client.post(url, {"reason": "Patient chose palliative care at home."}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closed_at is not None
+    assert case.close_reason == "Patient chose palliative care at home."
+    assert AuditEntry.objects.filter(action="case.close", target_id=str(case.pk)).count() == 1
+    assert "Patient chose palliative care" in body(alice_client.get(case.get_absolute_url()))
+
+
+def test_case_with_treatment_started_closes_without_a_reason(alice, carol):
+    case = submitted_case(alice)
+    decide(case, carol)
+    services.case_treatment_start_record(case=case, user=alice, started_at=timezone.now())
+    assert services.case_close(case=case, user=alice).status == CaseStatus.CLOSED
+
+
+def test_draft_is_discarded_hidden_audited_and_restored_by_its_owner(alice_client, alice, bob):
+    from django.test import Client
+
+    case = make_case(alice, patient={"patient_name": "Discard Me"})
+    assert alice_client.post(reverse("assessments:case_discard", args=[case.pk])).status_code == 302
+    case.refresh_from_db()
+    assert case.discarded_at is not None and Case.objects.filter(pk=case.pk).exists()
+    assert "Discard Me" not in body(alice_client.get(reverse("assessments:case_list")))
+    assert "Discard Me" in body(alice_client.get(reverse("assessments:case_list"), {"discarded": "1"}))
+    assert alice_client.get(reverse("assessments:case_edit", args=[case.pk])).status_code == 403
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert bob_client.post(reverse("assessments:case_restore", args=[case.pk])).status_code == 404
+    assert alice_client.post(reverse("assessments:case_restore", args=[case.pk])).status_code == 302
+    case.refresh_from_db()
+    assert case.discarded_at is None
+    assert "Discard Me" in body(alice_client.get(reverse("assessments:case_list")))
+    actions = list(AuditEntry.objects.filter(target_id=str(case.pk)).values_list("action", flat=True))
+    assert "case.discard" in actions and "case.restore" in actions
+
+
+def test_submitted_case_cannot_be_discarded(alice_client, alice):
+    case = submitted_case(alice)
+    assert alice_client.post(reverse("assessments:case_discard", args=[case.pk])).status_code == 403
+
+
+def test_pack_and_case_page_count_hours_without_walking_to_the_meeting(carol_client, alice):
+    case = submitted_case(alice, motor_status="nonambulatory", hours_nonambulatory=40)
+    assert "time_critical" in str(case.result["alerts"])
+    # Ten hours later, still waiting for the board:
+    Case.objects.filter(pk=case.pk).update(ambulation_lost_at=case.ambulation_lost_at - datetime.timedelta(hours=10))
+    pack = body(carol_client.get(reverse("assessments:board_pack"), {"case": [case.pk]}))
+    assert "more than 48 hours" in pack
+    review = body(carol_client.get(case.get_absolute_url()))
+    assert 'data-alert="nonambulatory_over_48h"' in review

@@ -141,3 +141,78 @@ def test_patient_text_fields_have_maximum_lengths():
     )
     assert not form.is_valid()
     assert set(form.errors) == {"mrn", "patient_name", "clinical_notes"}
+
+
+# --- Nothing cut off, dates plausible (issue 10) ------------------------------------
+
+
+def _patient(**overrides):
+    from assessments.forms import PatientForm
+
+    data = {"mrn": "H1", "patient_name": "Ann", "date_of_birth": "1960-05-17", "sex": "female", **overrides}
+    return PatientForm(data)
+
+
+def test_text_limits_are_counters_not_browser_truncation():
+    from assessments.forms import PatientForm
+
+    html = str(PatientForm()["mrn"]) + str(PatientForm()["clinical_notes"])
+    assert " maxlength=" not in html
+    assert 'data-maxlength="20"' in html and 'data-maxlength="5000"' in html
+
+
+def test_over_long_text_is_refused_naming_the_field():
+    form = _patient(mrn="H" * 25)
+    assert not form.is_valid()
+    assert form.errors["mrn"] == [
+        "Hospital number (MRN): at most 20 characters, this has 25. Shorten it; nothing was cut off."
+    ]
+
+
+def test_board_text_limits_are_counters_too():
+    from assessments.board_forms import CommentForm
+
+    assert " maxlength=" not in str(CommentForm()["text"])
+    form = CommentForm({"text": "x" * 5001})
+    assert not form.is_valid() and form.errors["text"][0].startswith("Comment: at most 5000 characters")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth", "before 1900"),
+        ({"treatment_start_at": "2999-01-01T10:00"}, "treatment_start_at", "in the future"),
+        ({"mri_at": "2999-01-01T10:00"}, "mri_at", "MRI: this time is in the future"),
+        ({"symptom_onset_at": "1950-01-01T10:00"}, "symptom_onset_at", "before the date of birth"),
+    ],
+)
+def test_implausible_dates_are_refused_with_named_messages(overrides, field, message):
+    form = _patient(**overrides)
+    assert not form.is_valid()
+    assert message in " ".join(form.errors[field])
+
+
+def test_signed_decision_cannot_be_dated_after_today():
+    import datetime
+
+    from assessments.board_forms import DecisionForm
+
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    form = DecisionForm(
+        {"pathway_code": "cebrt", "attendees": "A", "meeting_date": tomorrow},
+        recommended_code="cebrt",
+    )
+    assert not form.is_valid()
+    assert "cannot be dated after today" in form.errors["meeting_date"][0]
+
+
+def test_treatment_start_cannot_precede_the_boards_decision():
+    from django.utils import timezone
+
+    from assessments.board_forms import TreatmentStartForm
+
+    decided = timezone.now() - timezone.timedelta(hours=2)
+    before = timezone.localtime(decided - timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    form = TreatmentStartForm({"treatment_start_at": before}, decided_at=decided)
+    assert not form.is_valid()
+    assert "before the board's decision" in form.errors["treatment_start_at"][0]

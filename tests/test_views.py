@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -176,10 +177,53 @@ def test_submitted_case_is_read_only_for_its_clinician(alice_client, alice):
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.SUBMITTED)
     assert alice_client.get(reverse("assessments:case_edit", args=[case.pk])).status_code == 403
     response = alice_client.post(reverse("assessments:case_edit", args=[case.pk]), form_post(version="1"))
-    assert response.status_code == 403
+    assert response.status_code == 409
+    assert 'id="read-only"' in response.content.decode()
+
+
+def test_save_after_a_submit_from_another_tab_is_refused_with_entries_kept(alice_client, alice):
+    from assessments import services
+
+    case = make_case(alice)
+    edit_url = reverse("assessments:case_edit", args=[case.pk])
+    assert alice_client.get(edit_url).status_code == 200  # tab 1 opens the form
+    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)  # tab 2 submits
+    response = alice_client.post(edit_url, form_post(version="1", patient_name="Typed In Tab One"))
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert 'id="read-only"' in body and "went to the tumor board" in body
+    assert 'value="Typed In Tab One"' in body
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED and case.patient_name != "Typed In Tab One"
+
+
+def test_submit_between_the_views_check_and_the_save_is_refused_not_500(alice_client, alice, monkeypatch):
+    """The submit lands after case_edit read the draft but before case_update locks it."""
+    from assessments import selectors, services
+
+    case = make_case(alice)
+    read_draft = selectors.case_get_owned
+
+    def read_then_other_tab_submits(*, user, pk):
+        draft = read_draft(user=user, pk=pk)
+        services.case_submit_to_board(case=draft, user=alice, question="Operate?", meeting_date=None)
+        return draft
+
+    monkeypatch.setattr(selectors, "case_get_owned", read_then_other_tab_submits)
+    response = alice_client.post(
+        reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", patient_name="Typed In Tab One")
+    )
+    assert response.status_code == 409
+    assert 'id="read-only"' in response.content.decode()
+    assert 'value="Typed In Tab One"' in response.content.decode()
 
 
 # --- My cases ------------------------------------------------------------------------
+
+
+def search(client, query: str, **filters: str) -> str:
+    """Search My cases as the page does (POST, then the redirected list); returns the list page."""
+    return client.post(reverse("assessments:case_list"), {"q": query, **filters}, follow=True).content.decode()
 
 
 def test_case_list_newest_first_with_search_and_filters(alice_client, alice, bob):
@@ -189,8 +233,10 @@ def test_case_list_newest_first_with_search_and_filters(alice_client, alice, bob
     body = alice_client.get(reverse("assessments:case_list")).content.decode()
     assert body.index("New Patient") < body.index("Old Patient")
     assert "Bobs Patient" not in body
-    assert "Old Patient" not in alice_client.get(reverse("assessments:case_list"), {"q": "M0002"}).content.decode()
-    assert "New Patient" in alice_client.get(reverse("assessments:case_list"), {"q": "new pat"}).content.decode()
+    assert "Old Patient" not in search(alice_client, "M0002")
+    assert "New Patient" in search(alice_client, "new pat")
+    assert "Clear search" in search(alice_client, "new pat")
+    search(alice_client, "")  # the search stays (in the session) until cleared
     urgent = alice_client.get(reverse("assessments:case_list"), {"urgency": "emergency"}).content.decode()
     assert old.urgency == "emergency" and new.urgency != "emergency"
     assert "Old Patient" in urgent and "New Patient" not in urgent
@@ -321,3 +367,165 @@ def test_import_of_non_json_is_a_clear_error(alice_client):
     response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
     assert response.status_code == 422
     assert "not valid JSON" in response.content.decode()
+
+
+def test_imported_form_saves_and_previews_through_case_create(alice_client):
+    upload = io.BytesIO(json.dumps({**ASSESSMENT, "id": "x"}).encode())
+    upload.name = "case.json"
+    body = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
+    assert 'action="/cases/new/"' in body
+    assert 'hx-post="/cases/new/"' in body
+    assert "/cases/import/" not in body.split('id="case-form"')[1].split(">")[0]
+
+
+# --- Session expiry: nothing typed is lost ------------------------------------------
+
+
+def test_save_without_session_is_kept_and_restored_after_login_never_saved(client, alice):
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("assessments:case_create"), form_post(patient_name="Kept Name", sins_pain="mechanical")
+    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.post(reverse("login"), {"username": alice.username, "password": PASSWORD}).status_code == 302
+    body = client.get(reverse("assessments:case_create")).content.decode()
+    assert 'value="Kept Name"' in body
+    assert re.search(r'name="sins_pain" value="mechanical"[^>]*checked', body)
+    assert "Not saved yet" in body
+    assert Case.objects.count() == 0
+    # Restored once: a reload shows the empty form.
+    assert "Kept Name" not in client.get(reverse("assessments:case_create")).content.decode()
+
+
+def test_stashed_entries_are_not_restored_for_another_user(client, alice, bob, settings):
+    from assessments.middleware import EXPIRED_USER_KEY
+    from tests.conftest import PASSWORD
+
+    client.force_login(alice)
+    session = client.session
+    session[EXPIRED_USER_KEY] = alice.pk
+    session.save()
+    client.logout()
+    session = client.session
+    session[EXPIRED_USER_KEY] = alice.pk
+    session.save()
+    client.post(reverse("assessments:case_create"), form_post(patient_name="Alices Patient"))
+    client.post(reverse("login"), {"username": bob.username, "password": PASSWORD})
+    assert "Alices Patient" not in client.get(reverse("assessments:case_create")).content.decode()
+
+
+def test_session_token_says_whether_logged_in_and_gives_the_current_token(client, alice):
+    anonymous = client.get(reverse("session_token")).json()
+    assert anonymous["authenticated"] is False and anonymous["csrf_token"]
+    client.force_login(alice)
+    answer = client.get(reverse("session_token"))
+    assert answer.json()["authenticated"] is True
+    assert "no-store" in answer["Cache-Control"] or "no-cache" in answer["Cache-Control"]
+
+
+# --- Nothing assumed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("site_value", "code", "text"), [(True, "true", "Yes"), (False, "false", "No")])
+def test_new_form_shows_sbrt_as_the_sites_default(alice_client, settings, site_value, code, text):
+    settings.SITE_SBRT_AVAILABLE = site_value
+    body = alice_client.get(reverse("assessments:case_create")).content.decode()
+    field = body.split('id="field-sbrt_available"')[1].split('id="field-')[0]
+    assert re.search(rf'value="{code}"[^>]*checked', field)
+    assert f"{text} (site default)</label>" in field
+    assert "SITE_SBRT_AVAILABLE" in field
+
+
+def test_preset_stability_assessment_is_labelled_as_a_default(alice_client):
+    body = alice_client.get(reverse("assessments:case_create")).content.decode()
+    field = body.split('id="field-stability_assessment"')[1].split('id="field-')[0]
+    checked = re.search(r'value="(\w+)"[^>]*checked[^>]*>\s*<label[^>]*>([^<]*)</label>', field)
+    assert checked and checked.group(1) == "not_assessed"
+    assert checked.group(2).endswith("(default)")
+
+
+def test_typed_hours_are_stored_as_a_time_and_the_board_sees_them_counted_to_now(alice_client, alice):
+    from django.utils import timezone
+
+    data = form_post(motor_status="nonambulatory", hours_nonambulatory="40")
+    alice_client.post(reverse("assessments:case_create"), data)
+    case = Case.objects.get()
+    assert case.evaluated_at is not None
+    assert abs((case.evaluated_at - case.ambulation_lost_at) - timezone.timedelta(hours=40)) < timezone.timedelta(
+        minutes=1
+    )
+    assert "time_critical" in json.dumps(case.result["alerts"])
+    # Ten hours pass while the case waits at the board: the stored time is 50 h ago.
+    Case.objects.filter(pk=case.pk).update(ambulation_lost_at=case.ambulation_lost_at - timezone.timedelta(hours=10))
+    body = alice_client.get(case.get_absolute_url()).content.decode()
+    assert 'data-alert="nonambulatory_over_48h"' in body
+    assert 'data-alert="time_critical"' not in body
+    assert "Result now" in body and "The saved result was evaluated at" in body
+
+
+def test_typed_hours_that_disagree_with_the_time_of_loss_are_refused(alice_client):
+    from django.utils import timezone
+
+    lost = (timezone.localtime() - timezone.timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    data = form_post(motor_status="nonambulatory", ambulation_lost_at=lost, hours_nonambulatory="5")
+    response = alice_client.post(reverse("assessments:case_create"), data)
+    assert response.status_code == 422
+    assert "Disagrees with the time of loss of ambulation (30 hours ago)" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_editing_counts_hours_from_the_stored_time_not_the_old_snapshot(alice_client, alice):
+    from django.utils import timezone
+
+    case = make_case(alice, motor_status="nonambulatory", hours_nonambulatory=10)
+    Case.objects.filter(pk=case.pk).update(ambulation_lost_at=timezone.now() - timezone.timedelta(hours=60))
+    body = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
+    assert 'data-alert="nonambulatory_over_48h"' in body
+    assert 'name="hours_nonambulatory" value="10"' not in body
+
+
+# --- Finding a patient ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Ndiaye", "ndiaye", "N'Diaye", "diaye aminata", "Aminata N\u2019Diaye", "AMINATA", "éa", "4455", "h0044"],
+)
+def test_search_finds_the_name_in_any_order_case_accent_and_apostrophe_free(alice_client, alice, query):
+    make_case(alice, patient={"patient_name": "Aminata N'Diaye-Léa", "mrn": "H0044556"})
+    make_case(alice, patient={"patient_name": "Other Person", "mrn": "X9990001"})
+    body = search(alice_client, query)
+    assert "Aminata N&#x27;Diaye-Léa" in body
+    assert "Other Person" not in body
+
+
+def test_search_needs_every_word_and_stays_within_the_users_cases(alice_client, alice, bob):
+    make_case(alice, patient={"patient_name": "Aminata Ndiaye", "mrn": "H1"})
+    make_case(bob, patient={"patient_name": "Aminata Ndiaye", "mrn": "B1"})
+    assert "No case matches" in search(alice_client, "ndiaye smith")
+    assert search(alice_client, "ndiaye").count("Aminata Ndiaye</a>") == 1
+
+
+def test_search_keeps_names_and_mrns_out_of_urls(alice_client, alice):
+    make_case(alice, patient={"patient_name": "Aminata Ndiaye", "mrn": "H0044556"})
+    response = alice_client.post(reverse("assessments:case_list"), {"q": "Ndiaye H0044", "status": "draft"})
+    assert response.status_code == 302
+    assert "Ndiaye" not in response["Location"] and "H0044" not in response["Location"]
+    page = alice_client.get(response["Location"])
+    body = page.content.decode()
+    assert "Aminata Ndiaye</a>" in body
+    assert 'method="post"' in body.split('role="search"')[0].rsplit("<form", 1)[1]
+    assert "q=" not in body
+    # A search in a URL (an old bookmark) is not used, so nobody is led to put one there.
+    assert "Aminata" in alice_client.get(reverse("assessments:case_list"), {"q": "nobody"}).content.decode()
+
+
+def test_search_text_is_filled_on_every_save(alice, alice_client):
+    case = make_case(alice, patient={"patient_name": "José Ó'Brien", "mrn": "M-12"})
+    assert case.search_text == "jose obrien m 12"
+    alice_client.post(
+        reverse("assessments:case_edit", args=[case.pk]), form_post(version="1", patient_name="Ann Smith-Jones")
+    )
+    case.refresh_from_db()
+    assert case.search_text.startswith("ann smith jones")

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0003_tumor_board"),
+        ("assessments", "0006_case_lifecycle_decision_number"),
     ]
 
     operations = [

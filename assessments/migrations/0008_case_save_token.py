@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0004_append_only_decisions_and_history"),
+        ("assessments", "0007_append_only_decisions_and_history"),
     ]
 
     operations = [

@@ -1,0 +1,48 @@
+"""Data migrations of issue 10 fill what existing rows lack (search text, decision numbers, evaluation time)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from tests.factories import ASSESSMENT, PATIENT
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_cases_become_searchable_and_decisions_numbered_per_case():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = _migrate([("assessments", "0003_tumor_board")])
+    owner = old.get_model("auth", "User").objects.create(username="migrated")
+    Case = old.get_model("assessments", "Case")
+    Decision = old.get_model("assessments", "BoardDecision")
+    snapshot = {"rule_set": "2026.1", "result": {}, "pathway_code": "cebrt", "pathway_rule": "P7"}
+    fields = {**PATIENT, **ASSESSMENT, **snapshot, "urgency": "routine", "urgency_rank": 2, "sins_total": 3}
+    hours = {**fields, "motor_status": "nonambulatory", "hours_nonambulatory": 30}
+    first = Case.objects.create(owner=owner, **{**fields, "patient_name": "Aminata N'Diaye", "mrn": "H0044556"})
+    second = Case.objects.create(owner=owner, **hours)
+    signed = timezone.now() - datetime.timedelta(days=2)
+    common = {"meeting_date": signed.date(), "recommended_pathway_code": "cebrt", "recommended_rule": "P7",
+              "rule_set": "2026.1", "pathway_code": "cebrt", "follows_recommendation": True, "attendees": "A",
+              "signed_by": owner}  # fmt: skip
+    d_other = Decision.objects.create(case=second, signed_at=signed, **common)
+    d1 = Decision.objects.create(case=first, signed_at=signed + datetime.timedelta(hours=1), **common)
+    d2 = Decision.objects.create(case=first, signed_at=signed + datetime.timedelta(hours=2), supersedes=d1, **common)
+
+    new = _migrate(leaves)
+    Case = new.get_model("assessments", "Case")
+    Decision = new.get_model("assessments", "BoardDecision")
+    assert Case.objects.get(pk=first.pk).search_text == "aminata ndiaye h0044556"
+    assert [Decision.objects.get(pk=d.pk).number for d in (d1, d2, d_other)] == [1, 2, 1]
+    migrated = Case.objects.get(pk=second.pk)
+    assert migrated.evaluated_at == migrated.updated_at
+    assert migrated.updated_at - migrated.ambulation_lost_at == datetime.timedelta(hours=30)
