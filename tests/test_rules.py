@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import subprocess
 import sys
 import typing
 from enum import StrEnum
@@ -1362,16 +1363,29 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", ["rules.py", "labels.py"])
-def test_rules_and_labels_import_no_django(module: str) -> None:
-    imported = _imported_modules(REPO / "assessments" / module)
+RULES_MODULES = sorted((REPO / "assessments" / "rules").glob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path", [*RULES_MODULES, REPO / "assessments" / "labels.py"], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_rules_and_labels_import_no_django(path: Path) -> None:
+    imported = _imported_modules(path)
     assert imported
     assert not [name for name in imported if name.split(".")[0] == "django"]
 
 
-def test_rules_imports_only_the_standard_library() -> None:
-    imported = _imported_modules(REPO / "assessments" / "rules.py")
-    assert {name.split(".")[0] for name in imported} <= set(sys.stdlib_module_names) | {"__future__"}
+@pytest.mark.parametrize("path", RULES_MODULES, ids=lambda p: p.name)
+def test_rules_imports_only_the_standard_library(path: Path) -> None:
+    imported = _imported_modules(path)
+    outside = {name for name in imported if not name.startswith(".")}
+    assert {name.split(".")[0] for name in outside} <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def test_importing_the_rules_package_loads_no_django() -> None:
+    code = "import sys, assessments.rules; sys.exit(1 if any(m.split('.')[0] == 'django' for m in sys.modules) else 0)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 def test_labels_imports_only_the_standard_library_and_rules() -> None:

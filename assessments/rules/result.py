@@ -1,0 +1,201 @@
+"""The result of an evaluation and its JSON shape (case-format.md, 'Result object')."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from .codes import (
+    Alert,
+    Bladder,
+    CebrtRegimen,
+    EsccGrade,
+    Mobility,
+    PathwayCode,
+    Radiation,
+    Radiosensitivity,
+    Rule,
+    SinsCategory,
+    SpineLocation,
+    Stability,
+    Stabilization,
+    Steroids,
+    Urgency,
+    VteProphylaxis,
+)
+from .texts import (
+    ALERT_TEXTS,
+    CEBRT_FIELD_TEXT,
+    REGIMEN_TEXTS,
+    SBRT_DOSES_TEXT,
+    STEROID_DOSING_TEXT,
+    SUPPORTIVE_CARE_ALWAYS,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SinsComponents:
+    """SINS points per component."""
+
+    location: int
+    pain: int
+    bone_lesion: int
+    alignment: int
+    collapse: int
+    posterolateral: int
+
+
+@dataclass(frozen=True, slots=True)
+class SinsResult:
+    """SINS total, category and location class (spec 2.1)."""
+
+    components: SinsComponents
+    total: int
+    category: SinsCategory
+    location: SpineLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Pathway:
+    """The definitive treatment pathway (spec 3) and its cEBRT regimen (spec 4)."""
+
+    code: PathwayCode
+    rule: Rule
+    stabilization: Stabilization | None
+    radiation: Radiation | None
+    cebrt_regimen: CebrtRegimen | None
+
+
+@dataclass(frozen=True, slots=True)
+class RationaleItem:
+    """Why one part of the result is what it is.
+
+    ``topic`` names the result part ("sins", "pathway", ... or "alert:<code>"); ``rule`` the
+    spec rule or section ("P8", "2.1 SINS"); ``text`` the reason in words, naming the inputs
+    and their values; ``inputs`` the input field names used; ``source`` the seed section and
+    reference numbers.
+    """
+
+    topic: str
+    rule: str
+    text: str
+    inputs: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertItem:
+    """An alert code with its explanatory text and source."""
+
+    code: Alert
+    text: str
+    source: str
+
+
+ALERT_ITEMS: Final[Mapping[Alert, AlertItem]] = MappingProxyType(
+    {code: AlertItem(code, note.text, note.source) for code, note in ALERT_TEXTS.items()}
+)
+
+# --------------------------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------------------------
+
+
+def _value(code: StrEnum | None) -> str | None:
+    return None if code is None else code.value
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The evaluation of one case: every recommendation with its rationale."""
+
+    rule_set: str
+    sins: SinsResult
+    escc_grade: EsccGrade
+    high_grade: bool
+    radiosensitivity: Radiosensitivity
+    stability: Stability
+    significant_deficit: bool
+    pathway: Pathway
+    urgency: Urgency
+    steroids: Steroids
+    vte_prophylaxis: VteProphylaxis
+    bladder: Bladder
+    mobility: Mobility
+    alerts: tuple[Alert, ...]
+    rationale: tuple[RationaleItem, ...]
+
+    @property
+    def alert_items(self) -> tuple[AlertItem, ...]:
+        """The alerts with their texts and sources, in :class:`Alert` order."""
+        return tuple(ALERT_ITEMS[code] for code in self.alerts)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON result object of ``case-format.md`` (plain str, int, bool and None).
+
+        Extra keys beyond the case format: ``significant_deficit``, ``sins.location``,
+        ``alert_details``, ``supportive_care_always``, and when they apply
+        ``regimen_text``, ``field_text``, ``sbrt_dose_text`` and ``steroid_dosing_text``.
+        """
+        sins = self.sins
+        points = sins.components
+        pathway = self.pathway
+        result: dict[str, object] = {
+            "rule_set": self.rule_set,
+            "sins": {
+                "total": sins.total,
+                "category": sins.category.value,
+                "components": {
+                    "location": points.location,
+                    "pain": points.pain,
+                    "bone_lesion": points.bone_lesion,
+                    "alignment": points.alignment,
+                    "collapse": points.collapse,
+                    "posterolateral": points.posterolateral,
+                },
+                "location": sins.location.value,
+            },
+            "escc": {"grade": self.escc_grade.value, "high_grade": self.high_grade},
+            "radiosensitivity": self.radiosensitivity.value,
+            "stability": self.stability.value,
+            "significant_deficit": self.significant_deficit,
+            "pathway": {
+                "code": pathway.code.value,
+                "rule": pathway.rule.value,
+                "stabilization": _value(pathway.stabilization),
+                "radiation": _value(pathway.radiation),
+                "cebrt_regimen": _value(pathway.cebrt_regimen),
+            },
+            "urgency": self.urgency.value,
+            "steroids": self.steroids.value,
+            "vte_prophylaxis": self.vte_prophylaxis.value,
+            "bladder": self.bladder.value,
+            "mobility": self.mobility.value,
+            "alerts": [code.value for code in self.alerts],
+            "alert_details": [
+                {"code": item.code.value, "text": item.text, "source": item.source} for item in self.alert_items
+            ],
+            "rationale": [
+                {
+                    "rule": item.rule,
+                    "text": item.text,
+                    "source": item.source,
+                    "topic": item.topic,
+                    "inputs": list(item.inputs),
+                }
+                for item in self.rationale
+            ],
+            "supportive_care_always": SUPPORTIVE_CARE_ALWAYS.text,
+        }
+        if pathway.cebrt_regimen is not None:
+            result["regimen_text"] = REGIMEN_TEXTS[pathway.cebrt_regimen]
+        if pathway.radiation == Radiation.CEBRT:
+            result["field_text"] = CEBRT_FIELD_TEXT.text
+        if pathway.radiation == Radiation.SBRT or Alert.HYPOFRACTIONATED_SBRT_OPTION in self.alerts:
+            result["sbrt_dose_text"] = SBRT_DOSES_TEXT.text
+        if self.steroids == Steroids.HIGH_DOSE:
+            result["steroid_dosing_text"] = STEROID_DOSING_TEXT.text
+        return result
