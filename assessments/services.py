@@ -47,8 +47,10 @@ class DecisionInputError(ValueError):
 
 
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
+    # The Case model holds the flat (one-lesion) shape until issue 13 stores lesions.
+    values = assessment.flat_values()
     for name in ASSESSMENT_FIELDS:
-        value = getattr(assessment, name)
+        value = values[name]
         setattr(case, name, value.value if hasattr(value, "value") else value)
     result = rules.evaluate(assessment)
     case.rule_set = result.rule_set

@@ -1,22 +1,34 @@
-"""Spec 7 alerts: each alert's condition and the rationale item that says why it was raised."""
+"""Spec 7 alerts: each alert's condition, written once, with the inputs it read and its text.
+
+Every alert is a small function that returns None (not raised) or a :class:`_Raised`: the rationale
+sentence, the inputs read and, for the alerts that name levels, the levels. :func:`alerts_raised`
+keeps the order of the spec table (reading R20).
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import Final, NamedTuple
 
 from .codes import (
+    LEVEL_ORDER,
     Alert,
     EsccGrade,
+    ExpectedSurvival,
     Histology,
-    MotorStatus,
+    PathwayCode,
     Radiation,
     Rule,
+    ScoreBand,
     SinsAlignment,
     SinsBoneLesion,
-    SinsCollapse,
     SinsPain,
+    SinsPosterolateral,
+    SpinalLevel,
     Stability,
     StabilityAssessment,
+    Stabilization,
+    Steroids,
     SurgicalCandidate,
 )
 from .inputs import (
@@ -27,163 +39,350 @@ from .inputs import (
     VCF_COLLAPSE,
     CaseInput,
 )
-from .result import Pathway, RationaleItem
+from .pathway import COMPRESSION_GRADES
+from .result import AlertItem, LesionView, Pathway, RationaleItem, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
 from .texts import ALERT_TEXTS, STABILITY_INPUTS
 
-# --------------------------------------------------------------------------------------------
-# 7. Alerts
-# --------------------------------------------------------------------------------------------
-
 _ALERT_RULE: Final = "7 Alerts"
-
-
-def _alert_item(code: Alert, text: str, inputs: tuple[str, ...]) -> RationaleItem:
-    return RationaleItem(f"alert:{code}", _ALERT_RULE, text, inputs, ALERT_TEXTS[code].source)
-
-
-def _why_surgical_consultation(sins_total: int, stability: Stability) -> RationaleItem:
-    reasons = []
-    if sins_total >= SINS_CONSULTATION_THRESHOLD:
-        reasons.append(f"SINS {sins_total} is 7 or more")
-    if stability == Stability.UNSTABLE:
-        reasons.append("stability unstable")
-    return _alert_item(Alert.SURGICAL_CONSULTATION, f"Raised because {' and '.join(reasons)}.", STABILITY_INPUTS)
-
-
-_WHY_MOVEMENT_PAIN: Final = _alert_item(
-    Alert.MOVEMENT_PAIN_INSTABILITY,
-    "Raised because sins_pain is mechanical and stability_assessment is not_assessed.",
-    ("sins_pain", "stability_assessment"),
+OPEN_SURGERY_PATHWAYS: Final = frozenset(
+    {PathwayCode.URGENT_DECOMPRESSION, PathwayCode.SEPARATION_SURGERY_SBRT, PathwayCode.MAXIMAL_EXCISION_CEBRT}
 )
+# Tokuhashi bands that do not overlap each survival estimate (spec 8.2).
+DISCORDANT_BANDS: Final = {
+    ExpectedSurvival.GT_6_MONTHS: frozenset({ScoreBand.LT_6_MONTHS}),
+    ExpectedSurvival.LT_3_MONTHS: frozenset({ScoreBand.GTE_6_MONTHS, ScoreBand.GTE_12_MONTHS}),
+    ExpectedSurvival.FROM_3_TO_6_MONTHS: frozenset({ScoreBand.GTE_12_MONTHS}),
+}
 
 
-def _walking_lost(motor: MotorStatus, hours: int | None) -> tuple[Alert, RationaleItem]:
-    """Spec 7 time alerts for a patient who cannot walk: over 48 h, else time critical (R3)."""
-    if hours is not None and hours > HOURS_NONAMBULATORY_LIMIT:
-        code = Alert.NONAMBULATORY_OVER_48H
+class Context(NamedTuple):
+    """Everything an alert may read."""
+
+    case: CaseInput
+    lesions: tuple[LesionView, ...]
+    index_lesion: LesionView
+    pathway: Pathway
+    sbrt_preferred: bool
+    steroids: Steroids
+    tokuhashi: ScoreResult
+    block: tuple[SpinalLevel, ...]
+
+
+class _Raised(NamedTuple):
+    text: str
+    inputs: tuple[str, ...]
+    levels: tuple[SpinalLevel, ...] = ()
+
+
+def _levels(views: list[LesionView]) -> tuple[SpinalLevel, ...]:
+    return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_ORDER.index))
+
+
+def _others(c: Context) -> list[LesionView]:
+    return [view for view in c.lesions if view is not c.index_lesion]
+
+
+def _every(c: Context, *fields: str) -> tuple[str, ...]:
+    return tuple(view.name(field) for view in c.lesions for field in fields)
+
+
+def surgical_consultation(c: Context) -> _Raised | None:
+    """Any lesion with SINS >= 7 or stability unstable. Source: seed 'Mechanical (spinal stability)', [17,19]."""
+    reasons = []
+    for view in c.lesions:
+        if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
+            reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
+        if view.derived.stability == Stability.UNSTABLE:
+            reasons.append(f"stability unstable at {view.given.spinal_level}")
+    if not reasons:
+        return None
+    return _Raised(f"Raised because {' and '.join(reasons)}.", _every(c, *STABILITY_INPUTS))
+
+
+def movement_pain_instability(c: Context) -> _Raised | None:
+    """Any lesion with mechanical pain not assessed by a surgeon. Source: seed 'Mechanical', [17,18]."""
+    hits = [
+        view
+        for view in c.lesions
+        if view.given.sins_pain == SinsPain.MECHANICAL
+        and view.given.stability_assessment == StabilityAssessment.NOT_ASSESSED
+    ]
+    if not hits:
+        return None
+    where = ", ".join(_levels(hits))
+    return _Raised(
+        f"Raised because sins_pain is mechanical and stability_assessment is not_assessed at {where}.",
+        _every(c, "sins_pain", "stability_assessment"),
+    )
+
+
+def _walking_lost(c: Context, *, over: bool) -> _Raised | None:
+    motor, hours = c.case.motor_status, c.case.hours_nonambulatory
+    if motor not in NOT_AMBULATORY:
+        return None
+    is_over = hours is not None and hours > HOURS_NONAMBULATORY_LIMIT
+    if is_over != over:
+        return None
+    if over:
         text = f"Raised because motor_status is {motor} and hours_nonambulatory is {hours} (over 48)."
     else:
-        code = Alert.TIME_CRITICAL
         when = "not known" if hours is None else f"{hours} (48 or less)"
         text = f"Raised because motor_status is {motor} and hours_nonambulatory is {when}."
-    return code, _alert_item(code, text, ("motor_status", "hours_nonambulatory"))
+    return _Raised(text, ("motor_status", "hours_nonambulatory"))
 
 
-def _why_consider_surgery(histology: Histology) -> RationaleItem:
-    return _alert_item(
-        Alert.CONSIDER_SURGERY_RADIOSENSITIVE,
-        f"Raised because P6 chose cEBRT for a solid radiosensitive tumor (histology "
-        f"{histology}) with high-grade ESCC, neurologic_deficit yes and surgical_candidate yes.",
-        ("histology", "escc_grade", "neurologic_deficit", "surgical_candidate"),
-    )
+def nonambulatory_over_48h(c: Context) -> _Raised | None:
+    """Not ambulatory for more than 48 h (reading R3). Source: seed 'Importance of early detection', [1,104]."""
+    return _walking_lost(c, over=True)
 
 
-def _why_histology(code: Alert, histology: Histology) -> RationaleItem:
-    return _alert_item(code, f"Raised because histology is {histology}.", ("histology",))
+def time_critical(c: Context) -> _Raised | None:
+    """Not ambulatory for 48 h or less, or unknown (reading R3). Source: seed 'Importance of early detection', [1]."""
+    return _walking_lost(c, over=False)
 
 
-def _why_sbrt_unavailable(rule: Rule) -> RationaleItem:
-    return _alert_item(
-        Alert.SBRT_UNAVAILABLE,
-        f"Raised because rule {rule} names SBRT as the first choice for this case and sbrt_available is no.",
-        ("sbrt_available", "histology", "escc_grade", "prior_radiation_in_field"),
-    )
-
-
-_WHY_HYPOFRACTIONATED: Final = _alert_item(
-    Alert.HYPOFRACTIONATED_SBRT_OPTION,
-    "Raised because P9 fired with escc_grade 2 and sbrt_available yes.",
-    ("escc_grade", "surgical_candidate", "sbrt_available"),
-)
-_WHY_REIRRADIATION: Final = _alert_item(
-    Alert.REIRRADIATION_CORD_TOLERANCE,
-    "Raised because prior_radiation_in_field is yes.",
-    ("prior_radiation_in_field",),
-)
-_WHY_GRADE0: Final = _alert_item(
-    Alert.GRADE0_NOT_ESCC,
-    "Raised because escc_grade is 0.",
-    ("escc_grade",),
-)
-
-
-def _why_vcf_risk(
-    bone_lesion: SinsBoneLesion,
-    collapse: SinsCollapse,
-    alignment: SinsAlignment,
-) -> RationaleItem:
-    reasons = []
-    if bone_lesion == SinsBoneLesion.LYTIC:
-        reasons.append("sins_bone_lesion lytic")
-    if collapse in VCF_COLLAPSE:
-        reasons.append(f"sins_collapse {collapse}")
-    if alignment != SinsAlignment.NORMAL:
-        reasons.append(f"sins_alignment {alignment}")
-    return _alert_item(
-        Alert.VCF_RISK_AFTER_SBRT,
-        f"Raised because the radiation is SBRT and {', '.join(reasons)}.",
-        ("sins_bone_lesion", "sins_collapse", "sins_alignment"),
-    )
-
-
-def alerts_raised(
-    case: CaseInput,
-    sins_total: int,
-    stability: Stability,
-    high_grade: bool,
-    pathway: Pathway,
-    sbrt_preferred: bool,
-) -> tuple[tuple[Alert, ...], tuple[RationaleItem, ...]]:
-    """Spec 7 alerts, in the order of the spec table, each with a rationale item.
-
-    Sources: see :data:`ALERT_TEXTS`.
-    """
-    codes: list[Alert] = []
-    items: list[RationaleItem] = []
-    if sins_total >= SINS_CONSULTATION_THRESHOLD or stability == Stability.UNSTABLE:
-        codes.append(Alert.SURGICAL_CONSULTATION)
-        items.append(_why_surgical_consultation(sins_total, stability))
-    if case.sins_pain == SinsPain.MECHANICAL and case.stability_assessment == StabilityAssessment.NOT_ASSESSED:
-        codes.append(Alert.MOVEMENT_PAIN_INSTABILITY)
-        items.append(_WHY_MOVEMENT_PAIN)
-    if case.motor_status in NOT_AMBULATORY:
-        code, item = _walking_lost(case.motor_status, case.hours_nonambulatory)
-        codes.append(code)
-        items.append(item)
-    histology = case.histology
-    if (
-        pathway.rule == Rule.P6
-        and histology in SOLID_RADIOSENSITIVE_HISTOLOGIES
-        and high_grade
+def consider_surgery_radiosensitive(c: Context) -> _Raised | None:
+    """P6 with a solid radiosensitive tumor, index high grade, deficit, candidate. Source: seed, [46]."""
+    case = c.case
+    if not (
+        c.pathway.rule == Rule.P6
+        and case.histology in SOLID_RADIOSENSITIVE_HISTOLOGIES
+        and c.index_lesion.derived.high_grade
         and case.neurologic_deficit
         and case.surgical_candidate == SurgicalCandidate.YES
     ):
-        codes.append(Alert.CONSIDER_SURGERY_RADIOSENSITIVE)
-        items.append(_why_consider_surgery(histology))
-    if histology in HEMATOLOGIC_HISTOLOGIES:
-        codes.append(Alert.RAPID_STEROID_RESPONSE)
-        items.append(_why_histology(Alert.RAPID_STEROID_RESPONSE, histology))
-    if histology in SYSTEMIC_OPTION_HISTOLOGIES:
-        codes.append(Alert.SYSTEMIC_THERAPY_OPTION)
-        items.append(_why_histology(Alert.SYSTEMIC_THERAPY_OPTION, histology))
-    if sbrt_preferred and not case.sbrt_available:
-        codes.append(Alert.SBRT_UNAVAILABLE)
-        items.append(_why_sbrt_unavailable(pathway.rule))
-    if pathway.rule == Rule.P9 and case.escc_grade == EsccGrade.GRADE_2 and case.sbrt_available:
-        codes.append(Alert.HYPOFRACTIONATED_SBRT_OPTION)
-        items.append(_WHY_HYPOFRACTIONATED)
-    if case.prior_radiation_in_field:
-        codes.append(Alert.REIRRADIATION_CORD_TOLERANCE)
-        items.append(_WHY_REIRRADIATION)
-    if pathway.radiation == Radiation.SBRT and (
-        case.sins_bone_lesion == SinsBoneLesion.LYTIC
-        or case.sins_collapse in VCF_COLLAPSE
-        or case.sins_alignment != SinsAlignment.NORMAL
+        return None
+    return _Raised(
+        f"Raised because P6 chose cEBRT for a solid radiosensitive tumor (histology {case.histology}) with "
+        "high-grade ESCC at the index level, neurologic_deficit yes and surgical_candidate yes.",
+        ("histology", c.index_lesion.name("escc_grade"), "neurologic_deficit", "surgical_candidate"),
+    )
+
+
+def rapid_steroid_response(c: Context) -> _Raised | None:
+    """Lymphoma or myeloma (reading R19). Source: seed 'Glucocorticoids', [31,32]."""
+    if c.case.histology not in HEMATOLOGIC_HISTOLOGIES:
+        return None
+    return _Raised(f"Raised because histology is {c.case.histology}.", ("histology",))
+
+
+def systemic_therapy_option(c: Context) -> _Raised | None:
+    """Lymphoma, germ cell, breast or prostate (reading R19). Source: seed 'Systemic therapy', [88-93]."""
+    if c.case.histology not in SYSTEMIC_OPTION_HISTOLOGIES:
+        return None
+    return _Raised(f"Raised because histology is {c.case.histology}.", ("histology",))
+
+
+def sbrt_unavailable(c: Context) -> _Raised | None:
+    """The rule that fired prefers SBRT but it is not available (reading R12). Source: seed, [46,49]."""
+    if not c.sbrt_preferred or c.case.sbrt_available:
+        return None
+    return _Raised(
+        f"Raised because rule {c.pathway.rule} names SBRT as the first choice for this case and sbrt_available is no.",
+        (
+            "sbrt_available",
+            "histology",
+            c.index_lesion.name("escc_grade"),
+            c.index_lesion.name("prior_radiation_in_field"),
+        ),
+    )
+
+
+def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
+    """P9 with index grade 2 and SBRT available. Source: seed 'Radioresistant tumors with high-grade ESCC', [71]."""
+    if not (
+        c.pathway.rule == Rule.P9 and c.index_lesion.given.escc_grade == EsccGrade.GRADE_2 and c.case.sbrt_available
     ):
-        codes.append(Alert.VCF_RISK_AFTER_SBRT)
-        items.append(_why_vcf_risk(case.sins_bone_lesion, case.sins_collapse, case.sins_alignment))
-    if case.escc_grade == EsccGrade.GRADE_0:
-        codes.append(Alert.GRADE0_NOT_ESCC)
-        items.append(_WHY_GRADE0)
-    return tuple(codes), tuple(items)
+        return None
+    return _Raised(
+        "Raised because P9 fired with escc_grade 2 at the index level and sbrt_available yes.",
+        (c.index_lesion.name("escc_grade"), "surgical_candidate", "sbrt_available"),
+    )
+
+
+def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
+    """Any lesion with prior radiation in the field (reading R15). Source: seed 'Management of recurrent ESCC'."""
+    hits = [view for view in c.lesions if view.given.prior_radiation_in_field]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    return _Raised(
+        f"Raised because prior_radiation_in_field is yes at {', '.join(levels)}.",
+        _every(c, "prior_radiation_in_field"),
+        levels,
+    )
+
+
+def vcf_risk_after_sbrt(c: Context) -> _Raised | None:
+    """SBRT with a lytic, collapsed or malaligned index level (reading R14). Source: seed, refs [72-75]."""
+    if c.pathway.radiation != Radiation.SBRT:
+        return None
+    lesion = c.index_lesion.given
+    reasons = []
+    if lesion.sins_bone_lesion == SinsBoneLesion.LYTIC:
+        reasons.append("sins_bone_lesion lytic")
+    if lesion.sins_collapse in VCF_COLLAPSE:
+        reasons.append(f"sins_collapse {lesion.sins_collapse}")
+    if lesion.sins_alignment != SinsAlignment.NORMAL:
+        reasons.append(f"sins_alignment {lesion.sins_alignment}")
+    if not reasons:
+        return None
+    return _Raised(
+        f"Raised because the radiation is SBRT and {', '.join(reasons)}.",
+        tuple(c.index_lesion.name(f) for f in ("sins_bone_lesion", "sins_collapse", "sins_alignment")),
+    )
+
+
+def grade0_not_escc(c: Context) -> _Raised | None:
+    """Index grade 0 (reading R17). Source: seed figure 1, ref [15]."""
+    if c.index_lesion.given.escc_grade != EsccGrade.GRADE_0:
+        return None
+    return _Raised("Raised because escc_grade is 0 at the index level.", (c.index_lesion.name("escc_grade"),))
+
+
+def additional_unstable_lesion(c: Context) -> _Raised | None:
+    """A lesion other than the index is unstable. Source: seed 'Patients with multilevel involvement'."""
+    hits = [view for view in _others(c) if view.derived.stability == Stability.UNSTABLE]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    inputs = tuple(view.name(f) for view in _others(c) for f in STABILITY_INPUTS)
+    return _Raised(f"Raised because another level is unstable: {', '.join(levels)}.", inputs, levels)
+
+
+def additional_high_grade_lesion(c: Context) -> _Raised | None:
+    """A lesion other than the index is high grade. Source: seed 'Patients with multilevel involvement'."""
+    hits = [view for view in _others(c) if view.derived.high_grade]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    inputs = tuple(view.name("escc_grade") for view in _others(c))
+    return _Raised(f"Raised because another level has high-grade ESCC: {', '.join(levels)}.", inputs, levels)
+
+
+def escc_outside_index_block(c: Context) -> _Raised | None:
+    """A lesion with grade 1b or higher outside the index block. Source: seed 'multilevel involvement', [46]."""
+    outside = [view for view in c.lesions if view.given.spinal_level not in c.block]
+    hits = [view for view in outside if view.given.escc_grade in COMPRESSION_GRADES]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    inputs = tuple(view.name(f) for view in c.lesions for f in ("spinal_level", "index")) + tuple(
+        view.name("escc_grade") for view in outside
+    )
+    return _Raised(
+        f"Raised because ESCC (grade 1b or higher) lies outside the index block ({c.block[0]}-{c.block[-1]}): "
+        f"{', '.join(levels)}.",
+        inputs,
+        levels,
+    )
+
+
+def cement_augmentation_option(c: Context) -> _Raised | None:
+    """P4 with an index lesion that is low grade, without retropulsion or posterolateral involvement."""
+    lesion = c.index_lesion
+    if not (
+        c.pathway.rule == Rule.P4
+        and not lesion.derived.high_grade
+        and not lesion.given.retropulsion
+        and lesion.given.sins_posterolateral == SinsPosterolateral.NONE
+    ):
+        return None
+    return _Raised(
+        "Raised because P4 fired and the index level has low-grade ESCC, retropulsion no and sins_posterolateral none.",
+        tuple(lesion.name(f) for f in ("escc_grade", "retropulsion", "sins_posterolateral")),
+    )
+
+
+def short_survival_surgery(c: Context) -> _Raised | None:
+    """Open surgery with expected survival under 3 months. Source: seed 'Systemic', 'Radioresistant ... high-grade'."""
+    pathway = c.pathway
+    open_surgery = pathway.code in OPEN_SURGERY_PATHWAYS or (
+        pathway.code == PathwayCode.STABILIZATION_THEN_RADIATION
+        and pathway.stabilization == Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
+    )
+    if not (open_surgery and c.case.expected_survival == ExpectedSurvival.LT_3_MONTHS):
+        return None
+    return _Raised(
+        f"Raised because the pathway ({pathway.code}, rule {pathway.rule}) includes open surgery and "
+        "expected_survival is lt_3_months.",
+        ("expected_survival", "surgical_candidate"),
+    )
+
+
+def biopsy_before_steroids(c: Context) -> _Raised | None:
+    """Unknown primary and steroids other than not routine. Source: seed 'Glucocorticoids', [31,32]."""
+    if c.case.histology != Histology.UNKNOWN_PRIMARY or c.steroids == Steroids.NOT_ROUTINE:
+        return None
+    return _Raised(
+        f"Raised because histology is unknown_primary and the steroid recommendation is {c.steroids}.",
+        ("histology", "neurologic_deficit", *_every(c, "escc_grade", "sins_pain")),
+    )
+
+
+def survival_estimate_discordant(c: Context) -> _Raised | None:
+    """The revised Tokuhashi band does not overlap the clinician's estimate (spec 8.2). Source: Tokuhashi 2005."""
+    band = c.tokuhashi.band
+    survival = c.case.expected_survival
+    if band is None or band not in DISCORDANT_BANDS[survival]:
+        return None
+    return _Raised(
+        f"Raised because the revised Tokuhashi score {c.tokuhashi.score} (band {band}) does not overlap "
+        f"expected_survival {survival}; the pathway still follows the clinician's estimate.",
+        ("expected_survival", *(name for name, _ in c.tokuhashi.items)),
+    )
+
+
+# The spec table's order (reading R20).
+CONDITIONS: Final[tuple[tuple[Alert, Callable[[Context], _Raised | None]], ...]] = (
+    (Alert.SURGICAL_CONSULTATION, surgical_consultation),
+    (Alert.MOVEMENT_PAIN_INSTABILITY, movement_pain_instability),
+    (Alert.NONAMBULATORY_OVER_48H, nonambulatory_over_48h),
+    (Alert.TIME_CRITICAL, time_critical),
+    (Alert.CONSIDER_SURGERY_RADIOSENSITIVE, consider_surgery_radiosensitive),
+    (Alert.RAPID_STEROID_RESPONSE, rapid_steroid_response),
+    (Alert.SYSTEMIC_THERAPY_OPTION, systemic_therapy_option),
+    (Alert.SBRT_UNAVAILABLE, sbrt_unavailable),
+    (Alert.HYPOFRACTIONATED_SBRT_OPTION, hypofractionated_sbrt_option),
+    (Alert.REIRRADIATION_CORD_TOLERANCE, reirradiation_cord_tolerance),
+    (Alert.VCF_RISK_AFTER_SBRT, vcf_risk_after_sbrt),
+    (Alert.GRADE0_NOT_ESCC, grade0_not_escc),
+    (Alert.ADDITIONAL_UNSTABLE_LESION, additional_unstable_lesion),
+    (Alert.ADDITIONAL_HIGH_GRADE_LESION, additional_high_grade_lesion),
+    (Alert.ESCC_OUTSIDE_INDEX_BLOCK, escc_outside_index_block),
+    (Alert.CEMENT_AUGMENTATION_OPTION, cement_augmentation_option),
+    (Alert.SHORT_SURVIVAL_SURGERY, short_survival_surgery),
+    (Alert.BIOPSY_BEFORE_STEROIDS, biopsy_before_steroids),
+    (Alert.SURVIVAL_ESTIMATE_DISCORDANT, survival_estimate_discordant),
+)
+_LEVEL_NAMING: Final = frozenset(
+    {Alert.ADDITIONAL_UNSTABLE_LESION, Alert.ADDITIONAL_HIGH_GRADE_LESION, Alert.ESCC_OUTSIDE_INDEX_BLOCK}
+)
+
+
+def alerts_raised(
+    context: Context,
+) -> tuple[tuple[Alert, ...], tuple[AlertItem, ...], tuple[RationaleItem, ...]]:
+    """Spec 7 alerts in the order of the spec table: codes, details (text and source) and rationale items."""
+    codes: list[Alert] = []
+    details: list[AlertItem] = []
+    items: list[RationaleItem] = []
+    for code, condition in CONDITIONS:
+        raised = condition(context)
+        if raised is None:
+            continue
+        note = ALERT_TEXTS[code]
+        text = note.text
+        if code in _LEVEL_NAMING:
+            text = f"Level(s): {', '.join(raised.levels)}. {text}"
+        elif code == Alert.SURVIVAL_ESTIMATE_DISCORDANT:
+            text = f"{raised.text} {text}"
+        codes.append(code)
+        details.append(AlertItem(code=code, text=text, source=note.source))
+        items.append(
+            RationaleItem(
+                topic=f"alert:{code}", rule=_ALERT_RULE, text=raised.text, inputs=raised.inputs, source=note.source
+            )
+        )
+    return tuple(codes), tuple(details), tuple(items)

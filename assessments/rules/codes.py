@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-RULE_SET: Final = "2026.1"
+RULE_SET: Final = "2027.1"
 
 
 # --------------------------------------------------------------------------------------------
@@ -14,7 +14,7 @@ RULE_SET: Final = "2026.1"
 
 
 class EsccGrade(StrEnum):
-    """Bilsky ESCC grade on axial T2 MRI at the worst level [15]."""
+    """Bilsky ESCC grade on axial T2 MRI at one level [15]."""
 
     GRADE_0 = "0"
     GRADE_1A = "1a"
@@ -60,7 +60,7 @@ class OtherRadiosensitivity(StrEnum):
 
 
 class SpinalLevel(StrEnum):
-    """The index (symptomatic) level, in anatomical order."""
+    """A spinal level, in anatomical order (spec 2.6: occiput, C1...C7, T1...T12, L1...L5, S1...S5)."""
 
     OCCIPUT = "occiput"
     C1 = "C1"
@@ -202,6 +202,7 @@ class PathwayCode(StrEnum):
 
     URGENT_DECOMPRESSION = "urgent_decompression"
     BIOPSY_AND_STAGING = "biopsy_and_staging"
+    BIOPSY_THEN_CEBRT = "biopsy_then_cebrt"
     STABILIZATION_THEN_RADIATION = "stabilization_then_radiation"
     BRACING_THEN_CEBRT = "bracing_then_cebrt"
     SEPARATION_SURGERY_SBRT = "separation_surgery_sbrt"
@@ -247,6 +248,7 @@ class CebrtRegimen(StrEnum):
     GY8_1FX = "8Gy_1fx"
     GY20_5FX = "20Gy_5fx"
     GY30_10FX = "30Gy_10fx"
+    REIRRADIATION_INDIVIDUALIZED = "reirradiation_individualized"
 
 
 class Urgency(StrEnum):
@@ -304,3 +306,87 @@ class Alert(StrEnum):
     REIRRADIATION_CORD_TOLERANCE = "reirradiation_cord_tolerance"
     VCF_RISK_AFTER_SBRT = "vcf_risk_after_sbrt"
     GRADE0_NOT_ESCC = "grade0_not_escc"
+    ADDITIONAL_UNSTABLE_LESION = "additional_unstable_lesion"
+    ADDITIONAL_HIGH_GRADE_LESION = "additional_high_grade_lesion"
+    ESCC_OUTSIDE_INDEX_BLOCK = "escc_outside_index_block"
+    CEMENT_AUGMENTATION_OPTION = "cement_augmentation_option"
+    SHORT_SURVIVAL_SURGERY = "short_survival_surgery"
+    BIOPSY_BEFORE_STEROIDS = "biopsy_before_steroids"
+    SURVIVAL_ESTIMATE_DISCORDANT = "survival_estimate_discordant"
+
+
+# --------------------------------------------------------------------------------------------
+# Prognosis inputs and scores (spec 1 "Prognosis inputs", 8.2)
+# --------------------------------------------------------------------------------------------
+
+
+class VisceralMetastases(StrEnum):
+    """Metastases to major internal organs; ``treatable`` = removable or amenable to local treatment."""
+
+    NONE = "none"
+    TREATABLE = "treatable"
+    UNTREATABLE = "untreatable"
+
+
+class FrankelGrade(StrEnum):
+    """Frankel grade: A complete ... E normal motor and sensory function."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+
+
+class PrimarySite(StrEnum):
+    """The organ of origin, given where ``histology`` does not fix it (spec 8.2)."""
+
+    ESOPHAGUS = "esophagus"
+    STOMACH = "stomach"
+    PANCREAS = "pancreas"
+    LIVER = "liver"
+    GALLBLADDER = "gallbladder"
+    COLON = "colon"
+    RECTUM = "rectum"
+    CARCINOID = "carcinoid"
+    OTHER_GASTROINTESTINAL = "other_gastrointestinal"
+    OSTEOSARCOMA = "osteosarcoma"
+    OTHER_SARCOMA = "other_sarcoma"
+    THYROID = "thyroid"
+    BLADDER = "bladder"
+    UTERUS = "uterus"
+    OTHER_SITE = "other_site"
+
+
+class PrimaryGrowth(StrEnum):
+    """The clinician's classification of the primary's growth (Tomita), where 8.2 does not fix it."""
+
+    SLOW = "slow"
+    MODERATE = "moderate"
+    RAPID = "rapid"
+
+
+class ScoreName(StrEnum):
+    """The prognosis scores of spec 8.2, under their result keys."""
+
+    TOKUHASHI_REVISED = "tokuhashi_revised"
+    TOMITA = "tomita"
+    MODIFIED_BAUER = "modified_bauer"
+
+
+class ScoreBand(StrEnum):
+    """Bands of the prognosis scores (spec 8.2): prognostic, never a treatment."""
+
+    LT_6_MONTHS = "lt_6_months"
+    GTE_6_MONTHS = "gte_6_months"
+    GTE_12_MONTHS = "gte_12_months"
+    TOMITA_2_3 = "tomita_2_3"
+    TOMITA_4_5 = "tomita_4_5"
+    TOMITA_6_7 = "tomita_6_7"
+    TOMITA_8_10 = "tomita_8_10"
+    BAUER_0_1 = "bauer_0_1"
+    BAUER_2 = "bauer_2"
+    BAUER_3_4 = "bauer_3_4"
+
+
+LEVEL_ORDER: Final = tuple(SpinalLevel)

@@ -1,88 +1,149 @@
-"""The entry point :func:`evaluate`: every spec section applied to one case, no memo caches."""
+"""The entry point :func:`evaluate`: every spec section applied to one case, no memo caches.
+
+An evaluation costs tens of microseconds (``bench/bench_rules.py``), so nothing is memoized.
+"""
 
 from __future__ import annotations
 
-from .alerts import alerts_raised
-from .codes import RULE_SET
+from .alerts import Context, alerts_raised
+from .codes import RULE_SET, Radiation
 from .derived import escc_class, radiosensitivity_of, significant_deficit_of
 from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput
-from .pathway import Facts, definitive_treatment
-from .result import Result
+from .pathway import Facts, cebrt_field, cebrt_regimen, index_block, pathway_rule
+from .prognosis import prognosis_scores
+from .result import LesionResult, LesionView, Pathway, RationaleItem, Result, qualify
 from .sins import sins_score, stability_of
 from .supportive import bladder_rule, mobility_rule, steroids_rule, urgency_rule, vte_rule
 
-# --------------------------------------------------------------------------------------------
-# Entry point
-# --------------------------------------------------------------------------------------------
+
+def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
+    """Spec 2.1, 2.2 and 2.4 for one lesion, with its three rationale items."""
+    lesion = case.lesions[position]
+    sins, sins_item = sins_score(
+        lesion.spinal_level,
+        lesion.sins_pain,
+        lesion.sins_bone_lesion,
+        lesion.sins_alignment,
+        lesion.sins_collapse,
+        lesion.sins_posterolateral,
+    )
+    high_grade, escc_item = escc_class(lesion.escc_grade)
+    stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain)
+    derived = LesionResult(
+        position=position,
+        spinal_level=lesion.spinal_level,
+        index=lesion.index,
+        sins=sins,
+        escc_grade=lesion.escc_grade,
+        high_grade=high_grade,
+        stability=stability,
+    )
+    view = LesionView(given=lesion, derived=derived)
+    items = tuple(qualify(item, view.prefix) for item in (sins_item, escc_item, stability_item))
+    return view, items
 
 
 def evaluate(case: CaseInput) -> Result:
-    """Apply rule set 2026.1 to one case; never raises for a valid :class:`CaseInput`."""
-    sins, sins_item = sins_score(
-        case.spinal_level,
-        case.sins_pain,
-        case.sins_bone_lesion,
-        case.sins_alignment,
-        case.sins_collapse,
-        case.sins_posterolateral,
-    )
-    high_grade, escc_item = escc_class(case.escc_grade)
+    """Apply rule set 2027.1 to one case; never raises for a valid :class:`CaseInput`."""
+    built = [_lesion(case, position) for position in range(len(case.lesions))]
+    lesions = tuple(view for view, _ in built)
+    index = lesions[case.index_position]
     radiosensitivity, radiosensitivity_item = radiosensitivity_of(case.histology, case.other_radiosensitivity)
-    stability, stability_item = stability_of(case.stability_assessment, sins.total, case.sins_pain)
     significant, significant_item = significant_deficit_of(
         case.neurologic_deficit, case.deficit_progressing, case.motor_status
     )
+    given = index.given
     facts = Facts(
-        radiosensitivity,
-        significant,
-        case.surgical_candidate,
-        stability,
-        high_grade,
-        case.prior_radiation_in_field,
-        case.sbrt_available,
-        case.retropulsion,
-        case.sins_posterolateral,
+        radiosensitivity=radiosensitivity,
+        significant_deficit=significant,
+        surgical_candidate=case.surgical_candidate,
+        stability=index.derived.stability,
+        escc_grade=given.escc_grade,
+        high_grade=index.derived.high_grade,
+        prior_radiation=given.prior_radiation_in_field,
+        sbrt_available=case.sbrt_available,
+        retropulsion=given.retropulsion,
+        posterolateral=given.sins_posterolateral,
     )
-    definitive = definitive_treatment(
-        facts, case.expected_survival, case.oligometastatic, case.histology in HEMATOLOGIC_HISTOLOGIES
+    choice, pathway_item = pathway_rule(facts)
+    block = index_block(tuple(view.given.spinal_level for view in lesions), given.spinal_level)
+    definitive_items = [qualify(pathway_item, index.prefix)]
+    regimen = field = None
+    if choice.radiation == Radiation.CEBRT:
+        regimen, regimen_item = cebrt_regimen(
+            choice,
+            prior_radiation=given.prior_radiation_in_field,
+            survival=case.expected_survival,
+            oligometastatic=case.oligometastatic,
+            hematologic=case.histology in HEMATOLOGIC_HISTOLOGIES,
+        )
+        field_inputs = tuple(view.name(name) for view in lesions for name in ("spinal_level", "index"))
+        field, field_item = cebrt_field(block, field_inputs)
+        definitive_items += [qualify(regimen_item, index.prefix), field_item]
+    pathway = Pathway(
+        code=choice.code,
+        rule=choice.rule,
+        stabilization=choice.stabilization,
+        radiation=choice.radiation,
+        cebrt_regimen=regimen,
+        cebrt_field=field,
     )
-    pathway = definitive.pathway
-    steroids, steroids_item = steroids_rule(case.neurologic_deficit, case.sins_pain, high_grade)
-    vte, vte_item = vte_rule(case.motor_status, stability, case.vte_contraindication, pathway.code)
-    bladder, bladder_item = bladder_rule(case.urinary_retention, case.urinary_symptoms)
-    mobility, mobility_item = mobility_rule(stability)
+    steroids, steroids_item = steroids_rule(deficit=case.neurologic_deficit, code=pathway.code, lesions=lesions)
+    vte, vte_item = vte_rule(
+        motor=case.motor_status, lesions=lesions, contraindication=case.vte_contraindication, code=pathway.code
+    )
+    bladder, bladder_item = bladder_rule(retention=case.urinary_retention, symptoms=case.urinary_symptoms)
+    mobility, mobility_item = mobility_rule(lesions=lesions)
     urgency, urgency_item = urgency_rule(
-        case.neurologic_deficit, high_grade, case.deficit_progressing, case.motor_status, stability
+        deficit=case.neurologic_deficit, progressing=case.deficit_progressing, motor=case.motor_status, lesions=lesions
     )
-    alerts, alert_items = alerts_raised(case, sins.total, stability, high_grade, pathway, definitive.sbrt_preferred)
+    scores, score_items = prognosis_scores(case)
+    context = Context(
+        case=case,
+        lesions=lesions,
+        index_lesion=index,
+        pathway=pathway,
+        sbrt_preferred=choice.sbrt_preferred,
+        steroids=steroids,
+        tokuhashi=scores[0],
+        block=block,
+    )
+    alerts, alert_details, alert_items = alerts_raised(context)
+    index_items = built[case.index_position][1]
+    other_items = tuple(
+        item for position, (_, items) in enumerate(built) if position != case.index_position for item in items
+    )
     rationale = (
-        sins_item,
-        escc_item,
+        *index_items,
         radiosensitivity_item,
-        stability_item,
         significant_item,
-        *definitive.items,
+        *definitive_items,
         steroids_item,
         vte_item,
         bladder_item,
         mobility_item,
         urgency_item,
         *alert_items,
+        *other_items,
+        *score_items,
     )
     return Result(
-        RULE_SET,
-        sins,
-        case.escc_grade,
-        high_grade,
-        radiosensitivity,
-        stability,
-        significant,
-        pathway,
-        urgency,
-        steroids,
-        vte,
-        bladder,
-        mobility,
-        alerts,
-        rationale,
+        rule_set=RULE_SET,
+        sins=index.derived.sins,
+        escc_grade=given.escc_grade,
+        high_grade=index.derived.high_grade,
+        radiosensitivity=radiosensitivity,
+        stability=index.derived.stability,
+        significant_deficit=significant,
+        pathway=pathway,
+        urgency=urgency,
+        steroids=steroids,
+        vte_prophylaxis=vte,
+        bladder=bladder,
+        mobility=mobility,
+        alerts=alerts,
+        rationale=rationale,
+        lesions=tuple(view.derived for view in lesions),
+        prognosis_scores=scores,
+        alert_details=alert_details,
     )

@@ -1,27 +1,37 @@
-"""Spec 3, the definitive treatment pathway P1-P9, and spec 4, the cEBRT regimen."""
+"""Spec 3, the definitive treatment pathway P1-P9 (on the index lesion), and spec 4, the cEBRT regimen and field.
+
+Every rule returns one :class:`_Choice` built with keyword arguments: the decision, the text that
+explains it and the inputs it read. Lesion fields are named bare here (``escc_grade``); the engine
+qualifies them with the index lesion's position (``lesions[0].escc_grade``).
+"""
 
 from __future__ import annotations
 
 from typing import Final, NamedTuple
 
 from .codes import (
+    LEVEL_ORDER,
     CebrtRegimen,
+    EsccGrade,
     ExpectedSurvival,
     PathwayCode,
     Radiation,
     Radiosensitivity,
     Rule,
     SinsPosterolateral,
+    SpinalLevel,
     Stability,
     Stabilization,
     SurgicalCandidate,
 )
-from .result import Pathway, RationaleItem
+from .result import CebrtField, Pathway, RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     RADIOSENSITIVITY_INPUTS,
+    SRC_CEBRT_FIELD,
     SRC_P1,
     SRC_P2,
+    SRC_P2_BIOPSY_THEN_CEBRT,
     SRC_P3,
     SRC_P4,
     SRC_P5_PALLIATIVE,
@@ -35,26 +45,37 @@ from .texts import (
     SRC_REGIMEN_FAVOURABLE,
     SRC_REGIMEN_LONG,
     SRC_REGIMEN_MIDDLE,
+    SRC_REGIMEN_REIRRADIATION,
     SRC_REGIMEN_SHORT,
     STABILITY_INPUTS,
     yes_no,
 )
 
-# --------------------------------------------------------------------------------------------
-# 3. Definitive treatment pathway, P1..P9
-# --------------------------------------------------------------------------------------------
+COMPRESSION_GRADES: Final = frozenset({EsccGrade.GRADE_1B, EsccGrade.GRADE_1C, EsccGrade.GRADE_2, EsccGrade.GRADE_3})
 
 
 class Facts(NamedTuple):
+    """What the pathway reads: the index lesion's findings and the case's own (spec 2.6)."""
+
     radiosensitivity: Radiosensitivity
     significant_deficit: bool
     surgical_candidate: SurgicalCandidate
     stability: Stability
+    escc_grade: EsccGrade
     high_grade: bool
     prior_radiation: bool
     sbrt_available: bool
     retropulsion: bool
     posterolateral: SinsPosterolateral
+
+    @property
+    def compression(self) -> bool:
+        """Index grade 1b or higher: the thecal sac is deformed, so compression can explain a deficit."""
+        return self.escc_grade in COMPRESSION_GRADES
+
+    @property
+    def candidate(self) -> bool:
+        return self.surgical_candidate == SurgicalCandidate.YES
 
 
 class _Choice(NamedTuple):
@@ -68,55 +89,82 @@ class _Choice(NamedTuple):
     source: str
 
 
-_UNKNOWN_INPUTS: Final = ("histology", *DEFICIT_INPUTS, "surgical_candidate")
-_UNSTABLE_INPUTS: Final = (*STABILITY_INPUTS, "surgical_candidate")
+_UNKNOWN_INPUTS: Final = ("histology", *DEFICIT_INPUTS, "escc_grade", "surgical_candidate")
+_UNSTABLE_INPUTS: Final = ("histology", *STABILITY_INPUTS, "surgical_candidate")
 _P3_INPUTS: Final = (
-    *_UNSTABLE_INPUTS,
-    "escc_grade",
     *RADIOSENSITIVITY_INPUTS,
+    *STABILITY_INPUTS,
+    "surgical_candidate",
+    "escc_grade",
     "prior_radiation_in_field",
     "retropulsion",
     "sbrt_available",
 )
-_P5_INPUTS: Final = ("prior_radiation_in_field", "escc_grade", "surgical_candidate", "sbrt_available")
-_P6_INPUTS: Final = (*RADIOSENSITIVITY_INPUTS, "prior_radiation_in_field", "stability_assessment")
-_P7_INPUTS: Final = (*RADIOSENSITIVITY_INPUTS, "escc_grade", "sbrt_available")
-_P8_INPUTS: Final = (*RADIOSENSITIVITY_INPUTS, "escc_grade", "surgical_candidate", "sbrt_available")
-_P9_INPUTS: Final = (*RADIOSENSITIVITY_INPUTS, "escc_grade", "surgical_candidate")
+_P4_INPUTS: Final = _UNSTABLE_INPUTS
+_P5_INPUTS: Final = (
+    "histology",
+    "stability_assessment",
+    "prior_radiation_in_field",
+    "escc_grade",
+    "surgical_candidate",
+    "sbrt_available",
+)
+_P6_INPUTS: Final = (*RADIOSENSITIVITY_INPUTS, "stability_assessment", "prior_radiation_in_field")
+_P7_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "sbrt_available")
+_P8_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "surgical_candidate", "sbrt_available")
+_P9_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "surgical_candidate", "sbrt_available")
 
 
 def _p1_urgent_decompression(f: Facts) -> _Choice:
-    """P1: unknown primary, significant deficit, surgical candidate -> urgent decompression.
+    """P1: unknown primary, significant deficit, index grade 1b or higher, surgical candidate.
 
-    Source: seed 'Patients with unknown or synchronous primary', ref [48].
+    Urgent decompression with stabilization; histology from the specimen. Source: seed
+    'Patients with unknown or synchronous primary', ref [48].
     """
-    text = (
-        "P1: no cancer diagnosis yet (histology unknown_primary), a significant neurologic "
-        "deficit and surgical_candidate yes. The neurologic picture comes first: urgent "
-        "surgical decompression with instrumented stabilization, tissue sent for histology "
-        "at surgery and staging afterwards. Radiation is chosen once the histology is known."
-    )
     return _Choice(
-        PathwayCode.URGENT_DECOMPRESSION,
-        Rule.P1,
-        Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
-        None,
-        False,
-        text,
-        _UNKNOWN_INPUTS,
-        SRC_P1,
+        code=PathwayCode.URGENT_DECOMPRESSION,
+        rule=Rule.P1,
+        stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
+        radiation=None,
+        sbrt_preferred=False,
+        text=(
+            "P1: no cancer diagnosis yet (histology unknown_primary), a significant neurologic "
+            f"deficit explained by compression (escc_grade {f.escc_grade}) and surgical_candidate yes. "
+            "The neurologic picture comes first: urgent surgical decompression with instrumented "
+            "stabilization, tissue sent for histology at surgery and staging afterwards. Radiation is "
+            "chosen once the histology is known."
+        ),
+        inputs=_UNKNOWN_INPUTS,
+        source=SRC_P1,
     )
 
 
-def _p2_biopsy_and_staging(f: Facts) -> _Choice:
-    """P2: unknown primary otherwise -> staging and biopsy first.
+def _p2_unknown_primary(f: Facts) -> _Choice:
+    """P2: unknown primary otherwise.
 
-    Source: seed 'Patients with unknown or synchronous primary', ref [48].
+    Significant deficit from compression in a non-candidate -> urgent biopsy then cEBRT; otherwise
+    staging and biopsy first. Source: seed 'Patients with unknown or synchronous primary', ref [48].
     """
+    if f.significant_deficit and f.compression:
+        return _Choice(
+            code=PathwayCode.BIOPSY_THEN_CEBRT,
+            rule=Rule.P2,
+            stabilization=None,
+            radiation=Radiation.CEBRT,
+            sbrt_preferred=False,
+            text=(
+                "P2: no cancer diagnosis yet (histology unknown_primary), a significant neurologic deficit "
+                f"explained by compression (escc_grade {f.escc_grade}) and surgical_candidate "
+                f"{f.surgical_candidate}: the neurologic presentation takes precedence, so an urgent core "
+                "biopsy (the same day where possible), then cEBRT without waiting for full staging."
+            ),
+            inputs=_UNKNOWN_INPUTS,
+            source=SRC_P2_BIOPSY_THEN_CEBRT,
+        )
     if not f.significant_deficit:
         why = "without a significant neurologic deficit"
     else:
-        why = f"with a significant deficit but surgical_candidate {f.surgical_candidate}"
+        why = f"with a significant deficit but escc_grade {f.escc_grade} (no compression to explain it)"
     text = (
         f"P2: no cancer diagnosis yet (histology unknown_primary), {why}. Full staging, "
         "tumor markers where relevant and a core biopsy of the most accessible site come "
@@ -125,46 +173,48 @@ def _p2_biopsy_and_staging(f: Facts) -> _Choice:
     if f.stability == Stability.UNSTABLE:
         text += " The spine is unstable: see the surgical consultation alert."
     return _Choice(
-        PathwayCode.BIOPSY_AND_STAGING,
-        Rule.P2,
-        None,
-        None,
-        False,
-        text,
-        (*_UNKNOWN_INPUTS, "stability_assessment"),
-        SRC_P2,
+        code=PathwayCode.BIOPSY_AND_STAGING,
+        rule=Rule.P2,
+        stabilization=None,
+        radiation=None,
+        sbrt_preferred=False,
+        text=text,
+        inputs=(*_UNKNOWN_INPUTS, *STABILITY_INPUTS),
+        source=SRC_P2,
     )
 
 
 def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
     """P3: unstable spine, surgical candidate -> stabilize, then irradiate.
 
-    Technique: open decompression when high grade and (resistant or prior radiation);
-    else percutaneous screws when high grade, retropulsion or posterolateral involvement;
-    else cement augmentation. Radiation: SBRT when (resistant or prior radiation) and SBRT is
-    available, else cEBRT. Source: seed 'Patients with spinal instability', refs [38-42];
-    'Role of vertebroplasty, kyphoplasty, and percutaneous spinal instrumentation', refs [85-87].
+    Technique: open decompression when high grade and (resistant or prior radiation); else
+    percutaneous screws when high grade, retropulsion or posterolateral involvement; else cement
+    augmentation. Radiation: SBRT when (resistant or prior radiation) and SBRT is available, else
+    cEBRT. Source: seed 'Patients with spinal instability', refs [38-42]; 'Role of vertebroplasty,
+    kyphoplasty, and percutaneous spinal instrumentation', refs [85-87].
     """
     resistant = f.radiosensitivity == Radiosensitivity.RESISTANT
     sbrt_preferred = resistant or f.prior_radiation
     hard_to_treat = f"radiosensitivity {f.radiosensitivity}, prior_radiation_in_field {yes_no(f.prior_radiation)}"
+    screw_reasons = [
+        reason
+        for reason, present in (
+            ("high-grade ESCC", f.high_grade),
+            ("retropulsion yes", f.retropulsion),
+            (f"sins_posterolateral {f.posterolateral}", f.posterolateral != SinsPosterolateral.NONE),
+        )
+        if present
+    ]
     if f.high_grade and sbrt_preferred:
         stabilization = Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
         how = (
             "open decompression with instrumentation, because high-grade ESCC also needs "
             f"decompression when radiation alone cannot be relied on ({hard_to_treat})"
         )
-    elif f.high_grade or f.retropulsion or f.posterolateral != SinsPosterolateral.NONE:
+    elif screw_reasons:
         stabilization = Stabilization.PERCUTANEOUS_INSTRUMENTATION
-        reasons = []
-        if f.high_grade:
-            reasons.append("high-grade ESCC")
-        if f.retropulsion:
-            reasons.append("retropulsion yes")
-        if f.posterolateral != SinsPosterolateral.NONE:
-            reasons.append(f"sins_posterolateral {f.posterolateral}")
         how = (
-            f"percutaneous instrumentation ({', '.join(reasons)}): cement alone is unsafe "
+            f"percutaneous instrumentation ({', '.join(screw_reasons)}): cement alone is unsafe "
             "with high-grade ESCC or retropulsed fragments, and pedicle or posterior "
             "element involvement needs screws"
         )
@@ -183,19 +233,18 @@ def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
     else:
         radiation = Radiation.CEBRT
         then = f"cEBRT ({hard_to_treat})"
-    text = (
-        f"P3: the spine is unstable and surgical_candidate is yes, so stabilize first, "
-        f"then irradiate. Technique: {how}. Radiation afterwards: {then}."
-    )
     return _Choice(
-        PathwayCode.STABILIZATION_THEN_RADIATION,
-        Rule.P3,
-        stabilization,
-        radiation,
-        sbrt_preferred,
-        text,
-        _P3_INPUTS,
-        SRC_P3,
+        code=PathwayCode.STABILIZATION_THEN_RADIATION,
+        rule=Rule.P3,
+        stabilization=stabilization,
+        radiation=radiation,
+        sbrt_preferred=sbrt_preferred,
+        text=(
+            "P3: the spine is unstable and surgical_candidate is yes, so stabilize first, "
+            f"then irradiate. Technique: {how}. Radiation afterwards: {then}."
+        ),
+        inputs=_P3_INPUTS,
+        source=SRC_P3,
     )
 
 
@@ -204,19 +253,18 @@ def _p4_bracing_then_cebrt(f: Facts) -> _Choice:
 
     Source: seed 'Patients with spinal instability' and algorithm footnote, ref [38].
     """
-    text = (
-        f"P4: the spine is unstable and surgical_candidate is {f.surgical_candidate}: "
-        "noninvasive stabilization (brace, bed rest), then cEBRT."
-    )
     return _Choice(
-        PathwayCode.BRACING_THEN_CEBRT,
-        Rule.P4,
-        Stabilization.BRACING,
-        Radiation.CEBRT,
-        False,
-        text,
-        _UNSTABLE_INPUTS,
-        SRC_P4,
+        code=PathwayCode.BRACING_THEN_CEBRT,
+        rule=Rule.P4,
+        stabilization=Stabilization.BRACING,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=False,
+        text=(
+            f"P4: the spine is unstable and surgical_candidate is {f.surgical_candidate}: "
+            "noninvasive stabilization (brace, bed rest), then cEBRT."
+        ),
+        inputs=_P4_INPUTS,
+        source=SRC_P4,
     )
 
 
@@ -229,7 +277,7 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
     'Management of recurrent ESCC', refs [66,110-117].
     """
     lead = "P5: the level was irradiated before (prior_radiation_in_field yes)"
-    if f.high_grade and f.surgical_candidate == SurgicalCandidate.YES:
+    if f.high_grade and f.candidate:
         text = (
             f"{lead}, ESCC is high grade and surgical_candidate is yes: separation surgery "
             "(open decompression with instrumentation) first, so that SBRT can cover the "
@@ -238,38 +286,53 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
         if not f.sbrt_available:
             text += " SBRT is not available here (sbrt_available no): see alert."
         return _Choice(
-            PathwayCode.SEPARATION_SURGERY_SBRT,
-            Rule.P5,
-            Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
-            Radiation.SBRT,
-            True,
-            text,
-            _P5_INPUTS,
-            SRC_P5_SURGERY,
+            code=PathwayCode.SEPARATION_SURGERY_SBRT,
+            rule=Rule.P5,
+            stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
+            radiation=Radiation.SBRT,
+            sbrt_preferred=True,
+            text=text,
+            inputs=_P5_INPUTS,
+            source=SRC_P5_SURGERY,
         )
     if f.high_grade:
-        text = (
-            f"{lead}, ESCC is high grade and surgical_candidate is "
-            f"{f.surgical_candidate}: palliative radiation with glucocorticoids and "
-            "short-course cEBRT, as in P9."
-        )
         return _Choice(
-            PathwayCode.PALLIATIVE_RADIATION,
-            Rule.P5,
-            None,
-            Radiation.CEBRT,
-            False,
-            text,
-            _P5_INPUTS,
-            SRC_P5_PALLIATIVE,
+            code=PathwayCode.PALLIATIVE_RADIATION,
+            rule=Rule.P5,
+            stabilization=None,
+            radiation=Radiation.CEBRT,
+            sbrt_preferred=False,
+            text=(
+                f"{lead}, ESCC is high grade and surgical_candidate is {f.surgical_candidate}: palliative "
+                "radiation with glucocorticoids and a second, individualized course of cEBRT, as in P9."
+            ),
+            inputs=_P5_INPUTS,
+            source=SRC_P5_PALLIATIVE,
         )
     if f.sbrt_available:
-        text = f"{lead} and ESCC is low grade: re-irradiation with SBRT (sbrt_available yes), whatever the histology."
-        return _Choice(PathwayCode.SBRT, Rule.P5, None, Radiation.SBRT, True, text, _P5_INPUTS, SRC_P5_REIRRADIATION)
-    text = (
-        f"{lead} and ESCC is low grade: SBRT would be preferred but sbrt_available is no, so a second course of cEBRT."
+        return _Choice(
+            code=PathwayCode.SBRT,
+            rule=Rule.P5,
+            stabilization=None,
+            radiation=Radiation.SBRT,
+            sbrt_preferred=True,
+            text=f"{lead} and ESCC is low grade: re-irradiation with SBRT (sbrt_available yes), any histology.",
+            inputs=_P5_INPUTS,
+            source=SRC_P5_REIRRADIATION,
+        )
+    return _Choice(
+        code=PathwayCode.CEBRT,
+        rule=Rule.P5,
+        stabilization=None,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=True,
+        text=(
+            f"{lead} and ESCC is low grade: SBRT would be preferred but sbrt_available is no, "
+            "so a second course of cEBRT."
+        ),
+        inputs=_P5_INPUTS,
+        source=SRC_P5_REIRRADIATION,
     )
-    return _Choice(PathwayCode.CEBRT, Rule.P5, None, Radiation.CEBRT, True, text, _P5_INPUTS, SRC_P5_REIRRADIATION)
 
 
 def _p6_radiosensitive(f: Facts) -> _Choice:
@@ -277,12 +340,20 @@ def _p6_radiosensitive(f: Facts) -> _Choice:
 
     Source: seed 'Radiosensitive tumors', refs [2], [16].
     """
-    text = (
-        "P6: radiosensitive tumor (radiosensitivity sensitive), no prior in-field "
-        f"radiation and a spine that is not unstable (stability {f.stability}): cEBRT, "
-        "whatever the ESCC grade."
+    return _Choice(
+        code=PathwayCode.CEBRT,
+        rule=Rule.P6,
+        stabilization=None,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=False,
+        text=(
+            "P6: radiosensitive tumor (radiosensitivity sensitive), no prior in-field "
+            f"radiation and a spine that is not unstable (stability {f.stability}): cEBRT, "
+            "whatever the ESCC grade."
+        ),
+        inputs=_P6_INPUTS,
+        source=SRC_P6,
     )
-    return _Choice(PathwayCode.CEBRT, Rule.P6, None, Radiation.CEBRT, False, text, _P6_INPUTS, SRC_P6)
 
 
 def _p7_resistant_low_grade(f: Facts) -> _Choice:
@@ -292,13 +363,23 @@ def _p7_resistant_low_grade(f: Facts) -> _Choice:
     """
     lead = "P7: radioresistant tumor (radiosensitivity resistant) with low-grade ESCC"
     if f.sbrt_available:
-        text = f"{lead}: SBRT (sbrt_available yes)."
-        return _Choice(PathwayCode.SBRT, Rule.P7, None, Radiation.SBRT, True, text, _P7_INPUTS, SRC_P7)
-    text = (
-        f"{lead}: SBRT would be preferred but sbrt_available is no, so cEBRT; surgical "
-        "excision followed by cEBRT is the listed alternative."
+        code, radiation, text = PathwayCode.SBRT, Radiation.SBRT, f"{lead}: SBRT (sbrt_available yes)."
+    else:
+        code, radiation = PathwayCode.CEBRT, Radiation.CEBRT
+        text = (
+            f"{lead}: SBRT would be preferred but sbrt_available is no, so cEBRT; surgical "
+            "excision followed by cEBRT is the listed alternative."
+        )
+    return _Choice(
+        code=code,
+        rule=Rule.P7,
+        stabilization=None,
+        radiation=radiation,
+        sbrt_preferred=True,
+        text=text,
+        inputs=_P7_INPUTS,
+        source=SRC_P7,
     )
-    return _Choice(PathwayCode.CEBRT, Rule.P7, None, Radiation.CEBRT, True, text, _P7_INPUTS, SRC_P7)
 
 
 def _p8_resistant_high_grade_operable(f: Facts) -> _Choice:
@@ -309,56 +390,55 @@ def _p8_resistant_high_grade_operable(f: Facts) -> _Choice:
     """
     lead = "P8: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and surgical_candidate yes"
     if f.sbrt_available:
+        code, radiation = PathwayCode.SEPARATION_SURGERY_SBRT, Radiation.SBRT
         text = f"{lead}: separation surgery (open decompression with instrumentation), then SBRT (sbrt_available yes)."
-        return _Choice(
-            PathwayCode.SEPARATION_SURGERY_SBRT,
-            Rule.P8,
-            Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
-            Radiation.SBRT,
-            True,
-            text,
-            _P8_INPUTS,
-            SRC_P8,
+    else:
+        code, radiation = PathwayCode.MAXIMAL_EXCISION_CEBRT, Radiation.CEBRT
+        text = (
+            f"{lead}: SBRT would be preferred but sbrt_available is no, so maximal surgical "
+            "excision with instrumentation, then a protracted course of cEBRT."
         )
-    text = (
-        f"{lead}: SBRT would be preferred but sbrt_available is no, so maximal surgical "
-        "excision with instrumentation, then a protracted course of cEBRT."
-    )
     return _Choice(
-        PathwayCode.MAXIMAL_EXCISION_CEBRT,
-        Rule.P8,
-        Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
-        Radiation.CEBRT,
-        True,
-        text,
-        _P8_INPUTS,
-        SRC_P8,
+        code=code,
+        rule=Rule.P8,
+        stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
+        radiation=radiation,
+        sbrt_preferred=True,
+        text=text,
+        inputs=_P8_INPUTS,
+        source=SRC_P8,
     )
 
 
 def _p9_resistant_high_grade_inoperable(f: Facts) -> _Choice:
     """P9: radioresistant, high grade, not a surgical candidate -> palliative radiation.
 
-    Source: seed 'Radioresistant tumors with high-grade ESCC' and algorithm footnote,
-    refs [43], [71].
+    Source: seed 'Radioresistant tumors with high-grade ESCC' and algorithm footnote, refs [43], [71].
     """
-    text = (
-        "P9: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and "
-        f"surgical_candidate {f.surgical_candidate}: palliative radiation with "
-        "glucocorticoids and short-course cEBRT."
+    return _Choice(
+        code=PathwayCode.PALLIATIVE_RADIATION,
+        rule=Rule.P9,
+        stabilization=None,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=False,
+        text=(
+            "P9: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and "
+            f"surgical_candidate {f.surgical_candidate}: palliative radiation with "
+            "glucocorticoids and short-course cEBRT."
+        ),
+        inputs=_P9_INPUTS,
+        source=SRC_P9,
     )
-    return _Choice(PathwayCode.PALLIATIVE_RADIATION, Rule.P9, None, Radiation.CEBRT, False, text, _P9_INPUTS, SRC_P9)
 
 
 def _select_pathway(f: Facts) -> _Choice:
     """Spec 3: the first of P1..P9 that matches, in order."""
-    candidate = f.surgical_candidate == SurgicalCandidate.YES
     if f.radiosensitivity == Radiosensitivity.UNKNOWN:  # histology unknown_primary
-        if f.significant_deficit and candidate:
+        if f.significant_deficit and f.compression and f.candidate:
             return _p1_urgent_decompression(f)
-        return _p2_biopsy_and_staging(f)
+        return _p2_unknown_primary(f)
     if f.stability == Stability.UNSTABLE:
-        return _p3_stabilization_then_radiation(f) if candidate else _p4_bracing_then_cebrt(f)
+        return _p3_stabilization_then_radiation(f) if f.candidate else _p4_bracing_then_cebrt(f)
     if f.prior_radiation:
         return _p5_prior_radiation(f)
     if f.radiosensitivity == Radiosensitivity.SENSITIVE:
@@ -366,110 +446,147 @@ def _select_pathway(f: Facts) -> _Choice:
     # Only radiosensitivity resistant remains here.
     if not f.high_grade:
         return _p7_resistant_low_grade(f)
-    if candidate:
+    if f.candidate:
         return _p8_resistant_high_grade_operable(f)
     return _p9_resistant_high_grade_inoperable(f)
 
 
 # --------------------------------------------------------------------------------------------
-# 4. cEBRT regimen
+# 4. cEBRT regimen and field
 # --------------------------------------------------------------------------------------------
 
-
-_EXCISION_REGIMEN_INPUTS: Final = (
-    "expected_survival",
-    "histology",
-    "escc_grade",
-    "surgical_candidate",
-    "sbrt_available",
-)
+_REGIMEN_RULE: Final = "4 cEBRT regimen"
 
 
-def _cebrt_regimen(
-    code: PathwayCode,
+def _regimen_item(text: str, inputs: tuple[str, ...], source: str) -> RationaleItem:
+    return RationaleItem(topic="cebrt_regimen", rule=_REGIMEN_RULE, text=text, inputs=inputs, source=source)
+
+
+def cebrt_regimen(
+    choice: _Choice,
+    *,
+    prior_radiation: bool,
     survival: ExpectedSurvival,
     oligometastatic: bool,
     hematologic: bool,
 ) -> tuple[CebrtRegimen, RationaleItem]:
-    """Spec 4 cEBRT regimen, for a pathway whose radiation is cEBRT.
+    """Spec 4 cEBRT regimen, for a pathway whose radiation is cEBRT: the first line that applies.
 
-    Maximal excision -> 30 Gy/10; palliative radiation -> 8 Gy/1 below 3 months, else 20 Gy/5;
-    otherwise by expected survival, 3-6 months favourable -> 30 Gy/10. Source: seed
-    'Conventional external beam radiation therapy, dose and fractionation', refs [43,51,54-62].
+    Prior radiation at the index level -> individualized re-irradiation; maximal excision or open
+    decompression -> 30 Gy/10; palliative radiation -> 8 Gy/1 below 3 months, else 20 Gy/5;
+    otherwise by expected survival, 3-6 months favourable -> 30 Gy/10. Source: seed 'Conventional
+    external beam radiation therapy, dose and fractionation', refs [43,51,54-62]; 'Management of
+    recurrent ESCC', refs [111-119].
     """
-    rule = "4 cEBRT regimen"
-    if code == PathwayCode.MAXIMAL_EXCISION_CEBRT:
+    if prior_radiation:
         text = (
-            f"After maximal surgical excision the cEBRT course is protracted whatever the expected_survival "
-            f"({survival}): 30 Gy in 10 fractions, to lower the risk of local recurrence."
+            "prior_radiation_in_field yes: a second course whose dose radiation oncology sets after "
+            "checking the cumulative spinal cord dose; never a first-course schedule."
         )
-        return CebrtRegimen.GY30_10FX, RationaleItem(
-            "cebrt_regimen", rule, text, _EXCISION_REGIMEN_INPUTS, SRC_REGIMEN_EXCISION
+        return CebrtRegimen.REIRRADIATION_INDIVIDUALIZED, _regimen_item(
+            text, ("prior_radiation_in_field",), SRC_REGIMEN_REIRRADIATION
         )
-    if code == PathwayCode.PALLIATIVE_RADIATION:
+    if choice.stabilization == Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION:
+        text = (
+            f"After open surgery ({choice.code}, open decompression with instrumentation) the cEBRT course "
+            f"is protracted whatever the expected_survival ({survival}): 30 Gy in 10 fractions."
+        )
+        return CebrtRegimen.GY30_10FX, _regimen_item(
+            text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_EXCISION
+        )
+    if choice.code == PathwayCode.PALLIATIVE_RADIATION:
         if survival == ExpectedSurvival.LT_3_MONTHS:
             regimen = CebrtRegimen.GY8_1FX
             text = f"Palliative radiation with expected_survival {survival}: a single 8 Gy fraction."
         else:
             regimen = CebrtRegimen.GY20_5FX
             text = f"Palliative radiation with expected_survival {survival}: a short course of 20 Gy in 5 fractions."
-        return regimen, RationaleItem("cebrt_regimen", rule, text, ("expected_survival",), SRC_REGIMEN_SHORT)
+        return regimen, _regimen_item(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
     if survival == ExpectedSurvival.LT_3_MONTHS:
         text = (
             f"expected_survival {survival}: 8 Gy in a single fraction palliates quickly; "
             "20 Gy in 5 fractions is an alternative with slightly better walking outcomes."
         )
-        return CebrtRegimen.GY8_1FX, RationaleItem(
-            "cebrt_regimen", rule, text, ("expected_survival",), SRC_REGIMEN_SHORT
+        return CebrtRegimen.GY8_1FX, _regimen_item(
+            text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT
         )
     if survival == ExpectedSurvival.FROM_3_TO_6_MONTHS:
-        inputs: tuple[str, ...] = ("expected_survival", "oligometastatic", "histology")
+        inputs = ("prior_radiation_in_field", "expected_survival", "oligometastatic", "histology")
         if oligometastatic or hematologic:
-            factors = []
-            if oligometastatic:
-                factors.append("oligometastatic yes")
-            if hematologic:
-                factors.append("histology lymphoma or myeloma")
+            factors = [
+                name
+                for name, present in (
+                    ("oligometastatic yes", oligometastatic),
+                    ("histology lymphoma or myeloma", hematologic),
+                )
+                if present
+            ]
             text = (
                 f"expected_survival {survival} with a favourable prognosis "
                 f"({', '.join(factors)}): a protracted course, 30 Gy in 10 fractions."
             )
-            return CebrtRegimen.GY30_10FX, RationaleItem("cebrt_regimen", rule, text, inputs, SRC_REGIMEN_FAVOURABLE)
+            return CebrtRegimen.GY30_10FX, _regimen_item(text, inputs, SRC_REGIMEN_FAVOURABLE)
         text = (
             f"expected_survival {survival} without a favourable factor (oligometastatic "
             "no, histology not lymphoma or myeloma): a short course, 20 Gy in 5 fractions."
         )
-        return CebrtRegimen.GY20_5FX, RationaleItem("cebrt_regimen", rule, text, inputs, SRC_REGIMEN_MIDDLE)
+        return CebrtRegimen.GY20_5FX, _regimen_item(text, inputs, SRC_REGIMEN_MIDDLE)
     text = (
         f"expected_survival {survival}: a protracted course for durable local control, "
         "30 Gy in 10 fractions (30-40 Gy in 10-20 fractions are also used)."
     )
-    return CebrtRegimen.GY30_10FX, RationaleItem("cebrt_regimen", rule, text, ("expected_survival",), SRC_REGIMEN_LONG)
+    return CebrtRegimen.GY30_10FX, _regimen_item(
+        text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_LONG
+    )
 
 
-class _Definitive(NamedTuple):
+def contiguous(a: SpinalLevel, b: SpinalLevel) -> bool:
+    """Spec 2.6: neighbours in the order occiput, C1...S5 (C7-T1, T12-L1 and L5-S1 included)."""
+    return abs(LEVEL_ORDER.index(a) - LEVEL_ORDER.index(b)) == 1
+
+
+def index_block(levels: tuple[SpinalLevel, ...], index: SpinalLevel) -> tuple[SpinalLevel, ...]:
+    """Spec 2.6: the run of contiguous lesion levels that contains the index level, in anatomical order."""
+    present = set(levels)
+    at = LEVEL_ORDER.index(index)
+    low = high = at
+    while low > 0 and LEVEL_ORDER[low - 1] in present:
+        low -= 1
+    while high < len(LEVEL_ORDER) - 1 and LEVEL_ORDER[high + 1] in present:
+        high += 1
+    return LEVEL_ORDER[low : high + 1]
+
+
+def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tuple[CebrtField, RationaleItem]:
+    """Spec 4 ``cebrt_field``: the index block plus one level above and below, kept within occiput...S5.
+
+    Source: seed 'Conventional external beam radiation therapy, treatment field', ref [63].
+    """
+    first = LEVEL_ORDER.index(block[0])
+    last = LEVEL_ORDER.index(block[-1])
+    field = CebrtField(
+        from_level=LEVEL_ORDER[max(first - 1, 0)], to_level=LEVEL_ORDER[min(last + 1, len(LEVEL_ORDER) - 1)]
+    )
+    span = block[0] if len(block) == 1 else f"{block[0]}-{block[-1]}"
+    text = (
+        f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) with one level "
+        "above and one below, kept within occiput to S5."
+    )
+    return field, RationaleItem(
+        topic="cebrt_field", rule="4 cEBRT field", text=text, inputs=inputs, source=SRC_CEBRT_FIELD
+    )
+
+
+class Definitive(NamedTuple):
     pathway: Pathway
     sbrt_preferred: bool
     items: tuple[RationaleItem, ...]
 
 
-def _pathway_rule(facts: Facts) -> tuple[_Choice, RationaleItem]:
+def pathway_rule(facts: Facts) -> tuple[_Choice, RationaleItem]:
     """Spec 3: the pathway rule that fires (P1..P9) and its rationale item."""
     choice = _select_pathway(facts)
-    return choice, RationaleItem("pathway", choice.rule.value, choice.text, choice.inputs, choice.source)
-
-
-def definitive_treatment(
-    facts: Facts,
-    survival: ExpectedSurvival,
-    oligometastatic: bool,
-    hematologic: bool,
-) -> _Definitive:
-    """Spec 3 pathway (P1..P9) completed with its spec 4 cEBRT regimen, with their rationale."""
-    choice, item = _pathway_rule(facts)
-    if choice.radiation != Radiation.CEBRT:
-        pathway = Pathway(choice.code, choice.rule, choice.stabilization, choice.radiation, None)
-        return _Definitive(pathway, choice.sbrt_preferred, (item,))
-    regimen, regimen_item = _cebrt_regimen(choice.code, survival, oligometastatic, hematologic)
-    pathway = Pathway(choice.code, choice.rule, choice.stabilization, choice.radiation, regimen)
-    return _Definitive(pathway, choice.sbrt_preferred, (item, regimen_item))
+    item = RationaleItem(
+        topic="pathway", rule=choice.rule.value, text=choice.text, inputs=choice.inputs, source=choice.source
+    )
+    return choice, item

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Final, NamedTuple
 
 from .codes import (
     Alert,
@@ -18,7 +18,10 @@ from .codes import (
     Radiation,
     Radiosensitivity,
     Rule,
+    ScoreBand,
+    ScoreName,
     SinsCategory,
+    SpinalLevel,
     SpineLocation,
     Stability,
     Stabilization,
@@ -26,6 +29,7 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
+from .inputs import LESION_FIELDS, LesionInput
 from .texts import (
     ALERT_TEXTS,
     CEBRT_FIELD_TEXT,
@@ -59,6 +63,14 @@ class SinsResult:
 
 
 @dataclass(frozen=True, slots=True)
+class CebrtField:
+    """The cEBRT field (spec 4): from the level above the index block to the level below it."""
+
+    from_level: SpinalLevel
+    to_level: SpinalLevel
+
+
+@dataclass(frozen=True, slots=True)
 class Pathway:
     """The definitive treatment pathway (spec 3) and its cEBRT regimen (spec 4)."""
 
@@ -67,6 +79,51 @@ class Pathway:
     stabilization: Stabilization | None
     radiation: Radiation | None
     cebrt_regimen: CebrtRegimen | None
+    cebrt_field: CebrtField | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LesionResult:
+    """One lesion's derived values (spec 2.1, 2.2, 2.4), with its position in ``lesions``."""
+
+    position: int
+    spinal_level: SpinalLevel
+    index: bool
+    sins: SinsResult
+    escc_grade: EsccGrade
+    high_grade: bool
+    stability: Stability
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "spinal_level": self.spinal_level.value,
+            "index": self.index,
+            "sins": {
+                "total": self.sins.total,
+                "category": self.sins.category.value,
+                "components": _components(self.sins),
+            },
+            "escc": {"grade": self.escc_grade.value, "high_grade": self.high_grade},
+            "stability": self.stability.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """One prognosis score (spec 8.2): computed (``score``, ``band``, ``items``) or ``missing`` inputs."""
+
+    name: ScoreName
+    maximum: int
+    score: int | None = None
+    band: ScoreBand | None = None
+    items: tuple[tuple[str, int], ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        if self.score is None:
+            return {"missing": list(self.missing)}
+        assert self.band is not None
+        return {"score": self.score, "max": self.maximum, "band": self.band.value, "items": dict(self.items)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +156,19 @@ ALERT_ITEMS: Final[Mapping[Alert, AlertItem]] = MappingProxyType(
     {code: AlertItem(code, note.text, note.source) for code, note in ALERT_TEXTS.items()}
 )
 
+
+def _components(sins: SinsResult) -> dict[str, int]:
+    points = sins.components
+    return {
+        "location": points.location,
+        "pain": points.pain,
+        "bone_lesion": points.bone_lesion,
+        "alignment": points.alignment,
+        "collapse": points.collapse,
+        "posterolateral": points.posterolateral,
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Result
 # --------------------------------------------------------------------------------------------
@@ -110,7 +180,12 @@ def _value(code: StrEnum | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """The evaluation of one case: every recommendation with its rationale."""
+    """The evaluation of one case: every recommendation with its rationale.
+
+    ``sins``, ``escc_grade``, ``high_grade`` and ``stability`` are the index lesion's (as in 2026.1);
+    ``lesions`` holds every lesion in the order given, ``prognosis_scores`` the three scores of 8.2 and
+    ``alert_details`` each alert with its text (naming levels where the alert does) and source.
+    """
 
     rule_set: str
     sins: SinsResult
@@ -127,35 +202,32 @@ class Result:
     mobility: Mobility
     alerts: tuple[Alert, ...]
     rationale: tuple[RationaleItem, ...]
+    lesions: tuple[LesionResult, ...]
+    prognosis_scores: tuple[ScoreResult, ...]
+    alert_details: tuple[AlertItem, ...]
 
     @property
     def alert_items(self) -> tuple[AlertItem, ...]:
         """The alerts with their texts and sources, in :class:`Alert` order."""
-        return tuple(ALERT_ITEMS[code] for code in self.alerts)
+        return self.alert_details
 
     def to_dict(self) -> dict[str, object]:
         """The JSON result object of ``case-format.md`` (plain str, int, bool and None).
 
         Extra keys beyond the case format: ``significant_deficit``, ``sins.location``,
+        ``rationale[].topic``,
         ``alert_details``, ``supportive_care_always``, and when they apply
         ``regimen_text``, ``field_text``, ``sbrt_dose_text`` and ``steroid_dosing_text``.
         """
         sins = self.sins
-        points = sins.components
         pathway = self.pathway
+        field = pathway.cebrt_field
         result: dict[str, object] = {
             "rule_set": self.rule_set,
             "sins": {
                 "total": sins.total,
                 "category": sins.category.value,
-                "components": {
-                    "location": points.location,
-                    "pain": points.pain,
-                    "bone_lesion": points.bone_lesion,
-                    "alignment": points.alignment,
-                    "collapse": points.collapse,
-                    "posterolateral": points.posterolateral,
-                },
+                "components": _components(sins),
                 "location": sins.location.value,
             },
             "escc": {"grade": self.escc_grade.value, "high_grade": self.high_grade},
@@ -168,7 +240,9 @@ class Result:
                 "stabilization": _value(pathway.stabilization),
                 "radiation": _value(pathway.radiation),
                 "cebrt_regimen": _value(pathway.cebrt_regimen),
+                "cebrt_field": None if field is None else {"from": field.from_level.value, "to": field.to_level.value},
             },
+            "lesions": [lesion.to_dict() for lesion in self.lesions],
             "urgency": self.urgency.value,
             "steroids": self.steroids.value,
             "vte_prophylaxis": self.vte_prophylaxis.value,
@@ -189,6 +263,7 @@ class Result:
                 for item in self.rationale
             ],
             "supportive_care_always": SUPPORTIVE_CARE_ALWAYS.text,
+            "prognosis_scores": {score.name.value: score.to_dict() for score in self.prognosis_scores},
         }
         if pathway.cebrt_regimen is not None:
             result["regimen_text"] = REGIMEN_TEXTS[pathway.cebrt_regimen]
@@ -199,3 +274,24 @@ class Result:
         if self.steroids == Steroids.HIGH_DOSE:
             result["steroid_dosing_text"] = STEROID_DOSING_TEXT.text
         return result
+
+
+class LesionView(NamedTuple):
+    """A lesion as the any-lesion rules read it: its inputs, derived values and input-name prefix."""
+
+    given: LesionInput
+    derived: LesionResult
+
+    @property
+    def prefix(self) -> str:
+        return f"lesions[{self.derived.position}]."
+
+    def name(self, field_name: str) -> str:
+        """The case-format name of one of this lesion's fields, such as ``lesions[1].escc_grade``."""
+        return self.prefix + field_name
+
+
+def qualify(item: RationaleItem, prefix: str) -> RationaleItem:
+    """The item with bare lesion field names (``escc_grade``) named for one lesion (``lesions[0].escc_grade``)."""
+    inputs = tuple(prefix + name if name in LESION_FIELDS else name for name in item.inputs)
+    return RationaleItem(topic=item.topic, rule=item.rule, text=item.text, inputs=inputs, source=item.source)

@@ -1,12 +1,26 @@
-"""Spec 5 supportive care (steroids, VTE prophylaxis, bladder, mobility) and spec 6 urgency."""
+"""Spec 5 supportive care (steroids, VTE prophylaxis, bladder, mobility) and spec 6 urgency.
+
+These rules read "any lesion" (spec 2.6): their inputs name every lesion field they read.
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
-from .codes import Bladder, Mobility, MotorStatus, PathwayCode, SinsPain, Stability, Steroids, Urgency, VteProphylaxis
+from .codes import (
+    LEVEL_ORDER,
+    Bladder,
+    Mobility,
+    MotorStatus,
+    PathwayCode,
+    SinsPain,
+    Stability,
+    Steroids,
+    Urgency,
+    VteProphylaxis,
+)
 from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
-from .result import RationaleItem
+from .result import LesionView, RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     SRC_BLADDER,
@@ -14,68 +28,92 @@ from .texts import (
     SRC_STEROIDS_CONSIDER,
     SRC_STEROIDS_HIGH,
     SRC_STEROIDS_NOT_ROUTINE,
+    SRC_STEROIDS_PALLIATIVE,
     SRC_URGENCY,
     SRC_VTE,
     STABILITY_INPUTS,
     STEROID_DOSING_TEXT,
 )
 
-# --------------------------------------------------------------------------------------------
-# 5. Supportive care
-# --------------------------------------------------------------------------------------------
-
 _CARE: Final = "5 Supportive care"
 
 
-def steroids_rule(deficit: bool, pain: SinsPain, high_grade: bool) -> tuple[Steroids, RationaleItem]:
-    """Spec 5 steroids: high dose for a deficit or pain; else not routine when low grade.
+def levels(lesions: tuple[LesionView, ...]) -> str:
+    """The lesions' levels in anatomical order, for a sentence ("T7, L2")."""
+    return ", ".join(sorted((v.given.spinal_level for v in lesions), key=LEVEL_ORDER.index))
 
-    Source: seed 'Glucocorticoids', refs [25-30].
+
+def _every(lesions: tuple[LesionView, ...], *fields: str) -> tuple[str, ...]:
+    return tuple(view.name(field) for view in lesions for field in fields)
+
+
+def _stability_inputs(lesions: tuple[LesionView, ...]) -> tuple[str, ...]:
+    return _every(lesions, *STABILITY_INPUTS)
+
+
+def steroids_rule(
+    *, deficit: bool, code: PathwayCode, lesions: tuple[LesionView, ...]
+) -> tuple[Steroids, RationaleItem]:
+    """Spec 5 steroids (2027.1): high dose for a deficit, palliative radiation, or high grade with pain.
+
+    Not routine when no lesion is high grade (small epidural lesions with a normal examination,
+    [30]); else consider. Source: seed 'Glucocorticoids', refs [25-30].
     """
-    inputs = ("neurologic_deficit", "sins_pain", "escc_grade")
-    if deficit or pain != SinsPain.PAIN_FREE:
-        reasons = []
-        if deficit:
-            reasons.append("neurologic_deficit yes")
-        if pain != SinsPain.PAIN_FREE:
-            reasons.append(f"sins_pain {pain}")
+    high = tuple(view for view in lesions if view.derived.high_grade)
+    painful = tuple(view for view in lesions if view.given.sins_pain != SinsPain.PAIN_FREE)
+    inputs = ("neurologic_deficit", "histology", *_every(lesions, "escc_grade", "sins_pain"))
+    reasons = []
+    if deficit:
+        reasons.append("neurologic_deficit yes")
+    if code == PathwayCode.PALLIATIVE_RADIATION:
+        reasons.append("the pathway is palliative radiation, which pairs glucocorticoids with short-course cEBRT")
+    if high and painful:
+        reasons.append(f"high-grade ESCC ({levels(high)}) with pain (sins_pain not pain_free at {levels(painful)})")
+    if reasons:
+        source = SRC_STEROIDS_PALLIATIVE if code == PathwayCode.PALLIATIVE_RADIATION else SRC_STEROIDS_HIGH
         text = f"High-dose dexamethasone because of {' and '.join(reasons)}: {STEROID_DOSING_TEXT.text}"
-        return Steroids.HIGH_DOSE, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_HIGH)
-    if not high_grade:
+        return Steroids.HIGH_DOSE, RationaleItem(topic="steroids", rule=_CARE, text=text, inputs=inputs, source=source)
+    if not high:
         text = (
-            "No neurologic deficit, a pain-free lesion (sins_pain pain_free) and low-grade "
-            "ESCC: glucocorticoids are not started routinely."
+            "No neurologic deficit and no high-grade ESCC at any level: glucocorticoids are not started "
+            "routinely (radiation without steroids is feasible for small epidural lesions with a normal "
+            "examination); analgesia treats the pain."
         )
-        return Steroids.NOT_ROUTINE, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_NOT_ROUTINE)
+        return Steroids.NOT_ROUTINE, RationaleItem(
+            topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_NOT_ROUTINE
+        )
     text = (
-        "No neurologic deficit and a pain-free lesion, but high-grade ESCC: consider "
+        f"No neurologic deficit and no pain, but high-grade ESCC ({levels(high)}): consider "
         "glucocorticoids as a bridge to definitive treatment."
     )
-    return Steroids.CONSIDER, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_CONSIDER)
+    return Steroids.CONSIDER, RationaleItem(
+        topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_CONSIDER
+    )
 
 
 def vte_rule(
-    motor: MotorStatus,
-    stability: Stability,
-    contraindication: bool,
-    code: PathwayCode,
+    *, motor: MotorStatus, lesions: tuple[LesionView, ...], contraindication: bool, code: PathwayCode
 ) -> tuple[VteProphylaxis, RationaleItem]:
     """Spec 5 VTE prophylaxis for an immobilized patient; mechanical when surgery is imminent.
 
-    Source: seed 'Venous thromboembolism prophylaxis', ref [36].
+    Immobilized: not ambulatory, or any lesion unstable. Source: seed 'Venous thromboembolism
+    prophylaxis', ref [36].
     """
-    inputs = ("motor_status", "stability_assessment", "vte_contraindication")
+    inputs = ("motor_status", *_stability_inputs(lesions), "vte_contraindication")
+    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
     reasons = []
     if motor in NOT_AMBULATORY:
         reasons.append(f"motor_status {motor}")
-    if stability == Stability.UNSTABLE:
-        reasons.append("unstable spine")
+    if unstable:
+        reasons.append(f"unstable spine at {levels(unstable)}")
     if not reasons:
         text = (
-            f"Not immobilized (motor_status {motor}, stability {stability}): no "
+            f"Not immobilized (motor_status {motor}, no unstable level): no "
             "ESCC-specific prophylaxis; the usual hospital VTE assessment applies."
         )
-        return VteProphylaxis.STANDARD, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
+        return VteProphylaxis.STANDARD, RationaleItem(
+            topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE
+        )
     why = " and ".join(reasons)
     if contraindication:
         value = VteProphylaxis.MECHANICAL
@@ -95,10 +133,10 @@ def vte_rule(
             f"Immobilized ({why}), no contraindication and no imminent surgery: short-term "
             "unfractionated heparin, low molecular weight heparin or fondaparinux."
         )
-    return value, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
+    return value, RationaleItem(topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE)
 
 
-def bladder_rule(retention: bool, symptoms: bool) -> tuple[Bladder, RationaleItem]:
+def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, RationaleItem]:
     """Spec 5 bladder: catheterize retention; scan when symptomatic; else monitor.
 
     Source: seed 'Urinary retention and constipation'.
@@ -113,47 +151,45 @@ def bladder_rule(retention: bool, symptoms: bool) -> tuple[Bladder, RationaleIte
     else:
         value = Bladder.MONITOR
         text = "No urinary symptoms or retention: watch for hesitancy, new incontinence or perineal numbness."
-    return value, RationaleItem("bladder", _CARE, text, inputs, SRC_BLADDER)
+    return value, RationaleItem(topic="bladder", rule=_CARE, text=text, inputs=inputs, source=SRC_BLADDER)
 
 
-def mobility_rule(stability: Stability) -> tuple[Mobility, RationaleItem]:
-    """Spec 5 mobility: brace or bed rest for an unstable spine, else as tolerated.
+def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, RationaleItem]:
+    """Spec 5 mobility: brace or bed rest when any lesion is unstable, else as tolerated.
 
     Source: seed 'Pain management and role of immobilization', refs [18,38].
     """
-    if stability == Stability.UNSTABLE:
+    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    if unstable:
         value = Mobility.BRACE_OR_BED_REST
-        text = "The spine is unstable: immobilize with a brace or bed rest until definitive treatment."
+        text = (
+            f"The spine is unstable at {levels(unstable)}: immobilize with a brace or bed rest until definitive "
+            "treatment."
+        )
     else:
         value = Mobility.AS_TOLERATED
-        text = (
-            f"The spine is not unstable (stability {stability}): no bed rest needed; the patient moves as pain allows."
-        )
-    return value, RationaleItem("mobility", _CARE, text, STABILITY_INPUTS, SRC_MOBILITY)
-
-
-# --------------------------------------------------------------------------------------------
-# 6. Urgency
-# --------------------------------------------------------------------------------------------
+        text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
+    return value, RationaleItem(
+        topic="mobility", rule=_CARE, text=text, inputs=_stability_inputs(lesions), source=SRC_MOBILITY
+    )
 
 
 def urgency_rule(
-    deficit: bool,
-    high_grade: bool,
-    progressing: bool,
-    motor: MotorStatus,
-    stability: Stability,
+    *, deficit: bool, progressing: bool, motor: MotorStatus, lesions: tuple[LesionView, ...]
 ) -> tuple[Urgency, RationaleItem]:
-    """Spec 6 urgency: emergency for a deficit with high grade, progression or loss of walking.
+    """Spec 6 urgency: emergency for a deficit with high grade (any lesion), progression or loss of walking.
 
-    Source: seed 'Importance of early detection', ref [1].
+    Urgent: otherwise any lesion high grade, a deficit, or any lesion unstable or potentially
+    unstable. Source: seed 'Importance of early detection', ref [1].
     """
-    inputs = (*DEFICIT_INPUTS, "escc_grade", *STABILITY_INPUTS)
+    inputs = (*DEFICIT_INPUTS, *_every(lesions, "escc_grade", *STABILITY_INPUTS))
     not_walking = motor in NOT_AMBULATORY
-    if deficit and (high_grade or progressing or not_walking):
+    high = tuple(view for view in lesions if view.derived.high_grade)
+    shaky = tuple(view for view in lesions if view.derived.stability != Stability.STABLE)
+    if deficit and (high or progressing or not_walking):
         reasons = []
-        if high_grade:
-            reasons.append("high-grade ESCC")
+        if high:
+            reasons.append(f"high-grade ESCC at {levels(high)}")
         if progressing:
             reasons.append("deficit_progressing yes")
         if not_walking:
@@ -163,17 +199,17 @@ def urgency_rule(
             f"neurologic_deficit yes with {', '.join(reasons)}: an emergency; definitive "
             "treatment should start as soon as possible."
         )
-    elif deficit or high_grade or stability != Stability.STABLE:
+    elif deficit or high or shaky:
         reasons = []
         if deficit:
             reasons.append("neurologic_deficit yes")
-        if high_grade:
-            reasons.append("high-grade ESCC")
-        if stability != Stability.STABLE:
-            reasons.append(f"stability {stability}")
+        if high:
+            reasons.append(f"high-grade ESCC at {levels(high)}")
+        for view in shaky:
+            reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
         value = Urgency.URGENT
         text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
     else:
         value = Urgency.ROUTINE
-        text = "Routine: no neurologic deficit, low-grade ESCC and a stable spine."
-    return value, RationaleItem("urgency", "6 Urgency", text, inputs, SRC_URGENCY)
+        text = "Routine: no neurologic deficit, no high-grade ESCC and no level that is unstable or potentially so."
+    return value, RationaleItem(topic="urgency", rule="6 Urgency", text=text, inputs=inputs, source=SRC_URGENCY)

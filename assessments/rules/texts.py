@@ -102,6 +102,43 @@ ALERT_TEXTS: Final[Mapping[Alert, Note]] = MappingProxyType(
             "The case is still evaluated, but the pathway was written for epidural compression.",
             "Seed: figure 1 and image 1 (ESCC grading scale), ref [15] (Bilsky 2010)",
         ),
+        Alert.ADDITIONAL_UNSTABLE_LESION: Note(
+            "Another level than the index lesion is unstable: each unstable level needs its own "
+            "stabilization plan (surgery, cement or bracing) besides the index lesion's pathway.",
+            "Seed: 'Patients with multilevel involvement'; 'Patients with spinal instability', refs [17,38-42]",
+        ),
+        Alert.ADDITIONAL_HIGH_GRADE_LESION: Note(
+            "Another level than the index lesion has high-grade ESCC: each such level needs its own "
+            "radiation or decompression plan.",
+            "Seed: 'Patients with multilevel involvement'; 'Neurologic (high- versus low-grade ESCC)', ref [15]",
+        ),
+        Alert.ESCC_OUTSIDE_INDEX_BLOCK: Note(
+            "ESCC (grade 1b or higher) lies outside the block of levels around the index lesion. Every "
+            "level with ESCC usually needs radiation unless the tumor responds well to systemic therapy; "
+            "the randomized surgery trial enrolled only patients with a single area of compression.",
+            "Seed: 'Patients with multilevel involvement'; ref [46] (Patchell 2005)",
+        ),
+        Alert.CEMENT_AUGMENTATION_OPTION: Note(
+            "Low-grade ESCC without retropulsed fragments or posterolateral involvement: percutaneous "
+            "cement augmentation (vertebroplasty or kyphoplasty) can stabilize the level without open surgery.",
+            "Seed: 'Role of vertebroplasty, kyphoplasty, and percutaneous spinal instrumentation', refs [42,85,86]",
+        ),
+        Alert.SHORT_SURVIVAL_SURGERY: Note(
+            "The pathway includes open surgery but the expected survival is under 3 months: the patient "
+            "must be able to recover from the operation, and very short expected survival argues against it.",
+            "Seed: 'Systemic' (NOMS) and 'Radioresistant tumors with high-grade ESCC'; ref [46] (Patchell 2005)",
+        ),
+        Alert.BIOPSY_BEFORE_STEROIDS: Note(
+            "No cancer diagnosis yet: glucocorticoids are lympholytic and can make a lymphoma biopsy "
+            "non-diagnostic. Take the biopsy first when the neurologic state allows.",
+            "Seed: 'Glucocorticoids', refs [31,32]; 'Patients with unknown or synchronous primary', ref [48]",
+        ),
+        Alert.SURVIVAL_ESTIMATE_DISCORDANT: Note(
+            "The revised Tokuhashi score predicts a survival that does not overlap the clinician's "
+            "estimate. The pathway still follows the clinician's estimate; review the estimate with "
+            "medical oncology.",
+            "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score); seed 'Prognosis' and 'Systemic'",
+        ),
     }
 )
 
@@ -142,6 +179,10 @@ REGIMEN_TEXTS: Final[Mapping[CebrtRegimen, str]] = MappingProxyType(
         ),
         CebrtRegimen.GY20_5FX: "20 Gy in 5 fractions (4 Gy a day)",
         CebrtRegimen.GY30_10FX: ("30 Gy in 10 fractions (longer courses of 30-40 Gy in 10-20 fractions are also used)"),
+        CebrtRegimen.REIRRADIATION_INDIVIDUALIZED: (
+            "A second course of cEBRT, its dose set by radiation oncology after checking the cumulative "
+            "spinal cord dose (never a first-course schedule)"
+        ),
     }
 )
 
@@ -294,3 +335,23 @@ RADIOSENSITIVITY_INPUTS: Final = ("histology", "other_radiosensitivity")
 
 def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+SRC_P2_BIOPSY_THEN_CEBRT: Final = (
+    "Seed: 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997); 'Importance of early "
+    "detection', ref [1]"
+)
+SRC_REGIMEN_REIRRADIATION: Final = (
+    "Seed: 'Management of recurrent ESCC', refs [111,112,116,117] (re-irradiation series), [118,119] (cord tolerance)"
+)
+SRC_CEBRT_FIELD: Final = (
+    "Seed: 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011); "
+    "'Patients with multilevel involvement'"
+)
+SRC_STEROIDS_PALLIATIVE: Final = (
+    "Seed: 'Radioresistant tumors with high-grade ESCC' (glucocorticoids and short-course cEBRT); "
+    "'Glucocorticoids', ref [28] (Kumar 2017)"
+)
+SRC_TOKUHASHI: Final = "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score; reprinted in NICE CG75 appendix)"
+SRC_TOMITA: Final = "Tomita 2001, Spine 26:298 (Tomita score)"
+SRC_BAUER: Final = "Leithner 2008, Eur Spine J 17:1488 (modified Bauer score, after Bauer & Wedin 1995)"

@@ -76,7 +76,7 @@ def golden_cases() -> list[dict[str, Any]]:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.test_golden import evaluate_flat
+    from tests.test_golden import evaluate_flat  # the 2026.1 engine, at the time it was run
 
     records = [{"case": case, "result": evaluate_flat(case)} for case in golden_cases()]
     payload = json.dumps(records, sort_keys=True, separators=(",", ":")).encode()
