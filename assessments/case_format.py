@@ -95,7 +95,10 @@ def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]
             errors[f"{prefix}{key}"] = ["Unknown field: a lesion has no such key."]
         index = lesion.get("index")
         if "index" not in lesion and len(lesions) > 1:
-            errors[f"{prefix}index"] = ["Required when the case has more than one lesion: true for the index lesion."]
+            # Spec 1: with several lesions every lesion carries index, "otherwise the case is invalid, naming lesions".
+            errors["lesions"] = [
+                f"Every lesion needs index (true or false) when there are several; lesions[{position}] has none."
+            ]
         elif "index" in lesion and not isinstance(index, bool):
             errors[f"{prefix}index"] = ["Give true or false."]
         form = AssessmentForm(data={**case_data, **_given(lesion, LESION_KEYS)})

@@ -283,8 +283,12 @@ class CaseInput:
         count = len(self.lesions)
         if not 1 <= count <= MAX_LESIONS:
             raise InputError("lesions", f"give 1 to {MAX_LESIONS} lesions")
-        if len({lesion.spinal_level for lesion in self.lesions}) != count:
-            raise InputError("lesions", "each lesion must be at a different spinal_level")
+        seen: set[SpinalLevel] = set()
+        for position, lesion in enumerate(self.lesions):
+            if lesion.spinal_level in seen:
+                # The later lesion repeats a level: name its field (reading R23).
+                raise InputError(f"lesions[{position}].spinal_level", "each lesion must be at a different level")
+            seen.add(lesion.spinal_level)
         indexes = [position for position, lesion in enumerate(self.lesions) if lesion.index]
         if len(indexes) != 1:
             raise InputError("lesions", "exactly one lesion must be the index lesion")
