@@ -79,6 +79,11 @@ def _levels(views: list[LesionView]) -> tuple[SpinalLevel, ...]:
     return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_ORDER.index))
 
 
+def _anatomical(views: tuple[LesionView, ...]) -> list[LesionView]:
+    """Lesions in anatomical order, so a sentence does not depend on the order they were entered."""
+    return sorted(views, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level))
+
+
 def _others(c: Context) -> list[LesionView]:
     return [view for view in c.lesions if view is not c.index_lesion]
 
@@ -90,7 +95,7 @@ def _every(c: Context, *fields: str) -> tuple[str, ...]:
 def surgical_consultation(c: Context) -> _Raised | None:
     """Any lesion with SINS >= 7 or stability unstable. Source: seed 'Mechanical (spinal stability)', [17,19]."""
     reasons = []
-    for view in c.lesions:
+    for view in _anatomical(c.lesions):
         if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
             reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
         if view.derived.stability == Stability.UNSTABLE:

@@ -61,7 +61,7 @@ def steroids_rule(
     """
     high = tuple(view for view in lesions if view.derived.high_grade)
     painful = tuple(view for view in lesions if view.given.sins_pain != SinsPain.PAIN_FREE)
-    inputs = ("neurologic_deficit", "histology", *_every(lesions, "escc_grade", "sins_pain"))
+    inputs = ("neurologic_deficit", *_every(lesions, "escc_grade", "sins_pain"))
     reasons = []
     if deficit:
         reasons.append("neurologic_deficit yes")
@@ -205,7 +205,7 @@ def urgency_rule(
             reasons.append("neurologic_deficit yes")
         if high:
             reasons.append(f"high-grade ESCC at {levels(high)}")
-        for view in shaky:
+        for view in sorted(shaky, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level)):
             reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
         value = Urgency.URGENT
         text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
