@@ -42,7 +42,7 @@ from .inputs import (
 from .pathway import COMPRESSION_GRADES
 from .result import AlertItem, LesionView, Pathway, RationaleItem, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
-from .texts import ALERT_TEXTS, STABILITY_INPUTS
+from .texts import ALERT_TEXTS
 
 _ALERT_RULE: Final = "7 Alerts"
 OPEN_SURGERY_PATHWAYS: Final = frozenset(
@@ -102,7 +102,7 @@ def surgical_consultation(c: Context) -> _Raised | None:
             reasons.append(f"stability unstable at {view.given.spinal_level}")
     if not reasons:
         return None
-    return _Raised(f"Raised because {' and '.join(reasons)}.", _every(c, *STABILITY_INPUTS))
+    return _Raised(f"Raised because {' and '.join(reasons)}.", tuple(n for v in c.lesions for n in v.stability_names))
 
 
 def movement_pain_instability(c: Context) -> _Raised | None:
@@ -252,7 +252,7 @@ def additional_unstable_lesion(c: Context) -> _Raised | None:
     if not hits:
         return None
     levels = _levels(hits)
-    inputs = tuple(view.name(f) for view in _others(c) for f in STABILITY_INPUTS)
+    inputs = tuple(name for view in _others(c) for name in view.stability_names)
     return _Raised(f"Raised because another level is unstable: {', '.join(levels)}.", inputs, levels)
 
 

@@ -39,7 +39,7 @@ def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[Rationale
         stability=stability,
     )
     view = LesionView(given=lesion, derived=derived)
-    items = tuple(qualify(item, view.prefix) for item in (sins_item, escc_item, stability_item))
+    items = tuple(qualify(item, view.names) for item in (sins_item, escc_item, stability_item))
     return view, items
 
 
@@ -67,7 +67,7 @@ def evaluate(case: CaseInput) -> Result:
     )
     choice, pathway_item = pathway_rule(facts)
     block = index_block(tuple(view.given.spinal_level for view in lesions), given.spinal_level)
-    definitive_items = [qualify(pathway_item, index.prefix)]
+    definitive_items = [qualify(pathway_item, index.names)]
     regimen = field = None
     if choice.radiation == Radiation.CEBRT:
         regimen, regimen_item = cebrt_regimen(
@@ -79,7 +79,7 @@ def evaluate(case: CaseInput) -> Result:
         )
         field_inputs = tuple(view.name(name) for view in lesions for name in ("spinal_level", "index"))
         field, field_item = cebrt_field(block, field_inputs)
-        definitive_items += [qualify(regimen_item, index.prefix), field_item]
+        definitive_items += [qualify(regimen_item, index.names), field_item]
     pathway = Pathway(
         code=choice.code,
         rule=choice.rule,

@@ -286,7 +286,7 @@ class CaseInput:
         seen: set[SpinalLevel] = set()
         for position, lesion in enumerate(self.lesions):
             if lesion.spinal_level in seen:
-                # The later lesion repeats a level: name its field (reading R23).
+                # The later lesion repeats a level: name its field (reading 24 in docs/clinical-rules.md).
                 raise InputError(f"lesions[{position}].spinal_level", "each lesion must be at a different level")
             seen.add(lesion.spinal_level)
         indexes = [position for position, lesion in enumerate(self.lesions) if lesion.index]

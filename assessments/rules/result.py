@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Final
 
 from .codes import (
     Alert,
@@ -29,7 +29,7 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
-from .inputs import LESION_FIELDS, LesionInput
+from .inputs import LESION_FIELDS, MAX_LESIONS, LesionInput
 from .texts import (
     ALERT_TEXTS,
     CEBRT_FIELD_TEXT,
@@ -276,22 +276,43 @@ class Result:
         return result
 
 
-class LesionView(NamedTuple):
-    """A lesion as the any-lesion rules read it: its inputs, derived values and input-name prefix."""
+_SINS_FIELDS: Final = (
+    "spinal_level",
+    "sins_pain",
+    "sins_bone_lesion",
+    "sins_alignment",
+    "sins_collapse",
+    "sins_posterolateral",
+)
+# The case-format names of each lesion's fields by position: a constant table, built once.
+_POSITION_NAMES: Final = tuple(
+    MappingProxyType({field: f"lesions[{i}].{field}" for field in (*LESION_FIELDS, "index")})
+    for i in range(MAX_LESIONS)
+)
 
-    given: LesionInput
-    derived: LesionResult
 
-    @property
-    def prefix(self) -> str:
-        return f"lesions[{self.derived.position}]."
+_STABILITY_NAMES: Final = tuple(
+    tuple(names[field] for field in ("stability_assessment", *_SINS_FIELDS)) for names in _POSITION_NAMES
+)
+
+
+class LesionView:
+    """A lesion as the any-lesion rules read it: its inputs, derived values and field names."""
+
+    __slots__ = ("derived", "given", "names", "stability_names")
+
+    def __init__(self, *, given: LesionInput, derived: LesionResult) -> None:
+        self.given = given
+        self.derived = derived
+        self.names: Mapping[str, str] = _POSITION_NAMES[derived.position]
+        self.stability_names: tuple[str, ...] = _STABILITY_NAMES[derived.position]
 
     def name(self, field_name: str) -> str:
         """The case-format name of one of this lesion's fields, such as ``lesions[1].escc_grade``."""
-        return self.prefix + field_name
+        return self.names[field_name]
 
 
-def qualify(item: RationaleItem, prefix: str) -> RationaleItem:
+def qualify(item: RationaleItem, names: Mapping[str, str]) -> RationaleItem:
     """The item with bare lesion field names (``escc_grade``) named for one lesion (``lesions[0].escc_grade``)."""
-    inputs = tuple(prefix + name if name in LESION_FIELDS else name for name in item.inputs)
+    inputs = tuple(names.get(name, name) for name in item.inputs)
     return RationaleItem(topic=item.topic, rule=item.rule, text=item.text, inputs=inputs, source=item.source)

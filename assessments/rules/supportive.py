@@ -31,7 +31,6 @@ from .texts import (
     SRC_STEROIDS_PALLIATIVE,
     SRC_URGENCY,
     SRC_VTE,
-    STABILITY_INPUTS,
     STEROID_DOSING_TEXT,
 )
 
@@ -48,7 +47,7 @@ def _every(lesions: tuple[LesionView, ...], *fields: str) -> tuple[str, ...]:
 
 
 def _stability_inputs(lesions: tuple[LesionView, ...]) -> tuple[str, ...]:
-    return _every(lesions, *STABILITY_INPUTS)
+    return tuple(name for view in lesions for name in view.stability_names)
 
 
 def steroids_rule(
@@ -182,7 +181,7 @@ def urgency_rule(
     Urgent: otherwise any lesion high grade, a deficit, or any lesion unstable or potentially
     unstable. Source: seed 'Importance of early detection', ref [1].
     """
-    inputs = (*DEFICIT_INPUTS, *_every(lesions, "escc_grade", *STABILITY_INPUTS))
+    inputs = (*DEFICIT_INPUTS, *(n for view in lesions for n in (view.names["escc_grade"], *view.stability_names)))
     not_walking = motor in NOT_AMBULATORY
     high = tuple(view for view in lesions if view.derived.high_grade)
     shaky = tuple(view for view in lesions if view.derived.stability != Stability.STABLE)
