@@ -784,7 +784,7 @@ def test_p3_percutaneous_with_cebrt_keeps_the_survival_regimen() -> None:
         (
             {"sins_pain": SinsPain.OCCASIONAL_NONMECHANICAL, **HIGH},
             Steroids.HIGH_DOSE,
-            "high-grade ESCC (T6) with pain",
+            "high-grade ESCC at T6 with pain at T6",
         ),
         (
             {"sins_pain": SinsPain.MECHANICAL, "neurologic_deficit": True, **HIGH},

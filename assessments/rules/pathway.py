@@ -568,10 +568,7 @@ def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tupl
         from_level=LEVEL_ORDER[max(first - 1, 0)], to_level=LEVEL_ORDER[min(last + 1, len(LEVEL_ORDER) - 1)]
     )
     span = block[0] if len(block) == 1 else f"{block[0]}-{block[-1]}"
-    text = (
-        f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) with one level "
-        "above and one below, kept within occiput to S5."
-    )
+    text = f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) and one level each side."
     return field, RationaleItem(
         topic="cebrt_field", rule="4 cEBRT field", text=text, inputs=inputs, source=SRC_CEBRT_FIELD
     )

@@ -65,9 +65,9 @@ def steroids_rule(
     if deficit:
         reasons.append("neurologic_deficit yes")
     if code == PathwayCode.PALLIATIVE_RADIATION:
-        reasons.append("the pathway is palliative radiation, which pairs glucocorticoids with short-course cEBRT")
+        reasons.append("palliative radiation (glucocorticoids with short-course cEBRT)")
     if high and painful:
-        reasons.append(f"high-grade ESCC ({levels(high)}) with pain (sins_pain not pain_free at {levels(painful)})")
+        reasons.append(f"high-grade ESCC at {levels(high)} with pain at {levels(painful)}")
     if reasons:
         source = SRC_STEROIDS_PALLIATIVE if code == PathwayCode.PALLIATIVE_RADIATION else SRC_STEROIDS_HIGH
         text = f"High-dose dexamethasone because of {' and '.join(reasons)}: {STEROID_DOSING_TEXT.text}"

@@ -344,10 +344,7 @@ SRC_P2_BIOPSY_THEN_CEBRT: Final = (
 SRC_REGIMEN_REIRRADIATION: Final = (
     "Seed: 'Management of recurrent ESCC', refs [111,112,116,117] (re-irradiation series), [118,119] (cord tolerance)"
 )
-SRC_CEBRT_FIELD: Final = (
-    "Seed: 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011); "
-    "'Patients with multilevel involvement'"
-)
+SRC_CEBRT_FIELD: Final = "Seed: 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011)"
 SRC_STEROIDS_PALLIATIVE: Final = (
     "Seed: 'Radioresistant tumors with high-grade ESCC' (glucocorticoids and short-course cEBRT); "
     "'Glucocorticoids', ref [28] (Kumar 2017)"
