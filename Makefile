@@ -35,12 +35,12 @@ sso-provider:
 	fi
 
 test: $(STAMP) sso-provider
-	$(PY) -m pytest --cov=assessments.rules --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100 $(PYTEST_ARGS)
+	$(PY) -m pytest --cov=assessments/rules --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy --strict assessments/rules.py assessments/labels.py
+	$(VENV)/bin/mypy --strict assessments/rules assessments/labels.py
 
 # Benchmarks (docs/performance.md). Each creates its own escc_bench* database, server and data.
 bench: bench-rules bench-http bench-browser bench-scale

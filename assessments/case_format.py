@@ -1,7 +1,16 @@
-"""The JSON case-file format of ``case-format.md``: parse one case, evaluate it, export one.
+"""The JSON case-file format of ``case-format.md``: read one case (either shape), evaluate it, export one.
 
-Shared by ``manage.py evaluate_case``, case import and case export, so all three
-validate through ``AssessmentForm`` and speak the same field names and codes.
+Shared by ``manage.py evaluate_case``, case import and case export, so all three validate through
+``AssessmentForm`` (each lesion is validated by the same form, together with the case's own fields)
+and ``PrognosisForm``, and speak the same field names and codes.
+
+Two shapes are read:
+
+- rule set 2027.1: the case's fields, a ``lesions`` list (1 to 8) and optional prognosis inputs;
+  errors inside a lesion are named ``lesions[i].field`` (0-based);
+- rule set 2026.1: a flat object with the lesion fields at the top level, read as one index lesion.
+
+A case that mixes the two (``lesions`` and a flat lesion key) is an error naming the flat key.
 """
 
 from __future__ import annotations
@@ -10,10 +19,9 @@ import json
 from typing import Any
 
 from assessments import rules
-from assessments.forms import AssessmentForm
+from assessments.forms import AssessmentForm, PrognosisForm
 from assessments.models import ASSESSMENT_FIELDS, Case
 
-KNOWN_KEYS = frozenset(ASSESSMENT_FIELDS) | {"id"}
 # A case is a flat object; an array of cases adds one level. Deeper files are refused
 # before parsing (Python's parser would run out of stack thousands of levels down).
 MAX_NESTING = 20
@@ -75,34 +83,168 @@ def _nesting_depth(text: str) -> int:
     return deepest
 
 
+LESION_KEYS = frozenset(rules.LESION_FIELDS)
+CASE_KEYS = frozenset(rules.CASE_FIELDS)
+PROGNOSIS_KEYS = frozenset(rules.PROGNOSIS_FIELDS)
+KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id"}
+KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions"}
 # Every field is required (clinical-rules.md section 1); these two take null.
 NULLABLE_KEYS = frozenset({"hours_nonambulatory", "other_radiosensitivity"})
+Errors = dict[str, list[str]]
 
 
-def validate_case(data: object) -> tuple[rules.CaseInput | None, dict[str, list[str]]]:
-    """Validate one case object; return (input, {}) or (None, {field: [messages]})."""
-    if not isinstance(data, dict):
-        return None, {"__all__": ["A case must be a JSON object with the assessment fields."]}
-    errors: dict[str, list[str]] = {}
-    for key, value in data.items():
-        if isinstance(value, HugeNumber):
-            errors[str(key)] = [f"A number of {value.digits} digits: far more than this field takes."]
-    present = set(data)
-    data = {k: v for k, v in data.items() if not isinstance(v, HugeNumber)}
-    for key in sorted(present - KNOWN_KEYS):
-        errors.setdefault(str(key), []).append("Unknown field: the case format has no such key.")
-    for key in NULLABLE_KEYS - present:
-        errors[key] = ["This field is required: give null when it does not apply."]
-    if "id" in data and data["id"] is not None and not isinstance(data["id"], str):
-        errors["id"] = ["The id must be a string."]
-    # A JSON null is "not given": every field but the two nullable ones is required.
-    form = AssessmentForm(data={k: v for k, v in data.items() if k in ASSESSMENT_FIELDS and v is not None})
+def _form_errors(form: Any, prefix: str = "", only: frozenset[str] | None = None) -> Errors:
+    errors: Errors = {}
+    for field, messages in form.errors.get_json_data().items():
+        if only is not None and field not in only:
+            continue
+        errors.setdefault(f"{prefix}{field}", []).extend(m["message"] for m in messages)
+    return errors
+
+
+def _given(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """The keys a form should see: a JSON null is "not given"."""
+    return {k: v for k, v in data.items() if k in keys and v is not None}
+
+
+def _prognosis(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    form = PrognosisForm(data=_given(data, PROGNOSIS_KEYS))
     if not form.is_valid():
-        for field, messages in form.errors.get_json_data().items():
-            errors.setdefault(field, []).extend(m["message"] for m in messages)
+        errors.update(_form_errors(form))
+        return {}
+    return form.to_values()
+
+
+def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
+    errors: Errors = {}
+    for key in sorted(set(data) - KNOWN_FLAT_KEYS):
+        errors[str(key)] = ["Unknown field: the case format has no such key."]
+    for key in sorted(NULLABLE_KEYS - set(data)):
+        errors[key] = ["This field is required: give null when it does not apply."]
+    form = AssessmentForm(data=_given(data, frozenset(ASSESSMENT_FIELDS)))
+    if not form.is_valid():
+        errors.update(_form_errors(form))
+    prognosis = _prognosis(data, errors)
     if errors:
         return None, errors
-    return form.to_case_input(), {}
+    flat = form.to_case_input()
+    return _build(flat, flat.lesions, prognosis)
+
+
+def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
+    errors: Errors = {}
+    for key in sorted(set(data) & LESION_KEYS):
+        errors[key] = [
+            "This case has a lesions list: give this field inside each lesion, not at the top level "
+            "(a case cannot mix the 2027.1 and 2026.1 shapes)."
+        ]
+    for key in sorted(set(data) - KNOWN_LESION_CASE_KEYS - LESION_KEYS):
+        errors[str(key)] = ["Unknown field: the case format has no such key."]
+    for key in sorted(NULLABLE_KEYS - set(data)):
+        errors[key] = ["This field is required: give null when it does not apply."]
+    lesions = data["lesions"]
+    if not isinstance(lesions, list) or not 1 <= len(lesions) <= rules.MAX_LESIONS:
+        errors["lesions"] = [f"Give a list of 1 to {rules.MAX_LESIONS} lesions, one object per involved level."]
+        return None, errors
+    case_data = _given(data, CASE_KEYS)
+    built: list[rules.LesionInput] = []
+    for position, lesion in enumerate(lesions):
+        prefix = f"lesions[{position}]."
+        if not isinstance(lesion, dict):
+            errors[f"lesions[{position}]"] = ["A lesion must be a JSON object with the lesion fields."]
+            continue
+        for key in sorted(set(lesion) - LESION_KEYS - {"index"}):
+            errors[f"{prefix}{key}"] = ["Unknown field: a lesion has no such key."]
+        index = lesion.get("index")
+        if "index" not in lesion and len(lesions) > 1:
+            # Spec 1: with several lesions every lesion carries index, "otherwise the case is invalid, naming lesions".
+            errors["lesions"] = [
+                f"Every lesion needs index (true or false) when there are several; lesions[{position}] has none."
+            ]
+        elif "index" in lesion and not isinstance(index, bool):
+            errors[f"{prefix}index"] = ["Give true or false."]
+        form = AssessmentForm(data={**case_data, **_given(lesion, LESION_KEYS)})
+        if not form.is_valid():
+            errors.update(_form_errors(form, prefix, only=LESION_KEYS))
+            if position == 0:
+                errors.update(_form_errors(form, only=CASE_KEYS))
+            continue
+        if position == 0:
+            first = form
+        given = form.to_case_input().index_lesion
+        built.append(_with_index(given, index if isinstance(index, bool) else True))
+    prognosis = _prognosis(data, errors)
+    if errors:
+        return None, errors
+    return _build(first.to_case_input(), tuple(built), prognosis)
+
+
+def _with_index(lesion: rules.LesionInput, index: bool) -> rules.LesionInput:
+    values = {name: getattr(lesion, name) for name in rules.LESION_FIELDS}
+    return rules.LesionInput(**values, index=index)
+
+
+def _build(
+    flat: rules.CaseInput, lesions: tuple[rules.LesionInput, ...], prognosis: dict[str, Any]
+) -> tuple[rules.CaseInput | None, Errors]:
+    """The rules' input; a contradiction only the whole case shows (spec 1) is reported on its field."""
+    case_values = {name: getattr(flat, name) for name in rules.CASE_FIELDS}
+    try:
+        return rules.CaseInput(**case_values, lesions=lesions, **prognosis), {}
+    except rules.InputError as error:
+        return None, {error.field: [_sentence(error.message)]}
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + "."
+
+
+def _without_huge_numbers(data: dict[Any, Any], prefix: str = "") -> tuple[Errors, dict[Any, Any]]:
+    """Errors naming each field whose number has far too many digits, and the object without them."""
+    errors: Errors = {
+        f"{prefix}{key}": [f"A number of {value.digits} digits: far more than this field takes."]
+        for key, value in data.items()
+        if isinstance(value, HugeNumber)
+    }
+    return errors, {k: v for k, v in data.items() if not isinstance(v, HugeNumber)}
+
+
+def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
+    """Validate one case object of either shape; return (input, {}) or (None, {field: [messages]})."""
+    if not isinstance(data, dict):
+        return None, {"__all__": ["A case must be a JSON object with the assessment fields."]}
+    id_errors, data = _without_huge_numbers(data)
+    if isinstance(data.get("lesions"), list):
+        lesions = []
+        for position, lesion in enumerate(data["lesions"]):
+            if isinstance(lesion, dict):
+                huge, lesion = _without_huge_numbers(lesion, prefix=f"lesions[{position}].")
+                id_errors.update(huge)
+            lesions.append(lesion)
+        data = {**data, "lesions": lesions}
+    if "id" in data and data["id"] is not None and not isinstance(data["id"], str):
+        id_errors["id"] = ["The id must be a string."]
+    case_input, errors = _read_lesions(data) if "lesions" in data else _read_flat(data)
+    errors = {**errors, **id_errors}  # a huge number is named as such, not as "required"
+    return (None, errors) if errors else (case_input, {})
+
+
+def validate_case_for_web_form(data: object) -> tuple[rules.CaseInput | None, Errors]:
+    """As :func:`validate_case`, and refuse what the web form cannot hold yet (issue 13 adds it).
+
+    The web form holds one lesion and no prognosis inputs: a file with more would lose data on import,
+    so it is refused with a message naming the field instead.
+    """
+    case_input, errors = validate_case(data)
+    if case_input is None:
+        return None, errors
+    assert isinstance(data, dict)
+    if len(case_input.lesions) > 1:
+        return None, {"lesions": ["The web form holds one lesion for now; evaluate this case with evaluate_case."]}
+    for name in rules.PROGNOSIS_FIELDS:
+        if data.get(name) is not None:
+            return None, {name: ["The web form does not record prognosis inputs yet; remove this field to import."]}
+    return case_input, {}
 
 
 def evaluate_case_object(data: object) -> dict[str, Any]:
@@ -117,14 +259,24 @@ def evaluate_case_object(data: object) -> dict[str, Any]:
 
 
 def export_case(case: Case) -> dict[str, Any]:
-    """One saved case in the case-file format (inputs only, plus its id)."""
+    """One saved case in the case-file format (inputs only, plus its id).
+
+    Flat (2026.1-shaped, one index lesion) while the web form holds one lesion; :func:`validate_case`
+    reads it back, as it reads the 2027.1 shape with ``lesions``.
+    """
     out: dict[str, Any] = {name: getattr(case, name) for name in ASSESSMENT_FIELDS}
     out["id"] = f"case-{case.pk}"
     return out
 
 
 def to_form_data(data: dict[str, Any]) -> dict[str, str]:
-    """A case object as HTML form data (true/false and empty strings), to pre-fill the web form."""
+    """A case object as HTML form data (true/false and empty strings), to pre-fill the web form.
+
+    A 2027.1 case with one lesion is flattened: its lesion's fields fill the form's lesion fields.
+    """
+    lesions = data.get("lesions")
+    if isinstance(lesions, list) and len(lesions) == 1 and isinstance(lesions[0], dict):
+        data = {**data, **{k: v for k, v in lesions[0].items() if k in LESION_KEYS}}
     out: dict[str, str] = {}
     for name in ASSESSMENT_FIELDS:
         value = data.get(name)

@@ -334,6 +334,11 @@ class AssessmentForm(forms.Form):
                     f"Disagrees with the time of loss of ambulation ({elapsed} hours ago): correct one of them, "
                     "or leave this box empty to count from that time.",
                 )
+        if motor == rules.MotorStatus.PARAPLEGIC and data.get("neurologic_deficit") is False:
+            self.add_error(
+                "neurologic_deficit",
+                "Paraplegia is a neurologic deficit: answer 'Yes' here, or correct the motor status.",
+            )
         if data.get("deficit_progressing") is True and data.get("neurologic_deficit") is False:
             self.add_error(
                 "deficit_progressing",
@@ -358,6 +363,63 @@ class AssessmentForm(forms.Form):
         raw = self.data.get(name)
         codes = {code for code, _ in flat_choices(self.fields[name].choices)}  # type: ignore[attr-defined]
         return raw if isinstance(raw, str) and raw and raw in codes else None
+
+
+class PrognosisForm(forms.Form):
+    """The optional prognosis inputs of clinical-rules.md section 1 (rule set 2027.1), same names and codes.
+
+    Each may be absent. Contradictions that need the whole case (Frankel grade against motor status,
+    vertebral metastases against the lesions, primary site against histology) are checked by the rules'
+    ``CaseInput`` and reported on the field by ``case_format``.
+    """
+
+    use_required_attribute = False
+
+    karnofsky = StrictIntegerField(label="Karnofsky performance status", required=False, min_value=10, max_value=100)
+    extraspinal_bone_metastases = StrictIntegerField(
+        label="Bone metastases outside the spine", required=False, min_value=0, max_value=99
+    )
+    vertebral_metastases = StrictIntegerField(
+        label="Vertebral bodies with metastases", required=False, min_value=1, max_value=33
+    )
+    visceral_metastases = StrictChoiceField(
+        label="Visceral metastases",
+        choices=[("", "Not recorded"), *_enum_choices(rules.VisceralMetastases)],
+        required=False,
+    )
+    frankel_grade = StrictChoiceField(
+        label="Frankel grade", choices=[("", "Not recorded"), *_enum_choices(rules.FrankelGrade)], required=False
+    )
+    primary_site = StrictChoiceField(
+        label="Primary site", choices=[("", "Not recorded"), *_enum_choices(rules.PrimarySite)], required=False
+    )
+    primary_growth = StrictChoiceField(
+        label="Growth of the primary",
+        choices=[("", "Not recorded"), *_enum_choices(rules.PrimaryGrowth)],
+        required=False,
+    )
+
+    def clean_karnofsky(self) -> int | None:
+        value: int | None = self.cleaned_data["karnofsky"]
+        if value is not None and value % 10:
+            raise forms.ValidationError("Give the Karnofsky score as a multiple of 10 (10 to 100).")
+        return value
+
+    def to_values(self) -> dict[str, Any]:
+        """The rules' keyword arguments for the recorded prognosis inputs (codes as enums)."""
+        assert self.is_valid(), "to_values needs a valid form"
+        enums: dict[str, Any] = {
+            "visceral_metastases": rules.VisceralMetastases,
+            "frankel_grade": rules.FrankelGrade,
+            "primary_site": rules.PrimarySite,
+            "primary_growth": rules.PrimaryGrowth,
+        }
+        out: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            out[name] = enums[name](value) if name in enums else value
+        return out
 
 
 def flat_choices(choices: Any) -> list[tuple[str, str]]:

@@ -184,7 +184,8 @@ class Case(models.Model):
         return self.status == CaseStatus.DRAFT and self.discarded_at is None
 
 
-ASSESSMENT_FIELDS: tuple[str, ...] = tuple(rules.CaseInput.__dataclass_fields__)
+# The web form and the model hold a 2026.1-shaped (flat) case: one index lesion (issue 13 adds lesions).
+ASSESSMENT_FIELDS: tuple[str, ...] = rules.FLAT_FIELDS
 
 
 def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
@@ -209,7 +210,7 @@ def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
         value = values[name]
         enum = types.get(name)
         kwargs[name] = enum(value) if enum is not None and value is not None else value
-    return rules.CaseInput(**kwargs)  # type: ignore[arg-type]
+    return rules.CaseInput.from_flat(**kwargs)
 
 
 # Version history is append-only in the database too (PostgreSQL; the SQL a

@@ -75,8 +75,10 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
         # Hours typed without a time: store the time they point to, so the count keeps going.
         case.ambulation_lost_at = (now - assessment.hours_nonambulatory * HOUR).replace(second=0, microsecond=0)
     assessment = case_input_at(case=case, assessment=assessment, now=now)
+    # The Case model holds the flat (one-lesion) shape until issue 13 stores lesions.
+    values = assessment.flat_values()
     for name in ASSESSMENT_FIELDS:
-        value = getattr(assessment, name)
+        value = values[name]
         setattr(case, name, value.value if hasattr(value, "value") else value)
     result = rules.evaluate(assessment)
     case.evaluated_at = now

@@ -320,7 +320,7 @@ def test_review_page_shows_the_assessment_as_saved_history_and_thread(carol_clie
     case = submitted_case(alice)
     services.case_comment_add(case=case, author=carol, text="Check the MRI of the whole spine.")
     page = body(carol_client.get(case.get_absolute_url()))
-    assert "rule set 2026.1" in page
+    assert "rule set 2027.1" in page
     assert f'data-pathway="{RECOMMENDED}"' in page
     assert 'data-topic="pathway"' in page  # rationale with sources
     assert "Source:" in page

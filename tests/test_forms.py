@@ -21,7 +21,7 @@ def test_valid_case_maps_to_rules_input():
     assert form.is_valid(), form.errors
     case = form.to_case_input()
     assert case.histology is rules.Histology.MELANOMA
-    assert case.spinal_level is rules.SpinalLevel.T6
+    assert case.index_lesion.spinal_level is rules.SpinalLevel.T6
     assert case.hours_nonambulatory is None
     assert case.sbrt_available is True
 

@@ -17,7 +17,7 @@ import pytest
 from assessments.case_format import evaluate_case_object
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT.parent / "shared" / "spec" / "examples").glob("*.json"))
+EXAMPLES = sorted((ROOT.parent / "shared" / "spec" / "examples-2027.1").glob("*.json"))
 VIGNETTES = sorted((ROOT / "tests" / "vignettes").glob("*.json"))
 
 
@@ -37,7 +37,7 @@ def mismatches(expected: dict, actual: dict, *, exact_alerts: bool, prefix: str 
 
 def test_there_are_enough_vignettes():
     assert len(VIGNETTES) >= 40
-    assert len(EXAMPLES) >= 8
+    assert len(EXAMPLES) == 10
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -60,9 +60,10 @@ def test_vignette(path):
 def test_every_rule_and_regimen_is_covered_by_vignettes():
     expected = [json.loads(p.read_text())["expected"] for p in VIGNETTES]
     assert {e["pathway"]["rule"] for e in expected} == {f"P{n}" for n in range(1, 10)}
-    assert {e["pathway"]["cebrt_regimen"] for e in expected} == {"8Gy_1fx", "20Gy_5fx", "30Gy_10fx", None}
+    regimens = {e["pathway"]["cebrt_regimen"] for e in expected}
+    assert regimens == {"8Gy_1fx", "20Gy_5fx", "30Gy_10fx", "reirradiation_individualized", None}
     alerts = {a for e in expected for a in e["alerts"]}
-    assert len(alerts) == 12
+    assert len(alerts) == 14  # the 12 alerts of 2026.1, plus biopsy_before_steroids and cement_augmentation_option
     levels = {json.loads(p.read_text())["case"]["spinal_level"] for p in VIGNETTES}
     assert len(levels) == 30
     totals = {e["sins"]["total"] for e in expected}
@@ -86,7 +87,7 @@ def test_command_evaluates_all_examples_as_array():
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     assert [r["id"] for r in results] == [c["id"] for c in cases]
-    assert all(r["rule_set"] == "2026.1" for r in results)
+    assert all(r["rule_set"] == "2027.1" for r in results)
 
 
 def test_command_reads_a_file_and_answers_an_object(tmp_path):

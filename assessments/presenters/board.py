@@ -124,6 +124,9 @@ def present_noms_summary(case: Any, result: dict[str, Any]) -> list[Line]:
     ]
 
 
+_PACK_OMITS = frozenset({"cebrt_field", "prognosis:tokuhashi_revised", "prognosis:tomita", "prognosis:modified_bauer"})
+
+
 def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:
     """One page of the meeting pack: the queue row, the NOMS summary, the stored result and the discussion.
 
@@ -133,10 +136,14 @@ def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:
     decisions = list(case.decisions.all())
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id is not None}
     current = next((d for d in decisions if d.pk not in superseded), None)
+    panel = present_result(case.result)
+    # One A4 per case: until issue 13 brings lesions and scores to the pages, the pack leaves out the
+    # 2027.1 rationale lines they would show (prognosis scores, cEBRT field), which pushed a case over a page.
+    panel["rationale"] = [item for item in panel["rationale"] if item.get("topic", "") not in _PACK_OMITS]
     return {
         **present_queue_row(case, now),
         "noms": present_noms_summary(case, case.result),
-        "panel": present_result(case.result),
+        "panel": panel,
         "comments": [
             {
                 "author": c.author.get_full_name() or c.author.get_username(),

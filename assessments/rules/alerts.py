@@ -1,0 +1,393 @@
+"""Spec 7 alerts: each alert's condition, written once, with the inputs it read and its text.
+
+Every alert is a small function that returns None (not raised) or a :class:`_Raised`: the rationale
+sentence, the inputs read and, for the alerts that name levels, the levels. :func:`alerts_raised`
+keeps the order of the spec table (reading R20).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final, NamedTuple
+
+from .codes import (
+    LEVEL_ORDER,
+    Alert,
+    EsccGrade,
+    ExpectedSurvival,
+    Histology,
+    PathwayCode,
+    Radiation,
+    Rule,
+    ScoreBand,
+    SinsAlignment,
+    SinsBoneLesion,
+    SinsPain,
+    SinsPosterolateral,
+    SpinalLevel,
+    Stability,
+    StabilityAssessment,
+    Stabilization,
+    Steroids,
+    SurgicalCandidate,
+)
+from .inputs import (
+    HEMATOLOGIC_HISTOLOGIES,
+    NOT_AMBULATORY,
+    SOLID_RADIOSENSITIVE_HISTOLOGIES,
+    SYSTEMIC_OPTION_HISTOLOGIES,
+    VCF_COLLAPSE,
+    CaseInput,
+)
+from .pathway import COMPRESSION_GRADES
+from .result import AlertItem, LesionView, Pathway, RationaleItem, ScoreResult
+from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
+from .texts import ALERT_TEXTS
+
+_ALERT_RULE: Final = "7 Alerts"
+OPEN_SURGERY_PATHWAYS: Final = frozenset(
+    {PathwayCode.URGENT_DECOMPRESSION, PathwayCode.SEPARATION_SURGERY_SBRT, PathwayCode.MAXIMAL_EXCISION_CEBRT}
+)
+# Tokuhashi bands that do not overlap each survival estimate (spec 8.2).
+DISCORDANT_BANDS: Final = {
+    ExpectedSurvival.GT_6_MONTHS: frozenset({ScoreBand.LT_6_MONTHS}),
+    ExpectedSurvival.LT_3_MONTHS: frozenset({ScoreBand.GTE_6_MONTHS, ScoreBand.GTE_12_MONTHS}),
+    ExpectedSurvival.FROM_3_TO_6_MONTHS: frozenset({ScoreBand.GTE_12_MONTHS}),
+}
+
+
+class Context(NamedTuple):
+    """Everything an alert may read."""
+
+    case: CaseInput
+    lesions: tuple[LesionView, ...]
+    index_lesion: LesionView
+    pathway: Pathway
+    sbrt_preferred: bool
+    steroids: Steroids
+    tokuhashi: ScoreResult
+    block: tuple[SpinalLevel, ...]
+
+
+class _Raised(NamedTuple):
+    text: str
+    inputs: tuple[str, ...]
+    levels: tuple[SpinalLevel, ...] = ()
+
+
+def _levels(views: list[LesionView]) -> tuple[SpinalLevel, ...]:
+    return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_ORDER.index))
+
+
+def _anatomical(views: tuple[LesionView, ...]) -> list[LesionView]:
+    """Lesions in anatomical order, so a sentence does not depend on the order they were entered."""
+    return sorted(views, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level))
+
+
+def _others(c: Context) -> list[LesionView]:
+    return [view for view in c.lesions if view is not c.index_lesion]
+
+
+def _every(c: Context, *fields: str) -> tuple[str, ...]:
+    return tuple(view.name(field) for view in c.lesions for field in fields)
+
+
+def surgical_consultation(c: Context) -> _Raised | None:
+    """Any lesion with SINS >= 7 or stability unstable. Source: seed 'Mechanical (spinal stability)', [17,19]."""
+    reasons = []
+    for view in _anatomical(c.lesions):
+        if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
+            reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
+        if view.derived.stability == Stability.UNSTABLE:
+            reasons.append(f"stability unstable at {view.given.spinal_level}")
+    if not reasons:
+        return None
+    return _Raised(f"Raised because {' and '.join(reasons)}.", tuple(n for v in c.lesions for n in v.stability_names))
+
+
+def movement_pain_instability(c: Context) -> _Raised | None:
+    """Any lesion with mechanical pain not assessed by a surgeon. Source: seed 'Mechanical', [17,18]."""
+    hits = [
+        view
+        for view in c.lesions
+        if view.given.sins_pain == SinsPain.MECHANICAL
+        and view.given.stability_assessment == StabilityAssessment.NOT_ASSESSED
+    ]
+    if not hits:
+        return None
+    where = ", ".join(_levels(hits))
+    return _Raised(
+        f"Raised because sins_pain is mechanical and stability_assessment is not_assessed at {where}.",
+        _every(c, "sins_pain", "stability_assessment"),
+    )
+
+
+def _walking_lost(c: Context, *, over: bool) -> _Raised | None:
+    motor, hours = c.case.motor_status, c.case.hours_nonambulatory
+    if motor not in NOT_AMBULATORY:
+        return None
+    is_over = hours is not None and hours > HOURS_NONAMBULATORY_LIMIT
+    if is_over != over:
+        return None
+    if over:
+        text = f"Raised because motor_status is {motor} and hours_nonambulatory is {hours} (over 48)."
+    else:
+        when = "not known" if hours is None else f"{hours} (48 or less)"
+        text = f"Raised because motor_status is {motor} and hours_nonambulatory is {when}."
+    return _Raised(text, ("motor_status", "hours_nonambulatory"))
+
+
+def nonambulatory_over_48h(c: Context) -> _Raised | None:
+    """Not ambulatory for more than 48 h (reading R3). Source: seed 'Importance of early detection', [1,104]."""
+    return _walking_lost(c, over=True)
+
+
+def time_critical(c: Context) -> _Raised | None:
+    """Not ambulatory for 48 h or less, or unknown (reading R3). Source: seed 'Importance of early detection', [1]."""
+    return _walking_lost(c, over=False)
+
+
+def consider_surgery_radiosensitive(c: Context) -> _Raised | None:
+    """P6 with a solid radiosensitive tumor, index high grade, deficit, candidate. Source: seed, [46]."""
+    case = c.case
+    if not (
+        c.pathway.rule == Rule.P6
+        and case.histology in SOLID_RADIOSENSITIVE_HISTOLOGIES
+        and c.index_lesion.derived.high_grade
+        and case.neurologic_deficit
+        and case.surgical_candidate == SurgicalCandidate.YES
+    ):
+        return None
+    return _Raised(
+        f"Raised because P6 chose cEBRT for a solid radiosensitive tumor (histology {case.histology}) with "
+        "high-grade ESCC at the index level, neurologic_deficit yes and surgical_candidate yes.",
+        ("histology", c.index_lesion.name("escc_grade"), "neurologic_deficit", "surgical_candidate"),
+    )
+
+
+def rapid_steroid_response(c: Context) -> _Raised | None:
+    """Lymphoma or myeloma (reading R19). Source: seed 'Glucocorticoids', [31,32]."""
+    if c.case.histology not in HEMATOLOGIC_HISTOLOGIES:
+        return None
+    return _Raised(f"Raised because histology is {c.case.histology}.", ("histology",))
+
+
+def systemic_therapy_option(c: Context) -> _Raised | None:
+    """Lymphoma, germ cell, breast or prostate (reading R19). Source: seed 'Systemic therapy', [88-93]."""
+    if c.case.histology not in SYSTEMIC_OPTION_HISTOLOGIES:
+        return None
+    return _Raised(f"Raised because histology is {c.case.histology}.", ("histology",))
+
+
+def sbrt_unavailable(c: Context) -> _Raised | None:
+    """The rule that fired prefers SBRT but it is not available (reading R12). Source: seed, [46,49]."""
+    if not c.sbrt_preferred or c.case.sbrt_available:
+        return None
+    return _Raised(
+        f"Raised because rule {c.pathway.rule} names SBRT as the first choice for this case and sbrt_available is no.",
+        (
+            "sbrt_available",
+            "histology",
+            c.index_lesion.name("escc_grade"),
+            c.index_lesion.name("prior_radiation_in_field"),
+        ),
+    )
+
+
+def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
+    """P9 with index grade 2 and SBRT available. Source: seed 'Radioresistant tumors with high-grade ESCC', [71]."""
+    if not (
+        c.pathway.rule == Rule.P9 and c.index_lesion.given.escc_grade == EsccGrade.GRADE_2 and c.case.sbrt_available
+    ):
+        return None
+    return _Raised(
+        "Raised because P9 fired with escc_grade 2 at the index level and sbrt_available yes.",
+        (c.index_lesion.name("escc_grade"), "surgical_candidate", "sbrt_available"),
+    )
+
+
+def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
+    """Any lesion with prior radiation in the field (reading R15). Source: seed 'Management of recurrent ESCC'."""
+    hits = [view for view in c.lesions if view.given.prior_radiation_in_field]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    return _Raised(
+        f"Raised because prior_radiation_in_field is yes at {', '.join(levels)}.",
+        _every(c, "prior_radiation_in_field"),
+        levels,
+    )
+
+
+def vcf_risk_after_sbrt(c: Context) -> _Raised | None:
+    """SBRT with a lytic, collapsed or malaligned index level (reading R14). Source: seed, refs [72-75]."""
+    if c.pathway.radiation != Radiation.SBRT:
+        return None
+    lesion = c.index_lesion.given
+    reasons = []
+    if lesion.sins_bone_lesion == SinsBoneLesion.LYTIC:
+        reasons.append("sins_bone_lesion lytic")
+    if lesion.sins_collapse in VCF_COLLAPSE:
+        reasons.append(f"sins_collapse {lesion.sins_collapse}")
+    if lesion.sins_alignment != SinsAlignment.NORMAL:
+        reasons.append(f"sins_alignment {lesion.sins_alignment}")
+    if not reasons:
+        return None
+    return _Raised(
+        f"Raised because the radiation is SBRT and {', '.join(reasons)}.",
+        tuple(c.index_lesion.name(f) for f in ("sins_bone_lesion", "sins_collapse", "sins_alignment")),
+    )
+
+
+def grade0_not_escc(c: Context) -> _Raised | None:
+    """Index grade 0 (reading R17). Source: seed figure 1, ref [15]."""
+    if c.index_lesion.given.escc_grade != EsccGrade.GRADE_0:
+        return None
+    return _Raised("Raised because escc_grade is 0 at the index level.", (c.index_lesion.name("escc_grade"),))
+
+
+def additional_unstable_lesion(c: Context) -> _Raised | None:
+    """A lesion other than the index is unstable. Source: seed 'Patients with multilevel involvement'."""
+    hits = [view for view in _others(c) if view.derived.stability == Stability.UNSTABLE]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    inputs = tuple(name for view in _others(c) for name in view.stability_names)
+    return _Raised(f"Raised because another level is unstable: {', '.join(levels)}.", inputs, levels)
+
+
+def additional_high_grade_lesion(c: Context) -> _Raised | None:
+    """A lesion other than the index is high grade. Source: seed 'Patients with multilevel involvement'."""
+    hits = [view for view in _others(c) if view.derived.high_grade]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    inputs = tuple(view.name("escc_grade") for view in _others(c))
+    return _Raised(f"Raised because another level has high-grade ESCC: {', '.join(levels)}.", inputs, levels)
+
+
+def escc_outside_index_block(c: Context) -> _Raised | None:
+    """A lesion with grade 1b or higher outside the index block. Source: seed 'multilevel involvement', [46]."""
+    outside = [view for view in c.lesions if view.given.spinal_level not in c.block]
+    hits = [view for view in outside if view.given.escc_grade in COMPRESSION_GRADES]
+    if not hits:
+        return None
+    levels = _levels(hits)
+    inputs = tuple(view.name(f) for view in c.lesions for f in ("spinal_level", "index")) + tuple(
+        view.name("escc_grade") for view in outside
+    )
+    return _Raised(
+        f"Raised because ESCC (grade 1b or higher) lies outside the index block ({c.block[0]}-{c.block[-1]}): "
+        f"{', '.join(levels)}.",
+        inputs,
+        levels,
+    )
+
+
+def cement_augmentation_option(c: Context) -> _Raised | None:
+    """P4 with an index lesion that is low grade, without retropulsion or posterolateral involvement."""
+    lesion = c.index_lesion
+    if not (
+        c.pathway.rule == Rule.P4
+        and not lesion.derived.high_grade
+        and not lesion.given.retropulsion
+        and lesion.given.sins_posterolateral == SinsPosterolateral.NONE
+    ):
+        return None
+    return _Raised(
+        "Raised because P4 fired and the index level has low-grade ESCC, retropulsion no and sins_posterolateral none.",
+        tuple(lesion.name(f) for f in ("escc_grade", "retropulsion", "sins_posterolateral")),
+    )
+
+
+def short_survival_surgery(c: Context) -> _Raised | None:
+    """Open surgery with expected survival under 3 months. Source: seed 'Systemic', 'Radioresistant ... high-grade'."""
+    pathway = c.pathway
+    open_surgery = pathway.code in OPEN_SURGERY_PATHWAYS or (
+        pathway.code == PathwayCode.STABILIZATION_THEN_RADIATION
+        and pathway.stabilization == Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
+    )
+    if not (open_surgery and c.case.expected_survival == ExpectedSurvival.LT_3_MONTHS):
+        return None
+    return _Raised(
+        f"Raised because the pathway ({pathway.code}, rule {pathway.rule}) includes open surgery and "
+        "expected_survival is lt_3_months.",
+        ("expected_survival", "surgical_candidate"),
+    )
+
+
+def biopsy_before_steroids(c: Context) -> _Raised | None:
+    """Unknown primary and steroids other than not routine. Source: seed 'Glucocorticoids', [31,32]."""
+    if c.case.histology != Histology.UNKNOWN_PRIMARY or c.steroids == Steroids.NOT_ROUTINE:
+        return None
+    return _Raised(
+        f"Raised because histology is unknown_primary and the steroid recommendation is {c.steroids}.",
+        ("histology", "neurologic_deficit", *_every(c, "escc_grade", "sins_pain")),
+    )
+
+
+def survival_estimate_discordant(c: Context) -> _Raised | None:
+    """The revised Tokuhashi band does not overlap the clinician's estimate (spec 8.2). Source: Tokuhashi 2005."""
+    band = c.tokuhashi.band
+    survival = c.case.expected_survival
+    if band is None or band not in DISCORDANT_BANDS[survival]:
+        return None
+    return _Raised(
+        f"Raised because the revised Tokuhashi score {c.tokuhashi.score} (band {band}) does not overlap "
+        f"expected_survival {survival}; the pathway still follows the clinician's estimate.",
+        ("expected_survival", *(name for name, _ in c.tokuhashi.items)),
+    )
+
+
+# The spec table's order (reading R20).
+CONDITIONS: Final[tuple[tuple[Alert, Callable[[Context], _Raised | None]], ...]] = (
+    (Alert.SURGICAL_CONSULTATION, surgical_consultation),
+    (Alert.MOVEMENT_PAIN_INSTABILITY, movement_pain_instability),
+    (Alert.NONAMBULATORY_OVER_48H, nonambulatory_over_48h),
+    (Alert.TIME_CRITICAL, time_critical),
+    (Alert.CONSIDER_SURGERY_RADIOSENSITIVE, consider_surgery_radiosensitive),
+    (Alert.RAPID_STEROID_RESPONSE, rapid_steroid_response),
+    (Alert.SYSTEMIC_THERAPY_OPTION, systemic_therapy_option),
+    (Alert.SBRT_UNAVAILABLE, sbrt_unavailable),
+    (Alert.HYPOFRACTIONATED_SBRT_OPTION, hypofractionated_sbrt_option),
+    (Alert.REIRRADIATION_CORD_TOLERANCE, reirradiation_cord_tolerance),
+    (Alert.VCF_RISK_AFTER_SBRT, vcf_risk_after_sbrt),
+    (Alert.GRADE0_NOT_ESCC, grade0_not_escc),
+    (Alert.ADDITIONAL_UNSTABLE_LESION, additional_unstable_lesion),
+    (Alert.ADDITIONAL_HIGH_GRADE_LESION, additional_high_grade_lesion),
+    (Alert.ESCC_OUTSIDE_INDEX_BLOCK, escc_outside_index_block),
+    (Alert.CEMENT_AUGMENTATION_OPTION, cement_augmentation_option),
+    (Alert.SHORT_SURVIVAL_SURGERY, short_survival_surgery),
+    (Alert.BIOPSY_BEFORE_STEROIDS, biopsy_before_steroids),
+    (Alert.SURVIVAL_ESTIMATE_DISCORDANT, survival_estimate_discordant),
+)
+_LEVEL_NAMING: Final = frozenset(
+    {Alert.ADDITIONAL_UNSTABLE_LESION, Alert.ADDITIONAL_HIGH_GRADE_LESION, Alert.ESCC_OUTSIDE_INDEX_BLOCK}
+)
+
+
+def alerts_raised(
+    context: Context,
+) -> tuple[tuple[Alert, ...], tuple[AlertItem, ...], tuple[RationaleItem, ...]]:
+    """Spec 7 alerts in the order of the spec table: codes, details (text and source) and rationale items."""
+    codes: list[Alert] = []
+    details: list[AlertItem] = []
+    items: list[RationaleItem] = []
+    for code, condition in CONDITIONS:
+        raised = condition(context)
+        if raised is None:
+            continue
+        note = ALERT_TEXTS[code]
+        text = note.text
+        if code in _LEVEL_NAMING:
+            text = f"Level(s): {', '.join(raised.levels)}. {text}"
+        elif code == Alert.SURVIVAL_ESTIMATE_DISCORDANT:
+            text = f"{raised.text} {text}"
+        codes.append(code)
+        details.append(AlertItem(code=code, text=text, source=note.source))
+        items.append(
+            RationaleItem(
+                topic=f"alert:{code}", rule=_ALERT_RULE, text=raised.text, inputs=raised.inputs, source=note.source
+            )
+        )
+    return tuple(codes), tuple(details), tuple(items)

@@ -1,0 +1,149 @@
+"""The entry point :func:`evaluate`: every spec section applied to one case, no memo caches.
+
+An evaluation costs tens of microseconds (``bench/bench_rules.py``), so nothing is memoized.
+"""
+
+from __future__ import annotations
+
+from .alerts import Context, alerts_raised
+from .codes import RULE_SET, Radiation
+from .derived import escc_class, radiosensitivity_of, significant_deficit_of
+from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput
+from .pathway import Facts, cebrt_field, cebrt_regimen, index_block, pathway_rule
+from .prognosis import prognosis_scores
+from .result import LesionResult, LesionView, Pathway, RationaleItem, Result, qualify
+from .sins import sins_score, stability_of
+from .supportive import bladder_rule, mobility_rule, steroids_rule, urgency_rule, vte_rule
+
+
+def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
+    """Spec 2.1, 2.2 and 2.4 for one lesion, with its three rationale items."""
+    lesion = case.lesions[position]
+    sins, sins_item = sins_score(
+        lesion.spinal_level,
+        lesion.sins_pain,
+        lesion.sins_bone_lesion,
+        lesion.sins_alignment,
+        lesion.sins_collapse,
+        lesion.sins_posterolateral,
+    )
+    high_grade, escc_item = escc_class(lesion.escc_grade)
+    stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain)
+    derived = LesionResult(
+        position=position,
+        spinal_level=lesion.spinal_level,
+        index=lesion.index,
+        sins=sins,
+        escc_grade=lesion.escc_grade,
+        high_grade=high_grade,
+        stability=stability,
+    )
+    view = LesionView(given=lesion, derived=derived)
+    items = tuple(qualify(item, view.names) for item in (sins_item, escc_item, stability_item))
+    return view, items
+
+
+def evaluate(case: CaseInput) -> Result:
+    """Apply rule set 2027.1 to one case; never raises for a valid :class:`CaseInput`."""
+    built = [_lesion(case, position) for position in range(len(case.lesions))]
+    lesions = tuple(view for view, _ in built)
+    index = lesions[case.index_position]
+    radiosensitivity, radiosensitivity_item = radiosensitivity_of(case.histology, case.other_radiosensitivity)
+    significant, significant_item = significant_deficit_of(
+        case.neurologic_deficit, case.deficit_progressing, case.motor_status
+    )
+    given = index.given
+    facts = Facts(
+        radiosensitivity=radiosensitivity,
+        significant_deficit=significant,
+        surgical_candidate=case.surgical_candidate,
+        stability=index.derived.stability,
+        escc_grade=given.escc_grade,
+        high_grade=index.derived.high_grade,
+        prior_radiation=given.prior_radiation_in_field,
+        sbrt_available=case.sbrt_available,
+        retropulsion=given.retropulsion,
+        posterolateral=given.sins_posterolateral,
+    )
+    choice, pathway_item = pathway_rule(facts)
+    block = index_block(tuple(view.given.spinal_level for view in lesions), given.spinal_level)
+    definitive_items = [qualify(pathway_item, index.names)]
+    regimen = field = None
+    if choice.radiation == Radiation.CEBRT:
+        regimen, regimen_item = cebrt_regimen(
+            choice,
+            prior_radiation=given.prior_radiation_in_field,
+            survival=case.expected_survival,
+            oligometastatic=case.oligometastatic,
+            hematologic=case.histology in HEMATOLOGIC_HISTOLOGIES,
+        )
+        field_inputs = tuple(view.name(name) for view in lesions for name in ("spinal_level", "index"))
+        field, field_item = cebrt_field(block, field_inputs)
+        definitive_items += [qualify(regimen_item, index.names), field_item]
+    pathway = Pathway(
+        code=choice.code,
+        rule=choice.rule,
+        stabilization=choice.stabilization,
+        radiation=choice.radiation,
+        cebrt_regimen=regimen,
+        cebrt_field=field,
+    )
+    steroids, steroids_item = steroids_rule(deficit=case.neurologic_deficit, code=pathway.code, lesions=lesions)
+    vte, vte_item = vte_rule(
+        motor=case.motor_status, lesions=lesions, contraindication=case.vte_contraindication, code=pathway.code
+    )
+    bladder, bladder_item = bladder_rule(retention=case.urinary_retention, symptoms=case.urinary_symptoms)
+    mobility, mobility_item = mobility_rule(lesions=lesions)
+    urgency, urgency_item = urgency_rule(
+        deficit=case.neurologic_deficit, progressing=case.deficit_progressing, motor=case.motor_status, lesions=lesions
+    )
+    scores, score_items = prognosis_scores(case)
+    context = Context(
+        case=case,
+        lesions=lesions,
+        index_lesion=index,
+        pathway=pathway,
+        sbrt_preferred=choice.sbrt_preferred,
+        steroids=steroids,
+        tokuhashi=scores[0],
+        block=block,
+    )
+    alerts, alert_details, alert_items = alerts_raised(context)
+    index_items = built[case.index_position][1]
+    other_items = tuple(
+        item for position, (_, items) in enumerate(built) if position != case.index_position for item in items
+    )
+    rationale = (
+        *index_items,
+        radiosensitivity_item,
+        significant_item,
+        *definitive_items,
+        steroids_item,
+        vte_item,
+        bladder_item,
+        mobility_item,
+        urgency_item,
+        *alert_items,
+        *other_items,
+        *score_items,
+    )
+    return Result(
+        rule_set=RULE_SET,
+        sins=index.derived.sins,
+        escc_grade=given.escc_grade,
+        high_grade=index.derived.high_grade,
+        radiosensitivity=radiosensitivity,
+        stability=index.derived.stability,
+        significant_deficit=significant,
+        pathway=pathway,
+        urgency=urgency,
+        steroids=steroids,
+        vte_prophylaxis=vte,
+        bladder=bladder,
+        mobility=mobility,
+        alerts=alerts,
+        rationale=rationale,
+        lesions=tuple(view.derived for view in lesions),
+        prognosis_scores=scores,
+        alert_details=alert_details,
+    )

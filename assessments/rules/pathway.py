@@ -1,0 +1,589 @@
+"""Spec 3, the definitive treatment pathway P1-P9 (on the index lesion), and spec 4, the cEBRT regimen and field.
+
+Every rule returns one :class:`_Choice` built with keyword arguments: the decision, the text that
+explains it and the inputs it read. Lesion fields are named bare here (``escc_grade``); the engine
+qualifies them with the index lesion's position (``lesions[0].escc_grade``).
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+from .codes import (
+    LEVEL_ORDER,
+    CebrtRegimen,
+    EsccGrade,
+    ExpectedSurvival,
+    PathwayCode,
+    Radiation,
+    Radiosensitivity,
+    Rule,
+    SinsPosterolateral,
+    SpinalLevel,
+    Stability,
+    Stabilization,
+    SurgicalCandidate,
+)
+from .result import CebrtField, Pathway, RationaleItem
+from .texts import (
+    DEFICIT_INPUTS,
+    RADIOSENSITIVITY_INPUTS,
+    SRC_CEBRT_FIELD,
+    SRC_P1,
+    SRC_P2,
+    SRC_P2_BIOPSY_THEN_CEBRT,
+    SRC_P3,
+    SRC_P4,
+    SRC_P5_PALLIATIVE,
+    SRC_P5_REIRRADIATION,
+    SRC_P5_SURGERY,
+    SRC_P6,
+    SRC_P7,
+    SRC_P8,
+    SRC_P9,
+    SRC_REGIMEN_EXCISION,
+    SRC_REGIMEN_FAVOURABLE,
+    SRC_REGIMEN_LONG,
+    SRC_REGIMEN_MIDDLE,
+    SRC_REGIMEN_REIRRADIATION,
+    SRC_REGIMEN_SHORT,
+    STABILITY_INPUTS,
+    yes_no,
+)
+
+COMPRESSION_GRADES: Final = frozenset({EsccGrade.GRADE_1B, EsccGrade.GRADE_1C, EsccGrade.GRADE_2, EsccGrade.GRADE_3})
+
+
+class Facts(NamedTuple):
+    """What the pathway reads: the index lesion's findings and the case's own (spec 2.6)."""
+
+    radiosensitivity: Radiosensitivity
+    significant_deficit: bool
+    surgical_candidate: SurgicalCandidate
+    stability: Stability
+    escc_grade: EsccGrade
+    high_grade: bool
+    prior_radiation: bool
+    sbrt_available: bool
+    retropulsion: bool
+    posterolateral: SinsPosterolateral
+
+    @property
+    def compression(self) -> bool:
+        """Index grade 1b or higher: the thecal sac is deformed, so compression can explain a deficit."""
+        return self.escc_grade in COMPRESSION_GRADES
+
+    @property
+    def candidate(self) -> bool:
+        return self.surgical_candidate == SurgicalCandidate.YES
+
+
+class _Choice(NamedTuple):
+    code: PathwayCode
+    rule: Rule
+    stabilization: Stabilization | None
+    radiation: Radiation | None
+    sbrt_preferred: bool
+    text: str
+    inputs: tuple[str, ...]
+    source: str
+
+
+_UNKNOWN_INPUTS: Final = ("histology", *DEFICIT_INPUTS, "escc_grade", "surgical_candidate")
+_UNSTABLE_INPUTS: Final = ("histology", *STABILITY_INPUTS, "surgical_candidate")
+_P3_INPUTS: Final = (
+    *RADIOSENSITIVITY_INPUTS,
+    *STABILITY_INPUTS,
+    "surgical_candidate",
+    "escc_grade",
+    "prior_radiation_in_field",
+    "retropulsion",
+    "sbrt_available",
+)
+_P4_INPUTS: Final = _UNSTABLE_INPUTS
+_P5_INPUTS: Final = (
+    "histology",
+    "stability_assessment",
+    "prior_radiation_in_field",
+    "escc_grade",
+    "surgical_candidate",
+    "sbrt_available",
+)
+_P6_INPUTS: Final = (*RADIOSENSITIVITY_INPUTS, "stability_assessment", "prior_radiation_in_field")
+_P7_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "sbrt_available")
+_P8_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "surgical_candidate", "sbrt_available")
+_P9_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "surgical_candidate", "sbrt_available")
+
+
+def _p1_urgent_decompression(f: Facts) -> _Choice:
+    """P1: unknown primary, significant deficit, index grade 1b or higher, surgical candidate.
+
+    Urgent decompression with stabilization; histology from the specimen. Source: seed
+    'Patients with unknown or synchronous primary', ref [48].
+    """
+    return _Choice(
+        code=PathwayCode.URGENT_DECOMPRESSION,
+        rule=Rule.P1,
+        stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
+        radiation=None,
+        sbrt_preferred=False,
+        text=(
+            "P1: no cancer diagnosis yet (histology unknown_primary), a significant neurologic "
+            f"deficit explained by compression (escc_grade {f.escc_grade}) and surgical_candidate yes. "
+            "The neurologic picture comes first: urgent surgical decompression with instrumented "
+            "stabilization, tissue sent for histology at surgery and staging afterwards. Radiation is "
+            "chosen once the histology is known."
+        ),
+        inputs=_UNKNOWN_INPUTS,
+        source=SRC_P1,
+    )
+
+
+def _p2_unknown_primary(f: Facts) -> _Choice:
+    """P2: unknown primary otherwise.
+
+    Significant deficit from compression in a non-candidate -> urgent biopsy then cEBRT; otherwise
+    staging and biopsy first. Source: seed 'Patients with unknown or synchronous primary', ref [48].
+    """
+    if f.significant_deficit and f.compression:
+        return _Choice(
+            code=PathwayCode.BIOPSY_THEN_CEBRT,
+            rule=Rule.P2,
+            stabilization=None,
+            radiation=Radiation.CEBRT,
+            sbrt_preferred=False,
+            text=(
+                "P2: no cancer diagnosis yet (histology unknown_primary), a significant neurologic deficit "
+                f"explained by compression (escc_grade {f.escc_grade}) and surgical_candidate "
+                f"{f.surgical_candidate}: the neurologic presentation takes precedence, so an urgent core "
+                "biopsy (the same day where possible), then cEBRT without waiting for full staging."
+            ),
+            inputs=_UNKNOWN_INPUTS,
+            source=SRC_P2_BIOPSY_THEN_CEBRT,
+        )
+    if not f.significant_deficit:
+        why = "without a significant neurologic deficit"
+    else:
+        why = f"with a significant deficit but escc_grade {f.escc_grade} (no compression to explain it)"
+    text = (
+        f"P2: no cancer diagnosis yet (histology unknown_primary), {why}. Full staging, "
+        "tumor markers where relevant and a core biopsy of the most accessible site come "
+        "first; the definitive plan follows the histology."
+    )
+    if f.stability == Stability.UNSTABLE:
+        text += " The spine is unstable: see the surgical consultation alert."
+    return _Choice(
+        code=PathwayCode.BIOPSY_AND_STAGING,
+        rule=Rule.P2,
+        stabilization=None,
+        radiation=None,
+        sbrt_preferred=False,
+        text=text,
+        inputs=(*_UNKNOWN_INPUTS, *STABILITY_INPUTS),
+        source=SRC_P2,
+    )
+
+
+def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
+    """P3: unstable spine, surgical candidate -> stabilize, then irradiate.
+
+    Technique: open decompression when high grade and (resistant or prior radiation); else
+    percutaneous screws when high grade, retropulsion or posterolateral involvement; else cement
+    augmentation. Radiation: SBRT when (resistant or prior radiation) and SBRT is available, else
+    cEBRT. Source: seed 'Patients with spinal instability', refs [38-42]; 'Role of vertebroplasty,
+    kyphoplasty, and percutaneous spinal instrumentation', refs [85-87].
+    """
+    resistant = f.radiosensitivity == Radiosensitivity.RESISTANT
+    sbrt_preferred = resistant or f.prior_radiation
+    hard_to_treat = f"radiosensitivity {f.radiosensitivity}, prior_radiation_in_field {yes_no(f.prior_radiation)}"
+    screw_reasons = [
+        reason
+        for reason, present in (
+            ("high-grade ESCC", f.high_grade),
+            ("retropulsion yes", f.retropulsion),
+            (f"sins_posterolateral {f.posterolateral}", f.posterolateral != SinsPosterolateral.NONE),
+        )
+        if present
+    ]
+    if f.high_grade and sbrt_preferred:
+        stabilization = Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
+        how = (
+            "open decompression with instrumentation, because high-grade ESCC also needs "
+            f"decompression when radiation alone cannot be relied on ({hard_to_treat})"
+        )
+    elif screw_reasons:
+        stabilization = Stabilization.PERCUTANEOUS_INSTRUMENTATION
+        how = (
+            f"percutaneous instrumentation ({', '.join(screw_reasons)}): cement alone is unsafe "
+            "with high-grade ESCC or retropulsed fragments, and pedicle or posterior "
+            "element involvement needs screws"
+        )
+    else:
+        stabilization = Stabilization.CEMENT_AUGMENTATION
+        how = (
+            "cement augmentation (vertebroplasty or kyphoplasty): low-grade ESCC, no "
+            "retropulsion and no posterolateral involvement"
+        )
+    if sbrt_preferred and f.sbrt_available:
+        radiation = Radiation.SBRT
+        then = f"SBRT ({hard_to_treat}; sbrt_available yes)"
+    elif sbrt_preferred:
+        radiation = Radiation.CEBRT
+        then = f"cEBRT, although SBRT would be preferred ({hard_to_treat}), because sbrt_available is no"
+    else:
+        radiation = Radiation.CEBRT
+        then = f"cEBRT ({hard_to_treat})"
+    return _Choice(
+        code=PathwayCode.STABILIZATION_THEN_RADIATION,
+        rule=Rule.P3,
+        stabilization=stabilization,
+        radiation=radiation,
+        sbrt_preferred=sbrt_preferred,
+        text=(
+            "P3: the spine is unstable and surgical_candidate is yes, so stabilize first, "
+            f"then irradiate. Technique: {how}. Radiation afterwards: {then}."
+        ),
+        inputs=_P3_INPUTS,
+        source=SRC_P3,
+    )
+
+
+def _p4_bracing_then_cebrt(f: Facts) -> _Choice:
+    """P4: unstable spine, not a surgical candidate -> brace or bed rest, then cEBRT.
+
+    Source: seed 'Patients with spinal instability' and algorithm footnote, ref [38].
+    """
+    return _Choice(
+        code=PathwayCode.BRACING_THEN_CEBRT,
+        rule=Rule.P4,
+        stabilization=Stabilization.BRACING,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=False,
+        text=(
+            f"P4: the spine is unstable and surgical_candidate is {f.surgical_candidate}: "
+            "noninvasive stabilization (brace, bed rest), then cEBRT."
+        ),
+        inputs=_P4_INPUTS,
+        source=SRC_P4,
+    )
+
+
+def _p5_prior_radiation(f: Facts) -> _Choice:
+    """P5: prior radiation in the field.
+
+    High grade and surgical candidate -> separation surgery then SBRT; high grade otherwise ->
+    palliative radiation (as P9); low grade -> SBRT re-irradiation, or a second cEBRT course
+    without SBRT. Source: seed 'Patients with prior in-field radiation', refs [49,50];
+    'Management of recurrent ESCC', refs [66,110-117].
+    """
+    lead = "P5: the level was irradiated before (prior_radiation_in_field yes)"
+    if f.high_grade and f.candidate:
+        text = (
+            f"{lead}, ESCC is high grade and surgical_candidate is yes: separation surgery "
+            "(open decompression with instrumentation) first, so that SBRT can cover the "
+            "whole tumor without overdosing the cord."
+        )
+        if not f.sbrt_available:
+            text += " SBRT is not available here (sbrt_available no): see alert."
+        return _Choice(
+            code=PathwayCode.SEPARATION_SURGERY_SBRT,
+            rule=Rule.P5,
+            stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
+            radiation=Radiation.SBRT,
+            sbrt_preferred=True,
+            text=text,
+            inputs=_P5_INPUTS,
+            source=SRC_P5_SURGERY,
+        )
+    if f.high_grade:
+        return _Choice(
+            code=PathwayCode.PALLIATIVE_RADIATION,
+            rule=Rule.P5,
+            stabilization=None,
+            radiation=Radiation.CEBRT,
+            sbrt_preferred=False,
+            text=(
+                f"{lead}, ESCC is high grade and surgical_candidate is {f.surgical_candidate}: palliative "
+                "radiation with glucocorticoids and a second, individualized course of cEBRT, as in P9."
+            ),
+            inputs=_P5_INPUTS,
+            source=SRC_P5_PALLIATIVE,
+        )
+    if f.sbrt_available:
+        return _Choice(
+            code=PathwayCode.SBRT,
+            rule=Rule.P5,
+            stabilization=None,
+            radiation=Radiation.SBRT,
+            sbrt_preferred=True,
+            text=f"{lead} and ESCC is low grade: re-irradiation with SBRT (sbrt_available yes), any histology.",
+            inputs=_P5_INPUTS,
+            source=SRC_P5_REIRRADIATION,
+        )
+    return _Choice(
+        code=PathwayCode.CEBRT,
+        rule=Rule.P5,
+        stabilization=None,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=True,
+        text=(
+            f"{lead} and ESCC is low grade: SBRT would be preferred but sbrt_available is no, "
+            "so a second course of cEBRT."
+        ),
+        inputs=_P5_INPUTS,
+        source=SRC_P5_REIRRADIATION,
+    )
+
+
+def _p6_radiosensitive(f: Facts) -> _Choice:
+    """P6: radiosensitive tumor -> cEBRT, whatever the grade.
+
+    Source: seed 'Radiosensitive tumors', refs [2], [16].
+    """
+    return _Choice(
+        code=PathwayCode.CEBRT,
+        rule=Rule.P6,
+        stabilization=None,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=False,
+        text=(
+            "P6: radiosensitive tumor (radiosensitivity sensitive), no prior in-field "
+            f"radiation and a spine that is not unstable (stability {f.stability}): cEBRT, "
+            "whatever the ESCC grade."
+        ),
+        inputs=_P6_INPUTS,
+        source=SRC_P6,
+    )
+
+
+def _p7_resistant_low_grade(f: Facts) -> _Choice:
+    """P7: radioresistant, low grade -> SBRT; cEBRT when SBRT is not available.
+
+    Source: seed 'Radioresistant tumors with low-grade ESCC', refs [64-69], [2,45].
+    """
+    lead = "P7: radioresistant tumor (radiosensitivity resistant) with low-grade ESCC"
+    if f.sbrt_available:
+        code, radiation, text = PathwayCode.SBRT, Radiation.SBRT, f"{lead}: SBRT (sbrt_available yes)."
+    else:
+        code, radiation = PathwayCode.CEBRT, Radiation.CEBRT
+        text = (
+            f"{lead}: SBRT would be preferred but sbrt_available is no, so cEBRT; surgical "
+            "excision followed by cEBRT is the listed alternative."
+        )
+    return _Choice(
+        code=code,
+        rule=Rule.P7,
+        stabilization=None,
+        radiation=radiation,
+        sbrt_preferred=True,
+        text=text,
+        inputs=_P7_INPUTS,
+        source=SRC_P7,
+    )
+
+
+def _p8_resistant_high_grade_operable(f: Facts) -> _Choice:
+    """P8: radioresistant, high grade, surgical candidate -> separation surgery then SBRT.
+
+    Without SBRT: maximal excision then cEBRT. Source: seed 'Radioresistant tumors with
+    high-grade ESCC', refs [46,47]; 'Separation surgery plus SBRT', ref [82].
+    """
+    lead = "P8: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and surgical_candidate yes"
+    if f.sbrt_available:
+        code, radiation = PathwayCode.SEPARATION_SURGERY_SBRT, Radiation.SBRT
+        text = f"{lead}: separation surgery (open decompression with instrumentation), then SBRT (sbrt_available yes)."
+    else:
+        code, radiation = PathwayCode.MAXIMAL_EXCISION_CEBRT, Radiation.CEBRT
+        text = (
+            f"{lead}: SBRT would be preferred but sbrt_available is no, so maximal surgical "
+            "excision with instrumentation, then a protracted course of cEBRT."
+        )
+    return _Choice(
+        code=code,
+        rule=Rule.P8,
+        stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
+        radiation=radiation,
+        sbrt_preferred=True,
+        text=text,
+        inputs=_P8_INPUTS,
+        source=SRC_P8,
+    )
+
+
+def _p9_resistant_high_grade_inoperable(f: Facts) -> _Choice:
+    """P9: radioresistant, high grade, not a surgical candidate -> palliative radiation.
+
+    Source: seed 'Radioresistant tumors with high-grade ESCC' and algorithm footnote, refs [43], [71].
+    """
+    return _Choice(
+        code=PathwayCode.PALLIATIVE_RADIATION,
+        rule=Rule.P9,
+        stabilization=None,
+        radiation=Radiation.CEBRT,
+        sbrt_preferred=False,
+        text=(
+            "P9: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and "
+            f"surgical_candidate {f.surgical_candidate}: palliative radiation with "
+            "glucocorticoids and short-course cEBRT."
+        ),
+        inputs=_P9_INPUTS,
+        source=SRC_P9,
+    )
+
+
+def _select_pathway(f: Facts) -> _Choice:
+    """Spec 3: the first of P1..P9 that matches, in order."""
+    if f.radiosensitivity == Radiosensitivity.UNKNOWN:  # histology unknown_primary
+        if f.significant_deficit and f.compression and f.candidate:
+            return _p1_urgent_decompression(f)
+        return _p2_unknown_primary(f)
+    if f.stability == Stability.UNSTABLE:
+        return _p3_stabilization_then_radiation(f) if f.candidate else _p4_bracing_then_cebrt(f)
+    if f.prior_radiation:
+        return _p5_prior_radiation(f)
+    if f.radiosensitivity == Radiosensitivity.SENSITIVE:
+        return _p6_radiosensitive(f)
+    # Only radiosensitivity resistant remains here.
+    if not f.high_grade:
+        return _p7_resistant_low_grade(f)
+    if f.candidate:
+        return _p8_resistant_high_grade_operable(f)
+    return _p9_resistant_high_grade_inoperable(f)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. cEBRT regimen and field
+# --------------------------------------------------------------------------------------------
+
+_REGIMEN_RULE: Final = "4 cEBRT regimen"
+
+
+def _regimen_item(text: str, inputs: tuple[str, ...], source: str) -> RationaleItem:
+    return RationaleItem(topic="cebrt_regimen", rule=_REGIMEN_RULE, text=text, inputs=inputs, source=source)
+
+
+def cebrt_regimen(
+    choice: _Choice,
+    *,
+    prior_radiation: bool,
+    survival: ExpectedSurvival,
+    oligometastatic: bool,
+    hematologic: bool,
+) -> tuple[CebrtRegimen, RationaleItem]:
+    """Spec 4 cEBRT regimen, for a pathway whose radiation is cEBRT: the first line that applies.
+
+    Prior radiation at the index level -> individualized re-irradiation; maximal excision or open
+    decompression -> 30 Gy/10; palliative radiation -> 8 Gy/1 below 3 months, else 20 Gy/5;
+    otherwise by expected survival, 3-6 months favourable -> 30 Gy/10. Source: seed 'Conventional
+    external beam radiation therapy, dose and fractionation', refs [43,51,54-62]; 'Management of
+    recurrent ESCC', refs [111-119].
+    """
+    if prior_radiation:
+        text = (
+            "prior_radiation_in_field yes: a second course whose dose radiation oncology sets after "
+            "checking the cumulative spinal cord dose; never a first-course schedule."
+        )
+        return CebrtRegimen.REIRRADIATION_INDIVIDUALIZED, _regimen_item(
+            text, ("prior_radiation_in_field",), SRC_REGIMEN_REIRRADIATION
+        )
+    if choice.stabilization == Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION:
+        text = (
+            f"After open surgery ({choice.code}, open decompression with instrumentation) the cEBRT course "
+            f"is protracted whatever the expected_survival ({survival}): 30 Gy in 10 fractions."
+        )
+        return CebrtRegimen.GY30_10FX, _regimen_item(
+            text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_EXCISION
+        )
+    if choice.code == PathwayCode.PALLIATIVE_RADIATION:
+        if survival == ExpectedSurvival.LT_3_MONTHS:
+            regimen = CebrtRegimen.GY8_1FX
+            text = f"Palliative radiation with expected_survival {survival}: a single 8 Gy fraction."
+        else:
+            regimen = CebrtRegimen.GY20_5FX
+            text = f"Palliative radiation with expected_survival {survival}: a short course of 20 Gy in 5 fractions."
+        return regimen, _regimen_item(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
+    if survival == ExpectedSurvival.LT_3_MONTHS:
+        text = (
+            f"expected_survival {survival}: 8 Gy in a single fraction palliates quickly; "
+            "20 Gy in 5 fractions is an alternative with slightly better walking outcomes."
+        )
+        return CebrtRegimen.GY8_1FX, _regimen_item(
+            text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT
+        )
+    if survival == ExpectedSurvival.FROM_3_TO_6_MONTHS:
+        inputs = ("prior_radiation_in_field", "expected_survival", "oligometastatic", "histology")
+        if oligometastatic or hematologic:
+            factors = [
+                name
+                for name, present in (
+                    ("oligometastatic yes", oligometastatic),
+                    ("histology lymphoma or myeloma", hematologic),
+                )
+                if present
+            ]
+            text = (
+                f"expected_survival {survival} with a favourable prognosis "
+                f"({', '.join(factors)}): a protracted course, 30 Gy in 10 fractions."
+            )
+            return CebrtRegimen.GY30_10FX, _regimen_item(text, inputs, SRC_REGIMEN_FAVOURABLE)
+        text = (
+            f"expected_survival {survival} without a favourable factor (oligometastatic "
+            "no, histology not lymphoma or myeloma): a short course, 20 Gy in 5 fractions."
+        )
+        return CebrtRegimen.GY20_5FX, _regimen_item(text, inputs, SRC_REGIMEN_MIDDLE)
+    text = (
+        f"expected_survival {survival}: a protracted course for durable local control, "
+        "30 Gy in 10 fractions (30-40 Gy in 10-20 fractions are also used)."
+    )
+    return CebrtRegimen.GY30_10FX, _regimen_item(
+        text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_LONG
+    )
+
+
+def contiguous(a: SpinalLevel, b: SpinalLevel) -> bool:
+    """Spec 2.6: neighbours in the order occiput, C1...S5 (C7-T1, T12-L1 and L5-S1 included)."""
+    return abs(LEVEL_ORDER.index(a) - LEVEL_ORDER.index(b)) == 1
+
+
+def index_block(levels: tuple[SpinalLevel, ...], index: SpinalLevel) -> tuple[SpinalLevel, ...]:
+    """Spec 2.6: the run of contiguous lesion levels that contains the index level, in anatomical order."""
+    present = set(levels)
+    at = LEVEL_ORDER.index(index)
+    low = high = at
+    while low > 0 and LEVEL_ORDER[low - 1] in present:
+        low -= 1
+    while high < len(LEVEL_ORDER) - 1 and LEVEL_ORDER[high + 1] in present:
+        high += 1
+    return LEVEL_ORDER[low : high + 1]
+
+
+def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tuple[CebrtField, RationaleItem]:
+    """Spec 4 ``cebrt_field``: the index block plus one level above and below, kept within occiput...S5.
+
+    Source: seed 'Conventional external beam radiation therapy, treatment field', ref [63].
+    """
+    first = LEVEL_ORDER.index(block[0])
+    last = LEVEL_ORDER.index(block[-1])
+    field = CebrtField(
+        from_level=LEVEL_ORDER[max(first - 1, 0)], to_level=LEVEL_ORDER[min(last + 1, len(LEVEL_ORDER) - 1)]
+    )
+    span = block[0] if len(block) == 1 else f"{block[0]}-{block[-1]}"
+    text = f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) and one level each side."
+    return field, RationaleItem(
+        topic="cebrt_field", rule="4 cEBRT field", text=text, inputs=inputs, source=SRC_CEBRT_FIELD
+    )
+
+
+class Definitive(NamedTuple):
+    pathway: Pathway
+    sbrt_preferred: bool
+    items: tuple[RationaleItem, ...]
+
+
+def pathway_rule(facts: Facts) -> tuple[_Choice, RationaleItem]:
+    """Spec 3: the pathway rule that fires (P1..P9) and its rationale item."""
+    choice = _select_pathway(facts)
+    item = RationaleItem(
+        topic="pathway", rule=choice.rule.value, text=choice.text, inputs=choice.inputs, source=choice.source
+    )
+    return choice, item

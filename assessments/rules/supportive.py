@@ -1,0 +1,214 @@
+"""Spec 5 supportive care (steroids, VTE prophylaxis, bladder, mobility) and spec 6 urgency.
+
+These rules read "any lesion" (spec 2.6): their inputs name every lesion field they read.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .codes import (
+    LEVEL_ORDER,
+    Bladder,
+    Mobility,
+    MotorStatus,
+    PathwayCode,
+    SinsPain,
+    Stability,
+    Steroids,
+    Urgency,
+    VteProphylaxis,
+)
+from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
+from .result import LesionView, RationaleItem
+from .texts import (
+    DEFICIT_INPUTS,
+    SRC_BLADDER,
+    SRC_MOBILITY,
+    SRC_STEROIDS_CONSIDER,
+    SRC_STEROIDS_HIGH,
+    SRC_STEROIDS_NOT_ROUTINE,
+    SRC_STEROIDS_PALLIATIVE,
+    SRC_URGENCY,
+    SRC_VTE,
+    STEROID_DOSING_TEXT,
+)
+
+_CARE: Final = "5 Supportive care"
+
+
+def levels(lesions: tuple[LesionView, ...]) -> str:
+    """The lesions' levels in anatomical order, for a sentence ("T7, L2")."""
+    return ", ".join(sorted((v.given.spinal_level for v in lesions), key=LEVEL_ORDER.index))
+
+
+def _every(lesions: tuple[LesionView, ...], *fields: str) -> tuple[str, ...]:
+    return tuple(view.name(field) for view in lesions for field in fields)
+
+
+def _stability_inputs(lesions: tuple[LesionView, ...]) -> tuple[str, ...]:
+    return tuple(name for view in lesions for name in view.stability_names)
+
+
+def steroids_rule(
+    *, deficit: bool, code: PathwayCode, lesions: tuple[LesionView, ...]
+) -> tuple[Steroids, RationaleItem]:
+    """Spec 5 steroids (2027.1): high dose for a deficit, palliative radiation, or high grade with pain.
+
+    Not routine when no lesion is high grade (small epidural lesions with a normal examination,
+    [30]); else consider. Source: seed 'Glucocorticoids', refs [25-30].
+    """
+    high = tuple(view for view in lesions if view.derived.high_grade)
+    painful = tuple(view for view in lesions if view.given.sins_pain != SinsPain.PAIN_FREE)
+    inputs = ("neurologic_deficit", *_every(lesions, "escc_grade", "sins_pain"))
+    reasons = []
+    if deficit:
+        reasons.append("neurologic_deficit yes")
+    if code == PathwayCode.PALLIATIVE_RADIATION:
+        reasons.append("palliative radiation (glucocorticoids with short-course cEBRT)")
+    if high and painful:
+        reasons.append(f"high-grade ESCC at {levels(high)} with pain at {levels(painful)}")
+    if reasons:
+        source = SRC_STEROIDS_PALLIATIVE if code == PathwayCode.PALLIATIVE_RADIATION else SRC_STEROIDS_HIGH
+        text = f"High-dose dexamethasone because of {' and '.join(reasons)}: {STEROID_DOSING_TEXT.text}"
+        return Steroids.HIGH_DOSE, RationaleItem(topic="steroids", rule=_CARE, text=text, inputs=inputs, source=source)
+    if not high:
+        text = (
+            "No neurologic deficit and no high-grade ESCC at any level: glucocorticoids are not started "
+            "routinely (radiation without steroids is feasible for small epidural lesions with a normal "
+            "examination); analgesia treats the pain."
+        )
+        return Steroids.NOT_ROUTINE, RationaleItem(
+            topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_NOT_ROUTINE
+        )
+    text = (
+        f"No neurologic deficit and no pain, but high-grade ESCC ({levels(high)}): consider "
+        "glucocorticoids as a bridge to definitive treatment."
+    )
+    return Steroids.CONSIDER, RationaleItem(
+        topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_CONSIDER
+    )
+
+
+def vte_rule(
+    *, motor: MotorStatus, lesions: tuple[LesionView, ...], contraindication: bool, code: PathwayCode
+) -> tuple[VteProphylaxis, RationaleItem]:
+    """Spec 5 VTE prophylaxis for an immobilized patient; mechanical when surgery is imminent.
+
+    Immobilized: not ambulatory, or any lesion unstable. Source: seed 'Venous thromboembolism
+    prophylaxis', ref [36].
+    """
+    inputs = ("motor_status", *_stability_inputs(lesions), "vte_contraindication")
+    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    reasons = []
+    if motor in NOT_AMBULATORY:
+        reasons.append(f"motor_status {motor}")
+    if unstable:
+        reasons.append(f"unstable spine at {levels(unstable)}")
+    if not reasons:
+        text = (
+            f"Not immobilized (motor_status {motor}, no unstable level): no "
+            "ESCC-specific prophylaxis; the usual hospital VTE assessment applies."
+        )
+        return VteProphylaxis.STANDARD, RationaleItem(
+            topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE
+        )
+    why = " and ".join(reasons)
+    if contraindication:
+        value = VteProphylaxis.MECHANICAL
+        text = (
+            f"Immobilized ({why}) with vte_contraindication yes: mechanical prophylaxis "
+            "(pneumatic compression or graduated compression stockings)."
+        )
+    elif code in SURGICAL_PATHWAYS:
+        value = VteProphylaxis.MECHANICAL_UNTIL_SURGERY
+        text = (
+            f"Immobilized ({why}) and the pathway ({code}) includes surgery: mechanical "
+            "prophylaxis, withholding anticoagulants while surgery is imminent."
+        )
+    else:
+        value = VteProphylaxis.PHARMACOLOGIC
+        text = (
+            f"Immobilized ({why}), no contraindication and no imminent surgery: short-term "
+            "unfractionated heparin, low molecular weight heparin or fondaparinux."
+        )
+    return value, RationaleItem(topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE)
+
+
+def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, RationaleItem]:
+    """Spec 5 bladder: catheterize retention; scan when symptomatic; else monitor.
+
+    Source: seed 'Urinary retention and constipation'.
+    """
+    inputs = ("urinary_retention", "urinary_symptoms")
+    if retention:
+        value = Bladder.CATHETERIZE
+        text = "urinary_retention yes: insert a urinary (Foley) catheter."
+    elif symptoms:
+        value = Bladder.BLADDER_SCAN
+        text = "urinary_symptoms yes without confirmed retention: a post-void bladder scan to look for retention."
+    else:
+        value = Bladder.MONITOR
+        text = "No urinary symptoms or retention: watch for hesitancy, new incontinence or perineal numbness."
+    return value, RationaleItem(topic="bladder", rule=_CARE, text=text, inputs=inputs, source=SRC_BLADDER)
+
+
+def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, RationaleItem]:
+    """Spec 5 mobility: brace or bed rest when any lesion is unstable, else as tolerated.
+
+    Source: seed 'Pain management and role of immobilization', refs [18,38].
+    """
+    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    if unstable:
+        value = Mobility.BRACE_OR_BED_REST
+        text = (
+            f"The spine is unstable at {levels(unstable)}: immobilize with a brace or bed rest until definitive "
+            "treatment."
+        )
+    else:
+        value = Mobility.AS_TOLERATED
+        text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
+    return value, RationaleItem(
+        topic="mobility", rule=_CARE, text=text, inputs=_stability_inputs(lesions), source=SRC_MOBILITY
+    )
+
+
+def urgency_rule(
+    *, deficit: bool, progressing: bool, motor: MotorStatus, lesions: tuple[LesionView, ...]
+) -> tuple[Urgency, RationaleItem]:
+    """Spec 6 urgency: emergency for a deficit with high grade (any lesion), progression or loss of walking.
+
+    Urgent: otherwise any lesion high grade, a deficit, or any lesion unstable or potentially
+    unstable. Source: seed 'Importance of early detection', ref [1].
+    """
+    inputs = (*DEFICIT_INPUTS, *(n for view in lesions for n in (view.names["escc_grade"], *view.stability_names)))
+    not_walking = motor in NOT_AMBULATORY
+    high = tuple(view for view in lesions if view.derived.high_grade)
+    shaky = tuple(view for view in lesions if view.derived.stability != Stability.STABLE)
+    if deficit and (high or progressing or not_walking):
+        reasons = []
+        if high:
+            reasons.append(f"high-grade ESCC at {levels(high)}")
+        if progressing:
+            reasons.append("deficit_progressing yes")
+        if not_walking:
+            reasons.append(f"motor_status {motor}")
+        value = Urgency.EMERGENCY
+        text = (
+            f"neurologic_deficit yes with {', '.join(reasons)}: an emergency; definitive "
+            "treatment should start as soon as possible."
+        )
+    elif deficit or high or shaky:
+        reasons = []
+        if deficit:
+            reasons.append("neurologic_deficit yes")
+        if high:
+            reasons.append(f"high-grade ESCC at {levels(high)}")
+        for view in sorted(shaky, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level)):
+            reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
+        value = Urgency.URGENT
+        text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
+    else:
+        value = Urgency.ROUTINE
+        text = "Routine: no neurologic deficit, no high-grade ESCC and no level that is unstable or potentially so."
+    return value, RationaleItem(topic="urgency", rule="6 Urgency", text=text, inputs=inputs, source=SRC_URGENCY)
