@@ -7,6 +7,7 @@ from collections.abc import Collection
 from django.contrib.auth.models import AbstractUser, Group
 
 from assessments import roles
+from audit.signals import grant_source
 
 # The role keys of the settings (LDAP_ROLE_GROUPS, OIDC_ROLE_GROUPS) and the groups they grant.
 ROLE_GROUP_BY_KEY = {"clinician": roles.CLINICIAN, "tumor_board": roles.TUMOR_BOARD}
@@ -20,6 +21,15 @@ def user_roles_sync(*, user: AbstractUser, granted: Collection[str]) -> None:
     roles are left alone, and superuser rights are never given or taken here.
     Every change is audited as ``user.role_change`` by audit.signals.
     """
+    token = grant_source.set("directory")  # the audit entries name the directory as the approver
+    try:
+        _apply_roles(user, granted)
+    finally:
+        grant_source.reset(token)
+    user.__dict__.pop("_role_groups", None)  # roles._groups caches on the instance
+
+
+def _apply_roles(user: AbstractUser, granted: Collection[str]) -> None:
     wanted = {ROLE_GROUP_BY_KEY[key] for key in granted if key in ROLE_GROUP_BY_KEY}
     current = set(user.groups.filter(name__in=roles.ROLE_GROUPS).values_list("name", flat=True))
     if current - wanted:
@@ -31,4 +41,3 @@ def user_roles_sync(*, user: AbstractUser, granted: Collection[str]) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_role_groups", None)  # roles._groups caches on the instance

@@ -7,6 +7,7 @@ membership) and changes of rights (``is_staff``, ``is_superuser``) and of
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import hmac
 from typing import Any
@@ -95,6 +96,11 @@ class SelfGrantRefused(PermissionDenied):
     """Someone tried to add a role to his own account."""
 
 
+# Who stands behind a role change made by the app itself rather than by an admin's request: the
+# directory sync (accounts.services.user_roles_sync) sets "directory" while it applies the groups.
+grant_source: contextvars.ContextVar[str] = contextvars.ContextVar("grant_source", default="")
+
+
 def _approver() -> Any:
     request = current_request.get()
     user = getattr(request, "user", None)
@@ -127,7 +133,7 @@ def record_group_change(
     if not pk_set:
         return
     key = "added" if action == "post_add" else "removed"
-    approved = {"approved_by": approver.get_username() if approver is not None else ""}
+    approved = {"approved_by": approver.get_username() if approver is not None else grant_source.get()}
     if reverse:  # instance is a group; pk_set are users
         for user in model._default_manager.filter(pk__in=pk_set).order_by("pk"):
             audit_record(action="user.role_change", target=user, details={key: [instance.name], **approved})

@@ -659,6 +659,7 @@ PATIENT_PAGES = [
     ("alice", "assessments:case_edit", "draft", "draft"),
     ("alice", "assessments:case_submit", "draft", "draft"),
     ("alice", "assessments:case_treatment_start", "decided", "decided"),
+    ("alice", "assessments:case_close", "decided", "decided"),
     ("carol", "assessments:board_queue", None, "submitted"),
     ("carol", "assessments:board_review", "submitted", "submitted"),
     ("carol", "assessments:case_comment", "submitted", "submitted"),
@@ -674,6 +675,8 @@ NOT_A_VIEW = {
     "assessments:board_queue_csv": "writes case.export per row",
     "assessments:board_pack": "writes case.print per case",
     "assessments:board_dashboard": "counts and intervals, no patient",
+    "assessments:case_discard": "POST only, redirects; writes case.discard",
+    "assessments:case_restore": "POST only, redirects; writes case.restore",
 }
 
 

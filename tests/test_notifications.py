@@ -15,8 +15,16 @@ from meetings import tasks
 from meetings.models import DeliveryStatus, EmailDelivery, Notification
 from tests.factories import make_case
 
-SMTP_PORT = 20700  # this branch's port range (20700-20799)
-CLOSED_PORT = 20701  # nothing listens here: a mail server that is down
+
+def _free_port() -> int:
+    """A port nothing listens on now, so two test runs on one machine never share a mail server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+SMTP_PORT = _free_port()
+CLOSED_PORT = _free_port()  # nothing listens here: a mail server that is down
 
 
 class Inbox:

@@ -216,7 +216,8 @@ _WORD = r"[A-Za-z0-9_]+"
 _LEVEL_RE = re.compile(rf"\bspinal_level ({_WORD}) is ({_WORD}) \((\d+)\)")
 _POINTS_RE = re.compile(rf"\b(sins_[a-z_]+) ({_WORD}) \((\d+)\)")
 _FIELDS = (
-    *(f for f in rules.CaseInput.__dataclass_fields__ if f != "hours_nonambulatory"),
+    *(f for f in rules.CaseInput.__dataclass_fields__ if f not in ("hours_nonambulatory", "lesions")),
+    *rules.LESION_FIELDS,
     "radiosensitivity",
     "stability",
 )
@@ -279,6 +280,21 @@ def code_label_location(code: str) -> str:
         return code
 
 
+_LESION_INPUT_RE = re.compile(r"lesions\[(\d+)\]\.(\w+)")
+
+
+def input_label(name: str) -> str:
+    """An input a reason read, by its label; a lesion's field (``lesions[1].sins_pain``) names its lesion.
+
+    The first lesion is the only one the web form holds (until issue 13), so it goes unnumbered.
+    """
+    m = _LESION_INPUT_RE.fullmatch(name)
+    if m is None:
+        return field_label(name)
+    position, field = int(m.group(1)), m.group(2)
+    return field_label(field) if position == 0 else f"{field_label(field)} (lesion {position + 1})"
+
+
 def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The reasons of a result in clinical words, with the inputs each one read named by their labels."""
     return [
@@ -286,7 +302,7 @@ def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, An
             "topic": item["topic"],
             "rule": item["rule"],
             "text": reason_text(item["text"]),
-            "inputs": [field_label(name) for name in item["inputs"]],
+            "inputs": list(dict.fromkeys(input_label(name) for name in item["inputs"])),
             "source": item["source"],
         }
         for item in rationale
