@@ -52,6 +52,8 @@ def test_meeting_from_agenda_to_follow_up(page, live_server, login, alice, carol
         page.get_by_label("Name").fill(name)
         page.get_by_label("Specialty").select_option(label=specialty)
         page.get_by_role("button", name="Add attendee").click()
+        # Wait for the page the POST answers with, so the next name is not typed into the old one.
+        expect(page.locator("#attendee-list")).to_contain_text(name)
     expect(page.locator("#quorum")).to_have_attribute("data-quorate", "true")
 
     # Meeting mode: n and p step through the two cases, d opens the decision form.
