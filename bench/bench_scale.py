@@ -64,7 +64,7 @@ def snapshot_rows() -> list[dict[str, Any]]:
     import bench_rules
 
     from assessments import rules
-    from assessments.models import URGENCY_RANK
+    from assessments.models import ASSESSMENT_FIELDS, URGENCY_RANK
 
     rng = random.Random(7)
     rows = []
@@ -73,10 +73,8 @@ def snapshot_rows() -> list[dict[str, Any]]:
         if case.deficit_progressing and not case.neurologic_deficit:
             continue  # the form refuses this combination
         result = rules.evaluate(case)
-        values = {
-            name: getattr(getattr(case, name), "value", getattr(case, name))
-            for name in rules.CaseInput.__dataclass_fields__
-        }
+        flat = case.flat_values()  # the Case model holds the one-lesion (flat) shape
+        values = {name: getattr(flat[name], "value", flat[name]) for name in ASSESSMENT_FIELDS}
         values.update(
             rule_set=result.rule_set,
             result=result.to_dict(),
