@@ -375,6 +375,9 @@ def time_page(client: Any, url: str, *, warmup: int, requests: int, max_seconds:
 def explain(sql: str) -> str:
     from django.db import connection
 
+    if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        # EXPLAIN ANALYZE runs the statement: a write (the page's case.view audit INSERT) would run twice.
+        return "(not explained: not a read)"
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return "\n".join(row[0] for row in cur.fetchall())
