@@ -14,4 +14,6 @@
       link.click();
     }
   });
+  // Tells a test (or a curious reader of the DOM) that the keys now work on this page.
+  document.documentElement.setAttribute("data-meeting-keys", "on");
 })();

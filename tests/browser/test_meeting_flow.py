@@ -59,10 +59,13 @@ def test_meeting_from_agenda_to_follow_up(page, live_server, login, alice, carol
     # Meeting mode: n and p step through the two cases, d opens the decision form.
     page.get_by_role("link", name="Start meeting mode").click()
     expect(page.locator("#mode-title")).to_contain_text("Ada Meeting")
+    expect(page.locator("html")).to_have_attribute("data-meeting-keys", "on")  # the keys are wired up
     page.keyboard.press("n")
     expect(page.locator("#mode-title")).to_contain_text("Ben Meeting")
+    expect(page.locator("html")).to_have_attribute("data-meeting-keys", "on")  # the keys are wired up
     page.keyboard.press("p")
     expect(page.locator("#mode-title")).to_contain_text("Ada Meeting")
+    expect(page.locator("html")).to_have_attribute("data-meeting-keys", "on")  # the keys are wired up
     page.keyboard.press("d")
     expect(page.get_by_label("Attendees")).to_have_value(re.compile("Sam Spine \\(Spine surgery\\)"))
     page.locator('input[name="pathway_code"][value="separation_surgery_sbrt"]').check()
