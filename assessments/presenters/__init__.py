@@ -18,6 +18,11 @@ from assessments.presenters.board import (
     present_queue_row,
 )
 from assessments.presenters.charts import column_chart, month_starts, present_dashboard, row_chart
+from assessments.presenters.prognosis import (
+    karnofsky_ecog,
+    present_prognosis,
+    present_prognosis_inputs,
+)
 from assessments.presenters.result import (
     ResultView,
     partial_sins_sentence,
@@ -33,6 +38,7 @@ from assessments.presenters.result import (
     urgency_choices,
     value_text,
 )
+from assessments.presenters.rule_sets import present_reevaluation, present_rule_set
 
 __all__ = [
     "CSV_COLUMNS",
@@ -42,6 +48,7 @@ __all__ = [
     "csv_row",
     "duration_text",
     "hours_text",
+    "karnofsky_ecog",
     "month_starts",
     "months_back",
     "partial_sins_sentence",
@@ -55,9 +62,13 @@ __all__ = [
     "present_noms_summary",
     "present_pack_page",
     "present_partial",
+    "present_prognosis",
+    "present_prognosis_inputs",
     "present_queue_row",
     "present_reasons",
+    "present_reevaluation",
     "present_result",
+    "present_rule_set",
     "present_versions",
     "reason_text",
     "row_chart",
