@@ -40,8 +40,19 @@ ITEM_LABELS = {
     "primary_breast_kidney_lymphoma_myeloma": "Primary breast, kidney, lymphoma or myeloma",
     "solitary_skeletal_metastasis": "Solitary skeletal metastasis",
 }
-# What a missing input means, in words; "histology" is missing only when the primary is unknown (Bauer).
-MISSING_WORDS = {"histology": "a known primary tumor (the histology is 'unknown primary')"}
+# What a missing input means, in words, in the form's order; "histology" is missing only when the
+# primary is unknown (modified Bauer needs a known primary).
+MISSING_WORDS = {
+    "karnofsky": "Karnofsky performance status",
+    "extraspinal_bone_metastases": "bone metastases outside the spine",
+    "vertebral_metastases": "vertebral bodies with metastases",
+    "visceral_metastases": "visceral metastases",
+    "frankel_grade": "Frankel grade",
+    "primary_site": "primary site",
+    "primary_growth": "growth of the primary",
+    "histology": "a known primary tumor (the histology is 'unknown primary')",
+}
+_ORDER = {name: position for position, name in enumerate(MISSING_WORDS)}
 
 
 def _points(points: int) -> str:
@@ -49,12 +60,8 @@ def _points(points: int) -> str:
 
 
 def missing_words(name: str) -> str:
-    """A missing prognosis input in words (its field label, lower-cased as in a sentence)."""
-    words = MISSING_WORDS.get(name)
-    if words is not None:
-        return words
-    text = field_label(name)
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+    """A missing prognosis input in words, as inside a sentence."""
+    return MISSING_WORDS.get(name, field_label(name).lower())
 
 
 def present_score(name: rules.ScoreName, entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,7 +73,7 @@ def present_score(name: rules.ScoreName, entry: Mapping[str, Any]) -> dict[str, 
         "direction": SCORE_DIRECTION[name],
     }
     if "missing" in entry:
-        needs = [missing_words(field) for field in entry["missing"]]
+        needs = [missing_words(field) for field in sorted(entry["missing"], key=lambda f: _ORDER.get(f, 99))]
         return {**out, "computed": False, "needs": needs, "needs_text": "not computed: needs " + ", ".join(needs)}
     items = [
         {
