@@ -144,9 +144,13 @@ def case_input_from_forms(
 
 
 def _karnofsky_context(prognosis_form: PrognosisForm | None) -> dict[str, Any]:
-    """The ECOG equivalent shown beside the Karnofsky box, for the value as typed (live update)."""
-    raw = prognosis_form.data.get("karnofsky") if prognosis_form is not None and prognosis_form.is_bound else None
-    return {"karnofsky_ecog": presenters.karnofsky_ecog(raw)}
+    """For the entries as typed (live update): the ECOG equivalent shown beside the Karnofsky box, and
+    whether the primary site and growth are asked for."""
+    data = prognosis_form.data if prognosis_form is not None and prognosis_form.is_bound else {}
+    return {
+        "karnofsky_ecog": presenters.karnofsky_ecog(data.get("karnofsky")),
+        "prognosis_fields": presenters.prognosis_fields_shown(data),
+    }
 
 
 # --- end prognosis inputs ---

@@ -257,3 +257,42 @@ def test_import_of_a_contradictory_prognosis_names_the_field(alice_client):
     response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
     assert response.status_code == 422
     assert "<code>frankel_grade</code>" in response.content.decode()
+
+
+# --- Primary site and growth: asked for only where spec 8.2 needs them -------------------------
+
+
+def state(body: str) -> tuple[str, str]:
+    element = body.split('id="prognosis-fields-state"')[1].split(">")[0]
+    site = re.search(r'data-primary-site="(\w+)"', element).group(1)
+    growth = re.search(r'data-primary-growth="(\w+)"', element).group(1)
+    return site, growth
+
+
+def test_new_form_hides_primary_site_and_growth_until_the_histology_needs_them(alice_client):
+    body = alice_client.get(reverse("assessments:case_create")).content.decode()
+    assert 'id="prognosis-field-primary_site" hidden' in body
+    assert 'id="prognosis-field-primary_growth" hidden' in body
+
+
+@pytest.mark.parametrize(
+    ("histology", "site", "expected"),
+    [
+        ("breast", None, ("hidden", "hidden")),  # breast gives the site and Tomita fixes its growth
+        ("melanoma", None, ("hidden", "shown")),  # "others": growth not in Tomita's table
+        ("gastrointestinal", None, ("shown", "hidden")),  # the site first
+        ("gastrointestinal", "colon", ("shown", "hidden")),  # colon: rapid growth in Tomita's table
+        ("gastrointestinal", "rectum", ("shown", "shown")),  # rectum: growth needed
+    ],
+)
+def test_live_update_says_whether_primary_site_and_growth_are_asked_for(alice_client, histology, site, expected):
+    body = live(alice_client, histology=histology, primary_site=site).content.decode()
+    assert 'id="prognosis-fields-state"' in body and "hx-swap-oob" in body.split('id="prognosis-fields-state"')[1][:200]
+    assert state(body) == expected
+
+
+def test_a_field_holding_a_value_the_case_contradicts_stays_shown_with_its_error(alice_client):
+    response = alice_client.post(reverse("assessments:case_create"), form_post(primary_site="stomach"))
+    body = response.content.decode()
+    assert 'id="prognosis-field-primary_site" hidden' not in body
+    assert 'data-field-error="primary_site"' in body

@@ -22,6 +22,7 @@ from assessments.presenters.prognosis import (
     karnofsky_ecog,
     present_prognosis,
     present_prognosis_inputs,
+    prognosis_fields_shown,
 )
 from assessments.presenters.result import (
     ResultView,
@@ -70,6 +71,7 @@ __all__ = [
     "present_result",
     "present_rule_set",
     "present_versions",
+    "prognosis_fields_shown",
     "reason_text",
     "row_chart",
     "sins_gauge",

@@ -145,3 +145,30 @@ def present_prognosis_inputs(case: Any) -> list[dict[str, str]]:
             text = f"{value} (about ECOG {ecog['grade']})" if ecog else text
         rows.append({"name": name, "label": field_label(name), "value": text})
     return rows
+
+
+def prognosis_fields_shown(data: Mapping[str, Any]) -> dict[str, bool]:
+    """Whether the form asks for the primary site and its growth, for the entries as typed (spec 8.2).
+
+    The site is asked for where the histology does not give it; the growth where the Tomita table does
+    not fix it for the (given or chosen) site. A field that holds a value is always shown, so an entry
+    the case now contradicts stays visible with its error, never hidden.
+    """
+    histology = _code(rules.Histology, data.get("histology"))
+    chosen_site = _code(rules.PrimarySite, data.get("primary_site"))
+    site_asked = histology is not None and histology in rules.SITES_ALLOWED
+    site = rules.SITE_BY_HISTOLOGY.get(histology) if histology is not None else None
+    if site is None and chosen_site is not None:
+        site = chosen_site.value
+    growth_asked = site is not None and site not in rules.GROWTH_BY_SITE
+    return {
+        "primary_site": site_asked or bool(data.get("primary_site")),
+        "primary_growth": growth_asked or bool(data.get("primary_growth")),
+    }
+
+
+def _code(enum: Any, raw: object) -> Any:
+    try:
+        return enum(raw) if isinstance(raw, str) and raw else None
+    except ValueError:
+        return None
