@@ -122,9 +122,17 @@ def case_can_reevaluate(*, user: Any, case: Case) -> bool:
     return case.owner_id == getattr(user, "pk", None) and case.is_editable and case.rule_set != rules.RULE_SET
 
 
-def case_reevaluation_preview(*, case: Case) -> dict[str, Any]:
-    """The case's stored inputs evaluated now under the current rule set (nothing saved)."""
-    assessment = services.case_input_at(case=case, assessment=case.case_input(), now=timezone.now())
+def case_reevaluation_preview(*, case: Case) -> dict[str, Any] | rules.InputError:
+    """The case's stored inputs evaluated now under the current rule set (nothing saved).
+
+    The current rule set may refuse findings an earlier one accepted (2027.1 refuses paraplegia
+    without a neurologic deficit): then the contradiction is returned instead, for the page to name.
+    """
+    try:
+        stored = case.case_input()
+    except rules.InputError as error:
+        return error
+    assessment = services.case_input_at(case=case, assessment=stored, now=timezone.now())
     return rules.evaluate(assessment).to_dict()
 
 

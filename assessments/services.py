@@ -193,7 +193,11 @@ def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request
         if from_rule_set == rules.RULE_SET:
             raise CaseStateError(f"This case is already evaluated under rule set {rules.RULE_SET}.")
         now = timezone.now()
-        result = rules.evaluate(case_input_at(case=case, assessment=case.case_input(), now=now))
+        try:
+            stored = case.case_input()
+        except rules.InputError as error:
+            raise CaseStateError(f"the saved findings contradict each other under rule set {rules.RULE_SET}") from error
+        result = rules.evaluate(case_input_at(case=case, assessment=stored, now=now))
         _store_result(case, result, now)
         case._history_user = editor
         case.save_token = None

@@ -497,15 +497,19 @@ def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Re-evaluated under rule set {case.rule_set} (version {case.version}).")
             return redirect(case)
     new = selectors.case_reevaluation_preview(case=case)
+    contradiction = presenters.present_contradiction(new) if isinstance(new, rules.InputError) else None
     context = {
         "case": case,
-        "allowed": selectors.case_can_reevaluate(user=request.user, case=case),
-        "diff": presenters.present_reevaluation(case.result, new),
-        "panel": presenters.present_result(new, expected_survival=case.expected_survival),
+        "allowed": contradiction is None and selectors.case_can_reevaluate(user=request.user, case=case),
+        "contradiction": contradiction,
         "stored": presenters.present_rule_set(case.rule_set),
+        "to_rule_set": rules.RULE_SET,
         "version_form": version_form,
         "refused": refused,
     }
+    if contradiction is None:
+        context["diff"] = presenters.present_reevaluation(case.result, new)
+        context["panel"] = presenters.present_result(new, expected_survival=case.expected_survival)
     return TemplateResponse(request, "assessments/case_reevaluate.html", context, status=status)
 
 

@@ -267,3 +267,17 @@ def test_re_evaluate_page_queries_do_not_grow_with_versions(
     with django_assert_max_num_queries(9):
         response = alice_client.get(reverse("assessments:case_reevaluate", args=[case.pk]))
     assert response.status_code == 200
+
+
+def test_findings_the_current_rule_set_refuses_are_named_not_a_500(alice_client, alice, golden):
+    # 2026.1 accepted paraplegia without a recorded neurologic deficit; 2027.1 refuses it (spec 1).
+    case = case_2026(alice, golden[BIOPSY])
+    Case.objects.filter(pk=case.pk).update(neurologic_deficit=False, deficit_progressing=False)
+    url = reverse("assessments:case_reevaluate", args=[case.pk])
+    body = alice_client.get(url).content.decode()
+    assert 'id="reevaluate-contradiction"' in body and "Neurologic deficit" in body
+    assert 'id="reevaluate-form"' not in body
+    response = alice_client.post(url, {"version": "1"})
+    assert response.status_code == 409
+    case.refresh_from_db()
+    assert case.rule_set == "2026.1"

@@ -39,7 +39,7 @@ from assessments.presenters.result import (
     urgency_choices,
     value_text,
 )
-from assessments.presenters.rule_sets import present_reevaluation, present_rule_set
+from assessments.presenters.rule_sets import present_contradiction, present_reevaluation, present_rule_set
 
 __all__ = [
     "CSV_COLUMNS",
@@ -56,6 +56,7 @@ __all__ = [
     "pathway_label",
     "pathway_title",
     "percent_text",
+    "present_contradiction",
     "present_dashboard",
     "present_decision",
     "present_differences",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assessments import rules
-from assessments.labels import label
+from assessments.labels import field_label, label
 
 
 def present_rule_set(rule_set: str | None) -> dict[str, Any]:
@@ -78,3 +78,8 @@ def present_reevaluation(stored: Mapping[str, Any], new: Mapping[str, Any]) -> d
         "new_outputs": new_outputs,
         "same_recommendation": not changes and not added and not removed,
     }
+
+
+def present_contradiction(error: rules.InputError) -> dict[str, str]:
+    """Saved findings the current rule set refuses, named in words, for the re-evaluation page."""
+    return {"field": error.field, "label": field_label(error.field), "message": error.message}
