@@ -99,7 +99,7 @@ def result_panel(
         result = rules.evaluate(case_input)
         panel = presenters.present_result(result.to_dict(), expected_survival=case_input.expected_survival)
         panel["hours_derived"] = assessment_form.hours_derived
-        return {"panel": panel, **_karnofsky_context(prognosis_form)}, 200
+        return {"panel": panel, **_prognosis_form_context(prognosis_form)}, 200
     given = assessment_form.given_sins_components()
     partial = rules.sins_partial(
         spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
@@ -117,7 +117,7 @@ def result_panel(
     for name, errors in prognosis_form.errors.as_data().items() if prognosis_form is not None else ():
         # Issue 13c: a prognosis input that is invalid or contradicts the case holds the pathway back too.
         needed.append({"field": name, "label": prognosis_form.fields[name].label, "message": errors[0].messages[0]})
-    return {"panel": presenters.present_partial(partial, needed), **_karnofsky_context(prognosis_form)}, 422
+    return {"panel": presenters.present_partial(partial, needed), **_prognosis_form_context(prognosis_form)}, 422
 
 
 # --- Prognosis inputs on the case form (issue 13c) ----------------------------------------------
@@ -143,7 +143,7 @@ def case_input_from_forms(
     return prognosis_form.apply_to(case_input)
 
 
-def _karnofsky_context(prognosis_form: PrognosisForm | None) -> dict[str, Any]:
+def _prognosis_form_context(prognosis_form: PrognosisForm | None) -> dict[str, Any]:
     """For the entries as typed (live update): the ECOG equivalent shown beside the Karnofsky box, and
     whether the primary site and growth are asked for."""
     data = prognosis_form.data if prognosis_form is not None and prognosis_form.is_bound else {}
@@ -255,8 +255,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = _entries(request)
     if data is None:
         patient_form = PatientForm(instance=case)
-        assessment_form = AssessmentForm(initial=_saved_entries(case))
-        prognosis_form = PrognosisForm(initial=_saved_entries(case))
+        saved = _saved_entries(case)
+        assessment_form, prognosis_form = AssessmentForm(initial=saved), PrognosisForm(initial=saved)
         version_form = VersionForm(initial={"version": case.version})
         return _case_edit_response(
             request, case, patient_form, (assessment_form, prognosis_form), version_form, save_form=save_form
