@@ -417,7 +417,8 @@ class PrognosisForm(forms.Form):
         status, vertebral metastases against the lesions, primary site and growth against histology)
         are decided by the rules' ``CaseInput``; this only puts the message on the field, in words.
         """
-        assert self.is_valid(), "apply_to needs a valid form"
+        if not self.is_valid():
+            raise ValueError("apply_to needs a valid form")
         try:
             return with_prognosis(case_input, self.cleaned_data)
         except rules.InputError as error:

@@ -296,3 +296,30 @@ def test_a_field_holding_a_value_the_case_contradicts_stays_shown_with_its_error
     body = response.content.decode()
     assert 'id="prognosis-field-primary_site" hidden' not in body
     assert 'data-field-error="primary_site"' in body
+
+
+def test_vertebral_count_below_the_lesions_is_refused_on_its_field_naming_the_count():
+    from assessments.case_format import validate_case
+    from assessments.forms import PrognosisForm
+
+    second = {k: ASSESSMENT[k] for k in ("escc_grade", "sins_pain", "sins_bone_lesion", "sins_alignment")}
+    lesion = {
+        **second,
+        "sins_collapse": "none",
+        "sins_posterolateral": "none",
+        "stability_assessment": "not_assessed",
+        "retropulsion": False,
+        "prior_radiation_in_field": False,
+    }
+    case_fields = {k: v for k, v in ASSESSMENT.items() if k not in lesion and k != "spinal_level"}
+    two = {
+        **case_fields,
+        "lesions": [{**lesion, "spinal_level": "T6", "index": True}, {**lesion, "spinal_level": "L2", "index": False}],
+    }
+    case_input, errors = validate_case(two)
+    assert errors == {}
+    form = PrognosisForm({"vertebral_metastases": "1"})
+    assert form.is_valid()
+    assert form.apply_to(case_input) is None
+    assert "fewer than the 2 levels assessed" in form.errors["vertebral_metastases"][0]
+    assert PrognosisForm({"vertebral_metastases": "2"}).apply_to(case_input) is not None
