@@ -281,3 +281,14 @@ def test_findings_the_current_rule_set_refuses_are_named_not_a_500(alice_client,
     assert response.status_code == 409
     case.refresh_from_db()
     assert case.rule_set == "2026.1"
+
+
+def test_queue_csv_names_each_recommendations_rule_set(carol_client, alice, golden):
+    import csv
+    import io
+
+    old = case_2026(alice, golden[BIOPSY])
+    services.case_submit_to_board(case=old, user=alice, question="Plan?", meeting_date=None)
+    text = carol_client.get(reverse("assessments:board_queue_csv")).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["Rule set"] for row in rows] == ["2026.1"]

@@ -162,7 +162,7 @@ def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:
 # The queue's CSV: a header a person reads, and codes kept beside the labels for a spreadsheet.
 CSV_COLUMNS = (
     "Case", "MRN", "Patient name", "Date of birth", "Urgency", "Urgency code", "Recommended pathway",
-    "Pathway code", "Rule", "SINS total", "Histology", "Histology code", "ESCC grade", "MRI at",
+    "Pathway code", "Rule", "Rule set", "SINS total", "Histology", "Histology code", "ESCC grade", "MRI at",
     "Hours since MRI", "Over 24 h since MRI", "Submitted at", "Board meeting date", "Question for the board",
     "Clinician",
 )  # fmt: skip
@@ -181,6 +181,7 @@ def csv_row(row: dict[str, Any]) -> list[Any]:
         row["pathway"],
         case.pathway_code,
         case.pathway_rule,
+        case.rule_set,  # issue 13c: which rule set made the recommendation
         case.sins_total,
         row["histology"],
         case.histology,
