@@ -232,8 +232,8 @@ def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
 def validate_case_for_web_form(data: object) -> tuple[rules.CaseInput | None, Errors]:
     """As :func:`validate_case`, and refuse what the web form cannot hold yet (issue 13 adds it).
 
-    The web form holds one lesion and no prognosis inputs: a file with more would lose data on import,
-    so it is refused with a message naming the field instead.
+    The web form holds one lesion (and the prognosis inputs): a file with more lesions would lose data
+    on import, so it is refused with a message naming the field instead.
     """
     case_input, errors = validate_case(data)
     if case_input is None:
@@ -241,9 +241,6 @@ def validate_case_for_web_form(data: object) -> tuple[rules.CaseInput | None, Er
     assert isinstance(data, dict)
     if len(case_input.lesions) > 1:
         return None, {"lesions": ["The web form holds one lesion for now; evaluate this case with evaluate_case."]}
-    for name in rules.PROGNOSIS_FIELDS:
-        if data.get(name) is not None:
-            return None, {name: ["The web form does not record prognosis inputs yet; remove this field to import."]}
     return case_input, {}
 
 
@@ -265,6 +262,8 @@ def export_case(case: Case) -> dict[str, Any]:
     reads it back, as it reads the 2027.1 shape with ``lesions``.
     """
     out: dict[str, Any] = {name: getattr(case, name) for name in ASSESSMENT_FIELDS}
+    # Issue 13c: the prognosis inputs, when recorded (absent = not recorded, as the format allows).
+    out.update({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS if getattr(case, name) is not None})
     out["id"] = f"case-{case.pk}"
     return out
 
@@ -278,7 +277,7 @@ def to_form_data(data: dict[str, Any]) -> dict[str, str]:
     if isinstance(lesions, list) and len(lesions) == 1 and isinstance(lesions[0], dict):
         data = {**data, **{k: v for k, v in lesions[0].items() if k in LESION_KEYS}}
     out: dict[str, str] = {}
-    for name in ASSESSMENT_FIELDS:
+    for name in (*ASSESSMENT_FIELDS, *rules.PROGNOSIS_FIELDS):  # prognosis inputs: issue 13c
         value = data.get(name)
         if value is True or value is False:
             out[name] = "true" if value else "false"

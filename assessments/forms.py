@@ -17,8 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments import rules
-from assessments.labels import HELP_TEXTS, label
-from assessments.models import ASSESSMENT_FIELDS, TEXT_MAX, Case, case_input_from_mapping
+from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
+from assessments.models import ASSESSMENT_FIELDS, TEXT_MAX, Case, case_input_from_mapping, with_prognosis
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 NOT_AMBULATORY = {rules.MotorStatus.NONAMBULATORY.value, rules.MotorStatus.PARAPLEGIC.value}
@@ -399,6 +399,32 @@ class PrognosisForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The web page's "Prognosis" section (issue 13c): help text and Bootstrap classes; Karnofsky as
+        # a list of its eleven steps, each with its meaning. Parsing is unchanged for case files.
+        self.fields["karnofsky"].widget = forms.Select(choices=KARNOFSKY_CHOICES)
+        for name, field in self.fields.items():
+            field.help_text = PROGNOSIS_HELP_TEXTS.get(name, "")
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.NumberInput):
+                field.widget.attrs["inputmode"] = "numeric"
+
+    def apply_to(self, case_input: rules.CaseInput) -> rules.CaseInput | None:
+        """``case_input`` with these prognosis inputs, or None with the contradiction on its field.
+
+        The contradictions that need the whole case (spec section 1: Frankel grade against motor
+        status, vertebral metastases against the lesions, primary site and growth against histology)
+        are decided by the rules' ``CaseInput``; this only puts the message on the field, in words.
+        """
+        if not self.is_valid():
+            raise ValueError("apply_to needs a valid form")
+        try:
+            return with_prognosis(case_input, self.cleaned_data)
+        except rules.InputError as error:
+            self.add_error(error.field, prognosis_contradiction(error.field, case_input, self.cleaned_data))
+            return None
+
     def clean_karnofsky(self) -> int | None:
         value: int | None = self.cleaned_data["karnofsky"]
         if value is not None and value % 10:
@@ -420,6 +446,36 @@ class PrognosisForm(forms.Form):
                 continue
             out[name] = enums[name](value) if name in enums else value
         return out
+
+
+KARNOFSKY_CHOICES = [("", "Not recorded"), *((str(kps), f"{kps}: {text}") for kps, text in KARNOFSKY_STEPS)]
+
+
+def prognosis_contradiction(field: str, case_input: rules.CaseInput, values: dict[str, Any]) -> str:
+    """The message for a prognosis input the rest of the case contradicts, naming the field and why."""
+    histology = label(case_input.histology)
+    if field == "frankel_grade":
+        return (
+            f"Frankel grade {values['frankel_grade']} does not fit the motor status "
+            f"({label(case_input.motor_status).lower()}): A or B go with paraplegia, C with a patient who "
+            "cannot walk, D or E with one who walks. Correct one of them."
+        )
+    if field == "vertebral_metastases":
+        count = len(case_input.lesions)
+        return (
+            f"Vertebral bodies with metastases: {values['vertebral_metastases']} is fewer than the "
+            f"{count} level{'s' if count != 1 else ''} assessed; each lesion counts as one."
+        )
+    if field == "primary_site":
+        if case_input.histology in rules.SITE_BY_HISTOLOGY:
+            return f"Primary site: leave it empty; the histology ({histology}) already gives the primary site."
+        allowed = ", ".join(
+            label(site) for site in rules.PrimarySite if site in rules.SITES_ALLOWED[case_input.histology]
+        )
+        return f"Primary site: not a site of {histology.lower()}; choose one of: {allowed}."
+    if field == "primary_growth":
+        return "Growth of the primary: leave it empty; the Tomita score fixes the growth of this primary site."
+    return f"{field_label(field)}: does not fit the rest of the case."
 
 
 def flat_choices(choices: Any) -> list[tuple[str, str]]:

@@ -329,6 +329,64 @@ HELP_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
+# --- Prognosis inputs (issue 13c) ---------------------------------------------------------------
+# The Karnofsky performance status in its eleven steps, each in our own short words.
+KARNOFSKY_STEPS: Final[tuple[tuple[int, str], ...]] = (
+    (100, "normal, no complaints"),
+    (90, "normal activity, minor symptoms"),
+    (80, "normal activity with effort"),
+    (70, "cares for self, cannot work or keep up normal activity"),
+    (60, "needs occasional help, cares for most needs"),
+    (50, "needs considerable help and frequent medical care"),
+    (40, "disabled, needs special care and help"),
+    (30, "severely disabled, in hospital"),
+    (20, "very ill, needs active supportive treatment"),
+    (10, "moribund"),
+)
+# The usual equivalence of the Karnofsky score and the ECOG (WHO) performance status, as used in
+# oncology trials: KPS 90-100 = ECOG 0, 70-80 = 1, 50-60 = 2, 30-40 = 3, 10-20 = 4 (ECOG 5 is death).
+KPS_ECOG_SOURCE: Final = (
+    "Oken 1982, Am J Clin Oncol 5:649 (ECOG scale); Buccheri 1996, Support Care Cancer 4:37 (KPS and ECOG compared)"
+)
+_ECOG_WORDS: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        0: "fully active",
+        1: "restricted in strenuous activity, walks, light work",
+        2: "walks, cares for self, up more than half the day, no work",
+        3: "limited self-care, in bed or chair more than half the day",
+        4: "completely disabled, confined to bed or chair",
+    }
+)
+
+
+def ecog_for_karnofsky(karnofsky: int) -> tuple[int, str]:
+    """The usual ECOG equivalent of a Karnofsky score (10-100): the grade and its meaning in words."""
+    grade = 0 if karnofsky >= 90 else 1 if karnofsky >= 70 else 2 if karnofsky >= 50 else 3 if karnofsky >= 30 else 4
+    return grade, _ECOG_WORDS[grade]
+
+
+PROGNOSIS_HELP_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "karnofsky": "Optional, for the prognosis scores. The usual ECOG equivalent is shown beside it.",
+        "extraspinal_bone_metastases": "Optional. Bone metastases outside the spine (0 if none).",
+        "vertebral_metastases": (
+            "Optional. Vertebral bodies with metastases, the assessed levels included (each counts as one)."
+        ),
+        "visceral_metastases": (
+            "Optional. Metastases to lung, liver, kidney or brain; treatable means removable or amenable to local "
+            "treatment."
+        ),
+        "frankel_grade": "Optional. Must fit the motor status: A or B paraplegic, C cannot walk, D or E walks.",
+        "primary_site": (
+            "Only for gastrointestinal, sarcoma and 'other' histologies: the other histologies already give the site."
+        ),
+        "primary_growth": (
+            "Only where the Tomita score does not fix the growth of the primary site (for example melanoma)."
+        ),
+    }
+)
+# --- end prognosis inputs ---
+
 _BADGES: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
     {
         rules.Urgency: {"emergency": "danger", "urgent": "warning", "routine": "success"},
@@ -374,6 +432,14 @@ FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "sbrt_available": "SBRT available",
         "oligometastatic": "Oligometastatic",
         "vte_contraindication": "Contraindication to anticoagulants",
+        # Prognosis inputs (issue 13c)
+        "karnofsky": "Karnofsky performance status",
+        "extraspinal_bone_metastases": "Bone metastases outside the spine",
+        "vertebral_metastases": "Vertebral bodies with metastases",
+        "visceral_metastases": "Visceral metastases",
+        "frankel_grade": "Frankel grade",
+        "primary_site": "Primary site",
+        "primary_growth": "Growth of the primary",
         # Derived values named in the reasons
         "radiosensitivity": "Radiosensitivity",
         "stability": "Stability",
@@ -424,6 +490,10 @@ FIELD_ENUMS: Final[Mapping[str, type[StrEnum]]] = MappingProxyType(
         "pathway_code": rules.PathwayCode,
         "pathway_rule": rules.Rule,
         "urgency": rules.Urgency,
+        "visceral_metastases": rules.VisceralMetastases,
+        "frankel_grade": rules.FrankelGrade,
+        "primary_site": rules.PrimarySite,
+        "primary_growth": rules.PrimaryGrowth,
         "board_pathway_code": rules.PathwayCode,
     }
 )

@@ -7,6 +7,8 @@ re-evaluated, and exported in the case-file format without translation.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -104,6 +106,26 @@ class Case(models.Model):
     oligometastatic = models.BooleanField()
     vte_contraindication = models.BooleanField()
 
+    # --- Prognosis inputs (issue 13c): clinical-rules.md section 1, optional; NULL = not recorded. ---
+    karnofsky = models.PositiveSmallIntegerField("Karnofsky performance status", null=True, blank=True)
+    extraspinal_bone_metastases = models.PositiveSmallIntegerField(
+        "bone metastases outside the spine", null=True, blank=True
+    )
+    vertebral_metastases = models.PositiveSmallIntegerField("vertebral bodies with metastases", null=True, blank=True)
+    visceral_metastases = models.CharField(  # noqa: DJ001 (NULL is the spec's "not recorded")
+        max_length=12, choices=choices(rules.VisceralMetastases), null=True, blank=True
+    )
+    frankel_grade = models.CharField(  # noqa: DJ001
+        max_length=1, choices=choices(rules.FrankelGrade), null=True, blank=True
+    )
+    primary_site = models.CharField(  # noqa: DJ001
+        max_length=24, choices=choices(rules.PrimarySite), null=True, blank=True
+    )
+    primary_growth = models.CharField(  # noqa: DJ001
+        max_length=10, choices=choices(rules.PrimaryGrowth), null=True, blank=True
+    )
+    # --- end prognosis inputs ---
+
     # Snapshot of the rules' result at the last save, exactly as the clinician saw it, and when it
     # was evaluated (hours since loss of ambulation in it were counted up to that moment).
     evaluated_at = models.DateTimeField("evaluated at", null=True, blank=True)
@@ -176,8 +198,9 @@ class Case(models.Model):
         return reverse("assessments:case_detail", args=[self.pk])
 
     def case_input(self) -> rules.CaseInput:
-        """The rules' input rebuilt from the stored fields."""
-        return case_input_from_mapping({name: getattr(self, name) for name in ASSESSMENT_FIELDS})
+        """The rules' input rebuilt from the stored fields (prognosis inputs included)."""
+        case_input = case_input_from_mapping({name: getattr(self, name) for name in ASSESSMENT_FIELDS})
+        return with_prognosis(case_input, {name: getattr(self, name) for name in PROGNOSIS_FIELDS})
 
     @property
     def is_editable(self) -> bool:
@@ -211,6 +234,34 @@ def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
         enum = types.get(name)
         kwargs[name] = enum(value) if enum is not None and value is not None else value
     return rules.CaseInput.from_flat(**kwargs)
+
+
+# --- Prognosis inputs (issue 13c) ---
+PROGNOSIS_FIELDS: tuple[str, ...] = rules.PROGNOSIS_FIELDS
+_PROGNOSIS_ENUMS: dict[str, type] = {
+    "visceral_metastases": rules.VisceralMetastases,
+    "frankel_grade": rules.FrankelGrade,
+    "primary_site": rules.PrimarySite,
+    "primary_growth": rules.PrimaryGrowth,
+}
+
+
+def prognosis_values(values: dict[str, object]) -> dict[str, object]:
+    """The recorded prognosis inputs as the rules' keyword arguments (codes as enums; None left out)."""
+    out: dict[str, object] = {}
+    for name in PROGNOSIS_FIELDS:
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        enum = _PROGNOSIS_ENUMS.get(name)
+        out[name] = enum(value) if enum is not None else value
+    return out
+
+
+def with_prognosis(case_input: rules.CaseInput, values: dict[str, object]) -> rules.CaseInput:
+    """``case_input`` with the recorded prognosis inputs; raises ``rules.InputError`` on a contradiction."""
+    given = prognosis_values(values)
+    return dataclasses.replace(case_input, **given) if given else case_input  # type: ignore[arg-type]
 
 
 # Version history is append-only in the database too (PostgreSQL; the SQL a

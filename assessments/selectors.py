@@ -98,11 +98,45 @@ def case_result_now(*, case: Case) -> dict[str, Any] | None:
     """
     if case.status not in (CaseStatus.DRAFT, CaseStatus.SUBMITTED):
         return None
+    if case.rule_set != rules.RULE_SET:
+        # Issue 13c: a result of an earlier rule set is shown as saved, labelled; only the owner's
+        # explicit re-evaluation (views.case_reevaluate) evaluates it under the current one.
+        return None
     stored = case.case_input()
     now_input = services.case_input_at(case=case, assessment=stored, now=timezone.now())
     if now_input == stored:
         return None
     return rules.evaluate(now_input).to_dict()
+
+
+# --- Rule-set versions (issue 13c) ----------------------------------------------------------------
+
+
+def case_can_reevaluate(*, user: Any, case: Case) -> bool:
+    """Whether ``user`` may re-evaluate ``case`` under the current rule set.
+
+    Only its owner, only while it is an editable draft, and only when its stored result is from an
+    earlier rule set. A case with the board, decided or closed keeps the result it was submitted or
+    decided with (docs/board.md, "Rule-set versions").
+    """
+    return case.owner_id == getattr(user, "pk", None) and case.is_editable and case.rule_set != rules.RULE_SET
+
+
+def case_reevaluation_preview(*, case: Case) -> dict[str, Any] | rules.InputError:
+    """The case's stored inputs evaluated now under the current rule set (nothing saved).
+
+    The current rule set may refuse findings an earlier one accepted (2027.1 refuses paraplegia
+    without a neurologic deficit): then the contradiction is returned instead, for the page to name.
+    """
+    try:
+        stored = case.case_input()
+    except rules.InputError as error:
+        return error
+    assessment = services.case_input_at(case=case, assessment=stored, now=timezone.now())
+    return rules.evaluate(assessment).to_dict()
+
+
+# --- end rule-set versions ---
 
 
 def case_versions(*, case: Case) -> list[dict[str, Any]]:
@@ -171,7 +205,7 @@ def _require_board(user: Any) -> None:
 
 QUEUE_FIELDS = (
     "pk", "mrn", "patient_name", "date_of_birth", "status", "urgency", "urgency_rank", "pathway_code",
-    "pathway_rule", "histology", "escc_grade", "sins_total", "mri_at", "submitted_at", "meeting_date",
+    "pathway_rule", "rule_set", "histology", "escc_grade", "sins_total", "mri_at", "submitted_at", "meeting_date",
     "board_question", "owner__username", "owner__first_name", "owner__last_name",
     # Issue 14: the 24-hour clock's referral and MRI report times (meetings.CaseClock).
     "clock__referral_received_at", "clock__mri_report_at",

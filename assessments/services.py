@@ -20,6 +20,7 @@ from assessments.models import (
     ASSESSMENT_FIELDS,
     DECISION_PATHWAY_CHOICES,
     OTHER_PATHWAY,
+    PROGNOSIS_FIELDS,
     URGENCY_RANK,
     BoardDecision,
     Case,
@@ -80,6 +81,7 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
     for name in ASSESSMENT_FIELDS:
         value = values[name]
         setattr(case, name, value.value if hasattr(value, "value") else value)
+    _store_prognosis_inputs(case, assessment)
     result = rules.evaluate(assessment)
     case.evaluated_at = now
     case.rule_set = result.rule_set
@@ -90,6 +92,13 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
     case.urgency_rank = URGENCY_RANK[result.urgency]
     case.sins_total = result.sins.total
     return result
+
+
+def _store_prognosis_inputs(case: Case, assessment: rules.CaseInput) -> None:
+    # Issue 13c: the optional prognosis inputs (spec 1), NULL when not recorded.
+    for name in PROGNOSIS_FIELDS:
+        value = getattr(assessment, name)
+        setattr(case, name, value.value if hasattr(value, "value") else value)
 
 
 def case_create(
@@ -157,6 +166,71 @@ def case_update(
             action="case.update", actor=editor, target=case, request=request, details={"version": case.version}
         )
     return case
+
+
+# --- Rule-set versions (issue 13c) ----------------------------------------------------------------
+
+
+def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request: Any = None) -> Case:
+    """Re-evaluate a draft's stored inputs under the current rule set and save that as a new version.
+
+    Never automatic: the owner asks for it after seeing the differences (``views.case_reevaluate``).
+    The inputs are not changed (the time of loss of ambulation, if any, is counted as of now, as at
+    every evaluation); the earlier result stays in the version history. Refused with
+    ``StaleVersionError`` when a newer version was saved meanwhile, with ``CaseStateError`` for a
+    case that is not an editable draft or already under the current rule set, and with
+    ``PermissionDenied`` for anyone but its owner. Audited as a ``case.update`` naming both rule sets.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.owner_id != editor.pk:
+            raise PermissionDenied("Only the clinician who owns a case re-evaluates it.")
+        if case.version != based_on_version:
+            raise StaleVersionError(case)
+        if not case.is_editable:
+            raise CaseStateError("Only a draft can be re-evaluated; the board works on the result it was sent.")
+        from_rule_set = case.rule_set
+        if from_rule_set == rules.RULE_SET:
+            raise CaseStateError(f"This case is already evaluated under rule set {rules.RULE_SET}.")
+        now = timezone.now()
+        try:
+            stored = case.case_input()
+        except rules.InputError as error:
+            raise CaseStateError(f"the saved findings contradict each other under rule set {rules.RULE_SET}") from error
+        result = rules.evaluate(case_input_at(case=case, assessment=stored, now=now))
+        _store_result(case, result, now)
+        case._history_user = editor
+        case.save_token = None
+        case.version += 1
+        case.save()
+        audit_record(
+            action="case.update",
+            actor=editor,
+            target=case,
+            request=request,
+            details={
+                "version": case.version,
+                "reevaluated": True,
+                "from_rule_set": from_rule_set,
+                "to_rule_set": result.rule_set,
+            },
+        )
+    return case
+
+
+def _store_result(case: Case, result: rules.Result, now: datetime.datetime) -> None:
+    # The same fields _apply_assessment stores (kept apart here so the lesion work can change that one).
+    case.evaluated_at = now
+    case.rule_set = result.rule_set
+    case.result = result.to_dict()
+    case.pathway_code = result.pathway.code.value
+    case.pathway_rule = result.pathway.rule.value
+    case.urgency = result.urgency.value
+    case.urgency_rank = URGENCY_RANK[result.urgency]
+    case.sins_total = result.sins.total
+
+
+# --- end rule-set versions ---
 
 
 def case_submit_to_board(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:pk>/discard/", views.case_discard, name="case_discard"),
     path("cases/<int:pk>/restore/", views.case_restore, name="case_restore"),
     path("cases/<int:pk>/close/", board_views.case_close, name="case_close"),
+    path("cases/<int:pk>/reevaluate/", views.case_reevaluate, name="case_reevaluate"),
     path("cases/<int:pk>/export.json", views.case_export, name="case_export"),
     # Tumor board. The case page is also the board's review page; board_review names it for the board.
     path("cases/<int:pk>/", views.case_detail, name="board_review"),

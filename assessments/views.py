@@ -27,7 +27,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
-from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, SaveTokenForm, VersionForm
+from assessments.forms import (
+    AssessmentForm,
+    CaseImportForm,
+    PatientForm,
+    PrognosisForm,
+    SaveTokenForm,
+    VersionForm,
+)
 from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
 from assessments.models import Case, CaseStatus
 from audit.services import audit_record
@@ -83,13 +90,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
-def result_panel(assessment_form: AssessmentForm) -> tuple[dict[str, Any], int]:
+def result_panel(
+    assessment_form: AssessmentForm, prognosis_form: PrognosisForm | None = None
+) -> tuple[dict[str, Any], int]:
     """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid."""
-    if assessment_form.is_valid():
-        result = rules.evaluate(assessment_form.to_case_input())
-        panel = presenters.present_result(result.to_dict())
+    case_input = case_input_from_forms(assessment_form, prognosis_form)
+    if case_input is not None:
+        result = rules.evaluate(case_input)
+        panel = presenters.present_result(result.to_dict(), expected_survival=case_input.expected_survival)
         panel["hours_derived"] = assessment_form.hours_derived
-        return {"panel": panel}, 200
+        return {"panel": panel, **_prognosis_form_context(prognosis_form)}, 200
     given = assessment_form.given_sins_components()
     partial = rules.sins_partial(
         spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
@@ -104,7 +114,46 @@ def result_panel(assessment_form: AssessmentForm) -> tuple[dict[str, Any], int]:
         label = assessment_form.fields[name].label if name in assessment_form.fields else "Assessment"
         required = all(e.code == "required" for e in errors)
         needed.append({"field": name, "label": label, "message": "" if required else errors[0].messages[0]})
-    return {"panel": presenters.present_partial(partial, needed)}, 422
+    for name, errors in prognosis_form.errors.as_data().items() if prognosis_form is not None else ():
+        # Issue 13c: a prognosis input that is invalid or contradicts the case holds the pathway back too.
+        needed.append({"field": name, "label": prognosis_form.fields[name].label, "message": errors[0].messages[0]})
+    return {"panel": presenters.present_partial(partial, needed), **_prognosis_form_context(prognosis_form)}, 422
+
+
+# --- Prognosis inputs on the case form (issue 13c) ----------------------------------------------
+
+
+def case_input_from_forms(
+    assessment_form: AssessmentForm, prognosis_form: PrognosisForm | None
+) -> rules.CaseInput | None:
+    """The rules' input from the page's forms, or None while one is invalid.
+
+    Where the rules' CaseInput is built for the web form: the assessment, then the optional
+    prognosis inputs on top (a contradiction with the case goes on its prognosis field).
+    """
+    if not assessment_form.is_valid():
+        if prognosis_form is not None:
+            prognosis_form.is_valid()  # its own errors show even while the assessment is incomplete
+        return None
+    case_input = assessment_form.to_case_input()
+    if prognosis_form is None:
+        return case_input
+    if not prognosis_form.is_valid():
+        return None
+    return prognosis_form.apply_to(case_input)
+
+
+def _prognosis_form_context(prognosis_form: PrognosisForm | None) -> dict[str, Any]:
+    """For the entries as typed (live update): the ECOG equivalent shown beside the Karnofsky box, and
+    whether the primary site and growth are asked for."""
+    data = prognosis_form.data if prognosis_form is not None and prognosis_form.is_bound else {}
+    return {
+        "karnofsky_ecog": presenters.karnofsky_ecog(data.get("karnofsky")),
+        "prognosis_fields": presenters.prognosis_fields_shown(data),
+    }
+
+
+# --- end prognosis inputs ---
 
 
 def _enum_or_none(enum: type, code: str | None) -> Any:
@@ -164,12 +213,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if data is not None:
         patient_form = PatientForm(data)
         assessment_form = _assessment_form(data, patient_form)
-        valid = patient_form.is_valid() and assessment_form.is_valid() and save_form.is_valid()
+        prognosis_form = PrognosisForm(data)
+        case_input = case_input_from_forms(assessment_form, prognosis_form)
+        valid = patient_form.is_valid() and case_input is not None and save_form.is_valid()
         if request.method == "POST" and _is_save(request) and valid:
             case = services.case_create(
                 owner=request.user,
                 patient=patient_form.cleaned_data,
-                assessment=assessment_form.to_case_input(),
+                assessment=case_input,
                 save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
@@ -177,9 +228,19 @@ def case_create(request: HttpRequest) -> HttpResponse:
             return redirect(case)
     else:
         patient_form, assessment_form = PatientForm(), AssessmentForm(initial=_initial_assessment())
+        prognosis_form = PrognosisForm()
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
-    panel, status = result_panel(assessment_form if assessment_form.is_bound else AssessmentForm(_initial_assessment()))
-    context = {"patient_form": patient_form, "assessment_form": assessment_form, "save_form": save_form, **panel}
+    if assessment_form.is_bound:
+        panel, status = result_panel(assessment_form, prognosis_form)
+    else:
+        panel, status = result_panel(AssessmentForm(_initial_assessment()))
+    context = {
+        "patient_form": patient_form,
+        "assessment_form": assessment_form,
+        "prognosis_form": prognosis_form,
+        "save_form": save_form,
+        **panel,
+    }
     return _render_case_form(request, context, _form_status(request, status))
 
 
@@ -194,15 +255,20 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = _entries(request)
     if data is None:
         patient_form = PatientForm(instance=case)
-        assessment_form = AssessmentForm(initial=_saved_entries(case))
+        saved = _saved_entries(case)
+        assessment_form, prognosis_form = AssessmentForm(initial=saved), PrognosisForm(initial=saved)
         version_form = VersionForm(initial={"version": case.version})
-        return _case_edit_response(request, case, patient_form, assessment_form, version_form, save_form=save_form)
+        return _case_edit_response(
+            request, case, patient_form, (assessment_form, prognosis_form), version_form, save_form=save_form
+        )
     patient_form = PatientForm(data, instance=case)
     assessment_form = _assessment_form(data, patient_form)
+    prognosis_form = PrognosisForm(data)
     version_form = VersionForm(data)
     # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
     conflict, read_only = None, not case.is_editable
-    valid = patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid()
+    case_input = case_input_from_forms(assessment_form, prognosis_form)
+    valid = patient_form.is_valid() and case_input is not None and version_form.is_valid()
     valid = valid and save_form.is_valid()
     if request.method == "POST" and _is_save(request) and valid and not read_only:
         try:
@@ -211,7 +277,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user,
                 based_on_version=version_form.cleaned_data["version"],
                 patient=patient_form.cleaned_data,
-                assessment=assessment_form.to_case_input(),
+                assessment=case_input,
                 save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
@@ -223,7 +289,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Case saved (version {case.version}).")
             return redirect(case)
     return _case_edit_response(
-        request, case, patient_form, assessment_form, version_form, conflict, read_only, save_form=save_form
+        request, case, patient_form, (assessment_form, prognosis_form), version_form, conflict, read_only, save_form
     )
 
 
@@ -236,24 +302,29 @@ def _saved_entries(case: Case) -> dict[str, str]:
 
 
 def _case_edit_response(
-    request, case, patient_form, assessment_form, version_form, conflict=None, read_only=False, save_form=None
+    request, case, patient_form, forms, version_form, conflict=None, read_only=False, save_form=None
 ) -> HttpResponse:
+    assessment_form, prognosis_form = forms
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
         version_form = VersionForm(initial={"version": conflict.version})
     if not assessment_form.is_bound:
-        panel, status = result_panel(AssessmentForm(_saved_entries(case), ambulation_lost_at=case.ambulation_lost_at))
+        saved = _saved_entries(case)
+        panel, status = result_panel(
+            AssessmentForm(saved, ambulation_lost_at=case.ambulation_lost_at), PrognosisForm(saved)
+        )
     else:
-        panel, status = result_panel(assessment_form)
+        panel, status = result_panel(assessment_form, prognosis_form)
     context = {
         "case": case,
         "patient_form": patient_form,
         "assessment_form": assessment_form,
+        "prognosis_form": prognosis_form,
         "version_form": version_form,
         "save_form": save_form,
         "conflict": conflict,
-        "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [],
+        "conflict_changes": _differences(conflict, patient_form, assessment_form, prognosis_form) if conflict else [],
         "read_only": read_only,
         **panel,
     }
@@ -261,9 +332,15 @@ def _case_edit_response(
     return _render_case_form(request, context, 409 if refused else _form_status(request, status))
 
 
-def _differences(saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm) -> list[dict[str, Any]]:
-    """Fields where the user's entries differ from the newer saved version."""
-    mine = {**getattr(patient_form, "cleaned_data", {}), **getattr(assessment_form, "cleaned_data", {})}
+def _differences(
+    saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm, prognosis_form: PrognosisForm
+) -> list[dict[str, Any]]:
+    """Fields where the user's entries differ from the newer saved version (prognosis inputs included)."""
+    mine = {
+        **getattr(patient_form, "cleaned_data", {}),
+        **getattr(assessment_form, "cleaned_data", {}),
+        **getattr(prognosis_form, "cleaned_data", {}),
+    }
     return presenters.present_differences(saved, mine)
 
 
@@ -316,9 +393,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessments/case_detail.html",
         {
             "case": case,
-            "panel": presenters.present_result(result_now or case.result),
+            "panel": presenters.present_result(result_now or case.result, expected_survival=case.expected_survival),
             "evaluated_now": result_now is not None,
             "inputs": presenters.present_inputs(case),
+            "prognosis_inputs": presenters.present_prognosis_inputs(case),
+            "can_reevaluate": selectors.case_can_reevaluate(user=request.user, case=case),
             "versions": presenters.present_versions(selectors.case_versions(case=case)),
             "can_edit": case.is_editable and case.owner_id == request.user.pk,
             **selectors.case_board_context(user=request.user, case=case),
@@ -347,13 +426,15 @@ def case_import(request: HttpRequest) -> HttpResponse:
         _, errors = case_format.validate_case_for_web_form(form.cleaned_data["file"])
         if not errors:
             audit_record(action="case.import", actor=request.user, request=request)
-            assessment_form = AssessmentForm(case_format.to_form_data(form.cleaned_data["file"]))
-            panel, _ = result_panel(assessment_form)
+            entries = case_format.to_form_data(form.cleaned_data["file"])
+            assessment_form, prognosis_form = AssessmentForm(entries), PrognosisForm(entries)
+            panel, _ = result_panel(assessment_form, prognosis_form)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
             # The pre-filled form is a new case: it saves (and previews) through case_create, not here.
             context = {
                 "patient_form": PatientForm(),
                 "assessment_form": assessment_form,
+                "prognosis_form": prognosis_form,
                 "form_action": reverse("assessments:case_create"),
                 "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
                 **panel,
@@ -383,3 +464,53 @@ def case_restore(request: HttpRequest, pk: int) -> HttpResponse:
     services.case_restore(case=case, user=request.user, request=request)
     messages.success(request, "Draft restored.")
     return redirect(case)
+
+
+# --- Rule-set versions (issue 13c) ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner re-evaluates a draft saved under an earlier rule set: GET shows what changes, POST saves.
+
+    Nothing is saved on GET; the POST names the version the differences were shown for, so a
+    version saved meanwhile (another tab) is refused with 409 rather than re-evaluated unseen.
+    """
+    case = selectors.case_get_owned(user=request.user, pk=pk)
+    version_form = VersionForm(request.POST if request.method == "POST" else None, initial={"version": case.version})
+    status, refused = 200, ""
+    if request.method == "POST" and version_form.is_valid():
+        try:
+            case = services.case_reevaluate(
+                case_id=case.pk,
+                editor=request.user,
+                based_on_version=version_form.cleaned_data["version"],
+                request=request,
+            )
+        except services.StaleVersionError as stale:
+            case, status = stale.current, 409
+            refused = f"Not saved: version {case.version} was saved meanwhile. Review the differences again."
+            version_form = VersionForm(initial={"version": case.version})
+        except services.CaseStateError as error:
+            case, status, refused = Case.objects.get(pk=case.pk), 409, f"Not saved: {error}"
+        else:
+            messages.success(request, f"Re-evaluated under rule set {case.rule_set} (version {case.version}).")
+            return redirect(case)
+    new = selectors.case_reevaluation_preview(case=case)
+    contradiction = presenters.present_contradiction(new) if isinstance(new, rules.InputError) else None
+    context = {
+        "case": case,
+        "allowed": contradiction is None and selectors.case_can_reevaluate(user=request.user, case=case),
+        "contradiction": contradiction,
+        "stored": presenters.present_rule_set(case.rule_set),
+        "to_rule_set": rules.RULE_SET,
+        "version_form": version_form,
+        "refused": refused,
+    }
+    if contradiction is None:
+        context["diff"] = presenters.present_reevaluation(case.result, new)
+        context["panel"] = presenters.present_result(new, expected_survival=case.expected_survival)
+    return TemplateResponse(request, "assessments/case_reevaluate.html", context, status=status)
+
+
+# --- end rule-set versions ---

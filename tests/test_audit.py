@@ -657,6 +657,7 @@ PATIENT_PAGES = [
     ("alice", "assessments:case_list", None, "draft"),
     ("alice", "assessments:case_detail", "draft", "draft"),
     ("alice", "assessments:case_edit", "draft", "draft"),
+    ("alice", "assessments:case_reevaluate", "draft", "draft"),
     ("alice", "assessments:case_submit", "draft", "draft"),
     ("alice", "assessments:case_treatment_start", "decided", "decided"),
     ("alice", "assessments:case_close", "decided", "decided"),

@@ -261,7 +261,7 @@ def test_prognosis_inputs_are_read_and_scored() -> None:
 def test_web_import_refuses_what_the_web_form_cannot_hold() -> None:
     several = shaped({"spinal_level": "L2"})
     assert list(validate_case_for_web_form(several)[1]) == ["lesions"]
-    assert list(validate_case_for_web_form(shaped(karnofsky=70))[1]) == ["karnofsky"]
+    assert validate_case_for_web_form(shaped(karnofsky=70))[1] == {}, "the web form holds prognosis inputs (13c)"
     assert validate_case_for_web_form(shaped())[1] == {}
     assert validate_case_for_web_form({"bad": 1})[0] is None
 

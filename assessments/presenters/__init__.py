@@ -18,6 +18,12 @@ from assessments.presenters.board import (
     present_queue_row,
 )
 from assessments.presenters.charts import column_chart, month_starts, present_dashboard, row_chart
+from assessments.presenters.prognosis import (
+    karnofsky_ecog,
+    present_prognosis,
+    present_prognosis_inputs,
+    prognosis_fields_shown,
+)
 from assessments.presenters.result import (
     ResultView,
     partial_sins_sentence,
@@ -33,6 +39,7 @@ from assessments.presenters.result import (
     urgency_choices,
     value_text,
 )
+from assessments.presenters.rule_sets import present_contradiction, present_reevaluation, present_rule_set
 
 __all__ = [
     "CSV_COLUMNS",
@@ -42,12 +49,14 @@ __all__ = [
     "csv_row",
     "duration_text",
     "hours_text",
+    "karnofsky_ecog",
     "month_starts",
     "months_back",
     "partial_sins_sentence",
     "pathway_label",
     "pathway_title",
     "percent_text",
+    "present_contradiction",
     "present_dashboard",
     "present_decision",
     "present_differences",
@@ -55,10 +64,15 @@ __all__ = [
     "present_noms_summary",
     "present_pack_page",
     "present_partial",
+    "present_prognosis",
+    "present_prognosis_inputs",
     "present_queue_row",
     "present_reasons",
+    "present_reevaluation",
     "present_result",
+    "present_rule_set",
     "present_versions",
+    "prognosis_fields_shown",
     "reason_text",
     "row_chart",
     "sins_gauge",

@@ -8,6 +8,7 @@ from typing import Any
 from assessments import rules
 from assessments.labels import badge, label
 from assessments.presenters.result import Line, pathway_title, present_result
+from assessments.presenters.rule_sets import present_rule_set
 
 OTHER_PATHWAY_LABEL = "Other (described)"
 PATHWAY_CODES = frozenset(p.value for p in rules.PathwayCode)
@@ -57,6 +58,7 @@ def present_queue_row(case: Any, now: datetime.datetime) -> dict[str, Any]:
         "urgency": label(rules.Urgency(case.urgency)),
         "urgency_badge": badge(rules.Urgency(case.urgency)),
         "pathway": pathway_title(case.pathway_code, case.pathway_rule),
+        "rule_set": present_rule_set(case.rule_set),  # issue 13c: which rule set recommended it
         "histology": label(rules.Histology(case.histology)),
         "waiting": duration_text(now - case.submitted_at if case.submitted_at else None),
         "since_mri": duration_text(since_mri) if since_mri is not None else "not recorded",
@@ -160,7 +162,7 @@ def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:
 # The queue's CSV: a header a person reads, and codes kept beside the labels for a spreadsheet.
 CSV_COLUMNS = (
     "Case", "MRN", "Patient name", "Date of birth", "Urgency", "Urgency code", "Recommended pathway",
-    "Pathway code", "Rule", "SINS total", "Histology", "Histology code", "ESCC grade", "MRI at",
+    "Pathway code", "Rule", "Rule set", "SINS total", "Histology", "Histology code", "ESCC grade", "MRI at",
     "Hours since MRI", "Over 24 h since MRI", "Submitted at", "Board meeting date", "Question for the board",
     "Clinician",
 )  # fmt: skip
@@ -179,6 +181,7 @@ def csv_row(row: dict[str, Any]) -> list[Any]:
         row["pathway"],
         case.pathway_code,
         case.pathway_rule,
+        case.rule_set,  # issue 13c: which rule set made the recommendation
         case.sins_total,
         row["histology"],
         case.histology,

@@ -18,6 +18,8 @@ from django.utils import formats, timezone
 
 from assessments import rules
 from assessments.labels import INTERNAL_FIELDS, badge, code_label, field_label, label
+from assessments.presenters.prognosis import present_prognosis
+from assessments.presenters.rule_sets import present_rule_set
 
 SINS_COMPONENTS = (
     ("location", "Location", "spinal_level"),
@@ -111,8 +113,11 @@ def sins_gauge(total: int | None, max_possible: int | None = None) -> dict[str, 
     }
 
 
-def present_result(result: dict[str, Any]) -> dict[str, Any]:
-    """Everything the result panel shows, for a complete evaluation."""
+def present_result(result: dict[str, Any], *, expected_survival: str | None = None) -> dict[str, Any]:
+    """Everything the result panel shows, for a complete evaluation (a 2026.1 or a 2027.1 result).
+
+    ``expected_survival`` is the clinician's own estimate, shown beside the prognosis scores.
+    """
     typed = ResultView.from_dict(result)
     pathway = result["pathway"]
     sins = result["sins"]
@@ -170,6 +175,9 @@ def present_result(result: dict[str, Any]) -> dict[str, Any]:
         ],
         "rationale": present_reasons(result["rationale"]),
         "prognosis": [{"text": note.text, "source": note.source} for note in rules.PROGNOSIS_NOTES],
+        # Issue 13c: the scores of spec 8.2 and the rule set's words (both result shapes).
+        "prognosis_scores": present_prognosis(result, expected_survival=expected_survival),
+        "rule_set_view": present_rule_set(result["rule_set"]),
     }
 
 

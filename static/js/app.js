@@ -139,3 +139,20 @@ function attachCounter(field) {
 }
 
 document.querySelectorAll("[data-maxlength]").forEach(attachCounter);
+
+// --- Prognosis section (issue 13c) ----------------------------------------------
+// Whether the primary site and its growth are asked for is the server's decision
+// (spec 8.2): each live update sends #prognosis-fields-state with it; this only
+// shows or hides the two fields accordingly. No rule is written here.
+document.body.addEventListener("htmx:afterSettle", function () {
+  var state = document.getElementById("prognosis-fields-state");
+  if (!state) {
+    return;
+  }
+  ["primary_site", "primary_growth"].forEach(function (name) {
+    var wrapper = document.getElementById("prognosis-field-" + name);
+    if (wrapper) {
+      wrapper.hidden = state.dataset[name === "primary_site" ? "primarySite" : "primaryGrowth"] !== "shown";
+    }
+  });
+});
