@@ -26,6 +26,7 @@ from assessments.models import (
     CaseComment,
     CaseStatus,
     CommentKind,
+    lesion_values,
 )
 from audit.services import audit_record, content_details
 
@@ -75,11 +76,7 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
         # Hours typed without a time: store the time they point to, so the count keeps going.
         case.ambulation_lost_at = (now - assessment.hours_nonambulatory * HOUR).replace(second=0, microsecond=0)
     assessment = case_input_at(case=case, assessment=assessment, now=now)
-    # The Case model holds the flat (one-lesion) shape until issue 13 stores lesions.
-    values = assessment.flat_values()
-    for name in ASSESSMENT_FIELDS:
-        value = values[name]
-        setattr(case, name, value.value if hasattr(value, "value") else value)
+    _store_lesions(case, assessment)
     result = rules.evaluate(assessment)
     case.evaluated_at = now
     case.rule_set = result.rule_set
@@ -90,6 +87,16 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
     case.urgency_rank = URGENCY_RANK[result.urgency]
     case.sins_total = result.sins.total
     return result
+
+
+def _store_lesions(case: Case, assessment: rules.CaseInput) -> None:
+    """Store every lesion on the case, and mirror the index lesion in the flat columns (lists, board, dashboard)."""
+    values = assessment.flat_values()
+    for name in ASSESSMENT_FIELDS:
+        value = values[name]
+        setattr(case, name, value.value if hasattr(value, "value") else value)
+    case.lesions = [lesion_values(lesion) for lesion in assessment.lesions]
+    case.lesion_count = len(assessment.lesions)
 
 
 def case_create(

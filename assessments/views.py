@@ -27,7 +27,16 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
-from assessments.forms import AssessmentForm, CaseImportForm, PatientForm, SaveTokenForm, VersionForm
+from assessments.forms import (
+    AssessmentEntry,
+    AssessmentForm,
+    CaseImportForm,
+    PatientForm,
+    SaveTokenForm,
+    VersionForm,
+    compact_lesion_data,
+    upgrade_flat_post,
+)
 from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
 from assessments.models import Case, CaseStatus
 from audit.services import audit_record
@@ -83,47 +92,53 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
-def result_panel(assessment_form: AssessmentForm) -> tuple[dict[str, Any], int]:
-    """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid."""
-    if assessment_form.is_valid():
-        result = rules.evaluate(assessment_form.to_case_input())
+def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
+    """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid.
+
+    While incomplete, each lesion still shows what its findings so far give (SINS so far, grade) and the
+    panel names what is missing; no pathway is ever shown from missing inputs.
+    """
+    if entry.is_valid():
+        result = rules.evaluate(entry.to_case_input())
         panel = presenters.present_result(result.to_dict())
-        panel["hours_derived"] = assessment_form.hours_derived
+        panel["hours_derived"] = entry.hours_derived
         return {"panel": panel}, 200
-    given = assessment_form.given_sins_components()
-    partial = rules.sins_partial(
-        spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
-        sins_pain=_enum_or_none(rules.SinsPain, given["sins_pain"]),
-        sins_bone_lesion=_enum_or_none(rules.SinsBoneLesion, given["sins_bone_lesion"]),
-        sins_alignment=_enum_or_none(rules.SinsAlignment, given["sins_alignment"]),
-        sins_collapse=_enum_or_none(rules.SinsCollapse, given["sins_collapse"]),
-        sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
-    )
-    needed = []
-    for name, errors in assessment_form.errors.as_data().items():
-        label = assessment_form.fields[name].label if name in assessment_form.fields else "Assessment"
-        required = all(e.code == "required" for e in errors)
-        needed.append({"field": name, "label": label, "message": "" if required else errors[0].messages[0]})
-    return {"panel": presenters.present_partial(partial, needed)}, 422
+    lesions = []
+    for item in entry.lesion_partials():
+        given = item["components"]
+        partial = rules.sins_partial(
+            spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
+            sins_pain=_enum_or_none(rules.SinsPain, given["sins_pain"]),
+            sins_bone_lesion=_enum_or_none(rules.SinsBoneLesion, given["sins_bone_lesion"]),
+            sins_alignment=_enum_or_none(rules.SinsAlignment, given["sins_alignment"]),
+            sins_collapse=_enum_or_none(rules.SinsCollapse, given["sins_collapse"]),
+            sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
+        )
+        lesions.append({**item, "spinal_level": given["spinal_level"], "partial": partial})
+    return {"panel": presenters.present_partial_lesions(lesions, entry.needed())}, 422
 
 
 def _enum_or_none(enum: type, code: str | None) -> Any:
     return None if code is None else enum(code)
 
 
-def _assessment_form(data: Any, patient_form: PatientForm) -> AssessmentForm:
+def _assessment_entry(data: Any, patient_form: PatientForm) -> AssessmentEntry:
     lost_at = patient_form.cleaned_data.get("ambulation_lost_at") if patient_form.is_valid() else None
-    return AssessmentForm(data, ambulation_lost_at=lost_at)
+    return AssessmentEntry(data, ambulation_lost_at=lost_at)
 
 
 def _entries(request: HttpRequest) -> Any:
-    """The POSTed entries, or on a GET those kept when a save arrived after the session ended."""
+    """The POSTed entries, or on a GET those kept when a save arrived after the session ended.
+
+    Removed lesion cards are dropped and the rest numbered 0..n-1 (``compact_lesion_data``), so a page
+    drawn again from them shows exactly the cards that were kept.
+    """
     if request.method == "POST":
-        return request.POST
+        return compact_lesion_data(upgrade_flat_post(request.POST))
     restored = pop_stashed_entries(request)
     if restored is not None:
         messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
-    return restored
+    return compact_lesion_data(upgrade_flat_post(restored))
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -133,12 +148,24 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         # The flowchart is a third of the partial; resend it only when the rule that fired changed.
         shown = request.POST.get("shown_flow_rule", "")
         context["flow_changed"] = shown != (context["panel"].get("pathway_rule") or "none")
+    else:
+        entry = context["assessment"]
+        added = None
+        if request.method == "POST" and request.POST.get("action") == ADD_LESION:
+            # No JavaScript: "Add a lesion" draws the page again with one more, empty card; nothing typed is lost.
+            added = entry.add_card()
+        context["lesion_cards"] = entry.cards(quiet=added)
+        context["empty_card"] = entry.empty_card()
+        context["max_lesions"] = rules.MAX_LESIONS
     return TemplateResponse(request, template, context, status=status)
 
 
+ADD_LESION = "add_lesion"
+
+
 def _is_save(request: HttpRequest) -> bool:
-    """A plain POST saves; an HTMX POST or the no-JavaScript "Update result" button only previews."""
-    return not request.htmx and request.POST.get("action") != "preview"
+    """A plain POST saves; an HTMX POST, "Update result" or "Add a lesion" (no JavaScript) only previews."""
+    return not request.htmx and request.POST.get("action") not in ("preview", ADD_LESION)
 
 
 def _form_status(request: HttpRequest, panel_status: int) -> int:
@@ -147,10 +174,6 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
     if _is_save(request):
         return 422  # reached only when the save was refused for invalid input
     return panel_status
-
-
-def _initial_assessment() -> dict[str, Any]:
-    return AssessmentForm.site_defaults()
 
 
 @vary_on_headers("HX-Request")
@@ -163,24 +186,32 @@ def case_create(request: HttpRequest) -> HttpResponse:
     data = _entries(request)
     if data is not None:
         patient_form = PatientForm(data)
-        assessment_form = _assessment_form(data, patient_form)
-        valid = patient_form.is_valid() and assessment_form.is_valid() and save_form.is_valid()
+        entry = _assessment_entry(data, patient_form)
+        valid = patient_form.is_valid() and entry.is_valid() and save_form.is_valid()
         if request.method == "POST" and _is_save(request) and valid:
             case = services.case_create(
                 owner=request.user,
                 patient=patient_form.cleaned_data,
-                assessment=assessment_form.to_case_input(),
+                assessment=entry.to_case_input(),
                 save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
             messages.success(request, "Case saved.")
             return redirect(case)
     else:
-        patient_form, assessment_form = PatientForm(), AssessmentForm(initial=_initial_assessment())
+        patient_form, entry = PatientForm(), AssessmentEntry(initial=AssessmentForm.site_defaults())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
-    panel, status = result_panel(assessment_form if assessment_form.is_bound else AssessmentForm(_initial_assessment()))
-    context = {"patient_form": patient_form, "assessment_form": assessment_form, "save_form": save_form, **panel}
+    panel, status = result_panel(entry if entry.is_bound else AssessmentEntry(_default_entries()))
+    context = {"patient_form": patient_form, "assessment": entry, "save_form": save_form, **panel}
     return _render_case_form(request, context, _form_status(request, status))
+
+
+def _default_entries() -> dict[str, str]:
+    """An empty page as form data: the site defaults and one card at its default stability assessment."""
+    return {
+        **AssessmentForm.site_defaults(),
+        **case_format.lesion_form_data([{"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}]),
+    }
 
 
 @vary_on_headers("HX-Request")
@@ -194,15 +225,15 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = _entries(request)
     if data is None:
         patient_form = PatientForm(instance=case)
-        assessment_form = AssessmentForm(initial=_saved_entries(case))
+        entry = AssessmentEntry(initial=_saved_entries(case), lesions=case.stored_lesions())
         version_form = VersionForm(initial={"version": case.version})
-        return _case_edit_response(request, case, patient_form, assessment_form, version_form, save_form=save_form)
+        return _case_edit_response(request, case, patient_form, entry, version_form, save_form=save_form)
     patient_form = PatientForm(data, instance=case)
-    assessment_form = _assessment_form(data, patient_form)
+    entry = _assessment_entry(data, patient_form)
     version_form = VersionForm(data)
     # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
     conflict, read_only = None, not case.is_editable
-    valid = patient_form.is_valid() and assessment_form.is_valid() and version_form.is_valid()
+    valid = patient_form.is_valid() and entry.is_valid() and version_form.is_valid()
     valid = valid and save_form.is_valid()
     if request.method == "POST" and _is_save(request) and valid and not read_only:
         try:
@@ -211,7 +242,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user,
                 based_on_version=version_form.cleaned_data["version"],
                 patient=patient_form.cleaned_data,
-                assessment=assessment_form.to_case_input(),
+                assessment=entry.to_case_input(),
                 save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
@@ -223,7 +254,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Case saved (version {case.version}).")
             return redirect(case)
     return _case_edit_response(
-        request, case, patient_form, assessment_form, version_form, conflict, read_only, save_form=save_form
+        request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form
     )
 
 
@@ -236,24 +267,24 @@ def _saved_entries(case: Case) -> dict[str, str]:
 
 
 def _case_edit_response(
-    request, case, patient_form, assessment_form, version_form, conflict=None, read_only=False, save_form=None
+    request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None
 ) -> HttpResponse:
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
         version_form = VersionForm(initial={"version": conflict.version})
-    if not assessment_form.is_bound:
-        panel, status = result_panel(AssessmentForm(_saved_entries(case), ambulation_lost_at=case.ambulation_lost_at))
+    if not entry.is_bound:
+        panel, status = result_panel(AssessmentEntry(_saved_entries(case), ambulation_lost_at=case.ambulation_lost_at))
     else:
-        panel, status = result_panel(assessment_form)
+        panel, status = result_panel(entry)
     context = {
         "case": case,
         "patient_form": patient_form,
-        "assessment_form": assessment_form,
+        "assessment": entry,
         "version_form": version_form,
         "save_form": save_form,
         "conflict": conflict,
-        "conflict_changes": _differences(conflict, patient_form, assessment_form) if conflict else [],
+        "conflict_changes": _differences(conflict, patient_form, entry) if conflict else [],
         "read_only": read_only,
         **panel,
     }
@@ -261,9 +292,9 @@ def _case_edit_response(
     return _render_case_form(request, context, 409 if refused else _form_status(request, status))
 
 
-def _differences(saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm) -> list[dict[str, Any]]:
-    """Fields where the user's entries differ from the newer saved version."""
-    mine = {**getattr(patient_form, "cleaned_data", {}), **getattr(assessment_form, "cleaned_data", {})}
+def _differences(saved: Case, patient_form: PatientForm, entry: AssessmentEntry) -> list[dict[str, Any]]:
+    """Fields where the user's entries differ from the newer saved version (each lesion's fields too)."""
+    mine = {**getattr(patient_form, "cleaned_data", {}), **entry.cleaned_values()}
     return presenters.present_differences(saved, mine)
 
 
@@ -319,6 +350,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": presenters.present_result(result_now or case.result),
             "evaluated_now": result_now is not None,
             "inputs": presenters.present_inputs(case),
+            "lesion_inputs": presenters.present_lesion_inputs(case),
             "versions": presenters.present_versions(selectors.case_versions(case=case)),
             "can_edit": case.is_editable and case.owner_id == request.user.pk,
             **selectors.case_board_context(user=request.user, case=case),
@@ -347,13 +379,13 @@ def case_import(request: HttpRequest) -> HttpResponse:
         _, errors = case_format.validate_case_for_web_form(form.cleaned_data["file"])
         if not errors:
             audit_record(action="case.import", actor=request.user, request=request)
-            assessment_form = AssessmentForm(case_format.to_form_data(form.cleaned_data["file"]))
-            panel, _ = result_panel(assessment_form)
+            entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))
+            panel, _ = result_panel(entry)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
             # The pre-filled form is a new case: it saves (and previews) through case_create, not here.
             context = {
                 "patient_form": PatientForm(),
-                "assessment_form": assessment_form,
+                "assessment": entry,
                 "form_action": reverse("assessments:case_create"),
                 "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
                 **panel,
