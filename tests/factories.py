@@ -75,7 +75,7 @@ def form_post(*, lesions: list[dict[str, Any]] | None = None, **overrides: Any) 
 
     One lesion card by default (``ASSESSMENT``'s); ``lesions`` gives several cards, each starting from
     that lesion. A lesion field named flat (``sins_pain="none"``) is the first card's; another card's
-field goes by its form name (``**{"lesions-1-sins_pain": "none"}``).
+    field goes by its form name (``**{"lesions-1-sins_pain": "none"}``).
     """
     case = dict(ASSESSMENT)
     if lesions is not None:
