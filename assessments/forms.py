@@ -422,6 +422,9 @@ class BaseLesionFormSet(forms.BaseFormSet):
 
     def kept_forms(self) -> list[Any]:
         """The cards not marked for removal, in their order."""
+        if not self.is_bound:
+            return list(self.forms)
+        self.errors  # noqa: B018 (cleans every card: removal is read from its cleaned data)
         return [form for form in self.forms if not self._should_delete_form(form)]
 
     def clean(self) -> None:
@@ -506,6 +509,23 @@ def compact_lesion_data(data: Any) -> Any:
     else:
         out[INDEX_KEY] = str(new_index)
     return out
+
+
+def add_lesion_card(data: Any) -> Any:
+    """The entries with one more, empty lesion card after the others (no-JavaScript "Add a lesion").
+
+    Every entry stays as typed; at the limit of ``rules.MAX_LESIONS`` cards nothing is added.
+    """
+    try:
+        number = int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS"))
+    except (TypeError, ValueError):
+        return data
+    if number >= rules.MAX_LESIONS:
+        return data
+    data = data.copy()
+    data[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(number + 1)
+    data[f"{LESION_PREFIX}-{number}-stability_assessment"] = rules.StabilityAssessment.NOT_ASSESSED.value
+    return data
 
 
 class AssessmentEntry:
@@ -624,21 +644,6 @@ class AssessmentEntry:
         if self._index_error:
             items.append({"field": INDEX_KEY, "label": "Index lesion", "message": self._index_error})
         return items
-
-    def add_card(self) -> int | None:
-        """One more, empty card after the others (no-JavaScript "Add a lesion"); its form number, or None at the limit.
-
-        Every entry stays as typed; the new card's "required" messages are not shown until a save.
-        """
-        if not self.is_bound or not self.can_add:
-            return None
-        number = len(self.lesions.forms)
-        data = self.data.copy()
-        data[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(number + 1)
-        data[f"{LESION_PREFIX}-{number}-stability_assessment"] = rules.StabilityAssessment.NOT_ASSESSED.value
-        self.data = data
-        self.lesions = LesionFormSet(data, prefix=LESION_PREFIX)
-        return number
 
     def cards(self, *, quiet: int | None = None) -> list[dict[str, Any]]:
         """The lesion cards to draw: form, title, whether marked as index, and whether to hold back its errors."""

@@ -34,6 +34,7 @@ from assessments.forms import (
     PatientForm,
     SaveTokenForm,
     VersionForm,
+    add_lesion_card,
     compact_lesion_data,
     upgrade_flat_post,
 )
@@ -134,7 +135,11 @@ def _entries(request: HttpRequest) -> Any:
     drawn again from them shows exactly the cards that were kept.
     """
     if request.method == "POST":
-        return compact_lesion_data(upgrade_flat_post(request.POST))
+        data = compact_lesion_data(upgrade_flat_post(request.POST))
+        if _is_add_lesion(request):
+            # No JavaScript: "Add a lesion" draws the page again with one more, empty card; nothing typed is lost.
+            data = add_lesion_card(data)
+        return data
     restored = pop_stashed_entries(request)
     if restored is not None:
         messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
@@ -149,15 +154,18 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         shown = request.POST.get("shown_flow_rule", "")
         context["flow_changed"] = shown != (context["panel"].get("pathway_rule") or "none")
     else:
-        entry = context["assessment"]
-        added = None
-        if request.method == "POST" and request.POST.get("action") == ADD_LESION:
-            # No JavaScript: "Add a lesion" draws the page again with one more, empty card; nothing typed is lost.
-            added = entry.add_card()
-        context["lesion_cards"] = entry.cards(quiet=added)
-        context["empty_card"] = entry.empty_card()
-        context["max_lesions"] = rules.MAX_LESIONS
+        context.update(_lesion_cards(context["assessment"], added=_is_add_lesion(request)))
     return TemplateResponse(request, template, context, status=status)
+
+
+def _lesion_cards(entry: AssessmentEntry, *, added: bool = False) -> dict[str, Any]:
+    """The lesion cards of a full page; a card just added (``added``) does not show "required" yet."""
+    cards = entry.cards(quiet=len(entry.lesions.forms) - 1 if added else None)
+    return {"lesion_cards": cards, "empty_card": entry.empty_card(), "max_lesions": rules.MAX_LESIONS}
+
+
+def _is_add_lesion(request: HttpRequest) -> bool:
+    return request.method == "POST" and not request.htmx and request.POST.get("action") == ADD_LESION
 
 
 ADD_LESION = "add_lesion"
@@ -389,6 +397,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
                 "form_action": reverse("assessments:case_create"),
                 "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
                 **panel,
+                **_lesion_cards(entry),
             }
             return render(request, CASE_FORM, context)
     status = 422 if request.method == "POST" else 200
