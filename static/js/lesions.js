@@ -34,6 +34,7 @@
       var title = "Lesion " + (position + 1);
       card.querySelector("[data-lesion-title]").textContent = title;
       card.querySelector("[data-lesion-title-copy]").textContent = title.toLowerCase();
+      card.querySelector("[data-lesion-title-label]").textContent = title + ": ";
       card.querySelector("[data-remove-lesion]").classList.toggle("d-none", shown.length < 2);
       var radio = card.querySelector('input[name="lesions-index"]');
       card.classList.toggle("lesion-index", radio.checked);
