@@ -552,10 +552,9 @@ class AssessmentEntry:
         defaults = {"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}
         self.lesions = LesionFormSet(
             data,
-            initial=None if data is not None else [{**defaults, **lesion} for lesion in lesions],
+            initial=None if data is not None else [{**defaults, **_as_form_values(lesion)} for lesion in lesions],
             prefix=LESION_PREFIX,
         )
-        self.empty_lesion_initial = defaults
         if data is None:
             marked = [i for i, lesion in enumerate(lesions) if lesion.get("index")]
             self.index_raw = str(marked[0]) if marked else "0"
@@ -683,6 +682,11 @@ class AssessmentEntry:
                 }
             )
         return out
+
+
+def _as_form_values(lesion: dict[str, Any]) -> dict[str, Any]:
+    """A stored lesion as the values its card shows: yes/no as the form's "true"/"false"."""
+    return {name: ("true" if v is True else "false" if v is False else v) for name, v in lesion.items()}
 
 
 def _needed_item(field: str, label_text: Any, errors: list[forms.ValidationError]) -> dict[str, str]:

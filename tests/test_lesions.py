@@ -185,6 +185,9 @@ def test_edit_restores_every_card_and_the_index(alice_client, alice):
     for number, level in enumerate(["T7", "T8", "L3"]):
         assert re.search(rf'name="lesions-{number}-spinal_level"[^>]*>.*?value="{level}" selected', body, re.S)
     assert re.search(r'name="lesions-1-sins_collapse" value="gt_50"[^>]*checked', body)
+    for number in range(3):  # yes/no answers too, not only the coded choices
+        assert re.search(rf'name="lesions-{number}-retropulsion" value="false"[^>]*checked', body)
+        assert re.search(rf'name="lesions-{number}-prior_radiation_in_field" value="false"[^>]*checked', body)
     assert re.search(r'name="lesions-index" value="0"[^>]*checked', body)
     assert 'id="cebrt-field">T6\u2013T9<' in body, "the panel is the saved case's"
 
