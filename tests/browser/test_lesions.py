@@ -12,6 +12,7 @@ import re
 from playwright.sync_api import expect
 
 from assessments.models import Case
+from tests.browser.test_accessibility import assert_accessible
 
 EN = "\u2013"
 
@@ -102,6 +103,7 @@ def test_three_lesions_index_changed_panel_and_spine_follow(page, live_server, l
     expect(spine_box(page, "L3")).to_have_class("vertebra involved")
     expect(spine_box(page, "T10")).to_have_class("vertebra")
     expect(page.locator("#spine-title")).to_contain_text(f"Index block T7{EN}T8. cEBRT field T6 to T9.")
+    assert_accessible(page, "three lesion cards, the lesions panel and the spine picture")
 
     # The skip lesion becomes the index: block, field and picture move with it.
     page.locator("#id_lesions-2-index").check()
