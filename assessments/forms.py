@@ -503,6 +503,10 @@ def compact_lesion_data(data: Any) -> Any:
         if index_raw == str(old):
             new_index = kept
         kept += 1
+    if kept == 0:
+        # Every card marked for removal: keep them on the page (the formset says one must stay), never
+        # drop what was typed in the last one.
+        return data
     out[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(kept)
     if new_index is None:
         out.pop(INDEX_KEY, None)

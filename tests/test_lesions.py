@@ -70,6 +70,14 @@ def test_remove_lesion_without_javascript_draws_the_page_without_that_card(alice
     assert "T8" not in re.search(r'id="lesion-table".*?</table>', body, re.S).group(0)
 
 
+def test_removing_the_only_card_keeps_it_and_says_one_must_stay(alice_client):
+    data = form_post(action="preview", **{"lesions-0-DELETE": "on", "lesions-0-sins_pain": "mechanical"})
+    body = alice_client.post(reverse("assessments:case_create"), data).content.decode()
+    assert _cards(body) == ["0"]
+    assert re.search(r'name="lesions-0-sins_pain" value="mechanical"[^>]*checked', body)
+    assert "Keep at least one lesion" in body
+
+
 def test_three_lesions_save_with_the_index_mirrored_in_the_case_columns(alice_client):
     response = alice_client.post(reverse("assessments:case_create"), three_lesion_post())
     assert response.status_code == 302
