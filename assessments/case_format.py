@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from assessments import rules
-from assessments.forms import AssessmentForm, PrognosisForm
+from assessments.forms import INDEX_KEY, LESION_PREFIX, AssessmentForm, PrognosisForm
 from assessments.models import ASSESSMENT_FIELDS, Case
 
 # A case is a flat object; an array of cases adds one level. Deeper files are refused
@@ -230,18 +230,13 @@ def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
 
 
 def validate_case_for_web_form(data: object) -> tuple[rules.CaseInput | None, Errors]:
-    """As :func:`validate_case`, and refuse what the web form cannot hold yet (issue 13 adds it).
+    """As :func:`validate_case`, and refuse what the web form cannot hold yet.
 
-    The web form holds one lesion (and the prognosis inputs): a file with more lesions would lose data
-    on import, so it is refused with a message naming the field instead.
+    Since issue 13 the web form holds everything a case file can (every lesion and the prognosis
+    inputs), so nothing is refused beyond what :func:`validate_case` refuses; the function stays the
+    one entry point of the import so a future field the page cannot hold is refused by name here.
     """
-    case_input, errors = validate_case(data)
-    if case_input is None:
-        return None, errors
-    assert isinstance(data, dict)
-    if len(case_input.lesions) > 1:
-        return None, {"lesions": ["The web form holds one lesion for now; evaluate this case with evaluate_case."]}
-    return case_input, {}
+    return validate_case(data)
 
 
 def evaluate_case_object(data: object) -> dict[str, Any]:
@@ -256,33 +251,51 @@ def evaluate_case_object(data: object) -> dict[str, Any]:
 
 
 def export_case(case: Case) -> dict[str, Any]:
-    """One saved case in the case-file format (inputs only, plus its id).
+    """One saved case in the case-file format of rule set 2027.1 (inputs only, plus its id).
 
-    Flat (2026.1-shaped, one index lesion) while the web form holds one lesion; :func:`validate_case`
-    reads it back, as it reads the 2027.1 shape with ``lesions``.
+    The case's own fields, then ``lesions`` (every lesion in its order, each with ``index``); no
+    patient details. :func:`validate_case` reads it back.
     """
-    out: dict[str, Any] = {name: getattr(case, name) for name in ASSESSMENT_FIELDS}
+    out: dict[str, Any] = {name: getattr(case, name) for name in rules.CASE_FIELDS}
+    out["lesions"] = [
+        {name: lesion[name] for name in (*rules.LESION_FIELDS, "index")} for lesion in case.stored_lesions()
+    ]
     # Issue 13c: the prognosis inputs, when recorded (absent = not recorded, as the format allows).
     out.update({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS if getattr(case, name) is not None})
     out["id"] = f"case-{case.pk}"
     return out
 
 
-def to_form_data(data: dict[str, Any]) -> dict[str, str]:
-    """A case object as HTML form data (true/false and empty strings), to pre-fill the web form.
+def _form_value(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
-    A 2027.1 case with one lesion is flattened: its lesion's fields fill the form's lesion fields.
+
+def lesion_form_data(lesions: list[dict[str, Any]]) -> dict[str, str]:
+    """Lesion objects as the web form's lesion cards (a Django formset: management keys, one card each).
+
+    The card marked ``index`` is the index (the only card, when there is one).
+    """
+    prefix = LESION_PREFIX
+    out = {f"{prefix}-TOTAL_FORMS": str(len(lesions)), f"{prefix}-INITIAL_FORMS": "0"}
+    for position, lesion in enumerate(lesions):
+        for name in rules.LESION_FIELDS:
+            if name in lesion:
+                out[f"{prefix}-{position}-{name}"] = _form_value(lesion[name])
+        if lesion.get("index") is True or len(lesions) == 1:
+            out[INDEX_KEY] = str(position)
+    return out
+
+
+def to_form_data(data: dict[str, Any]) -> dict[str, str]:
+    """A case object of either shape as HTML form data (true/false and empty strings), to fill the web form.
+
+    The case's own fields at the top level and one lesion card per lesion (a flat 2026.1 case is one card).
     """
     lesions = data.get("lesions")
-    if isinstance(lesions, list) and len(lesions) == 1 and isinstance(lesions[0], dict):
-        data = {**data, **{k: v for k, v in lesions[0].items() if k in LESION_KEYS}}
-    out: dict[str, str] = {}
-    for name in (*ASSESSMENT_FIELDS, *rules.PROGNOSIS_FIELDS):  # prognosis inputs: issue 13c
-        value = data.get(name)
-        if value is True or value is False:
-            out[name] = "true" if value else "false"
-        elif value is None:
-            out[name] = ""
-        else:
-            out[name] = str(value)
+    if not isinstance(lesions, list):
+        lesions = [{name: data[name] for name in rules.LESION_FIELDS if name in data}]
+    out = {name: _form_value(data.get(name)) for name in (*rules.CASE_FIELDS, *rules.PROGNOSIS_FIELDS)}
+    out.update(lesion_form_data([lesion for lesion in lesions if isinstance(lesion, dict)]))
     return out

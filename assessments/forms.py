@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
-from assessments.models import ASSESSMENT_FIELDS, TEXT_MAX, Case, case_input_from_mapping, with_prognosis
+from assessments.models import (
+    ASSESSMENT_FIELDS,
+    TEXT_MAX,
+    Case,
+    build_case_input,
+    with_prognosis,
+)
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 NOT_AMBULATORY = {rules.MotorStatus.NONAMBULATORY.value, rules.MotorStatus.PARAPLEGIC.value}
@@ -190,39 +196,66 @@ class ChoiceButtons(forms.RadioSelect):
     template_name = "assessments/widgets/choice_buttons.html"
 
 
-class AssessmentForm(forms.Form):
-    """The 23 inputs of clinical-rules.md section 1, under the same names and codes."""
+class _AssessmentFieldsForm(forms.Form):
+    """What the assessment forms share: help texts, widget classes and the defaults shown as defaults."""
 
     # The server validates; browser-side "required" would block the no-JS preview.
     use_required_attribute = False
 
-    # Neurologic
+    @staticmethod
+    def site_defaults() -> dict[str, str]:
+        """The answers a new form starts with, each shown as a default on its button, never as a finding.
+
+        SBRT availability is a property of the site (``SITE_SBRT_AVAILABLE``); the
+        surgeon's stability assessment starts as "not assessed", which changes nothing.
+        """
+        return {
+            "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
+            "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
+        }
+
+    def __init__(self, *args: Any, ambulation_lost_at: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ambulation_lost_at = ambulation_lost_at
+        self.hours_derived = False
+        for name, field in self.fields.items():
+            field.help_text = HELP_TEXTS.get(name, "")
+            if isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-select"
+            elif isinstance(field.widget, forms.NumberInput):
+                field.widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
+        self._mark_defaults()
+
+    def _mark_defaults(self) -> None:
+        for name, code in self.site_defaults().items():
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            suffix = " (site default)" if name == "sbrt_available" else " (default)"
+            field.choices = [(value, f"{text}{suffix}" if value == code else text) for value, text in field.choices]
+        if "sbrt_available" in self.fields:
+            self.fields["sbrt_available"].help_text += (
+                " Pre-set to this site's default (setting SITE_SBRT_AVAILABLE); change it if SBRT cannot be given "
+                "in time for this patient."
+            )
+        if "stability_assessment" in self.fields:
+            self.fields[
+                "stability_assessment"
+            ].help_text += " Pre-set to 'not assessed' until a spine surgeon has assessed it."
+
+    def _valid_choice(self, name: str) -> str | None:
+        raw = self.data.get(self.add_prefix(name))
+        codes = {code for code, _ in flat_choices(self.fields[name].choices)}  # type: ignore[attr-defined]
+        return raw if isinstance(raw, str) and raw and raw in codes else None
+
+
+class LesionForm(_AssessmentFieldsForm):
+    """One involved level (clinical-rules.md section 1, Lesions): one card of the mechanical section."""
+
+    spinal_level = StrictChoiceField(label="Spinal level", choices=_spinal_level_choices())
     escc_grade = StrictChoiceField(
         label="Bilsky ESCC grade", choices=_enum_choices(rules.EsccGrade), widget=EsccGradeWidget
     )
-    neurologic_deficit = StrictBooleanField(label="Neurologic deficit from the lesion")
-    deficit_progressing = StrictBooleanField(label="Deficit progressing")
-    motor_status = StrictChoiceField(
-        label="Motor status (walking now)", choices=_enum_choices(rules.MotorStatus), widget=ChoiceButtons
-    )
-    hours_nonambulatory = StrictIntegerField(
-        label="Hours since loss of ambulation", required=False, min_value=0, max_value=24 * 365 * 5
-    )
-    urinary_symptoms = StrictBooleanField(label="Urinary symptoms")
-    urinary_retention = StrictBooleanField(label="Urinary retention confirmed")
-    # Oncologic
-    histology = StrictChoiceField(
-        label="Primary tumor (histology)", choices=[("", "Choose the primary tumor"), *_enum_choices(rules.Histology)]
-    )
-    other_radiosensitivity = StrictChoiceField(
-        label="Radiosensitivity of the 'other' histology",
-        choices=[("", "Not applicable"), *_enum_choices(rules.OtherRadiosensitivity)],
-        required=False,
-        widget=ChoiceButtons,
-    )
-    prior_radiation_in_field = StrictBooleanField(label="Prior radiation to this level")
-    # Mechanical (SINS)
-    spinal_level = StrictChoiceField(label="Spinal level (index lesion)", choices=_spinal_level_choices())
     sins_pain = StrictChoiceField(
         label="Pain", choices=_enum_choices(rules.SinsPain, with_points=rules.PAIN_POINTS), widget=ChoiceButtons
     )
@@ -252,7 +285,47 @@ class AssessmentForm(forms.Form):
         widget=ChoiceButtons,
     )
     retropulsion = StrictBooleanField(label="Retropulsed bone fragments")
-    # Systemic
+    prior_radiation_in_field = StrictBooleanField(label="Prior radiation to this level")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and "stability_assessment" not in self.initial:
+            # A new card (also the page's template for an added one) starts at the shown default.
+            self.initial = {**self.initial, "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}
+
+    def given_sins_components(self) -> dict[str, str | None]:
+        """The SINS inputs that parse on their own, for a partial score on an incomplete lesion."""
+        names = ("spinal_level", "sins_pain", "sins_bone_lesion", "sins_alignment", "sins_collapse")
+        return {name: self._valid_choice(name) for name in (*names, "sins_posterolateral")}
+
+    def lesion_values(self, *, index: bool) -> dict[str, Any]:
+        """The valid lesion as a case-format object (codes as strings), with ``index``."""
+        assert self.is_valid(), "lesion_values needs a valid form"
+        return {**{name: self.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": index}
+
+
+class CaseFieldsForm(_AssessmentFieldsForm):
+    """The case's own inputs of clinical-rules.md section 1 (neurologic, oncologic, systemic)."""
+
+    neurologic_deficit = StrictBooleanField(label="Neurologic deficit from the lesion")
+    deficit_progressing = StrictBooleanField(label="Deficit progressing")
+    motor_status = StrictChoiceField(
+        label="Motor status (walking now)", choices=_enum_choices(rules.MotorStatus), widget=ChoiceButtons
+    )
+    hours_nonambulatory = StrictIntegerField(
+        label="Hours since loss of ambulation", required=False, min_value=0, max_value=24 * 365 * 5
+    )
+    urinary_symptoms = StrictBooleanField(label="Urinary symptoms")
+    urinary_retention = StrictBooleanField(label="Urinary retention confirmed")
+    histology = StrictChoiceField(
+        label="Primary tumor (histology)", choices=[("", "Choose the primary tumor"), *_enum_choices(rules.Histology)]
+    )
+    other_radiosensitivity = StrictChoiceField(
+        label="Radiosensitivity of the 'other' histology",
+        choices=[("", "Not applicable"), *_enum_choices(rules.OtherRadiosensitivity)],
+        required=False,
+        widget=ChoiceButtons,
+    )
     expected_survival = StrictChoiceField(
         label="Expected survival", choices=_enum_choices(rules.ExpectedSurvival), widget=ChoiceButtons
     )
@@ -262,43 +335,6 @@ class AssessmentForm(forms.Form):
     sbrt_available = StrictBooleanField(label="SBRT available in time")
     oligometastatic = StrictBooleanField(label="Oligometastatic disease")
     vte_contraindication = StrictBooleanField(label="Contraindication to anticoagulants")
-
-    @staticmethod
-    def site_defaults() -> dict[str, str]:
-        """The answers a new form starts with, each shown as a default on its button, never as a finding.
-
-        SBRT availability is a property of the site (``SITE_SBRT_AVAILABLE``); the
-        surgeon's stability assessment starts as "not assessed", which changes nothing.
-        """
-        return {
-            "sbrt_available": "true" if settings.SITE_SBRT_AVAILABLE else "false",
-            "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value,
-        }
-
-    def __init__(self, *args: Any, ambulation_lost_at: datetime | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.ambulation_lost_at = ambulation_lost_at
-        self.hours_derived = False
-        for name, field in self.fields.items():
-            field.help_text = HELP_TEXTS.get(name, "")
-            if isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.RadioSelect):
-                field.widget.attrs["class"] = "form-select"
-            elif isinstance(field.widget, forms.NumberInput):
-                field.widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
-        self._mark_defaults()
-
-    def _mark_defaults(self) -> None:
-        for name, code in self.site_defaults().items():
-            field = self.fields[name]
-            suffix = " (site default)" if name == "sbrt_available" else " (default)"
-            field.choices = [(value, f"{text}{suffix}" if value == code else text) for value, text in field.choices]
-        self.fields["sbrt_available"].help_text += (
-            " Pre-set to this site's default (setting SITE_SBRT_AVAILABLE); change it if SBRT cannot be given "
-            "in time for this patient."
-        )
-        self.fields[
-            "stability_assessment"
-        ].help_text += " Pre-set to 'not assessed' until a spine surgeon has assessed it."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -346,23 +382,341 @@ class AssessmentForm(forms.Form):
             )
         return data
 
+
+class AssessmentForm(CaseFieldsForm, LesionForm):
+    """The 23 inputs of a 2026.1 (flat) case: the case's own fields and one lesion, same names and codes.
+
+    ``case_format`` validates each lesion of a case file with it (together with the case's fields), so
+    a file and the web page share one validation path.
+    """
+
+    field_order = ASSESSMENT_FIELDS
+
     def to_case_input(self) -> rules.CaseInput:
-        """The rules' input for a valid form."""
+        """The rules' input for a valid form (one index lesion)."""
         assert self.is_valid(), "to_case_input needs a valid form"
-        return case_input_from_mapping({name: self.cleaned_data[name] for name in ASSESSMENT_FIELDS})
+        case_values = {name: self.cleaned_data[name] for name in rules.CASE_FIELDS}
+        return build_case_input(case_values=case_values, lesions=[self.lesion_values(index=True)])
 
-    def given_sins_components(self) -> dict[str, str | None]:
-        """The SINS inputs that parse on their own, for a partial score on an incomplete form."""
-        given: dict[str, str | None] = {}
-        for name in ("spinal_level", "sins_pain", "sins_bone_lesion", "sins_alignment", "sins_collapse"):
-            given[name] = self._valid_choice(name)
-        given["sins_posterolateral"] = self._valid_choice("sins_posterolateral")
-        return given
 
-    def _valid_choice(self, name: str) -> str | None:
-        raw = self.data.get(name)
-        codes = {code for code, _ in flat_choices(self.fields[name].choices)}  # type: ignore[attr-defined]
-        return raw if isinstance(raw, str) and raw and raw in codes else None
+# --- Several lesions on the web page (issue 13) ------------------------------------------------
+
+LESION_PREFIX = "lesions"
+INDEX_KEY = f"{LESION_PREFIX}-index"
+
+
+def lesion_title(position: int) -> str:
+    """How the page names a lesion card: "Lesion 2" (1-based, in the order given)."""
+    return f"Lesion {position + 1}"
+
+
+class BaseLesionFormSet(forms.BaseFormSet):
+    """The lesion cards: 1 to ``rules.MAX_LESIONS``, each at its own level; a removed card is skipped."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": f"Give at most {rules.MAX_LESIONS} lesions: one card per involved level.",
+        "too_few_forms": "Keep at least one lesion: the index lesion.",
+    }
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        # An added card left empty is findings still needed, never silently ignored.
+        form.empty_permitted = False
+        form.use_required_attribute = False
+        return form
+
+    def kept_forms(self) -> list[Any]:
+        """The cards not marked for removal, in their order."""
+        if not self.is_bound:
+            return list(self.forms)
+        self.errors  # noqa: B018 (cleans every card: removal is read from its cleaned data)
+        return [form for form in self.forms if not self._should_delete_form(form)]
+
+    def clean(self) -> None:
+        seen: dict[str, int] = {}
+        for position, form in enumerate(self.kept_forms()):
+            level = form.cleaned_data.get("spinal_level") if hasattr(form, "cleaned_data") else None
+            if not level:
+                continue
+            if level in seen:
+                form.add_error(
+                    "spinal_level",
+                    f"{lesion_title(position)} \u2014 spinal level: {level} is already {lesion_title(seen[level])}; "
+                    "each lesion must be at a different level.",
+                )
+            else:
+                seen[level] = position
+
+
+LesionFormSet = forms.formset_factory(
+    LesionForm,
+    formset=BaseLesionFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=rules.MAX_LESIONS,
+    validate_max=True,
+    absolute_max=2 * rules.MAX_LESIONS,  # removed cards still count until the page is redrawn
+    can_delete=True,
+)
+
+
+def upgrade_flat_post(data: Any) -> Any:
+    """A POST from a page drawn before lesions (one flat lesion) read as one index lesion card.
+
+    Such a page may still be open when the app is upgraded; its entries are kept, not refused.
+    """
+    if data is None or f"{LESION_PREFIX}-TOTAL_FORMS" in data or not any(k in data for k in rules.LESION_FIELDS):
+        return data
+    upgraded = data.copy()
+    for name in rules.LESION_FIELDS:
+        if name in upgraded:
+            value = data.get(name)
+            del upgraded[name]
+            upgraded[f"{LESION_PREFIX}-0-{name}"] = value
+    upgraded[f"{LESION_PREFIX}-TOTAL_FORMS"] = "1"
+    upgraded[f"{LESION_PREFIX}-INITIAL_FORMS"] = "0"
+    upgraded[INDEX_KEY] = "0"
+    return upgraded
+
+
+def compact_lesion_data(data: Any) -> Any:
+    """The POST with removed cards dropped and the rest renumbered 0..n-1 (the index follows its card).
+
+    Used before a full page is drawn again, so a removed card never comes back and names stay contiguous.
+    """
+    if data is None or f"{LESION_PREFIX}-TOTAL_FORMS" not in data:
+        return data
+    try:
+        total = min(int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS")), 2 * rules.MAX_LESIONS)
+    except (TypeError, ValueError):
+        return data
+    out = data.copy()
+    for key in list(out.keys()):
+        if key.startswith(f"{LESION_PREFIX}-") and key[len(LESION_PREFIX) + 1 : len(LESION_PREFIX) + 2].isdigit():
+            del out[key]
+    index_raw = data.get(INDEX_KEY)
+    new_index = None
+    kept = 0
+    for old in range(total):
+        if data.get(f"{LESION_PREFIX}-{old}-DELETE") in ("on", "true", "1"):
+            continue
+        for name in rules.LESION_FIELDS:
+            key = f"{LESION_PREFIX}-{old}-{name}"
+            if key in data:
+                out[f"{LESION_PREFIX}-{kept}-{name}"] = data.get(key)
+        if index_raw == str(old):
+            new_index = kept
+        kept += 1
+    if kept == 0:
+        # Every card marked for removal: keep them on the page (the formset says one must stay), never
+        # drop what was typed in the last one.
+        return data
+    out[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(kept)
+    if new_index is None:
+        out.pop(INDEX_KEY, None)
+    else:
+        out[INDEX_KEY] = str(new_index)
+    return out
+
+
+def add_lesion_card(data: Any) -> Any:
+    """The entries with one more, empty lesion card after the others (no-JavaScript "Add a lesion").
+
+    Every entry stays as typed; at the limit of ``rules.MAX_LESIONS`` cards nothing is added.
+    """
+    try:
+        number = int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS"))
+    except (TypeError, ValueError):
+        return data
+    if number >= rules.MAX_LESIONS:
+        return data
+    data = data.copy()
+    data[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(number + 1)
+    data[f"{LESION_PREFIX}-{number}-stability_assessment"] = rules.StabilityAssessment.NOT_ASSESSED.value
+    return data
+
+
+class AssessmentEntry:
+    """The assessment part of the case page: the case's own fields, one lesion card per level, the index.
+
+    Not a Django form itself: it combines a :class:`CaseFieldsForm` and a :class:`LesionFormSet`, is
+    valid when both are and exactly one kept card is marked as the index lesion, and maps to the rules'
+    input in :meth:`to_case_input` (through ``models.build_case_input``, the app's one builder).
+    """
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        initial: dict[str, Any] | None = None,
+        lesions: list[dict[str, Any]] | None = None,
+        ambulation_lost_at: datetime | None = None,
+    ) -> None:
+        data = upgrade_flat_post(data)
+        self.data = data
+        self.is_bound = data is not None
+        self.case_form = CaseFieldsForm(data, initial=initial, ambulation_lost_at=ambulation_lost_at)
+        lesions = lesions if lesions is not None else [{}]
+        defaults = {"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}
+        self.lesions = LesionFormSet(
+            data,
+            initial=None if data is not None else [{**defaults, **_as_form_values(lesion)} for lesion in lesions],
+            prefix=LESION_PREFIX,
+        )
+        if data is None:
+            marked = [i for i, lesion in enumerate(lesions) if lesion.get("index")]
+            self.index_raw = str(marked[0]) if marked else "0"
+        else:
+            self.index_raw = data.get(INDEX_KEY)
+        # The optional prognosis inputs (issue 13c): part of the entry, so a contradiction with the
+        # case or its lesions holds the pathway back like any other invalid input.
+        self.prognosis_form = PrognosisForm(data, initial=initial)
+        self._index_error: str | None = None
+        self._valid: bool | None = None
+        self._case_input: rules.CaseInput | None = None
+
+    @property
+    def hours_derived(self) -> bool:
+        return self.case_form.hours_derived
+
+    @property
+    def has_errors(self) -> bool:
+        """A bound entry that does not validate (the page then says "not saved yet")."""
+        return self.is_bound and not self.is_valid()
+
+    @property
+    def index_error(self) -> str | None:
+        self.is_valid()
+        return self._index_error
+
+    @property
+    def can_add(self) -> bool:
+        return len(self.lesions.forms) < rules.MAX_LESIONS
+
+    def index_position(self) -> int | None:
+        """The position among the kept cards of the card marked as index (the only card, if just one)."""
+        kept = self.lesions.kept_forms() if self.is_bound else self.lesions.forms
+        if len(kept) == 1:
+            return 0
+        for position, form in enumerate(kept):
+            if self.index_raw == str(self.lesions.forms.index(form)):
+                return position
+        return None
+
+    def index_form_number(self) -> int | None:
+        """The form number (as in the field names) whose card is marked as the index."""
+        kept = self.lesions.kept_forms() if self.is_bound else self.lesions.forms
+        position = self.index_position()
+        return None if position is None else self.lesions.forms.index(kept[position])
+
+    def is_valid(self) -> bool:
+        if self._valid is None:
+            case_ok = self.case_form.is_valid()
+            lesions_ok = self.lesions.is_valid()
+            self._index_error = None
+            if lesions_ok and self.index_position() is None:
+                self._index_error = "Mark the index lesion: the lesion whose compression decides the pathway."
+            prognosis_ok = self.prognosis_form.is_valid()
+            self._valid = case_ok and lesions_ok and self._index_error is None and prognosis_ok
+            if self._valid:
+                case_values = {name: self.case_form.cleaned_data[name] for name in rules.CASE_FIELDS}
+                assessment = build_case_input(case_values=case_values, lesions=self.lesion_values())
+                self._case_input = self.prognosis_form.apply_to(assessment)
+                self._valid = self._case_input is not None
+        return self._valid
+
+    def lesion_values(self) -> list[dict[str, Any]]:
+        """The valid lesions as case-format objects, in the order given, the index marked."""
+        assert self.is_valid(), "lesion_values needs a valid entry"
+        index = self.index_position()
+        return [form.lesion_values(index=position == index) for position, form in enumerate(self.lesions.kept_forms())]
+
+    def to_case_input(self) -> rules.CaseInput:
+        """The rules' input for a valid entry."""
+        assert self.is_valid() and self._case_input is not None, "to_case_input needs a valid entry"
+        return self._case_input
+
+    def cleaned_values(self) -> dict[str, Any]:
+        """What parsed, for the comparison with a newer version: the case's fields and, if valid, the lesions."""
+        values = dict(getattr(self.case_form, "cleaned_data", {}))
+        values.update(getattr(self.prognosis_form, "cleaned_data", {}))
+        if self.is_valid():
+            values["lesions"] = self.lesion_values()
+        return values
+
+    def needed(self) -> list[dict[str, str]]:
+        """What is still missing or invalid, each named by its field (a lesion's by its card)."""
+        self.is_valid()
+        items = []
+        for name, errors in self.case_form.errors.as_data().items():
+            field = self.case_form.fields.get(name)
+            items.append(_needed_item(name, field.label if field else "Assessment", errors))
+        for error in self.lesions.non_form_errors():
+            items.append({"field": LESION_PREFIX, "label": "Lesions", "message": str(error)})
+        for position, form in enumerate(self.lesions.kept_forms()):
+            for name, errors in form.errors.as_data().items():
+                field = form.fields.get(name)
+                title = f"{lesion_title(position)} \u2014 {field.label if field else name}"
+                items.append(_needed_item(f"{LESION_PREFIX}[{position}].{name}", title, errors))
+        if self._index_error:
+            items.append({"field": INDEX_KEY, "label": "Index lesion", "message": self._index_error})
+        for name, errors in self.prognosis_form.errors.as_data().items():
+            # Issue 13c: a prognosis input that is invalid or contradicts the case holds the pathway back too.
+            items.append(
+                {"field": name, "label": self.prognosis_form.fields[name].label, "message": errors[0].messages[0]}
+            )
+        return items
+
+    def cards(self, *, quiet: int | None = None) -> list[dict[str, Any]]:
+        """The lesion cards to draw: form, title, whether marked as index, and whether to hold back its errors."""
+        marked = self.index_form_number() if self.is_bound else self._unbound_index()
+        return [
+            {
+                "form": form,
+                "number": number,
+                "title": lesion_title(number),
+                "is_index": number == marked,
+                "quiet": number == quiet,
+            }
+            for number, form in enumerate(self.lesions.forms)
+        ]
+
+    def empty_card(self) -> dict[str, Any]:
+        """The card static/js/lesions.js copies to add a lesion (``__prefix__`` and ``__num__`` filled in there)."""
+        return {"form": self.lesions.empty_form, "number": "__prefix__", "title": "Lesion __num__", "is_index": False}
+
+    def _unbound_index(self) -> int | None:
+        try:
+            return int(self.index_raw) if self.index_raw is not None else None
+        except ValueError:
+            return None
+
+    def lesion_partials(self) -> list[dict[str, Any]]:
+        """Per kept card: its position, level and grade as far as given, and the SINS components given."""
+        out = []
+        index = self.index_position()
+        for position, form in enumerate(self.lesions.kept_forms()):
+            out.append(
+                {
+                    "position": position,
+                    "index": position == index,
+                    "escc_grade": form._valid_choice("escc_grade"),
+                    "components": form.given_sins_components(),
+                }
+            )
+        return out
+
+
+def _as_form_values(lesion: dict[str, Any]) -> dict[str, Any]:
+    """A stored lesion as the values its card shows: yes/no as the form's "true"/"false"."""
+    return {name: ("true" if v is True else "false" if v is False else v) for name, v in lesion.items()}
+
+
+def _needed_item(field: str, label_text: Any, errors: list[forms.ValidationError]) -> dict[str, str]:
+    required = all(e.code == "required" for e in errors)
+    return {"field": field, "label": str(label_text), "message": "" if required else errors[0].messages[0]}
 
 
 class PrognosisForm(forms.Form):

@@ -105,6 +105,13 @@ class Case(models.Model):
     sbrt_available = models.BooleanField()
     oligometastatic = models.BooleanField()
     vte_contraindication = models.BooleanField()
+    # Issue 13: every involved level (rule set 2027.1), as case-format lesion objects (spec codes, the
+    # order given, each with ``index``), so a version holds its whole assessment at once. The lesion
+    # columns above (spinal_level ... retropulsion, prior_radiation_in_field) mirror the index lesion
+    # for lists, the board queue and the dashboard; services._apply_assessment keeps them in step.
+    # docs/decisions/0009-lesions-storage.md.
+    lesions = models.JSONField(default=list, blank=True)
+    lesion_count = models.PositiveSmallIntegerField(default=1)
 
     # --- Prognosis inputs (issue 13c): clinical-rules.md section 1, optional; NULL = not recorded. ---
     karnofsky = models.PositiveSmallIntegerField("Karnofsky performance status", null=True, blank=True)
@@ -198,42 +205,91 @@ class Case(models.Model):
         return reverse("assessments:case_detail", args=[self.pk])
 
     def case_input(self) -> rules.CaseInput:
-        """The rules' input rebuilt from the stored fields (prognosis inputs included)."""
-        case_input = case_input_from_mapping({name: getattr(self, name) for name in ASSESSMENT_FIELDS})
+        """The rules' input rebuilt from the stored fields, lesions and prognosis inputs."""
+        case_input = build_case_input(
+            case_values={name: getattr(self, name) for name in rules.CASE_FIELDS},
+            lesions=self.stored_lesions(),
+        )
         return with_prognosis(case_input, {name: getattr(self, name) for name in PROGNOSIS_FIELDS})
+
+    def stored_lesions(self) -> list[dict[str, object]]:
+        """The saved lesions (case-format objects); a row saved before issue 13 holds its one flat lesion."""
+        if self.lesions:
+            return self.lesions
+        return [{**{name: getattr(self, name) for name in rules.LESION_FIELDS}, "index": True}]
 
     @property
     def is_editable(self) -> bool:
         return self.status == CaseStatus.DRAFT and self.discarded_at is None
 
 
-# The web form and the model hold a 2026.1-shaped (flat) case: one index lesion (issue 13 adds lesions).
+# The flat (2026.1) fields: the case's own and the index lesion's columns (``Case.lesions`` holds them all).
 ASSESSMENT_FIELDS: tuple[str, ...] = rules.FLAT_FIELDS
 
 
 def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
-    """Build ``rules.CaseInput`` from already-validated values (codes as strings)."""
-    types = {
-        "escc_grade": rules.EsccGrade,
-        "motor_status": rules.MotorStatus,
-        "histology": rules.Histology,
-        "other_radiosensitivity": rules.OtherRadiosensitivity,
-        "spinal_level": rules.SpinalLevel,
-        "sins_pain": rules.SinsPain,
-        "sins_bone_lesion": rules.SinsBoneLesion,
-        "sins_alignment": rules.SinsAlignment,
-        "sins_collapse": rules.SinsCollapse,
-        "sins_posterolateral": rules.SinsPosterolateral,
-        "stability_assessment": rules.StabilityAssessment,
-        "expected_survival": rules.ExpectedSurvival,
-        "surgical_candidate": rules.SurgicalCandidate,
-    }
-    kwargs = {}
-    for name in ASSESSMENT_FIELDS:
-        value = values[name]
-        enum = types.get(name)
-        kwargs[name] = enum(value) if enum is not None and value is not None else value
-    return rules.CaseInput.from_flat(**kwargs)
+    """``rules.CaseInput`` from a flat (2026.1-shaped) mapping of validated values: one index lesion."""
+    return build_case_input(
+        case_values={name: values[name] for name in rules.CASE_FIELDS},
+        lesions=[{**{name: values[name] for name in rules.LESION_FIELDS}, "index": True}],
+    )
+
+
+LESION_ENUMS: dict[str, type] = {
+    "spinal_level": rules.SpinalLevel,
+    "escc_grade": rules.EsccGrade,
+    "sins_pain": rules.SinsPain,
+    "sins_bone_lesion": rules.SinsBoneLesion,
+    "sins_alignment": rules.SinsAlignment,
+    "sins_collapse": rules.SinsCollapse,
+    "sins_posterolateral": rules.SinsPosterolateral,
+    "stability_assessment": rules.StabilityAssessment,
+}
+CASE_ENUMS: dict[str, type] = {
+    "motor_status": rules.MotorStatus,
+    "histology": rules.Histology,
+    "other_radiosensitivity": rules.OtherRadiosensitivity,
+    "expected_survival": rules.ExpectedSurvival,
+    "surgical_candidate": rules.SurgicalCandidate,
+}
+
+
+def _typed(enums: dict[str, type], name: str, value: object) -> object:
+    enum = enums.get(name)
+    return enum(value) if enum is not None and value is not None else value
+
+
+def build_case_input(
+    *,
+    case_values: dict[str, object],
+    lesions: list[dict[str, object]],
+    prognosis: dict[str, object] | None = None,
+) -> rules.CaseInput:
+    """The one place the app builds ``rules.CaseInput`` from validated values (codes as strings).
+
+    ``case_values`` holds the case's own fields (``rules.CASE_FIELDS``), ``lesions`` the case-format
+    lesion objects in their order (each with ``index``; a single lesion without it is the index), and
+    ``prognosis`` the optional prognosis inputs (issue 13c).
+    """
+    built = tuple(
+        rules.LesionInput(
+            **{name: _typed(LESION_ENUMS, name, lesion[name]) for name in rules.LESION_FIELDS},  # type: ignore[arg-type]
+            index=bool(lesion.get("index", len(lesions) == 1)),
+        )
+        for lesion in lesions
+    )
+    values = {name: _typed(CASE_ENUMS, name, case_values[name]) for name in rules.CASE_FIELDS}
+    return rules.CaseInput(**values, lesions=built, **(prognosis or {}))  # type: ignore[arg-type]
+
+
+def lesion_values(lesion: rules.LesionInput) -> dict[str, object]:
+    """One lesion as a case-format object (codes as strings), with ``index``."""
+    out: dict[str, object] = {}
+    for name in rules.LESION_FIELDS:
+        value = getattr(lesion, name)
+        out[name] = value.value if hasattr(value, "value") else value
+    out["index"] = lesion.index
+    return out
 
 
 # --- Prognosis inputs (issue 13c) ---

@@ -205,7 +205,8 @@ def _require_board(user: Any) -> None:
 
 QUEUE_FIELDS = (
     "pk", "mrn", "patient_name", "date_of_birth", "status", "urgency", "urgency_rank", "pathway_code",
-    "pathway_rule", "rule_set", "histology", "escc_grade", "sins_total", "mri_at", "submitted_at", "meeting_date",
+    "pathway_rule", "rule_set", "histology", "escc_grade", "sins_total",
+    "spinal_level", "lesion_count", "mri_at", "submitted_at", "meeting_date",
     "board_question", "owner__username", "owner__first_name", "owner__last_name",
     # Issue 14: the 24-hour clock's referral and MRI report times (meetings.CaseClock).
     "clock__referral_received_at", "clock__mri_report_at",

@@ -27,6 +27,7 @@ from assessments.models import (
     CaseComment,
     CaseStatus,
     CommentKind,
+    lesion_values,
 )
 from audit.services import audit_record, content_details
 
@@ -76,21 +77,10 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
         # Hours typed without a time: store the time they point to, so the count keeps going.
         case.ambulation_lost_at = (now - assessment.hours_nonambulatory * HOUR).replace(second=0, microsecond=0)
     assessment = case_input_at(case=case, assessment=assessment, now=now)
-    # The Case model holds the flat (one-lesion) shape until issue 13 stores lesions.
-    values = assessment.flat_values()
-    for name in ASSESSMENT_FIELDS:
-        value = values[name]
-        setattr(case, name, value.value if hasattr(value, "value") else value)
+    _store_lesions(case, assessment)
     _store_prognosis_inputs(case, assessment)
     result = rules.evaluate(assessment)
-    case.evaluated_at = now
-    case.rule_set = result.rule_set
-    case.result = result.to_dict()
-    case.pathway_code = result.pathway.code.value
-    case.pathway_rule = result.pathway.rule.value
-    case.urgency = result.urgency.value
-    case.urgency_rank = URGENCY_RANK[result.urgency]
-    case.sins_total = result.sins.total
+    _store_result(case, result, now)
     return result
 
 
@@ -99,6 +89,16 @@ def _store_prognosis_inputs(case: Case, assessment: rules.CaseInput) -> None:
     for name in PROGNOSIS_FIELDS:
         value = getattr(assessment, name)
         setattr(case, name, value.value if hasattr(value, "value") else value)
+
+
+def _store_lesions(case: Case, assessment: rules.CaseInput) -> None:
+    """Store every lesion on the case, and mirror the index lesion in the flat columns (lists, board, dashboard)."""
+    values = assessment.flat_values()
+    for name in ASSESSMENT_FIELDS:
+        value = values[name]
+        setattr(case, name, value.value if hasattr(value, "value") else value)
+    case.lesions = [lesion_values(lesion) for lesion in assessment.lesions]
+    case.lesion_count = len(assessment.lesions)
 
 
 def case_create(
@@ -219,7 +219,7 @@ def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request
 
 
 def _store_result(case: Case, result: rules.Result, now: datetime.datetime) -> None:
-    # The same fields _apply_assessment stores (kept apart here so the lesion work can change that one).
+    """The result snapshot and the columns denormalised from it (every save and re-evaluation)."""
     case.evaluated_at = now
     case.rule_set = result.rule_set
     case.result = result.to_dict()

@@ -28,12 +28,16 @@ from django_htmx.http import trigger_client_event
 
 from assessments import case_format, presenters, roles, rules, selectors, services
 from assessments.forms import (
+    AssessmentEntry,
     AssessmentForm,
     CaseImportForm,
     PatientForm,
     PrognosisForm,
     SaveTokenForm,
     VersionForm,
+    add_lesion_card,
+    compact_lesion_data,
+    upgrade_flat_post,
 )
 from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
 from assessments.models import Case, CaseStatus
@@ -90,89 +94,69 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
-def result_panel(
-    assessment_form: AssessmentForm, prognosis_form: PrognosisForm | None = None
-) -> tuple[dict[str, Any], int]:
-    """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid."""
-    case_input = case_input_from_forms(assessment_form, prognosis_form)
-    if case_input is not None:
-        result = rules.evaluate(case_input)
-        panel = presenters.present_result(result.to_dict(), expected_survival=case_input.expected_survival)
-        panel["hours_derived"] = assessment_form.hours_derived
-        return {"panel": panel, **_prognosis_form_context(prognosis_form)}, 200
-    given = assessment_form.given_sins_components()
-    partial = rules.sins_partial(
-        spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
-        sins_pain=_enum_or_none(rules.SinsPain, given["sins_pain"]),
-        sins_bone_lesion=_enum_or_none(rules.SinsBoneLesion, given["sins_bone_lesion"]),
-        sins_alignment=_enum_or_none(rules.SinsAlignment, given["sins_alignment"]),
-        sins_collapse=_enum_or_none(rules.SinsCollapse, given["sins_collapse"]),
-        sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
-    )
-    needed = []
-    for name, errors in assessment_form.errors.as_data().items():
-        label = assessment_form.fields[name].label if name in assessment_form.fields else "Assessment"
-        required = all(e.code == "required" for e in errors)
-        needed.append({"field": name, "label": label, "message": "" if required else errors[0].messages[0]})
-    for name, errors in prognosis_form.errors.as_data().items() if prognosis_form is not None else ():
-        # Issue 13c: a prognosis input that is invalid or contradicts the case holds the pathway back too.
-        needed.append({"field": name, "label": prognosis_form.fields[name].label, "message": errors[0].messages[0]})
-    return {"panel": presenters.present_partial(partial, needed), **_prognosis_form_context(prognosis_form)}, 422
+def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
+    """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid.
 
-
-# --- Prognosis inputs on the case form (issue 13c) ----------------------------------------------
-
-
-def case_input_from_forms(
-    assessment_form: AssessmentForm, prognosis_form: PrognosisForm | None
-) -> rules.CaseInput | None:
-    """The rules' input from the page's forms, or None while one is invalid.
-
-    Where the rules' CaseInput is built for the web form: the assessment, then the optional
-    prognosis inputs on top (a contradiction with the case goes on its prognosis field).
+    While incomplete, each lesion still shows what its findings so far give (SINS so far, grade) and the
+    panel names what is missing; no pathway is ever shown from missing inputs.
     """
-    if not assessment_form.is_valid():
-        if prognosis_form is not None:
-            prognosis_form.is_valid()  # its own errors show even while the assessment is incomplete
-        return None
-    case_input = assessment_form.to_case_input()
-    if prognosis_form is None:
-        return case_input
-    if not prognosis_form.is_valid():
-        return None
-    return prognosis_form.apply_to(case_input)
+    if entry.is_valid():
+        result_input = entry.to_case_input()
+        result = rules.evaluate(result_input)
+        panel = presenters.present_result(result.to_dict(), expected_survival=result_input.expected_survival)
+        panel["hours_derived"] = entry.hours_derived
+        return {"panel": panel, **_prognosis_form_context(entry.prognosis_form)}, 200
+    lesions = []
+    for item in entry.lesion_partials():
+        given = item["components"]
+        partial = rules.sins_partial(
+            spinal_level=_enum_or_none(rules.SpinalLevel, given["spinal_level"]),
+            sins_pain=_enum_or_none(rules.SinsPain, given["sins_pain"]),
+            sins_bone_lesion=_enum_or_none(rules.SinsBoneLesion, given["sins_bone_lesion"]),
+            sins_alignment=_enum_or_none(rules.SinsAlignment, given["sins_alignment"]),
+            sins_collapse=_enum_or_none(rules.SinsCollapse, given["sins_collapse"]),
+            sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
+        )
+        lesions.append({**item, "spinal_level": given["spinal_level"], "partial": partial})
+    panel = presenters.present_partial_lesions(lesions, entry.needed())
+    return {"panel": panel, **_prognosis_form_context(entry.prognosis_form)}, 422
 
 
-def _prognosis_form_context(prognosis_form: PrognosisForm | None) -> dict[str, Any]:
-    """For the entries as typed (live update): the ECOG equivalent shown beside the Karnofsky box, and
-    whether the primary site and growth are asked for."""
-    data = prognosis_form.data if prognosis_form is not None and prognosis_form.is_bound else {}
+def _prognosis_form_context(prognosis_form: PrognosisForm) -> dict[str, Any]:
+    """For the entries as typed (live update, issue 13c): the ECOG equivalent shown beside the Karnofsky
+    box, and whether the primary site and growth are asked for."""
+    data = prognosis_form.data if prognosis_form.is_bound else {}
     return {
         "karnofsky_ecog": presenters.karnofsky_ecog(data.get("karnofsky")),
         "prognosis_fields": presenters.prognosis_fields_shown(data),
     }
 
 
-# --- end prognosis inputs ---
-
-
 def _enum_or_none(enum: type, code: str | None) -> Any:
     return None if code is None else enum(code)
 
 
-def _assessment_form(data: Any, patient_form: PatientForm) -> AssessmentForm:
+def _assessment_entry(data: Any, patient_form: PatientForm) -> AssessmentEntry:
     lost_at = patient_form.cleaned_data.get("ambulation_lost_at") if patient_form.is_valid() else None
-    return AssessmentForm(data, ambulation_lost_at=lost_at)
+    return AssessmentEntry(data, ambulation_lost_at=lost_at)
 
 
 def _entries(request: HttpRequest) -> Any:
-    """The POSTed entries, or on a GET those kept when a save arrived after the session ended."""
+    """The POSTed entries, or on a GET those kept when a save arrived after the session ended.
+
+    Removed lesion cards are dropped and the rest numbered 0..n-1 (``compact_lesion_data``), so a page
+    drawn again from them shows exactly the cards that were kept.
+    """
     if request.method == "POST":
-        return request.POST
+        data = compact_lesion_data(upgrade_flat_post(request.POST))
+        if _is_add_lesion(request):
+            # No JavaScript: "Add a lesion" draws the page again with one more, empty card; nothing typed is lost.
+            data = add_lesion_card(data)
+        return data
     restored = pop_stashed_entries(request)
     if restored is not None:
         messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
-    return restored
+    return compact_lesion_data(upgrade_flat_post(restored))
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -182,12 +166,27 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         # The flowchart is a third of the partial; resend it only when the rule that fired changed.
         shown = request.POST.get("shown_flow_rule", "")
         context["flow_changed"] = shown != (context["panel"].get("pathway_rule") or "none")
+    else:
+        context.update(_lesion_cards(context["assessment"], added=_is_add_lesion(request)))
     return TemplateResponse(request, template, context, status=status)
 
 
+def _lesion_cards(entry: AssessmentEntry, *, added: bool = False) -> dict[str, Any]:
+    """The lesion cards of a full page; a card just added (``added``) does not show "required" yet."""
+    cards = entry.cards(quiet=len(entry.lesions.forms) - 1 if added else None)
+    return {"lesion_cards": cards, "empty_card": entry.empty_card(), "max_lesions": rules.MAX_LESIONS}
+
+
+def _is_add_lesion(request: HttpRequest) -> bool:
+    return request.method == "POST" and not request.htmx and request.POST.get("action") == ADD_LESION
+
+
+ADD_LESION = "add_lesion"
+
+
 def _is_save(request: HttpRequest) -> bool:
-    """A plain POST saves; an HTMX POST or the no-JavaScript "Update result" button only previews."""
-    return not request.htmx and request.POST.get("action") != "preview"
+    """A plain POST saves; an HTMX POST, "Update result" or "Add a lesion" (no JavaScript) only previews."""
+    return not request.htmx and request.POST.get("action") not in ("preview", ADD_LESION)
 
 
 def _form_status(request: HttpRequest, panel_status: int) -> int:
@@ -196,10 +195,6 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
     if _is_save(request):
         return 422  # reached only when the save was refused for invalid input
     return panel_status
-
-
-def _initial_assessment() -> dict[str, Any]:
-    return AssessmentForm.site_defaults()
 
 
 @vary_on_headers("HX-Request")
@@ -212,36 +207,38 @@ def case_create(request: HttpRequest) -> HttpResponse:
     data = _entries(request)
     if data is not None:
         patient_form = PatientForm(data)
-        assessment_form = _assessment_form(data, patient_form)
-        prognosis_form = PrognosisForm(data)
-        case_input = case_input_from_forms(assessment_form, prognosis_form)
-        valid = patient_form.is_valid() and case_input is not None and save_form.is_valid()
+        entry = _assessment_entry(data, patient_form)
+        valid = patient_form.is_valid() and entry.is_valid() and save_form.is_valid()
         if request.method == "POST" and _is_save(request) and valid:
             case = services.case_create(
                 owner=request.user,
                 patient=patient_form.cleaned_data,
-                assessment=case_input,
+                assessment=entry.to_case_input(),
                 save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
             messages.success(request, "Case saved.")
             return redirect(case)
     else:
-        patient_form, assessment_form = PatientForm(), AssessmentForm(initial=_initial_assessment())
-        prognosis_form = PrognosisForm()
+        patient_form, entry = PatientForm(), AssessmentEntry(initial=AssessmentForm.site_defaults())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
-    if assessment_form.is_bound:
-        panel, status = result_panel(assessment_form, prognosis_form)
-    else:
-        panel, status = result_panel(AssessmentForm(_initial_assessment()))
+    panel, status = result_panel(entry if entry.is_bound else AssessmentEntry(_default_entries()))
     context = {
         "patient_form": patient_form,
-        "assessment_form": assessment_form,
-        "prognosis_form": prognosis_form,
+        "assessment": entry,
+        "prognosis_form": entry.prognosis_form,
         "save_form": save_form,
         **panel,
     }
     return _render_case_form(request, context, _form_status(request, status))
+
+
+def _default_entries() -> dict[str, str]:
+    """An empty page as form data: the site defaults and one card at its default stability assessment."""
+    return {
+        **AssessmentForm.site_defaults(),
+        **case_format.lesion_form_data([{"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}]),
+    }
 
 
 @vary_on_headers("HX-Request")
@@ -255,20 +252,15 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = _entries(request)
     if data is None:
         patient_form = PatientForm(instance=case)
-        saved = _saved_entries(case)
-        assessment_form, prognosis_form = AssessmentForm(initial=saved), PrognosisForm(initial=saved)
+        entry = AssessmentEntry(initial=_saved_entries(case), lesions=case.stored_lesions())
         version_form = VersionForm(initial={"version": case.version})
-        return _case_edit_response(
-            request, case, patient_form, (assessment_form, prognosis_form), version_form, save_form=save_form
-        )
+        return _case_edit_response(request, case, patient_form, entry, version_form, save_form=save_form)
     patient_form = PatientForm(data, instance=case)
-    assessment_form = _assessment_form(data, patient_form)
-    prognosis_form = PrognosisForm(data)
+    entry = _assessment_entry(data, patient_form)
     version_form = VersionForm(data)
     # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
     conflict, read_only = None, not case.is_editable
-    case_input = case_input_from_forms(assessment_form, prognosis_form)
-    valid = patient_form.is_valid() and case_input is not None and version_form.is_valid()
+    valid = patient_form.is_valid() and entry.is_valid() and version_form.is_valid()
     valid = valid and save_form.is_valid()
     if request.method == "POST" and _is_save(request) and valid and not read_only:
         try:
@@ -277,7 +269,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user,
                 based_on_version=version_form.cleaned_data["version"],
                 patient=patient_form.cleaned_data,
-                assessment=case_input,
+                assessment=entry.to_case_input(),
                 save_token=save_form.cleaned_data["save_token"],
                 request=request,
             )
@@ -289,7 +281,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Case saved (version {case.version}).")
             return redirect(case)
     return _case_edit_response(
-        request, case, patient_form, (assessment_form, prognosis_form), version_form, conflict, read_only, save_form
+        request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form
     )
 
 
@@ -302,29 +294,25 @@ def _saved_entries(case: Case) -> dict[str, str]:
 
 
 def _case_edit_response(
-    request, case, patient_form, forms, version_form, conflict=None, read_only=False, save_form=None
+    request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None
 ) -> HttpResponse:
-    assessment_form, prognosis_form = forms
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
         version_form = VersionForm(initial={"version": conflict.version})
-    if not assessment_form.is_bound:
-        saved = _saved_entries(case)
-        panel, status = result_panel(
-            AssessmentForm(saved, ambulation_lost_at=case.ambulation_lost_at), PrognosisForm(saved)
-        )
+    if not entry.is_bound:
+        panel, status = result_panel(AssessmentEntry(_saved_entries(case), ambulation_lost_at=case.ambulation_lost_at))
     else:
-        panel, status = result_panel(assessment_form, prognosis_form)
+        panel, status = result_panel(entry)
     context = {
         "case": case,
         "patient_form": patient_form,
-        "assessment_form": assessment_form,
-        "prognosis_form": prognosis_form,
+        "assessment": entry,
+        "prognosis_form": entry.prognosis_form,
         "version_form": version_form,
         "save_form": save_form,
         "conflict": conflict,
-        "conflict_changes": _differences(conflict, patient_form, assessment_form, prognosis_form) if conflict else [],
+        "conflict_changes": _differences(conflict, patient_form, entry) if conflict else [],
         "read_only": read_only,
         **panel,
     }
@@ -332,15 +320,9 @@ def _case_edit_response(
     return _render_case_form(request, context, 409 if refused else _form_status(request, status))
 
 
-def _differences(
-    saved: Case, patient_form: PatientForm, assessment_form: AssessmentForm, prognosis_form: PrognosisForm
-) -> list[dict[str, Any]]:
-    """Fields where the user's entries differ from the newer saved version (prognosis inputs included)."""
-    mine = {
-        **getattr(patient_form, "cleaned_data", {}),
-        **getattr(assessment_form, "cleaned_data", {}),
-        **getattr(prognosis_form, "cleaned_data", {}),
-    }
+def _differences(saved: Case, patient_form: PatientForm, entry: AssessmentEntry) -> list[dict[str, Any]]:
+    """Fields where the user's entries differ from the newer saved version (each lesion's fields too)."""
+    mine = {**getattr(patient_form, "cleaned_data", {}), **entry.cleaned_values()}
     return presenters.present_differences(saved, mine)
 
 
@@ -396,6 +378,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": presenters.present_result(result_now or case.result, expected_survival=case.expected_survival),
             "evaluated_now": result_now is not None,
             "inputs": presenters.present_inputs(case),
+            "lesion_inputs": presenters.present_lesion_inputs(case),
             "prognosis_inputs": presenters.present_prognosis_inputs(case),
             "can_reevaluate": selectors.case_can_reevaluate(user=request.user, case=case),
             "versions": presenters.present_versions(selectors.case_versions(case=case)),
@@ -426,18 +409,18 @@ def case_import(request: HttpRequest) -> HttpResponse:
         _, errors = case_format.validate_case_for_web_form(form.cleaned_data["file"])
         if not errors:
             audit_record(action="case.import", actor=request.user, request=request)
-            entries = case_format.to_form_data(form.cleaned_data["file"])
-            assessment_form, prognosis_form = AssessmentForm(entries), PrognosisForm(entries)
-            panel, _ = result_panel(assessment_form, prognosis_form)
+            entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))
+            panel, _ = result_panel(entry)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
             # The pre-filled form is a new case: it saves (and previews) through case_create, not here.
             context = {
                 "patient_form": PatientForm(),
-                "assessment_form": assessment_form,
-                "prognosis_form": prognosis_form,
+                "assessment": entry,
+                "prognosis_form": entry.prognosis_form,
                 "form_action": reverse("assessments:case_create"),
                 "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
                 **panel,
+                **_lesion_cards(entry),
             }
             return render(request, CASE_FORM, context)
     status = 422 if request.method == "POST" else 200

@@ -39,9 +39,9 @@ LAUNCH_ARGS = [  # as tests/browser/conftest.py
 ]
 # Each flipped field: (name, (value, points), (value, points)).
 FLIPS = [
-    ("sins_pain", ("pain_free", 0), ("mechanical", 3)),
-    ("sins_bone_lesion", ("blastic", 0), ("lytic", 2)),
-    ("sins_collapse", ("none", 0), ("gt_50", 3)),
+    ("lesions-0-sins_pain", ("pain_free", 0), ("mechanical", 3)),
+    ("lesions-0-sins_bone_lesion", ("blastic", 0), ("lytic", 2)),
+    ("lesions-0-sins_collapse", ("none", 0), ("gt_50", 3)),
 ]
 START_TOTAL = 1  # T6 (semi-rigid) with every flipped field at its no-point option
 
@@ -83,21 +83,21 @@ def fill_case(page: Any) -> None:
     page.get_by_label("Patient name").fill("Bench Patient")
     page.get_by_label("Date of birth").fill("1955-03-02")
     page.get_by_label("Sex").select_option("male")
-    page.get_by_label("Spinal level (index lesion)").select_option("T6")
+    page.locator("#id_lesions-0-spinal_level").select_option("T6")
     page.get_by_label("Primary tumor (histology)").select_option("melanoma")
     radios = {
-        "escc_grade": "3",
+        "lesions-0-escc_grade": "3",
         "neurologic_deficit": "true",
         "deficit_progressing": "false",
         "motor_status": "ambulatory_with_aid",
         "urinary_symptoms": "false",
         "urinary_retention": "false",
-        "prior_radiation_in_field": "false",
+        "lesions-0-prior_radiation_in_field": "false",
         **{name: low[0] for name, low, _ in FLIPS},
-        "sins_alignment": "normal",
-        "sins_posterolateral": "none",
-        "retropulsion": "false",
-        "stability_assessment": "not_assessed",
+        "lesions-0-sins_alignment": "normal",
+        "lesions-0-sins_posterolateral": "none",
+        "lesions-0-retropulsion": "false",
+        "lesions-0-stability_assessment": "not_assessed",
         "expected_survival": "gt_6_months",
         "surgical_candidate": "yes",
         "sbrt_available": "true",

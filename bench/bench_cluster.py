@@ -242,7 +242,7 @@ async def clinician(session: common.Session, who: str, record: Record, stop_at: 
     while loop.time() < stop_at:
         n += 1
         pain = PAINS[n % 3]
-        data = {**common.FORM_POST, "sins_pain": pain}
+        data = {**common.FORM_POST, "lesions-0-sins_pain": pain}
         if n % 12 == 0:
             # Alternately a new case and a new version of this clinician's last case.
             last = record.last_case.get(who) if n % 24 == 0 else None

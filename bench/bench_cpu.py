@@ -3,7 +3,7 @@
 Run from the repository root (``make bench-cpu``, about a minute)::
 
     .venv/bin/python bench/bench_cpu.py [--requests 300] [--database sqlite|postgresql]
-                                        [--profile partial|home|healthz] [--top 30]
+                                        [--profile partial|home|healthz] [--top 30] [--lesions 1..8]
 
 Production settings (``DEBUG=false``, the full middleware stack and hashed static files), a fresh
 database (``escc_bench_cpu`` on the local PostgreSQL, or an SQLite file under ``bench/results/``),
@@ -38,7 +38,10 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 PAIN = {"mechanical": 3, "occasional_nonmechanical": 1, "pain_free": 0}
 COLLAPSE = {"gt_50": 3, "lt_50": 2, "no_collapse_gt_50_involved": 1, "none": 0}
 VARIANTS = [
-    ({**common.FORM_POST, "sins_pain": p, "sins_collapse": c}, 1 + 1 + pp + cp)  # mixed bone 1, T6 1
+    (
+        {**common.FORM_POST, "lesions-0-sins_pain": p, "lesions-0-sins_collapse": c},
+        1 + 1 + pp + cp,
+    )  # mixed bone 1, T6 1
     for (p, pp), (c, cp) in itertools.product(PAIN.items(), COLLAPSE.items())
 ]
 
@@ -50,7 +53,9 @@ def main() -> int:
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--profile", choices=("partial", "home", "healthz"))
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--lesions", type=int, default=1, help="lesion cards in the partial's form (issue 13)")
     args = parser.parse_args()
+    variants = [(common.with_lesions(data, args.lesions), total) for data, total in VARIANTS]
 
     url = common.pg_recreate("escc_bench_cpu") if args.database == "postgresql" else common.sqlite_recreate("cpu")
     env = common.app_env(url)
@@ -79,7 +84,7 @@ def main() -> int:
         return response.status_code == 200 and b"Welcome" in response.content
 
     def partial() -> bool:
-        data, total = VARIANTS[next(counter) % len(VARIANTS)]
+        data, total = variants[next(counter) % len(variants)]
         # URL-encoded, as htmx sends a form (the test client would otherwise send multipart).
         response = client.post("/cases/new/", urlencode(data), content_type=FORM_TYPE, headers=headers)
         return response.status_code == 200 and f'data-testid="sins-total">{total}<'.encode() in response.content
@@ -121,7 +126,10 @@ def main() -> int:
     home_mean = statistics.fmean(times["home"])
     for row in rows:
         row["x_home"] = round(statistics.fmean(times[row["endpoint"]]) / home_mean, 2)
-    print(f"CPU per request in-process ({args.database}, {args.requests} interleaved rounds), process_time:")
+    print(
+        f"CPU per request in-process ({args.database}, {args.requests} interleaved rounds, "
+        f"{args.lesions} lesion(s) in the partial), process_time:"
+    )
     common.print_table(
         ["endpoint", "mean ms", "p50 ms", "p95 ms", "x home"],
         [[r["endpoint"], r["mean_ms"], r["p50_ms"], r["p95_ms"], r["x_home"]] for r in rows],
@@ -134,8 +142,14 @@ def main() -> int:
         out.write("\n--- by own time ---\n")
         stats.sort_stats("tottime").print_stats(args.top)
         print(out.getvalue())
-    payload: dict[str, Any] = {"database": args.database, "requests": args.requests, "rows": rows, "cpu_pct": shares}
-    common.write_json(f"cpu-{args.database}", payload)
+    payload: dict[str, Any] = {
+        "database": args.database,
+        "requests": args.requests,
+        "lesions": args.lesions,
+        "rows": rows,
+        "cpu_pct": shares,
+    }
+    common.write_json(f"cpu-{args.database}" + (f"-{args.lesions}-lesions" if args.lesions != 1 else ""), payload)
     return 0
 
 

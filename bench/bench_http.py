@@ -50,7 +50,10 @@ BONE = {"lytic": 2, "mixed": 1, "blastic": 0}
 COLLAPSE = {"gt_50": 3, "lt_50": 2, "no_collapse_gt_50_involved": 1, "none": 0}
 FIXED_POINTS = 1  # T6 location; alignment normal and posterolateral none add nothing
 VARIANTS = [
-    ({**common.FORM_POST, "sins_pain": p, "sins_bone_lesion": b, "sins_collapse": c}, FIXED_POINTS + pp + bp + cp)
+    (
+        {**common.FORM_POST, "lesions-0-sins_pain": p, "lesions-0-sins_bone_lesion": b, "lesions-0-sins_collapse": c},
+        FIXED_POINTS + pp + bp + cp,
+    )
     for (p, pp), (b, bp), (c, cp) in itertools.product(PAIN.items(), BONE.items(), COLLAPSE.items())
 ]
 MAX_REQUESTS_PER_RUN = 200_000  # a bound on top of the time bound

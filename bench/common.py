@@ -42,7 +42,7 @@ FORM_POST: dict[str, str] = {
     "date_of_birth": "1960-05-17",
     "sex": "female",
     "clinical_notes": "",
-    "escc_grade": "3",
+    "lesions-0-escc_grade": "3",
     "neurologic_deficit": "true",
     "deficit_progressing": "false",
     "motor_status": "ambulatory_with_aid",
@@ -51,21 +51,36 @@ FORM_POST: dict[str, str] = {
     "urinary_retention": "false",
     "histology": "melanoma",
     "other_radiosensitivity": "",
-    "prior_radiation_in_field": "false",
-    "spinal_level": "T6",
-    "sins_pain": "occasional_nonmechanical",
-    "sins_bone_lesion": "mixed",
-    "sins_alignment": "normal",
-    "sins_collapse": "none",
-    "sins_posterolateral": "none",
-    "stability_assessment": "not_assessed",
-    "retropulsion": "false",
+    "lesions-0-prior_radiation_in_field": "false",
+    "lesions-0-spinal_level": "T6",
+    "lesions-0-sins_pain": "occasional_nonmechanical",
+    "lesions-0-sins_bone_lesion": "mixed",
+    "lesions-0-sins_alignment": "normal",
+    "lesions-0-sins_collapse": "none",
+    "lesions-0-sins_posterolateral": "none",
+    "lesions-0-stability_assessment": "not_assessed",
+    "lesions-0-retropulsion": "false",
     "expected_survival": "gt_6_months",
     "surgical_candidate": "yes",
     "sbrt_available": "true",
     "oligometastatic": "false",
     "vte_contraindication": "false",
+    # Issue 13: the lesion cards are a Django formset (one card here, the index lesion).
+    "lesions-TOTAL_FORMS": "1",
+    "lesions-INITIAL_FORMS": "0",
+    "lesions-index": "0",
 }
+
+
+def with_lesions(form: dict[str, str], count: int) -> dict[str, str]:
+    """The form with ``count`` lesion cards: the first is the index, the others fixed levels below it."""
+    out = dict(form)
+    first = {key.split("-", 2)[2]: value for key, value in form.items() if key.startswith("lesions-0-")}
+    for number, level in enumerate(["T7", "L3", "L4", "C5", "C6", "S1", "T2"][: count - 1], start=1):
+        out.update({f"lesions-{number}-{name}": value for name, value in first.items()})
+        out[f"lesions-{number}-spinal_level"] = level
+    out["lesions-TOTAL_FORMS"] = str(count)
+    return out
 
 
 # --- Reporting --------------------------------------------------------------------------------

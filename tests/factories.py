@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from assessments import services
+from assessments import rules, services
 from assessments.case_format import to_form_data
-from assessments.models import Case, case_input_from_mapping
+from assessments.models import Case, build_case_input, case_input_from_mapping
 
 # ex03 of the spec: melanoma, grade 3, operable -> P8 separation surgery + SBRT.
 ASSESSMENT: dict[str, Any] = {
@@ -45,18 +45,44 @@ PATIENT: dict[str, Any] = {
 }
 
 
-def make_case(owner: Any, *, patient: dict[str, Any] | None = None, **assessment: Any) -> Case:
-    """A saved draft case for ``owner``; keyword arguments override assessment fields."""
+def make_case(
+    owner: Any, *, patient: dict[str, Any] | None = None, lesions: list[dict[str, Any]] | None = None, **assessment: Any
+) -> Case:
+    """A saved draft case for ``owner``; keyword arguments override assessment fields.
+
+    ``lesions`` (case-format lesion objects) gives several levels; each starts from the index lesion
+    of ``ASSESSMENT`` and overrides what it names.
+    """
     values = {**ASSESSMENT, **assessment}
-    return services.case_create(
-        owner=owner, patient={**PATIENT, **(patient or {})}, assessment=case_input_from_mapping(values)
-    )
+    if lesions is None:
+        case_input = case_input_from_mapping(values)
+    else:
+        base = {name: values[name] for name in rules.LESION_FIELDS}
+        case_input = build_case_input(
+            case_values={name: values[name] for name in rules.CASE_FIELDS},
+            lesions=[{**base, "index": False, **lesion} for lesion in lesions],
+        )
+    return services.case_create(owner=owner, patient={**PATIENT, **(patient or {})}, assessment=case_input)
 
 
-def form_post(**overrides: Any) -> dict[str, str]:
-    """POST data for the case form (patient + assessment), as a browser would send it."""
+def lesion(level: str, *, index: bool = False, **fields: Any) -> dict[str, Any]:
+    """One lesion object for ``make_case(lesions=...)`` and ``form_post(lesions=...)``."""
+    return {"spinal_level": level, "index": index, **fields}
+
+
+def form_post(*, lesions: list[dict[str, Any]] | None = None, **overrides: Any) -> dict[str, str]:
+    """POST data for the case form (patient + assessment), as a browser would send it.
+
+    One lesion card by default (``ASSESSMENT``'s); ``lesions`` gives several cards, each starting from
+    that lesion. A lesion field named flat (``sins_pain="none"``) is the first card's; another card's
+    field goes by its form name (``**{"lesions-1-sins_pain": "none"}``).
+    """
+    case = dict(ASSESSMENT)
+    if lesions is not None:
+        base = {name: ASSESSMENT[name] for name in rules.LESION_FIELDS}
+        case["lesions"] = [{**base, "index": False, **lesion} for lesion in lesions]
     data = {
-        **to_form_data(ASSESSMENT),
+        **to_form_data(case),
         "mrn": PATIENT["mrn"],
         "patient_name": PATIENT["patient_name"],
         "date_of_birth": "1960-05-17",
@@ -64,6 +90,8 @@ def form_post(**overrides: Any) -> dict[str, str]:
         "clinical_notes": "",
     }
     for key, value in overrides.items():
+        # A lesion field by its flat name is the first card's (``lesions-0-<name>``).
+        key = f"lesions-0-{key}" if key in rules.LESION_FIELDS else key
         if value is None:
             data.pop(key, None)
         else:

@@ -59,7 +59,7 @@ def test_conflict_comparison_shows_labels_not_codes(alice_client, alice):
     )
     assert response.status_code == 409
     table = text_of(response).split('id="conflict"')[1].split("</table>")[0]
-    assert '<th scope="row">Pain</th><td>Mechanical' in table
+    assert '<th scope="row">Lesion 1 — Pain</th><td>Mechanical' in table
     assert "Pain-free lesion" in table
     assert "pain_free" not in table and "mechanical</td>" not in table
 

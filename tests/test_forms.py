@@ -216,3 +216,68 @@ def test_treatment_start_cannot_precede_the_boards_decision():
     form = TreatmentStartForm({"treatment_start_at": before}, decided_at=decided)
     assert not form.is_valid()
     assert "before the board's decision" in form.errors["treatment_start_at"][0]
+
+
+# --- Issue 13: the lesion cards (AssessmentEntry = CaseFieldsForm + LesionFormSet + the index) ---------
+
+
+def _entry_data(levels, index="0", **extra):
+    from assessments.case_format import to_form_data
+
+    lesion = {name: ASSESSMENT[name] for name in rules.LESION_FIELDS}
+    case = {**ASSESSMENT, "lesions": [{**lesion, "spinal_level": level, "index": False} for level in levels]}
+    data = to_form_data(case)
+    data.pop("lesions-index", None)
+    if index is not None:
+        data["lesions-index"] = index
+    return {**data, **extra}
+
+
+def test_entry_maps_every_card_in_order_with_the_marked_index():
+    from assessments.forms import AssessmentEntry
+
+    entry = AssessmentEntry(_entry_data(["T7", "T8", "L3"], index="1"))
+    assert entry.is_valid(), entry.needed()
+    case_input = entry.to_case_input()
+    assert [lesion.spinal_level.value for lesion in case_input.lesions] == ["T7", "T8", "L3"]
+    assert case_input.index_lesion.spinal_level == rules.SpinalLevel("T8")
+
+
+def test_entry_skips_a_removed_card_and_the_index_follows_its_card():
+    from assessments.forms import AssessmentEntry, compact_lesion_data
+
+    data = _entry_data(["T7", "T8", "L3"], index="2", **{"lesions-0-DELETE": "on"})
+    entry = AssessmentEntry(data)
+    assert entry.is_valid(), entry.needed()
+    assert [lesion.spinal_level.value for lesion in entry.to_case_input().lesions] == ["T8", "L3"]
+    compact = compact_lesion_data(data)
+    assert compact["lesions-TOTAL_FORMS"] == "2" and compact["lesions-index"] == "1"
+    assert compact["lesions-0-spinal_level"] == "T8" and "lesions-2-spinal_level" not in compact
+
+
+def test_one_card_is_the_index_without_being_marked_but_several_need_the_mark():
+    from assessments.forms import AssessmentEntry
+
+    assert AssessmentEntry(_entry_data(["T7"], index=None)).is_valid()
+    several = AssessmentEntry(_entry_data(["T7", "L3"], index=None))
+    assert not several.is_valid()
+    assert [item["field"] for item in several.needed()] == ["lesions-index"]
+
+
+def test_an_empty_added_card_is_still_needed_never_skipped():
+    from assessments.forms import AssessmentEntry
+
+    data = _entry_data(["T7"], **{"lesions-TOTAL_FORMS": "2"})
+    entry = AssessmentEntry(data)
+    assert not entry.is_valid()
+    assert "lesions[1].spinal_level" in [item["field"] for item in entry.needed()]
+
+
+def test_a_repeated_level_names_the_later_card():
+    from assessments.forms import AssessmentEntry
+
+    entry = AssessmentEntry(_entry_data(["T7", "L3", "T7"]))
+    assert not entry.is_valid()
+    (item,) = [item for item in entry.needed() if item["field"] == "lesions[2].spinal_level"]
+    assert item["label"] == "Lesion 3 \u2014 Spinal level"
+    assert item["message"].startswith("Lesion 3 \u2014 spinal level: T7 is already Lesion 1")

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.case_format import validate_case
-from assessments.forms import AssessmentForm, PatientForm
+from assessments.forms import AssessmentEntry, PatientForm, compact_lesion_data, upgrade_flat_post
 from assessments.models import Case
 from tests.conftest import make_user
 from tests.factories import form_post, make_case
@@ -88,7 +88,8 @@ def rolled_back():
 def is_valid_case(data) -> bool:
     patient = PatientForm(data)
     lost = patient.cleaned_data.get("ambulation_lost_at") if patient.is_valid() else None
-    return patient.is_valid() and AssessmentForm(data, ambulation_lost_at=lost).is_valid()
+    entry = AssessmentEntry(compact_lesion_data(upgrade_flat_post(data)), ambulation_lost_at=lost)
+    return patient.is_valid() and entry.is_valid()
 
 
 @pytest.fixture

@@ -147,3 +147,40 @@ def test_audit_report_queries_do_not_grow(client, dave, alice, django_assert_max
         response = client.get(reverse("audit:report"), {"action": "case.view"})
     assert response.status_code == 200
     assert response.content.decode().count("<tr") - 1 == min(count, 50)
+
+
+# --- Issue 13: the number of lesions never adds a query ---------------------------------------------
+
+LEVELS = ["T7", "T8", "L3", "L4", "C5", "C6", "S1", "T2"]
+
+
+def _lesions(count: int) -> list[dict]:
+    return [{"spinal_level": level, "index": n == 0} for n, level in enumerate(LEVELS[:count])]
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_case_pages_queries_do_not_grow_with_lesions(alice_client, alice, django_assert_max_num_queries, count):
+    case = make_case(alice, lesions=_lesions(count))
+    view_cost = _audit_cost(alice, case)
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST + 4 + 2 + view_cost):  # as the case page above
+        detail = alice_client.get(case.get_absolute_url())
+    assert detail.content.decode().count("data-saved-lesion=") == count
+    url = reverse("assessments:case_edit", args=[case.pk])
+    with django_assert_max_num_queries(PER_REQUEST + 1 + VIEW_AUDIT):
+        page = alice_client.get(url)
+    assert page.content.decode().count('name="lesions-index"') == count + 1  # + the empty card's template
+    with django_assert_max_num_queries(PER_REQUEST + 1):
+        partial = alice_client.post(url, {**form_post(lesions=_lesions(count)), "version": "1"}, headers=HX)
+    assert partial.content.decode().count("data-lesion-sins=") == count
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_live_update_needs_no_query_beyond_the_login_with_any_number_of_lesions(
+    alice_client, alice, django_assert_max_num_queries, count
+):
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST):
+        response = alice_client.post(reverse("assessments:case_create"), form_post(lesions=_lesions(count)), headers=HX)
+    assert response.status_code == 200
+    assert response.content.decode().count("data-lesion-sins=") == count

@@ -258,15 +258,16 @@ def test_prognosis_inputs_are_read_and_scored() -> None:
     }
 
 
-def test_web_import_refuses_what_the_web_form_cannot_hold() -> None:
+def test_web_import_takes_several_lesions_and_refuses_what_the_web_form_cannot_hold() -> None:
     several = shaped({"spinal_level": "L2"})
-    assert list(validate_case_for_web_form(several)[1]) == ["lesions"]
+    case_input, errors = validate_case_for_web_form(several)  # issue 13: one card per lesion
+    assert errors == {} and case_input is not None and len(case_input.lesions) == 2
     assert validate_case_for_web_form(shaped(karnofsky=70))[1] == {}, "the web form holds prognosis inputs (13c)"
     assert validate_case_for_web_form(shaped())[1] == {}
     assert validate_case_for_web_form({"bad": 1})[0] is None
 
 
-def test_one_lesion_file_fills_the_flat_web_form() -> None:
+def test_one_lesion_file_fills_one_card_as_a_flat_file_does() -> None:
     assert to_form_data(shaped()) == to_form_data(FLAT)
 
 

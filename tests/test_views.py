@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments import rules
 from assessments.models import Case, CaseStatus
 from tests.factories import ASSESSMENT, form_post, make_case
 
@@ -68,7 +69,7 @@ def test_partial_for_incomplete_form_is_422_with_sins_so_far_and_what_is_missing
     body = response.content.decode()
     assert response.status_code == 422
     assert 'data-testid="sins-total">2<' in body  # T6 1 + mixed 1, pain not given
-    assert 'data-missing="sins_pain"' in body
+    assert 'data-missing="lesions[0].sins_pain"' in body
     assert 'data-missing="histology"' in body
     assert "data-pathway=" not in body, "never a pathway from missing inputs"
 
@@ -84,7 +85,7 @@ def test_partial_with_placeholder_choices_is_422_not_500(alice_client):
     data = form_post(spinal_level="", histology="", sins_pain="")
     response = alice_client.post(reverse("assessments:case_create"), data, headers=HX)
     assert response.status_code == 422
-    assert 'data-missing="spinal_level"' in response.content.decode()
+    assert 'data-missing="lesions[0].spinal_level"' in response.content.decode()
 
 
 def test_partial_with_garbage_values_is_422_not_500(alice_client):
@@ -131,8 +132,8 @@ def test_invalid_save_keeps_everything_typed(alice_client):
     assert 'value="Zoë Étoile"' in body
     assert "Back pain for 3 weeks" in body
     assert 'value="melanoma" selected' in body
-    assert 'value="3" id="id_escc_grade_5" autocomplete="off" checked' in body
-    assert 'data-field-error="sins_pain"' in body
+    assert 'value="3" id="id_lesions-0-escc_grade_5" autocomplete="off" checked' in body
+    assert 'data-field-error="lesions-0-sins_pain"' in body
 
 
 def test_preview_button_without_javascript_does_not_save(alice_client):
@@ -167,7 +168,7 @@ def test_saving_over_a_newer_version_is_refused_with_409(alice_client, alice):
     assert response.status_code == 409
     assert case.sins_pain == "pain_free", "the newer version is not overwritten"
     assert "someone saved a newer version" in body
-    assert 'id="id_sins_pain_0" autocomplete="off" checked' in body, "the user's entry is kept"
+    assert 'id="id_lesions-0-sins_pain_0" autocomplete="off" checked' in body, "the user's entry is kept"
     assert 'name="version" value="2"' in body
     assert "Saved version 2" in body
 
@@ -326,7 +327,9 @@ def test_export_is_the_case_file_format(alice_client, alice):
     response = alice_client.get(reverse("assessments:case_export", args=[case.pk]))
     data = json.loads(response.content)
     assert response["Content-Disposition"] == f'attachment; filename="case-{case.pk}.json"'
-    assert data == {**ASSESSMENT, "id": f"case-{case.pk}"}
+    lesion = {name: ASSESSMENT[name] for name in rules.LESION_FIELDS}
+    case_fields = {name: ASSESSMENT[name] for name in rules.CASE_FIELDS}
+    assert data == {**case_fields, "lesions": [{**lesion, "index": True}], "id": f"case-{case.pk}"}
 
 
 def test_exported_file_evaluates_like_the_saved_case(alice_client, alice):
@@ -391,7 +394,7 @@ def test_save_without_session_is_kept_and_restored_after_login_never_saved(clien
     assert client.post(reverse("login"), {"username": alice.username, "password": PASSWORD}).status_code == 302
     body = client.get(reverse("assessments:case_create")).content.decode()
     assert 'value="Kept Name"' in body
-    assert re.search(r'name="sins_pain" value="mechanical"[^>]*checked', body)
+    assert re.search(r'name="lesions-0-sins_pain" value="mechanical"[^>]*checked', body)
     assert "Not saved yet" in body
     assert Case.objects.count() == 0
     # Restored once: a reload shows the empty form.
@@ -439,7 +442,7 @@ def test_new_form_shows_sbrt_as_the_sites_default(alice_client, settings, site_v
 
 def test_preset_stability_assessment_is_labelled_as_a_default(alice_client):
     body = alice_client.get(reverse("assessments:case_create")).content.decode()
-    field = body.split('id="field-stability_assessment"')[1].split('id="field-')[0]
+    field = body.split('id="field-lesions-0-stability_assessment"')[1].split('id="field-')[0]
     checked = re.search(r'value="(\w+)"[^>]*checked[^>]*>\s*<label[^>]*>([^<]*)</label>', field)
     assert checked and checked.group(1) == "not_assessed"
     assert checked.group(2).endswith("(default)")

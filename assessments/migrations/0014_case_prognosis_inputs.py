@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0009_pathway_choices_biopsy_then_cebrt"),
+        ("assessments", "0013_case_lesions"),
     ]
 
     operations = [

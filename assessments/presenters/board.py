@@ -7,7 +7,7 @@ from typing import Any
 
 from assessments import rules
 from assessments.labels import badge, label
-from assessments.presenters.result import Line, pathway_title, present_result
+from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
 from assessments.presenters.rule_sets import present_rule_set
 
 OTHER_PATHWAY_LABEL = "Other (described)"
@@ -66,7 +66,13 @@ def present_queue_row(case: Any, now: datetime.datetime) -> dict[str, Any]:
         "mri_overdue": overdue,
         "mri_class": "mri-overdue" if overdue else "",
         "clinician": case.owner.get_full_name() or case.owner.get_username(),
+        "levels": levels_text(case.spinal_level, case.lesion_count),
     }
+
+
+def levels_text(index_level: str, count: int) -> str:
+    """The index level and how many levels the case has ("T7, 1 of 3 levels"); just the level if it is the only one."""
+    return index_level if count <= 1 else f"{index_level}, 1 of {count} levels"
 
 
 def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
@@ -94,6 +100,19 @@ def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
     }
 
 
+def _levels_words(case: Any, result: dict[str, Any]) -> str:
+    """The levels of a case for the pack: the index level, the others, the index block and the field."""
+    lesions = result.get("lesions") or []
+    if len(lesions) <= 1:
+        return f"level {case.spinal_level}"
+    others = ", ".join(lesion["spinal_level"] for lesion in lesions if not lesion["index"])
+    shown = present_lesions(result)
+    words = f"index level {shown['index_level']} (block {shown['index_block']}); other levels {others}"
+    if shown["cebrt_field"]:
+        words += f"; cEBRT field {shown['cebrt_field']}"
+    return words
+
+
 def present_noms_summary(case: Any, result: dict[str, Any]) -> list[Line]:
     """The four NOMS lines of a meeting pack, from the stored inputs and the stored result."""
     yes_no = {True: "yes", False: "no"}
@@ -111,7 +130,7 @@ def present_noms_summary(case: Any, result: dict[str, Any]) -> list[Line]:
     mechanical = (
         f"SINS {result['sins']['total']}/18, {label(rules.SinsCategory(result['sins']['category']))}; "
         f"{label(rules.Stability(result['stability']))} ({label(rules.StabilityAssessment(case.stability_assessment))})"
-        f"; level {case.spinal_level}; retropulsion {yes_no[case.retropulsion]}"
+        f"; {_levels_words(case, result)}; retropulsion {yes_no[case.retropulsion]}"
     )
     systemic = (
         f"Expected survival {label(rules.ExpectedSurvival(case.expected_survival)).lower()}; "

@@ -178,6 +178,196 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         # Issue 13c: the scores of spec 8.2 and the rule set's words (both result shapes).
         "prognosis_scores": present_prognosis(result, expected_survival=expected_survival),
         "rule_set_view": present_rule_set(result["rule_set"]),
+        **present_lesions(result),
+    }
+
+
+# --- Several lesions (issue 13): each lesion's SINS and grade, the index block, the spine picture ----
+
+# The alerts that speak about the other levels: shown again beside the lesions they concern.
+MULTILEVEL_ALERTS = (
+    rules.Alert.ADDITIONAL_UNSTABLE_LESION,
+    rules.Alert.ADDITIONAL_HIGH_GRADE_LESION,
+    rules.Alert.ESCC_OUTSIDE_INDEX_BLOCK,
+)
+
+
+HIGH_GRADE_CODES = frozenset({rules.EsccGrade.GRADE_2.value, rules.EsccGrade.GRADE_3.value})  # spec 2.2
+
+
+def _lesion_title(position: int) -> str:
+    return f"Lesion {position + 1}"
+
+
+def _span(levels: tuple[str, ...] | list[str]) -> str:
+    return levels[0] if len(levels) == 1 else f"{levels[0]}{EN_DASH}{levels[-1]}"
+
+
+def present_lesions(result: Mapping[str, Any]) -> dict[str, Any]:
+    """Each lesion's SINS (total, category), grade and stability, the index block, the field, the spine picture.
+
+    A 2026.1 snapshot holds no ``lesions``: its one lesion is the case's and the panel shows it as before.
+    """
+    stored = result.get("lesions") or []
+    rows = []
+    for position, lesion in enumerate(stored):
+        category = rules.SinsCategory(lesion["sins"]["category"])
+        rows.append(
+            {
+                "position": position,
+                "title": _lesion_title(position),
+                "level": lesion["spinal_level"],
+                "index": lesion["index"],
+                "complete": True,
+                "sins_total": lesion["sins"]["total"],
+                "sins_category": label(category),
+                "sins_badge": badge(category),
+                "escc_grade": label(rules.EsccGrade(lesion["escc"]["grade"])),
+                "high_grade": lesion["escc"]["high_grade"],
+                "stability": label(rules.Stability(lesion["stability"])),
+                "missing": [],
+            }
+        )
+    field = result.get("pathway", {}).get("cebrt_field")
+    index_level = next((row["level"] for row in rows if row["index"]), None)
+    block = _index_block([row["level"] for row in rows], index_level)
+    alerts = {a["code"] for a in result.get("alert_details", [])}
+    return {
+        "lesions": rows,
+        "index_level": index_level,
+        "index_block": _span(block) if block else None,
+        "cebrt_field": None if field is None else f"{field['from']}{EN_DASH}{field['to']}",
+        "multilevel_alerts": [
+            {"code": code.value, "title": label(code)} for code in MULTILEVEL_ALERTS if code.value in alerts
+        ],
+        "spine": spine_picture(
+            levels=[row["level"] for row in rows],
+            index_level=index_level,
+            block=block,
+            field=None if field is None else (field["from"], field["to"]),
+        )
+        if rows
+        else None,
+    }
+
+
+def _index_block(levels: list[str], index_level: str | None) -> tuple[str, ...]:
+    if index_level is None:
+        return ()
+    known = tuple(rules.SpinalLevel(level) for level in levels)
+    return tuple(level.value for level in rules.index_block(known, rules.SpinalLevel(index_level)))
+
+
+def present_partial_lesions(lesions: list[dict[str, Any]], needed: list[dict[str, str]]) -> dict[str, Any]:
+    """The incomplete panel with several lesions: the index lesion's SINS so far on top, each lesion's below.
+
+    A lesion whose findings are all given shows its total and category; one still being filled shows its
+    SINS so far and names what it still needs. The spine picture marks every level given so far.
+    """
+    index = next((item for item in lesions if item["index"]), lesions[0] if lesions else None)
+    if index is None:
+        panel = present_partial(rules.sins_partial(), needed)
+    else:
+        panel = present_partial(index["partial"], needed)
+    rows = []
+    for item in lesions:
+        partial: rules.PartialSins = item["partial"]
+        prefix = f"lesions[{item['position']}]."
+        missing = [n["label"].split(" \u2014 ", 1)[-1] for n in needed if n["field"].startswith(prefix)]
+        category = partial.category
+        rows.append(
+            {
+                "position": item["position"],
+                "title": _lesion_title(item["position"]),
+                "level": item["spinal_level"],
+                "index": item["index"],
+                "complete": not missing,
+                "sins_total": partial.total_so_far,
+                "sins_max_possible": partial.max_possible,
+                "sins_category": label(category) if category else None,
+                "sins_badge": badge(category) if category else "secondary",
+                "escc_grade": label(rules.EsccGrade(item["escc_grade"])) if item["escc_grade"] else None,
+                "high_grade": item["escc_grade"] in HIGH_GRADE_CODES,
+                "stability": None,
+                "missing": missing,
+            }
+        )
+    levels = [row["level"] for row in rows if row["level"]]
+    index_level = index["spinal_level"] if index is not None else None
+    block = _index_block(levels, index_level) if index_level and len(set(levels)) == len(levels) else ()
+    panel.update(
+        {
+            "lesions": rows,
+            "index_level": index_level,
+            "index_block": _span(block) if block else None,
+            "cebrt_field": None,
+            "multilevel_alerts": [],
+            "spine": spine_picture(levels=levels, index_level=index_level, block=block, field=None) if levels else None,
+        }
+    )
+    return panel
+
+
+# The spine picture: one box per level, occiput at the top to S5 at the bottom.
+SPINE_STEP = 9
+SPINE_TOP = 4
+SPINE_REGION_STARTS = frozenset({"C1", "T1", "L1", "S1"})
+
+
+def _spine_y(level: str) -> int:
+    return SPINE_TOP + rules.LEVEL_ORDER.index(rules.SpinalLevel(level)) * SPINE_STEP
+
+
+def spine_picture(
+    *, levels: list[str], index_level: str | None, block: tuple[str, ...], field: tuple[str, str] | None
+) -> dict[str, Any]:
+    """Geometry and words of the spine picture (SVG attributes, never styles: the CSP forbids them).
+
+    Each level is a box; involved levels are filled, the index lesion outlined and labelled, the index
+    block bracketed and the cEBRT field drawn as a band beside the column. ``description`` is the
+    picture's text alternative.
+    """
+    involved = set(levels)
+    boxes = []
+    for level in rules.LEVEL_ORDER:
+        code = level.value
+        classes = ["vertebra"]
+        if code in involved:
+            classes.append("involved")
+        if code == index_level:
+            classes.append("index")
+        shown = code in involved or code in SPINE_REGION_STARTS
+        boxes.append(
+            {
+                "level": code,
+                "y": _spine_y(code),
+                "text_y": _spine_y(code) + SPINE_STEP - 2,
+                "classes": " ".join(classes),
+                "label": code if shown else "",
+                "label_class": "spine-label involved" if code in involved else "spine-label",
+            }
+        )
+    others = [level for level in levels if level != index_level]
+    words = [f"Involved levels: {', '.join(sorted(levels, key=_spine_y))}."]
+    if index_level:
+        words.append(f"Index lesion {index_level}.")
+    if others:
+        words.append(f"Other lesions: {', '.join(sorted(others, key=_spine_y))}.")
+    if block:
+        words.append(f"Index block {_span(block)}.")
+    band = None
+    if field is not None:
+        band = {"y": _spine_y(field[0]) - 1, "height": _spine_y(field[1]) - _spine_y(field[0]) + SPINE_STEP + 2}
+        words.append(f"cEBRT field {field[0]} to {field[1]}.")
+    bracket = None
+    if block:
+        bracket = {"y": _spine_y(block[0]), "height": _spine_y(block[-1]) - _spine_y(block[0]) + SPINE_STEP - 1}
+    return {
+        "boxes": boxes,
+        "height": SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP,
+        "field": band,
+        "block": bracket,
+        "description": " ".join(words),
     }
 
 
@@ -346,23 +536,69 @@ def present_change(name: str, old: Any, new: Any) -> dict[str, str]:
     return {"field": name, "label": field_label(name), "old": value_text(name, old), "new": value_text(name, new)}
 
 
+# Mirrored from the index lesion (``Case.lesions`` holds them all): a change shows once, per lesion.
+_MIRRORED = frozenset({*rules.LESION_FIELDS, "lesion_count"})
+
+
+def lesion_changes(old: Any, new: Any) -> list[dict[str, str]]:
+    """What changed between two lesion lists, each field named by its lesion ("Lesion 2 — Pain")."""
+    old, new = list(old or []), list(new or [])
+    rows = []
+    if [lesion.get("spinal_level") for lesion in old] != [lesion.get("spinal_level") for lesion in new]:
+        rows.append({"field": "lesions", "label": "Levels", "old": _levels_text(old), "new": _levels_text(new)})
+    for position, (before, after) in enumerate(zip(old, new, strict=False)):
+        for name in (*rules.LESION_FIELDS, "index"):
+            if name == "spinal_level" or before.get(name) == after.get(name):
+                continue
+            rows.append(
+                {
+                    "field": f"lesions[{position}].{name}",
+                    "label": f"{_lesion_title(position)} \u2014 {_lesion_field_label(name)}",
+                    "old": value_text(name, before.get(name)),
+                    "new": value_text(name, after.get(name)),
+                }
+            )
+    return rows
+
+
+def _lesion_field_label(name: str) -> str:
+    return "Index lesion" if name == "index" else field_label(name)
+
+
+def _levels_text(lesions: list[dict[str, Any]]) -> str:
+    if not lesions:
+        return EMPTY
+    return ", ".join(f"{lesion['spinal_level']}{' (index)' if lesion.get('index') else ''}" for lesion in lesions)
+
+
 def present_versions(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The case history (``selectors.case_versions``) with each change in clinical words, bookkeeping left out."""
-    return [
-        {
-            "record": version["record"],
-            "changes": [
-                present_change(name, old, new) for name, old, new in version["changes"] if name not in INTERNAL_FIELDS
-            ],
-        }
-        for version in versions
-    ]
+    """The case history (``selectors.case_versions``) with each change in clinical words, bookkeeping left out.
+
+    A change of the lesions is shown lesion by lesion; the index lesion's mirrored columns are not repeated.
+    """
+    out = []
+    for version in versions:
+        changes = version["changes"]
+        by_lesion = [c for c in changes if c[0] == "lesions"]
+        shown = []
+        for name, old, new in changes:
+            if name in INTERNAL_FIELDS or (by_lesion and name in _MIRRORED) or name == "lesions":
+                continue
+            shown.append(present_change(name, old, new))
+        for _, old, new in by_lesion:
+            shown.extend(lesion_changes(old, new))
+        out.append({"record": version["record"], "changes": shown})
+    return out
 
 
 def present_differences(saved: Any, mine: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Fields where the user's entries differ from the newer saved version, in clinical words."""
+    """Fields where the user's entries differ from the newer saved version, in clinical words (lesion by lesion)."""
     rows = []
     for name, value in mine.items():
+        if name == "lesions":
+            for change in lesion_changes(saved.stored_lesions(), value):
+                rows.append({"label": change["label"], "mine": change["new"], "theirs": change["old"]})
+            continue
         theirs = getattr(saved, name, None)
         if str(theirs if theirs is not None else "") != str(value if value is not None else ""):
             mine_text, theirs_text = value_text(name, value), value_text(name, theirs)
@@ -371,13 +607,37 @@ def present_differences(saved: Any, mine: Mapping[str, Any]) -> list[dict[str, s
 
 
 def present_inputs(case: Any) -> list[dict[str, str]]:
-    """The saved assessment inputs as label/value rows, in the form's order."""
-    from assessments.forms import AssessmentForm, flat_choices
+    """The case's own saved assessment inputs as label/value rows, in the form's order."""
+    from assessments.forms import CaseFieldsForm
 
-    form = AssessmentForm()
+    return _rows(CaseFieldsForm(), lambda name: getattr(case, name))
+
+
+def present_lesion_inputs(case: Any) -> list[dict[str, Any]]:
+    """Every saved lesion: its title, whether it is the index lesion, and its inputs as label/value rows."""
+    from assessments.forms import LesionForm
+
+    form = LesionForm()
+    return [
+        {
+            "position": position,
+            "title": _lesion_title(position),
+            "level": lesion["spinal_level"],
+            "index": lesion.get("index", True),
+            "rows": _rows(form, lesion.get),
+        }
+        for position, lesion in enumerate(case.stored_lesions())
+    ]
+
+
+def _rows(form: Any, value_of: Any) -> list[dict[str, str]]:
+    from assessments.forms import flat_choices
+
     rows = []
     for name, field in form.fields.items():
-        value = getattr(case, name)
+        if name == "DELETE":
+            continue
+        value = value_of(name)
         if value is None:
             text = EMPTY
         elif value is True or value is False:

@@ -81,11 +81,11 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
         assert_accessible(page, path, found)
     # The panel after a live update, complete and incomplete, and a refused save with its errors.
     page.goto(f"{live_server.url}/cases/{draft.pk}/edit/")
-    page.locator("label[for='id_sins_pain_0']").click()
+    page.locator("label[for='id_lesions-0-sins_pain_0']").click()
     expect(page.get_by_test_id("sins-total")).to_have_text("5")
     assert_accessible(page, found=found, where="edit after a live update")
     page.goto(f"{live_server.url}/cases/new/")
-    page.get_by_label("Spinal level (index lesion)").select_option("C7")
+    page.locator("#id_lesions-0-spinal_level").select_option("C7")
     expect(page.get_by_test_id("sins-total")).to_have_text("3")
     assert_accessible(page, found=found, where="new case, partial result")
     page.get_by_role("button", name="Save case").click()
@@ -133,7 +133,7 @@ def test_axe_would_report_an_unnamed_radio_group(page, live_server, login, alice
     """The check above can fail: a radio without a name is reported."""
     login(alice)
     page.goto(f"{live_server.url}/cases/new/")
-    page.evaluate("() => document.querySelector('label[for=id_sins_pain_0]').remove()")
+    page.evaluate("() => document.querySelector('label[for=id_lesions-0-sins_pain_0]').remove()")
     assert any(v.startswith("label") for v in violations(page))
 
 
@@ -147,7 +147,7 @@ def test_focus_moves_to_the_first_error_after_a_failed_save(page, live_server, l
     described = page.get_attribute("#id_mrn", "aria-describedby") or ""
     assert page.get_attribute("#id_mrn", "aria-invalid") == "true"
     assert described and all(page.locator(f"#{ref}").count() == 1 for ref in described.split())
-    group = page.locator("#field-escc_grade [role=radiogroup]")
+    group = page.locator("#field-lesions-0-escc_grade [role=radiogroup]")
     assert group.get_attribute("aria-invalid") == "true"
     assert page.locator(f"#{group.get_attribute('aria-describedby').split()[-1]}").inner_text().strip()
     expect(group).to_have_accessible_name("Bilsky ESCC grade")
@@ -157,7 +157,7 @@ def test_session_banner_takes_focus_when_it_appears(page, live_server, login, al
     login(alice)
     page.goto(f"{live_server.url}/cases/new/")
     page.context.clear_cookies()
-    page.get_by_label("Spinal level (index lesion)").select_option("C7")
+    page.locator("#id_lesions-0-spinal_level").select_option("C7")
     banner = page.locator("#session-banner")
     expect(banner).to_be_visible()
     expect(banner).to_be_focused()
@@ -168,7 +168,7 @@ def test_live_region_announces_the_summary_only(page, live_server, login, alice)
     case = make_case(alice)
     page.goto(f"{live_server.url}/cases/{case.pk}/edit/")
     assert page.locator("#result-panel[aria-live]").count() == 0, "the whole panel is not read out"
-    page.locator("label[for='id_sins_pain_0']").click()
+    page.locator("label[for='id_lesions-0-sins_pain_0']").click()
     live = page.locator("#result-announcement")
     expect(live).to_contain_text("SINS 5 of 18")
     expect(live).to_contain_text("Recommended pathway: Stabilization, then radiation, rule P3. Emergency.")
@@ -186,7 +186,7 @@ def test_skip_link_focus_ring_and_focusable_panel(page, live_server, login, alic
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     # The choice buttons: the real radio is hidden, its label shows a thick focus ring.
-    page.focus("#id_sins_pain_0")
+    page.focus("#id_lesions-0-sins_pain_0")
     page.keyboard.press("ArrowRight")
     ring = page.evaluate(
         "() => { const l = document.querySelector(`label[for='${document.activeElement.id}']`);"
@@ -237,7 +237,7 @@ def test_keyboard_only_from_an_empty_form_to_a_saved_case(page, live_server, log
     page.keyboard.type("03021955")  # Debian's Chromium orders its date field month, day, year
     tab_to(page, "#id_sex")
     page.keyboard.press("f")  # a select answers to the first letter of its option
-    choose(page, "escc_grade", "2")
+    choose(page, "lesions-0-escc_grade", "2")
     choose(page, "neurologic_deficit", "true")
     choose(page, "deficit_progressing", "false")
     choose(page, "motor_status", "ambulatory")
@@ -245,15 +245,15 @@ def test_keyboard_only_from_an_empty_form_to_a_saved_case(page, live_server, log
     choose(page, "urinary_retention", "false")
     tab_to(page, "#id_histology")
     page.keyboard.type("Breast")
-    choose(page, "prior_radiation_in_field", "false")
-    tab_to(page, "#id_spinal_level")
+    choose(page, "lesions-0-prior_radiation_in_field", "false")
+    tab_to(page, "#id_lesions-0-spinal_level")
     page.keyboard.type("T8")
-    choose(page, "sins_pain", "occasional_nonmechanical")
-    choose(page, "sins_bone_lesion", "blastic")
-    choose(page, "sins_alignment", "normal")
-    choose(page, "sins_collapse", "none")
-    choose(page, "sins_posterolateral", "none")
-    choose(page, "retropulsion", "false")
+    choose(page, "lesions-0-sins_pain", "occasional_nonmechanical")
+    choose(page, "lesions-0-sins_bone_lesion", "blastic")
+    choose(page, "lesions-0-sins_alignment", "normal")
+    choose(page, "lesions-0-sins_collapse", "none")
+    choose(page, "lesions-0-sins_posterolateral", "none")
+    choose(page, "lesions-0-retropulsion", "false")
     choose(page, "expected_survival", "gt_6_months")
     choose(page, "surgical_candidate", "yes")
     choose(page, "oligometastatic", "false")
@@ -279,7 +279,7 @@ def test_axe_finds_nothing_on_a_tablet(page, live_server, login, alice):
         page.goto(live_server.url + path)
         assert_accessible(page, path, found)
     page.goto(f"{live_server.url}/cases/{case.pk}/edit/")
-    page.locator("label[for='id_sins_pain_0']").click()
+    page.locator("label[for='id_lesions-0-sins_pain_0']").click()
     expect(page.locator("#result-summary")).to_contain_text("SINS 5")
     assert_accessible(page, "edit on a tablet", found)
     assert found == [], "\n".join(found)

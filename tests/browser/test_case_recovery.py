@@ -28,7 +28,7 @@ def test_export_import_add_patient_change_finding_and_save(page, live_server, lo
     page.get_by_label("Patient name").fill("Imported Patient")
     page.get_by_label("Date of birth").fill("1971-08-09")
     page.get_by_label("Sex").select_option("male")
-    choose(page, "sins_pain", "mechanical")  # occasional (1) -> mechanical (3)
+    choose(page, "lesions-0-sins_pain", "mechanical")  # occasional (1) -> mechanical (3)
     expect(sins_total(page)).to_have_text(str(original.sins_total + 2))
     # The live update replaced only the panel: no import page inside it, one form on the page.
     expect(page.locator("#result-panel h1")).to_have_count(0)
@@ -58,27 +58,27 @@ def fill_every_field(page) -> None:
     page.get_by_label("Symptom onset").fill("2026-11-28T08:30")
     page.get_by_label("MRI", exact=True).fill("2026-11-30T09:15")
     page.get_by_label("Clinical notes").fill("Back pain for three days.")
-    page.get_by_label("Spinal level (index lesion)").select_option("T12")
+    page.locator("#id_lesions-0-spinal_level").select_option("T12")
     page.get_by_label("Primary tumor (histology)").select_option("prostate")
     for name, value in [
-        ("sins_pain", "mechanical"),
-        ("sins_bone_lesion", "lytic"),
-        ("sins_alignment", "normal"),
-        ("sins_collapse", "lt_50"),
-        ("sins_posterolateral", "unilateral"),
-        ("retropulsion", "false"),
-        ("escc_grade", "1a"),
+        ("lesions-0-sins_pain", "mechanical"),
+        ("lesions-0-sins_bone_lesion", "lytic"),
+        ("lesions-0-sins_alignment", "normal"),
+        ("lesions-0-sins_collapse", "lt_50"),
+        ("lesions-0-sins_posterolateral", "unilateral"),
+        ("lesions-0-retropulsion", "false"),
+        ("lesions-0-escc_grade", "1a"),
         ("neurologic_deficit", "false"),
         ("deficit_progressing", "false"),
         ("motor_status", "ambulatory"),
         ("urinary_symptoms", "false"),
         ("urinary_retention", "false"),
-        ("prior_radiation_in_field", "false"),
+        ("lesions-0-prior_radiation_in_field", "false"),
         ("expected_survival", "gt_6_months"),
         ("oligometastatic", "false"),
         ("vte_contraindication", "false"),
         ("surgical_candidate", "yes"),
-        ("stability_assessment", "not_assessed"),
+        ("lesions-0-stability_assessment", "not_assessed"),
         ("sbrt_available", "true"),
     ]:
         choose(page, name, value)
@@ -124,7 +124,7 @@ def test_session_ends_user_follows_banner_and_saves_every_entry(page, live_serve
     page.goto(f"{live_server.url}/cases/new/")
     fill_every_field(page)
     page.context.clear_cookies(name="sessionid")  # the session ends
-    choose(page, "sins_collapse", "gt_50")
+    choose(page, "lesions-0-sins_collapse", "gt_50")
     expect(page.locator("#session-banner")).to_be_visible()
 
     with page.context.expect_page() as login_tab_info:
@@ -156,7 +156,7 @@ def test_save_without_session_keeps_entries_through_login(page, live_server, log
     expect(page.locator("#case-form")).to_be_visible()
     assert not Case.objects.exists()  # restored, never saved silently
     expect(page.get_by_label("Patient name")).to_have_value("Rita Recover")
-    expect(page.locator('input[name="sins_pain"][value="mechanical"]')).to_be_checked()
+    expect(page.locator('input[name="lesions-0-sins_pain"][value="mechanical"]')).to_be_checked()
     page.get_by_role("button", name="Save case").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rita Recover")
     assert_saved_with_every_entry(Case.objects.get())
@@ -167,7 +167,7 @@ def test_refused_csrf_on_live_update_keeps_the_page_in_debug_mode(page, live_ser
     login(alice)
     page.goto(f"{live_server.url}/cases/new/")
     page.get_by_label("Patient name").fill("Kept Entry")
-    page.get_by_label("Spinal level (index lesion)").select_option("L1")
+    page.locator("#id_lesions-0-spinal_level").select_option("L1")
     expect(sins_total(page)).to_have_text("3")
     # In another tab: log out and in again, which rotates the CSRF token this page still holds.
     other = page.context.new_page()
@@ -180,7 +180,7 @@ def test_refused_csrf_on_live_update_keeps_the_page_in_debug_mode(page, live_ser
     other.get_by_role("button", name="Log in").click()
     other.wait_for_url(f"{live_server.url}/")
     other.close()
-    choose(page, "sins_pain", "mechanical")
+    choose(page, "lesions-0-sins_pain", "mechanical")
     # The refusal never replaces the form; the page takes the current token and updates.
     expect(sins_total(page)).to_have_text("6")
     expect(page.get_by_label("Patient name")).to_have_value("Kept Entry")

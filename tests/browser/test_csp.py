@@ -20,10 +20,10 @@ def test_pages_raise_no_csp_violation(page, live_server, login, alice):
         page.wait_for_load_state("networkidle")
     # Live updates swap HTML in: the swapped content must be CSP-clean too.
     page.goto(f"{live_server.url}/cases/new/")
-    page.get_by_label("Spinal level (index lesion)").select_option("C7")
+    page.locator("#id_lesions-0-spinal_level").select_option("C7")
     expect(page.get_by_test_id("sins-total")).to_have_text("3")
     page.goto(f"{live_server.url}/cases/{case.pk}/edit/")
-    page.locator("label[for='id_sins_pain_0']").click()
+    page.locator("label[for='id_lesions-0-sins_pain_0']").click()
     expect(page.get_by_test_id("sins-total")).to_have_text("5")
     assert problems == []
 

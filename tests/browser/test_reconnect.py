@@ -24,7 +24,7 @@ def test_live_update_503_shows_reconnecting_and_retries_by_itself(page, live_ser
     login(alice)
     page.goto(f"{live_server.url}/cases/new/")
     page.get_by_label("Patient name").fill("Kept Entry")
-    page.get_by_label("Spinal level (index lesion)").select_option("L1")
+    page.locator("#id_lesions-0-spinal_level").select_option("L1")
     expect(sins_total(page)).to_have_text("3")
 
     unavailable = database_unavailable_response(RequestFactory().post("/cases/new/"))
@@ -40,7 +40,7 @@ def test_live_update_503_shows_reconnecting_and_retries_by_itself(page, live_ser
         return route.abort("connectionrefused")
 
     page.route("**/cases/new/", fault)
-    choose(page, "sins_pain", "mechanical")
+    choose(page, "lesions-0-sins_pain", "mechanical")
     note = page.get_by_test_id("reconnect-note")
     expect(note).to_be_visible()
     expect(note).to_contain_text("Reconnecting")
