@@ -10,9 +10,12 @@ The tumor-board pages (queue, review, pack, CSV, dashboard) have their guards in
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Case, case_input_from_mapping
@@ -59,6 +62,31 @@ def test_home_queries_do_not_grow(alice_client, alice, django_assert_max_num_que
     with django_assert_max_num_queries(PER_REQUEST + 2 + (VIEW_AUDIT if count else 0)):
         response = alice_client.get(reverse("home"))
     assert response.content.decode().count('class="list-group-item"') == min(count, 5)
+
+
+def _decided_with_overdue_actions(owner: User, board_member: User, count: int) -> None:
+    from meetings import services as meeting_services
+
+    case = services.case_submit_to_board(case=make_case(owner), user=owner, question="Surgery?", meeting_date=None)
+    decision = services.board_decision_record(
+        case=case, signed_by=board_member, meeting_date=datetime.date(2026, 12, 2), pathway_code=case.pathway_code,
+        other_pathway_text="", reason="", attendees="Carol",
+    )  # fmt: skip
+    due = timezone.now() - datetime.timedelta(hours=2)
+    actions = [{"text": f"Action {n}", "owner": owner, "due_at": due} for n in range(count)]
+    meeting_services.decision_extras_record(
+        decision=decision, meeting=None, plan="", actions=actions, signed_by=board_member
+    )
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_home_queries_do_not_grow_with_open_actions(alice_client, alice, carol, django_assert_max_num_queries, count):
+    _decided_with_overdue_actions(alice, carol, count)
+    _warm_up(alice_client)
+    # An overdue action asks whether it was ticked: that comes with the actions' query, not one query each.
+    with django_assert_max_num_queries(PER_REQUEST + 2 + VIEW_AUDIT):  # + recent cases, + open actions
+        response = alice_client.get(reverse("home"))
+    assert response.content.decode().count("data-action=") == count
 
 
 @pytest.mark.parametrize("count", [1, 30])
