@@ -136,6 +136,23 @@ def test_home_page_for_clinician(alice_client):
     assert "Welcome, Alice" in response.content.decode()
 
 
+def test_home_lists_the_clinicians_five_newest_cases_only(alice_client, alice, bob):
+    from assessments import services
+    from tests.factories import make_case
+
+    cases = [make_case(alice, patient={"mrn": f"R{n:07d}", "patient_name": f"Recent {n}"}) for n in range(7)]
+    services.case_discard(case=cases[6], user=alice)  # the newest, but discarded
+    make_case(bob, patient={"mrn": "B0000001", "patient_name": "Someone Else"})
+    body = alice_client.get(reverse("home")).content.decode()
+    listed = re.findall(
+        r'<a href="/cases/(\d+)/">Recent (\d)</a> <span[^>]*>MRN (R\d+) · Draft · ([^·]+) · updated', body
+    )
+    assert [int(name) for _, name, _, _ in listed] == [5, 4, 3, 2, 1]
+    assert [mrn for _, _, mrn, _ in listed] == [f"R{n:07d}" for n in (5, 4, 3, 2, 1)]
+    assert all(int(pk) == cases[int(name)].pk and urgency.strip() for pk, name, _, urgency in listed)
+    assert "Someone Else" not in body and "Recent 6" not in body
+
+
 def test_admin_without_clinical_role_is_told_no_patient_data(dave_client):
     body = dave_client.get(reverse("home")).content.decode()
     assert "no patient data is shown" in body
