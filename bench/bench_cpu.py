@@ -1,21 +1,26 @@
-"""Server CPU per request, in-process: /healthz, the home page and the live-update partial, side by side.
+"""Server CPU per request, in-process: /healthz, the home page, the live-update partial and the badge.
 
 Run from the repository root (``make bench-cpu``, about a minute)::
 
-    .venv/bin/python bench/bench_cpu.py [--requests 300] [--database sqlite|postgresql]
-                                        [--profile partial|home|healthz] [--top 30]
+    .venv/bin/python bench/bench_cpu.py [--requests 300] [--database sqlite|postgresql] [--cases 5]
+                                        [--profile ENDPOINT] [--top 30] [--layers ENDPOINT ...]
+                                        [--dbname escc_bench_cpu]
 
 Production settings (``DEBUG=false``, the full middleware stack and hashed static files), a fresh
 database (``escc_bench_cpu`` on the local PostgreSQL, or an SQLite file under ``bench/results/``),
-one logged-in clinician. Each round sends the three requests in turn through Django's WSGI
-handler (``django.test.Client``, which runs every middleware) and times each with
-``time.process_time()``: the CPU of this process only, so PostgreSQL's own work is not in the
-figure (with SQLite it is). Interleaving puts the three under the same background load, so the
-ratio holds on a shared machine. The partial is a complete valid form (SINS findings rotating),
-checked for the total it must show. ``--profile`` runs cProfile over that endpoint's requests and
-prints the functions with the most time.
+one logged-in clinician (with ``--cases`` saved cases, which the home page lists and audits). Each
+round sends the four requests in turn through Django's WSGI handler (``django.test.Client``, which
+runs every middleware) and times each with ``time.process_time()``: the CPU of this process only,
+so PostgreSQL's own work is not in the figure (with SQLite it is). Interleaving puts them under the
+same background load, so the ratios hold on a shared machine. The partial is a complete valid form
+(SINS findings rotating), checked for the total it must show; the badge is the navigation's unread
+count as HTMX polls it. ``--profile`` runs cProfile over that endpoint's requests and prints the
+functions with the most time. ``--layers`` then sends that endpoint again, from a client whose
+middleware is wrapped, and splits its CPU into each middleware's own time, the view, the SQL (the
+driver and Django's execute; the ORM's building of a query stays with its caller), each context
+processor and the template rendering (docs/performance.md, "home page and middleware").
 
-Prints the table and writes ``bench/results/cpu.json``.
+Prints the tables and writes ``bench/results/cpu-<database>.json``.
 """
 
 from __future__ import annotations
@@ -178,7 +183,12 @@ def make_endpoints(client_class: Any, user_model: Any) -> dict[str, Callable[[],
         response = client.post("/cases/new/", urlencode(data), content_type=FORM_TYPE, headers=headers)
         return response.status_code == 200 and f'data-testid="sins-total">{total}<'.encode() in response.content
 
-    return {"healthz": healthz, "home": home, "partial": partial}
+    def badge() -> bool:
+        # The navigation's unread count as HTMX asks for it (every 30 s; before issue 16 also at every page load).
+        response = client.get("/notifications/count/", headers={"HX-Request": "true"})
+        return response.status_code == 200 and b"notification-link" in response.content
+
+    return {"healthz": healthz, "home": home, "partial": partial, "badge": badge}
 
 
 def measure_layers(
@@ -204,12 +214,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="timed requests per endpoint")
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
-    parser.add_argument("--profile", choices=("partial", "home", "healthz"))
+    parser.add_argument("--profile", choices=("partial", "home", "healthz", "badge"))
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument(
         "--layers",
         action="append",
-        choices=("partial", "home", "healthz"),
+        choices=("partial", "home", "healthz", "badge"),
         help="after the timed rounds, split this endpoint's CPU by middleware, view, SQL, context processors "
         "and rendering (repeatable)",
     )
