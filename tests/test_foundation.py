@@ -153,6 +153,28 @@ def test_home_lists_the_clinicians_five_newest_cases_only(alice_client, alice, b
     assert "Someone Else" not in body and "Recent 6" not in body
 
 
+def test_roles_come_from_the_same_rows_the_orm_reads(alice, carol, dave):
+    from django.contrib.auth.models import User
+
+    from assessments import roles
+
+    Group.objects.get(name=roles.TUMOR_BOARD).user_set.add(alice)
+    alice.groups.add(Group.objects.create(name="Ward 7"))
+    for user in (alice, carol, dave):
+        fresh = User.objects.get(pk=user.pk)
+        assert roles._groups(fresh) == frozenset(user.groups.values_list("name", flat=True))
+    assert roles._groups(User.objects.get(pk=alice.pk)) == {roles.CLINICIAN, roles.TUMOR_BOARD, "Ward 7"}
+    assert roles._groups(User.objects.get(pk=dave.pk)) == frozenset()
+
+
+def test_a_removed_role_ends_at_the_next_request(alice_client, alice):
+    from assessments import roles
+
+    assert alice_client.get(reverse("assessments:case_list")).status_code == 200
+    alice.groups.remove(Group.objects.get(name=roles.CLINICIAN))
+    assert alice_client.get(reverse("assessments:case_list")).status_code == 404
+
+
 def test_admin_without_clinical_role_is_told_no_patient_data(dave_client):
     body = dave_client.get(reverse("home")).content.decode()
     assert "no patient data is shown" in body
