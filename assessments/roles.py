@@ -8,6 +8,7 @@ a clinical role (least privilege).
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 
 CLINICIAN = "Clinician"
 TUMOR_BOARD = "Tumor board"
@@ -15,13 +16,28 @@ ROLE_GROUPS = (CLINICIAN, TUMOR_BOARD)
 
 
 def _groups(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The names of the user's groups, read from the database once per request (on the user object).
+
+    Never kept across requests: a role an admin removes ends at the user's next request.
+    """
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_role_groups", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        with connection.cursor() as cursor:
+            cursor.execute(GROUP_NAMES_SQL, [user.pk])
+            cached = frozenset(name for (name,) in cursor.fetchall())
         user._role_groups = cached  # type: ignore[union-attr]
     return cached
+
+
+# ``user.groups.values_list("name", flat=True)`` written out: the same query, which the ORM would
+# build afresh on every request (about three quarters of the query's CPU; issue 16,
+# docs/performance.md "home page and middleware"). The tables are django.contrib.auth's
+# (AUTH_USER_MODEL is auth.User); tests/test_foundation.py checks it against the ORM.
+GROUP_NAMES_SQL = (
+    "SELECT g.name FROM auth_group g INNER JOIN auth_user_groups m ON m.group_id = g.id WHERE m.user_id = %s"
+)
 
 
 def is_clinician(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -90,6 +90,22 @@ def case_list_for_owner(
     )
 
 
+def recent_cases_for_owner(*, user: Any, limit: int = 5) -> list[Case]:
+    """The clinician's most recently updated cases (not discarded), with only what the home page shows.
+
+    Not ``case_list_for_owner``: the home page needs neither the search nor the board's returned
+    comment (a correlated subquery) nor the result columns, and it is the page every sign-in lands on.
+    """
+    if not roles.is_clinician(user):
+        raise Http404("No case list for this account")
+    cases = Case.objects.filter(owner=user, discarded_at__isnull=True)
+    return list(
+        cases.only("pk", "mrn", "patient_name", "status", "urgency", "updated_at").order_by("-updated_at", "-pk")[
+            :limit
+        ]
+    )
+
+
 def case_result_now(*, case: Case) -> dict[str, Any] | None:
     """The case re-evaluated now when its result depends on the clock and it still awaits a decision.
 

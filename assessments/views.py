@@ -49,7 +49,7 @@ CASE_FORM = "assessments/case_form.html"
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: what the user's role can do, and a clinician's most recent cases."""
-    recent = selectors.case_list_for_owner(user=request.user)[:5] if roles.is_clinician(request.user) else []
+    recent = selectors.recent_cases_for_owner(user=request.user) if roles.is_clinician(request.user) else []
     return TemplateResponse(request, "assessments/home.html", {"recent_cases": recent})
 
 

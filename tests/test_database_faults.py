@@ -118,7 +118,7 @@ def test_other_errors_are_still_500(alice_client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("not a database fault")
 
-    monkeypatch.setattr(views.selectors, "case_list_for_owner", broken)
+    monkeypatch.setattr(views.selectors, "recent_cases_for_owner", broken)
     alice_client.raise_request_exception = False
     response = alice_client.get(reverse("home"))
     assert response.status_code == 500

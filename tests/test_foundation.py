@@ -136,6 +136,45 @@ def test_home_page_for_clinician(alice_client):
     assert "Welcome, Alice" in response.content.decode()
 
 
+def test_home_lists_the_clinicians_five_newest_cases_only(alice_client, alice, bob):
+    from assessments import services
+    from tests.factories import make_case
+
+    cases = [make_case(alice, patient={"mrn": f"R{n:07d}", "patient_name": f"Recent {n}"}) for n in range(7)]
+    services.case_discard(case=cases[6], user=alice)  # the newest, but discarded
+    make_case(bob, patient={"mrn": "B0000001", "patient_name": "Someone Else"})
+    body = alice_client.get(reverse("home")).content.decode()
+    listed = re.findall(
+        r'<a href="/cases/(\d+)/">Recent (\d)</a> <span[^>]*>MRN (R\d+) · Draft · ([^·]+) · updated', body
+    )
+    assert [int(name) for _, name, _, _ in listed] == [5, 4, 3, 2, 1]
+    assert [mrn for _, _, mrn, _ in listed] == [f"R{n:07d}" for n in (5, 4, 3, 2, 1)]
+    assert all(int(pk) == cases[int(name)].pk and urgency.strip() for pk, name, _, urgency in listed)
+    assert "Someone Else" not in body and "Recent 6" not in body
+
+
+def test_roles_come_from_the_same_rows_the_orm_reads(alice, carol, dave):
+    from django.contrib.auth.models import User
+
+    from assessments import roles
+
+    Group.objects.get(name=roles.TUMOR_BOARD).user_set.add(alice)
+    alice.groups.add(Group.objects.create(name="Ward 7"))
+    for user in (alice, carol, dave):
+        fresh = User.objects.get(pk=user.pk)
+        assert roles._groups(fresh) == frozenset(user.groups.values_list("name", flat=True))
+    assert roles._groups(User.objects.get(pk=alice.pk)) == {roles.CLINICIAN, roles.TUMOR_BOARD, "Ward 7"}
+    assert roles._groups(User.objects.get(pk=dave.pk)) == frozenset()
+
+
+def test_a_removed_role_ends_at_the_next_request(alice_client, alice):
+    from assessments import roles
+
+    assert alice_client.get(reverse("assessments:case_list")).status_code == 200
+    alice.groups.remove(Group.objects.get(name=roles.CLINICIAN))
+    assert alice_client.get(reverse("assessments:case_list")).status_code == 404
+
+
 def test_admin_without_clinical_role_is_told_no_patient_data(dave_client):
     body = dave_client.get(reverse("home")).content.decode()
     assert "no patient data is shown" in body

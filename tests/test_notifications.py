@@ -121,13 +121,15 @@ def test_a_failed_send_is_retried_later(transactional_db, settings, alice, carol
     assert waiting.run_after is not None and waiting.run_after > delivery.updated_at + datetime.timedelta(seconds=50)
 
 
-def test_unread_count_comes_over_htmx_and_the_list_marks_read(client, alice, carol):
+def test_unread_count_is_in_the_page_refreshed_over_htmx_and_the_list_marks_read(client, alice, carol):
     case = make_case(alice)
     case = case_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
     case_services.case_return_to_clinician(case=case, user=carol, comment="More please")
     client.force_login(alice)
     home = client.get(reverse("home")).content.decode()
-    assert f'hx-get="{reverse("meetings:notification_count")}"' in home
+    # Counted in the page: no second request through the whole stack as soon as the page shows.
+    assert 'id="unread-count">1<' in home
+    assert f'hx-get="{reverse("meetings:notification_count")}"' in home and 'hx-trigger="every 30s"' in home
     badge = client.get(reverse("meetings:notification_count"), headers={"HX-Request": "true"}).content.decode()
     assert 'id="unread-count">1<' in badge
     page = client.get(reverse("meetings:notification_list")).content.decode()

@@ -10,9 +10,12 @@ The tumor-board pages (queue, review, pack, CSV, dashboard) have their guards in
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Case, case_input_from_mapping
@@ -22,6 +25,9 @@ from tests.factories import ASSESSMENT, PATIENT, form_post, make_case
 HX = {"HX-Request": "true"}
 # Every authenticated request: session, user, the user's role groups.
 PER_REQUEST = 3
+# Every full page of a clinician or board member, in the navigation: the unread notifications
+# (counted in the page instead of by a second request through the whole stack, issue 16).
+BADGE = 1
 # A page that shows patients writes their case.view entries (assessments.view_audit), however many:
 # savepoint, head lock, one INSERT, head update, release.
 VIEW_AUDIT = 5
@@ -56,9 +62,34 @@ def test_home_queries_do_not_grow(alice_client, alice, django_assert_max_num_que
     _cases(alice, count)
     _warm_up(alice_client)
     # + the five most recent cases, + the user's open board actions (issue 14), + the view audit
-    with django_assert_max_num_queries(PER_REQUEST + 2 + (VIEW_AUDIT if count else 0)):
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + (VIEW_AUDIT if count else 0)):
         response = alice_client.get(reverse("home"))
     assert response.content.decode().count('class="list-group-item"') == min(count, 5)
+
+
+def _decided_with_overdue_actions(owner: User, board_member: User, count: int) -> None:
+    from meetings import services as meeting_services
+
+    case = services.case_submit_to_board(case=make_case(owner), user=owner, question="Surgery?", meeting_date=None)
+    decision = services.board_decision_record(
+        case=case, signed_by=board_member, meeting_date=datetime.date(2026, 12, 2), pathway_code=case.pathway_code,
+        other_pathway_text="", reason="", attendees="Carol",
+    )  # fmt: skip
+    due = timezone.now() - datetime.timedelta(hours=2)
+    actions = [{"text": f"Action {n}", "owner": owner, "due_at": due} for n in range(count)]
+    meeting_services.decision_extras_record(
+        decision=decision, meeting=None, plan="", actions=actions, signed_by=board_member
+    )
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_home_queries_do_not_grow_with_open_actions(alice_client, alice, carol, django_assert_max_num_queries, count):
+    _decided_with_overdue_actions(alice, carol, count)
+    _warm_up(alice_client)
+    # An overdue action asks whether it was ticked: that comes with the actions' query, not one query each.
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + VIEW_AUDIT):  # + recent cases, + open actions
+        response = alice_client.get(reverse("home"))
+    assert response.content.decode().count("data-action=") == count
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -66,7 +97,7 @@ def test_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_m
     _cases(alice, count)
     _cases(bob, 3)  # somebody else's cases are neither shown nor counted
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST + 2 + VIEW_AUDIT):  # + count for the paginator, + one page
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + VIEW_AUDIT):  # + count for the paginator, + one page
         response = alice_client.get(reverse("assessments:case_list"))
     body = response.content.decode()
     assert body.count("<tr>") - 1 == min(count, 25)  # minus the header row
@@ -77,7 +108,7 @@ def test_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_m
 def test_filtered_case_list_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
     _cases(alice, count)
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST + 2 + VIEW_AUDIT):
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + VIEW_AUDIT):
         response = alice_client.get(
             reverse("assessments:case_list"), {"q": "Patient", "status": "draft", "urgency": URGENCY, "page": "2"}
         )
@@ -92,7 +123,7 @@ def test_case_detail_queries_do_not_grow_with_versions(alice_client, alice, djan
     _warm_up(alice_client)
     # + case, versions with their users, comments, decisions, and the audit entry of the view
     # + 2 (issue 14): the follow-ups and the 24-hour clock of the case.
-    with django_assert_max_num_queries(PER_REQUEST + 4 + 2 + view_cost):
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 2 + view_cost):
         response = alice_client.get(case.get_absolute_url())
     assert response.content.decode().count('class="list-group-item"') >= versions + 1
 
@@ -110,7 +141,7 @@ def _audit_cost(user: User, target: Case) -> int:
 def test_case_form_page_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
     _cases(alice, count)
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST):
+    with django_assert_max_num_queries(PER_REQUEST + BADGE):
         response = alice_client.get(reverse("assessments:case_create"))
     assert 'id="result-panel"' in response.content.decode()
 
@@ -129,7 +160,7 @@ def test_case_edit_page_and_partial_queries_do_not_grow(alice_client, alice, dja
     case = _new_versions(make_case(alice), alice, versions)
     url = reverse("assessments:case_edit", args=[case.pk])
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST + 1 + VIEW_AUDIT):  # + the case, + its case.view
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 1 + VIEW_AUDIT):  # + the case, + its case.view
         page = alice_client.get(url)
     assert f"version {case.version}" in page.content.decode()
     with django_assert_max_num_queries(PER_REQUEST + 1):

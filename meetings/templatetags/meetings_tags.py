@@ -92,10 +92,14 @@ def actions_panel(context: Any, *, overdue_only: bool = False, mine: bool = Fals
     return {"rows": rows, "overdue_only": overdue_only, "next": context["request"].path}
 
 
-@register.inclusion_tag("meetings/_notification_badge.html")
-def notification_badge() -> dict[str, Any]:
-    """The badge as the page renders it: no query; HTMX loads the count at once and every 30 s."""
-    return {"unread": None}
+@register.inclusion_tag("meetings/_notification_badge.html", takes_context=True)
+def notification_badge(context: Any) -> dict[str, Any]:
+    """The badge with the unread count read now (one COUNT), then refreshed by HTMX every 30 s.
+
+    Counted in the page rather than loaded by HTMX as soon as the page is shown: that second
+    request went through the whole middleware stack (session, user, roles) for one number.
+    """
+    return {"unread": selectors.unread_count(user=context["request"].user)}
 
 
 def _share(part: int, whole: int) -> str:
