@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from .codes import (
-    LEVEL_ORDER,
+    LEVEL_POSITION,
     Alert,
     EsccGrade,
     ExpectedSurvival,
@@ -40,7 +40,7 @@ from .inputs import (
     CaseInput,
 )
 from .pathway import COMPRESSION_GRADES
-from .result import AlertItem, LesionView, Pathway, RationaleItem, ScoreResult
+from .result import ALERT_ITEMS, AlertItem, LesionView, Pathway, RationaleItem, ScoreResult, every_lesion
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
 from .texts import ALERT_TEXTS
 
@@ -76,20 +76,16 @@ class _Raised(NamedTuple):
 
 
 def _levels(views: list[LesionView]) -> tuple[SpinalLevel, ...]:
-    return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_ORDER.index))
+    return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_POSITION.__getitem__))
 
 
 def _anatomical(views: tuple[LesionView, ...]) -> list[LesionView]:
     """Lesions in anatomical order, so a sentence does not depend on the order they were entered."""
-    return sorted(views, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level))
+    return sorted(views, key=lambda view: LEVEL_POSITION[view.given.spinal_level])
 
 
 def _others(c: Context) -> list[LesionView]:
     return [view for view in c.lesions if view is not c.index_lesion]
-
-
-def _every(c: Context, *fields: str) -> tuple[str, ...]:
-    return tuple(view.name(field) for view in c.lesions for field in fields)
 
 
 def surgical_consultation(c: Context) -> _Raised | None:
@@ -102,7 +98,7 @@ def surgical_consultation(c: Context) -> _Raised | None:
             reasons.append(f"stability unstable at {view.given.spinal_level}")
     if not reasons:
         return None
-    return _Raised(f"Raised because {' and '.join(reasons)}.", tuple(n for v in c.lesions for n in v.stability_names))
+    return _Raised(f"Raised because {' and '.join(reasons)}.", every_lesion(c.lesions).stability)
 
 
 def movement_pain_instability(c: Context) -> _Raised | None:
@@ -118,7 +114,7 @@ def movement_pain_instability(c: Context) -> _Raised | None:
     where = ", ".join(_levels(hits))
     return _Raised(
         f"Raised because sins_pain is mechanical and stability_assessment is not_assessed at {where}.",
-        _every(c, "sins_pain", "stability_assessment"),
+        every_lesion(c.lesions).pain_and_assessment,
     )
 
 
@@ -214,7 +210,7 @@ def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     levels = _levels(hits)
     return _Raised(
         f"Raised because prior_radiation_in_field is yes at {', '.join(levels)}.",
-        _every(c, "prior_radiation_in_field"),
+        every_lesion(c.lesions).prior_radiation,
         levels,
     )
 
@@ -252,7 +248,7 @@ def additional_unstable_lesion(c: Context) -> _Raised | None:
     if not hits:
         return None
     levels = _levels(hits)
-    inputs = tuple(name for view in _others(c) for name in view.stability_names)
+    inputs = tuple(name for view in _others(c) for name in view.names.stability)
     return _Raised(f"Raised because another level is unstable: {', '.join(levels)}.", inputs, levels)
 
 
@@ -273,9 +269,7 @@ def escc_outside_index_block(c: Context) -> _Raised | None:
     if not hits:
         return None
     levels = _levels(hits)
-    inputs = tuple(view.name(f) for view in c.lesions for f in ("spinal_level", "index")) + tuple(
-        view.name("escc_grade") for view in outside
-    )
+    inputs = every_lesion(c.lesions).level_and_index + tuple(view.name("escc_grade") for view in outside)
     return _Raised(
         f"Raised because ESCC (grade 1b or higher) lies outside the index block ({c.block[0]}-{c.block[-1]}): "
         f"{', '.join(levels)}.",
@@ -322,7 +316,7 @@ def biopsy_before_steroids(c: Context) -> _Raised | None:
         return None
     return _Raised(
         f"Raised because histology is unknown_primary and the steroid recommendation is {c.steroids}.",
-        ("histology", "neurologic_deficit", *_every(c, "escc_grade", "sins_pain")),
+        ("histology", "neurologic_deficit", *every_lesion(c.lesions).escc_and_pain),
     )
 
 
@@ -378,13 +372,14 @@ def alerts_raised(
         if raised is None:
             continue
         note = ALERT_TEXTS[code]
-        text = note.text
         if code in _LEVEL_NAMING:
-            text = f"Level(s): {', '.join(raised.levels)}. {text}"
+            detail = AlertItem(code=code, text=f"Level(s): {', '.join(raised.levels)}. {note.text}", source=note.source)
         elif code == Alert.SURVIVAL_ESTIMATE_DISCORDANT:
-            text = f"{raised.text} {text}"
+            detail = AlertItem(code=code, text=f"{raised.text} {note.text}", source=note.source)
+        else:
+            detail = ALERT_ITEMS[code]
         codes.append(code)
-        details.append(AlertItem(code=code, text=text, source=note.source))
+        details.append(detail)
         items.append(
             RationaleItem(
                 topic=f"alert:{code}", rule=_ALERT_RULE, text=raised.text, inputs=raised.inputs, source=note.source

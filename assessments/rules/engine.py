@@ -8,17 +8,17 @@ from __future__ import annotations
 from .alerts import Context, alerts_raised
 from .codes import RULE_SET, Radiation
 from .derived import escc_class, radiosensitivity_of, significant_deficit_of
-from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput
+from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput, LesionInput
 from .pathway import Facts, cebrt_field, cebrt_regimen, index_block, pathway_rule
 from .prognosis import prognosis_scores
-from .result import LesionResult, LesionView, Pathway, RationaleItem, Result, qualify
+from .result import LESION_NAMES, LesionResult, LesionView, Pathway, RationaleItem, Result, every_lesion
 from .sins import sins_score, stability_of
 from .supportive import bladder_rule, mobility_rule, steroids_rule, urgency_rule, vte_rule
 
 
-def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
+def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
     """Spec 2.1, 2.2 and 2.4 for one lesion, with its three rationale items."""
-    lesion = case.lesions[position]
+    names = LESION_NAMES[position]
     sins, sins_item = sins_score(
         lesion.spinal_level,
         lesion.sins_pain,
@@ -26,9 +26,10 @@ def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[Rationale
         lesion.sins_alignment,
         lesion.sins_collapse,
         lesion.sins_posterolateral,
+        names=names,
     )
-    high_grade, escc_item = escc_class(lesion.escc_grade)
-    stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain)
+    high_grade, escc_item = escc_class(lesion.escc_grade, names=names)
+    stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain, names=names)
     derived = LesionResult(
         position=position,
         spinal_level=lesion.spinal_level,
@@ -38,14 +39,12 @@ def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[Rationale
         high_grade=high_grade,
         stability=stability,
     )
-    view = LesionView(given=lesion, derived=derived)
-    items = tuple(qualify(item, view.names) for item in (sins_item, escc_item, stability_item))
-    return view, items
+    return LesionView(given=lesion, derived=derived), (sins_item, escc_item, stability_item)
 
 
 def evaluate(case: CaseInput) -> Result:
     """Apply rule set 2027.1 to one case; never raises for a valid :class:`CaseInput`."""
-    built = [_lesion(case, position) for position in range(len(case.lesions))]
+    built = [_lesion(lesion, position) for position, lesion in enumerate(case.lesions)]
     lesions = tuple(view for view, _ in built)
     index = lesions[case.index_position]
     radiosensitivity, radiosensitivity_item = radiosensitivity_of(case.histology, case.other_radiosensitivity)
@@ -65,9 +64,9 @@ def evaluate(case: CaseInput) -> Result:
         retropulsion=given.retropulsion,
         posterolateral=given.sins_posterolateral,
     )
-    choice, pathway_item = pathway_rule(facts)
+    choice, pathway_item = pathway_rule(facts, names=index.names)
     block = index_block(tuple(view.given.spinal_level for view in lesions), given.spinal_level)
-    definitive_items = [qualify(pathway_item, index.names)]
+    definitive_items = [pathway_item]
     regimen = field = None
     if choice.radiation == Radiation.CEBRT:
         regimen, regimen_item = cebrt_regimen(
@@ -76,10 +75,10 @@ def evaluate(case: CaseInput) -> Result:
             survival=case.expected_survival,
             oligometastatic=case.oligometastatic,
             hematologic=case.histology in HEMATOLOGIC_HISTOLOGIES,
+            names=index.names,
         )
-        field_inputs = tuple(view.name(name) for view in lesions for name in ("spinal_level", "index"))
-        field, field_item = cebrt_field(block, field_inputs)
-        definitive_items += [qualify(regimen_item, index.names), field_item]
+        field, field_item = cebrt_field(block, every_lesion(lesions).level_and_index)
+        definitive_items += [regimen_item, field_item]
     pathway = Pathway(
         code=choice.code,
         rule=choice.rule,

@@ -35,6 +35,8 @@ from .texts import (
     CEBRT_FIELD_TEXT,
     REGIMEN_TEXTS,
     SBRT_DOSES_TEXT,
+    SINS_INPUTS,
+    STABILITY_INPUTS,
     STEROID_DOSING_TEXT,
     SUPPORTIVE_CARE_ALWAYS,
 )
@@ -276,43 +278,75 @@ class Result:
         return result
 
 
-_SINS_FIELDS: Final = (
-    "spinal_level",
-    "sins_pain",
-    "sins_bone_lesion",
-    "sins_alignment",
-    "sins_collapse",
-    "sins_posterolateral",
-)
-# The case-format names of each lesion's fields by position: a constant table, built once.
-_POSITION_NAMES: Final = tuple(
-    MappingProxyType({field: f"lesions[{i}].{field}" for field in (*LESION_FIELDS, "index")})
-    for i in range(MAX_LESIONS)
-)
+class FieldNames:
+    """The case-format names of the lesion fields the rules read together, for the lesions at ``positions``.
+
+    Names run position by position: ``FieldNames((2,)).stability`` is lesion 2's stability inputs,
+    ``EVERY_LESION[3].stability`` those of every lesion of a three-lesion case. Only constant tables
+    hold these (:data:`LESION_NAMES`, :data:`EVERY_LESION`, built at import): an evaluation looks
+    names up, it never builds them.
+    """
+
+    __slots__ = (
+        "escc_and_pain",
+        "escc_and_stability",
+        "level_and_index",
+        "pain_and_assessment",
+        "prior_radiation",
+        "sins",
+        "stability",
+    )
+
+    def __init__(self, positions: tuple[int, ...]) -> None:
+        def named(*fields: str) -> tuple[str, ...]:
+            return tuple(f"lesions[{position}].{name}" for position in positions for name in fields)
+
+        self.sins = named(*SINS_INPUTS)
+        self.stability = named(*STABILITY_INPUTS)
+        self.escc_and_stability = named("escc_grade", *STABILITY_INPUTS)
+        self.escc_and_pain = named("escc_grade", "sins_pain")
+        self.pain_and_assessment = named("sins_pain", "stability_assessment")
+        self.level_and_index = named("spinal_level", "index")
+        self.prior_radiation = named("prior_radiation_in_field")
 
 
-_STABILITY_NAMES: Final = tuple(
-    tuple(names[field] for field in ("stability_assessment", *_SINS_FIELDS)) for names in _POSITION_NAMES
-)
+class LesionNames(FieldNames):
+    """The names of one lesion's fields, such as ``lesions[1].escc_grade``, also one by one (``field``)."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, position: int) -> None:
+        super().__init__((position,))
+        self.field: Mapping[str, str] = MappingProxyType(
+            {name: f"lesions[{position}].{name}" for name in (*LESION_FIELDS, "index")}
+        )
+
+    def qualify(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
+        """``inputs`` with each bare lesion field name (``escc_grade``) named for this lesion."""
+        field = self.field
+        return tuple(field.get(name, name) for name in inputs)
+
+
+LESION_NAMES: Final = tuple(LesionNames(position) for position in range(MAX_LESIONS))
+# EVERY_LESION[n]: the names of every lesion of a case with n lesions, in position order.
+EVERY_LESION: Final = tuple(FieldNames(tuple(range(count))) for count in range(MAX_LESIONS + 1))
+
+
+def every_lesion(lesions: tuple[LesionView, ...]) -> FieldNames:
+    """The field names of every lesion of a case, ``lesions`` being all of them in position order."""
+    return EVERY_LESION[len(lesions)]
 
 
 class LesionView:
     """A lesion as the any-lesion rules read it: its inputs, derived values and field names."""
 
-    __slots__ = ("derived", "given", "names", "stability_names")
+    __slots__ = ("derived", "given", "names")
 
     def __init__(self, *, given: LesionInput, derived: LesionResult) -> None:
         self.given = given
         self.derived = derived
-        self.names: Mapping[str, str] = _POSITION_NAMES[derived.position]
-        self.stability_names: tuple[str, ...] = _STABILITY_NAMES[derived.position]
+        self.names = LESION_NAMES[derived.position]
 
     def name(self, field_name: str) -> str:
         """The case-format name of one of this lesion's fields, such as ``lesions[1].escc_grade``."""
-        return self.names[field_name]
-
-
-def qualify(item: RationaleItem, names: Mapping[str, str]) -> RationaleItem:
-    """The item with bare lesion field names (``escc_grade``) named for one lesion (``lesions[0].escc_grade``)."""
-    inputs = tuple(names.get(name, name) for name in item.inputs)
-    return RationaleItem(topic=item.topic, rule=item.rule, text=item.text, inputs=inputs, source=item.source)
+        return self.names.field[field_name]

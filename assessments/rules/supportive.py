@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Final
 
 from .codes import (
-    LEVEL_ORDER,
+    LEVEL_POSITION,
     Bladder,
     Mobility,
     MotorStatus,
@@ -20,7 +20,7 @@ from .codes import (
     VteProphylaxis,
 )
 from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
-from .result import LesionView, RationaleItem
+from .result import LesionView, RationaleItem, every_lesion
 from .texts import (
     DEFICIT_INPUTS,
     SRC_BLADDER,
@@ -39,15 +39,8 @@ _CARE: Final = "5 Supportive care"
 
 def levels(lesions: tuple[LesionView, ...]) -> str:
     """The lesions' levels in anatomical order, for a sentence ("T7, L2")."""
-    return ", ".join(sorted((v.given.spinal_level for v in lesions), key=LEVEL_ORDER.index))
-
-
-def _every(lesions: tuple[LesionView, ...], *fields: str) -> tuple[str, ...]:
-    return tuple(view.name(field) for view in lesions for field in fields)
-
-
-def _stability_inputs(lesions: tuple[LesionView, ...]) -> tuple[str, ...]:
-    return tuple(name for view in lesions for name in view.stability_names)
+    ordered = sorted((v.given.spinal_level for v in lesions), key=LEVEL_POSITION.__getitem__)
+    return ", ".join(ordered)
 
 
 def steroids_rule(
@@ -60,7 +53,7 @@ def steroids_rule(
     """
     high = tuple(view for view in lesions if view.derived.high_grade)
     painful = tuple(view for view in lesions if view.given.sins_pain != SinsPain.PAIN_FREE)
-    inputs = ("neurologic_deficit", *_every(lesions, "escc_grade", "sins_pain"))
+    inputs = ("neurologic_deficit", *every_lesion(lesions).escc_and_pain)
     reasons = []
     if deficit:
         reasons.append("neurologic_deficit yes")
@@ -98,7 +91,7 @@ def vte_rule(
     Immobilized: not ambulatory, or any lesion unstable. Source: seed 'Venous thromboembolism
     prophylaxis', ref [36].
     """
-    inputs = ("motor_status", *_stability_inputs(lesions), "vte_contraindication")
+    inputs = ("motor_status", *every_lesion(lesions).stability, "vte_contraindication")
     unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
     reasons = []
     if motor in NOT_AMBULATORY:
@@ -169,7 +162,7 @@ def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, Rationa
         value = Mobility.AS_TOLERATED
         text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
     return value, RationaleItem(
-        topic="mobility", rule=_CARE, text=text, inputs=_stability_inputs(lesions), source=SRC_MOBILITY
+        topic="mobility", rule=_CARE, text=text, inputs=every_lesion(lesions).stability, source=SRC_MOBILITY
     )
 
 
@@ -181,7 +174,7 @@ def urgency_rule(
     Urgent: otherwise any lesion high grade, a deficit, or any lesion unstable or potentially
     unstable. Source: seed 'Importance of early detection', ref [1].
     """
-    inputs = (*DEFICIT_INPUTS, *(n for view in lesions for n in (view.names["escc_grade"], *view.stability_names)))
+    inputs = (*DEFICIT_INPUTS, *every_lesion(lesions).escc_and_stability)
     not_walking = motor in NOT_AMBULATORY
     high = tuple(view for view in lesions if view.derived.high_grade)
     shaky = tuple(view for view in lesions if view.derived.stability != Stability.STABLE)
@@ -204,7 +197,7 @@ def urgency_rule(
             reasons.append("neurologic_deficit yes")
         if high:
             reasons.append(f"high-grade ESCC at {levels(high)}")
-        for view in sorted(shaky, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level)):
+        for view in sorted(shaky, key=lambda view: LEVEL_POSITION[view.given.spinal_level]):
             reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
         value = Urgency.URGENT
         text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
