@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from .codes import (
-    LEVEL_POSITION,
     Alert,
     EsccGrade,
     ExpectedSurvival,
@@ -39,8 +38,9 @@ from .inputs import (
     VCF_COLLAPSE,
     CaseInput,
 )
+from .lesions import Lesions, LesionView, levels
 from .pathway import COMPRESSION_GRADES
-from .result import ALERT_ITEMS, AlertItem, LesionView, Pathway, RationaleItem, ScoreResult, every_lesion
+from .result import ALERT_ITEMS, AlertItem, Pathway, RationaleItem, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
 from .texts import ALERT_TEXTS
 
@@ -60,7 +60,7 @@ class Context(NamedTuple):
     """Everything an alert may read."""
 
     case: CaseInput
-    lesions: tuple[LesionView, ...]
+    lesions: Lesions
     index_lesion: LesionView
     pathway: Pathway
     sbrt_preferred: bool
@@ -75,46 +75,34 @@ class _Raised(NamedTuple):
     levels: tuple[SpinalLevel, ...] = ()
 
 
-def _levels(views: list[LesionView]) -> tuple[SpinalLevel, ...]:
-    return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_POSITION.__getitem__))
-
-
-def _anatomical(views: tuple[LesionView, ...]) -> list[LesionView]:
-    """Lesions in anatomical order, so a sentence does not depend on the order they were entered."""
-    return sorted(views, key=lambda view: LEVEL_POSITION[view.given.spinal_level])
-
-
-def _others(c: Context) -> list[LesionView]:
-    return [view for view in c.lesions if view is not c.index_lesion]
-
-
 def surgical_consultation(c: Context) -> _Raised | None:
     """Any lesion with SINS >= 7 or stability unstable. Source: seed 'Mechanical (spinal stability)', [17,19]."""
     reasons = []
-    for view in _anatomical(c.lesions):
+    # In anatomical order, so a sentence does not depend on the order the lesions were entered.
+    for view in c.lesions.anatomical:
         if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
             reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
         if view.derived.stability == Stability.UNSTABLE:
             reasons.append(f"stability unstable at {view.given.spinal_level}")
     if not reasons:
         return None
-    return _Raised(f"Raised because {' and '.join(reasons)}.", every_lesion(c.lesions).stability)
+    return _Raised(f"Raised because {' and '.join(reasons)}.", c.lesions.names.stability)
 
 
 def movement_pain_instability(c: Context) -> _Raised | None:
     """Any lesion with mechanical pain not assessed by a surgeon. Source: seed 'Mechanical', [17,18]."""
     hits = [
         view
-        for view in c.lesions
+        for view in c.lesions.anatomical
         if view.given.sins_pain == SinsPain.MECHANICAL
         and view.given.stability_assessment == StabilityAssessment.NOT_ASSESSED
     ]
     if not hits:
         return None
-    where = ", ".join(_levels(hits))
+    where = ", ".join(levels(hits))
     return _Raised(
         f"Raised because sins_pain is mechanical and stability_assessment is not_assessed at {where}.",
-        every_lesion(c.lesions).pain_and_assessment,
+        c.lesions.names.pain_and_assessment,
     )
 
 
@@ -204,14 +192,13 @@ def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
 
 def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     """Any lesion with prior radiation in the field (reading R15). Source: seed 'Management of recurrent ESCC'."""
-    hits = [view for view in c.lesions if view.given.prior_radiation_in_field]
+    hits = levels([view for view in c.lesions.anatomical if view.given.prior_radiation_in_field])
     if not hits:
         return None
-    levels = _levels(hits)
     return _Raised(
-        f"Raised because prior_radiation_in_field is yes at {', '.join(levels)}.",
-        every_lesion(c.lesions).prior_radiation,
-        levels,
+        f"Raised because prior_radiation_in_field is yes at {', '.join(hits)}.",
+        c.lesions.names.prior_radiation,
+        hits,
     )
 
 
@@ -244,37 +231,39 @@ def grade0_not_escc(c: Context) -> _Raised | None:
 
 def additional_unstable_lesion(c: Context) -> _Raised | None:
     """A lesion other than the index is unstable. Source: seed 'Patients with multilevel involvement'."""
-    hits = [view for view in _others(c) if view.derived.stability == Stability.UNSTABLE]
+    hits = levels([view for view in c.lesions.unstable if view is not c.index_lesion])
     if not hits:
         return None
-    levels = _levels(hits)
-    inputs = tuple(name for view in _others(c) for name in view.names.stability)
-    return _Raised(f"Raised because another level is unstable: {', '.join(levels)}.", inputs, levels)
+    inputs = tuple(name for view in c.lesions.others for name in view.names.stability)
+    return _Raised(f"Raised because another level is unstable: {', '.join(hits)}.", inputs, hits)
 
 
 def additional_high_grade_lesion(c: Context) -> _Raised | None:
     """A lesion other than the index is high grade. Source: seed 'Patients with multilevel involvement'."""
-    hits = [view for view in _others(c) if view.derived.high_grade]
+    hits = levels([view for view in c.lesions.high_grade if view is not c.index_lesion])
     if not hits:
         return None
-    levels = _levels(hits)
-    inputs = tuple(view.name("escc_grade") for view in _others(c))
-    return _Raised(f"Raised because another level has high-grade ESCC: {', '.join(levels)}.", inputs, levels)
+    inputs = tuple(view.name("escc_grade") for view in c.lesions.others)
+    return _Raised(f"Raised because another level has high-grade ESCC: {', '.join(hits)}.", inputs, hits)
 
 
 def escc_outside_index_block(c: Context) -> _Raised | None:
     """A lesion with grade 1b or higher outside the index block. Source: seed 'multilevel involvement', [46]."""
-    outside = [view for view in c.lesions if view.given.spinal_level not in c.block]
-    hits = [view for view in outside if view.given.escc_grade in COMPRESSION_GRADES]
+    hits = levels(
+        [
+            view
+            for view in c.lesions.anatomical
+            if view.given.spinal_level not in c.block and view.given.escc_grade in COMPRESSION_GRADES
+        ]
+    )
     if not hits:
         return None
-    levels = _levels(hits)
-    inputs = every_lesion(c.lesions).level_and_index + tuple(view.name("escc_grade") for view in outside)
+    outside = tuple(view.name("escc_grade") for view in c.lesions.views if view.given.spinal_level not in c.block)
     return _Raised(
         f"Raised because ESCC (grade 1b or higher) lies outside the index block ({c.block[0]}-{c.block[-1]}): "
-        f"{', '.join(levels)}.",
-        inputs,
-        levels,
+        f"{', '.join(hits)}.",
+        c.lesions.names.level_and_index + outside,
+        hits,
     )
 
 
@@ -316,7 +305,7 @@ def biopsy_before_steroids(c: Context) -> _Raised | None:
         return None
     return _Raised(
         f"Raised because histology is unknown_primary and the steroid recommendation is {c.steroids}.",
-        ("histology", "neurologic_deficit", *every_lesion(c.lesions).escc_and_pain),
+        ("histology", "neurologic_deficit", *c.lesions.names.escc_and_pain),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .codes import EsccGrade, Histology, MotorStatus, OtherRadiosensitivity, Radiosensitivity
 from .inputs import HIGH_GRADES, NOT_AMBULATORY, RESISTANT_HISTOLOGIES, SENSITIVE_HISTOLOGIES
-from .result import LesionNames, RationaleItem
+from .lesions import LesionNames
+from .result import RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     RADIOSENSITIVITY_INPUTS,

@@ -9,9 +9,10 @@ from .alerts import Context, alerts_raised
 from .codes import RULE_SET, Radiation
 from .derived import escc_class, radiosensitivity_of, significant_deficit_of
 from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput, LesionInput
+from .lesions import LESION_NAMES, Lesions, LesionView
 from .pathway import Facts, cebrt_field, cebrt_regimen, index_block, pathway_rule
 from .prognosis import prognosis_scores
-from .result import LESION_NAMES, LesionResult, LesionView, Pathway, RationaleItem, Result, every_lesion
+from .result import LesionResult, Pathway, RationaleItem, Result
 from .sins import sins_score, stability_of
 from .supportive import bladder_rule, mobility_rule, steroids_rule, urgency_rule, vte_rule
 
@@ -44,9 +45,18 @@ def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[Ratio
 
 def evaluate(case: CaseInput) -> Result:
     """Apply rule set 2027.1 to one case; never raises for a valid :class:`CaseInput`."""
-    built = [_lesion(lesion, position) for position, lesion in enumerate(case.lesions)]
-    lesions = tuple(view for view, _ in built)
-    index = lesions[case.index_position]
+    views: list[LesionView] = []
+    index_items: tuple[RationaleItem, ...] = ()
+    other_items: list[RationaleItem] = []  # the other lesions' items, in position order
+    for position, lesion in enumerate(case.lesions):
+        view, items = _lesion(lesion, position)
+        views.append(view)
+        if position == case.index_position:
+            index_items = items
+        else:
+            other_items += items
+    lesions = Lesions(tuple(views), case.index_position)
+    index = lesions.index
     radiosensitivity, radiosensitivity_item = radiosensitivity_of(case.histology, case.other_radiosensitivity)
     significant, significant_item = significant_deficit_of(
         case.neurologic_deficit, case.deficit_progressing, case.motor_status
@@ -65,7 +75,7 @@ def evaluate(case: CaseInput) -> Result:
         posterolateral=given.sins_posterolateral,
     )
     choice, pathway_item = pathway_rule(facts, names=index.names)
-    block = index_block(tuple(view.given.spinal_level for view in lesions), given.spinal_level)
+    block = index_block(tuple(lesion.spinal_level for lesion in case.lesions), given.spinal_level)
     definitive_items = [pathway_item]
     regimen = field = None
     if choice.radiation == Radiation.CEBRT:
@@ -77,7 +87,7 @@ def evaluate(case: CaseInput) -> Result:
             hematologic=case.histology in HEMATOLOGIC_HISTOLOGIES,
             names=index.names,
         )
-        field, field_item = cebrt_field(block, every_lesion(lesions).level_and_index)
+        field, field_item = cebrt_field(block, lesions.names.level_and_index)
         definitive_items += [regimen_item, field_item]
     pathway = Pathway(
         code=choice.code,
@@ -108,10 +118,6 @@ def evaluate(case: CaseInput) -> Result:
         block=block,
     )
     alerts, alert_details, alert_items = alerts_raised(context)
-    index_items = built[case.index_position][1]
-    other_items = tuple(
-        item for position, (_, items) in enumerate(built) if position != case.index_position for item in items
-    )
     rationale = (
         *index_items,
         radiosensitivity_item,
@@ -142,7 +148,7 @@ def evaluate(case: CaseInput) -> Result:
         mobility=mobility,
         alerts=alerts,
         rationale=rationale,
-        lesions=tuple(view.derived for view in lesions),
+        lesions=tuple(view.derived for view in lesions.views),
         prognosis_scores=scores,
         alert_details=alert_details,
     )

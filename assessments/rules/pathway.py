@@ -25,7 +25,8 @@ from .codes import (
     Stabilization,
     SurgicalCandidate,
 )
-from .result import CebrtField, LesionNames, RationaleItem
+from .lesions import LesionNames
+from .result import CebrtField, RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     RADIOSENSITIVITY_INPUTS,

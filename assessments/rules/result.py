@@ -29,14 +29,11 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
-from .inputs import LESION_FIELDS, MAX_LESIONS, LesionInput
 from .texts import (
     ALERT_TEXTS,
     CEBRT_FIELD_TEXT,
     REGIMEN_TEXTS,
     SBRT_DOSES_TEXT,
-    SINS_INPUTS,
-    STABILITY_INPUTS,
     STEROID_DOSING_TEXT,
     SUPPORTIVE_CARE_ALWAYS,
 )
@@ -276,77 +273,3 @@ class Result:
         if self.steroids == Steroids.HIGH_DOSE:
             result["steroid_dosing_text"] = STEROID_DOSING_TEXT.text
         return result
-
-
-class FieldNames:
-    """The case-format names of the lesion fields the rules read together, for the lesions at ``positions``.
-
-    Names run position by position: ``FieldNames((2,)).stability`` is lesion 2's stability inputs,
-    ``EVERY_LESION[3].stability`` those of every lesion of a three-lesion case. Only constant tables
-    hold these (:data:`LESION_NAMES`, :data:`EVERY_LESION`, built at import): an evaluation looks
-    names up, it never builds them.
-    """
-
-    __slots__ = (
-        "escc_and_pain",
-        "escc_and_stability",
-        "level_and_index",
-        "pain_and_assessment",
-        "prior_radiation",
-        "sins",
-        "stability",
-    )
-
-    def __init__(self, positions: tuple[int, ...]) -> None:
-        def named(*fields: str) -> tuple[str, ...]:
-            return tuple(f"lesions[{position}].{name}" for position in positions for name in fields)
-
-        self.sins = named(*SINS_INPUTS)
-        self.stability = named(*STABILITY_INPUTS)
-        self.escc_and_stability = named("escc_grade", *STABILITY_INPUTS)
-        self.escc_and_pain = named("escc_grade", "sins_pain")
-        self.pain_and_assessment = named("sins_pain", "stability_assessment")
-        self.level_and_index = named("spinal_level", "index")
-        self.prior_radiation = named("prior_radiation_in_field")
-
-
-class LesionNames(FieldNames):
-    """The names of one lesion's fields, such as ``lesions[1].escc_grade``, also one by one (``field``)."""
-
-    __slots__ = ("field",)
-
-    def __init__(self, position: int) -> None:
-        super().__init__((position,))
-        self.field: Mapping[str, str] = MappingProxyType(
-            {name: f"lesions[{position}].{name}" for name in (*LESION_FIELDS, "index")}
-        )
-
-    def qualify(self, inputs: tuple[str, ...]) -> tuple[str, ...]:
-        """``inputs`` with each bare lesion field name (``escc_grade``) named for this lesion."""
-        field = self.field
-        return tuple(field.get(name, name) for name in inputs)
-
-
-LESION_NAMES: Final = tuple(LesionNames(position) for position in range(MAX_LESIONS))
-# EVERY_LESION[n]: the names of every lesion of a case with n lesions, in position order.
-EVERY_LESION: Final = tuple(FieldNames(tuple(range(count))) for count in range(MAX_LESIONS + 1))
-
-
-def every_lesion(lesions: tuple[LesionView, ...]) -> FieldNames:
-    """The field names of every lesion of a case, ``lesions`` being all of them in position order."""
-    return EVERY_LESION[len(lesions)]
-
-
-class LesionView:
-    """A lesion as the any-lesion rules read it: its inputs, derived values and field names."""
-
-    __slots__ = ("derived", "given", "names")
-
-    def __init__(self, *, given: LesionInput, derived: LesionResult) -> None:
-        self.given = given
-        self.derived = derived
-        self.names = LESION_NAMES[derived.position]
-
-    def name(self, field_name: str) -> str:
-        """The case-format name of one of this lesion's fields, such as ``lesions[1].escc_grade``."""
-        return self.names.field[field_name]

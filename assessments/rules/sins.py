@@ -19,7 +19,8 @@ from .codes import (
     Stability,
     StabilityAssessment,
 )
-from .result import LesionNames, RationaleItem, SinsComponents, SinsResult
+from .lesions import LesionNames
+from .result import RationaleItem, SinsComponents, SinsResult
 from .texts import SRC_SINS, SRC_STABILITY
 
 # --------------------------------------------------------------------------------------------

@@ -8,19 +8,17 @@ from __future__ import annotations
 from typing import Final
 
 from .codes import (
-    LEVEL_POSITION,
     Bladder,
     Mobility,
     MotorStatus,
     PathwayCode,
-    SinsPain,
-    Stability,
     Steroids,
     Urgency,
     VteProphylaxis,
 )
 from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
-from .result import LesionView, RationaleItem, every_lesion
+from .lesions import Lesions, LesionView
+from .result import RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     SRC_BLADDER,
@@ -37,23 +35,19 @@ from .texts import (
 _CARE: Final = "5 Supportive care"
 
 
-def levels(lesions: tuple[LesionView, ...]) -> str:
-    """The lesions' levels in anatomical order, for a sentence ("T7, L2")."""
-    ordered = sorted((v.given.spinal_level for v in lesions), key=LEVEL_POSITION.__getitem__)
-    return ", ".join(ordered)
+def levels(views: tuple[LesionView, ...]) -> str:
+    """The levels of a group of :class:`Lesions` (in anatomical order), for a sentence ("T7, L2")."""
+    return ", ".join(view.given.spinal_level for view in views)
 
 
-def steroids_rule(
-    *, deficit: bool, code: PathwayCode, lesions: tuple[LesionView, ...]
-) -> tuple[Steroids, RationaleItem]:
+def steroids_rule(*, deficit: bool, code: PathwayCode, lesions: Lesions) -> tuple[Steroids, RationaleItem]:
     """Spec 5 steroids (2027.1): high dose for a deficit, palliative radiation, or high grade with pain.
 
     Not routine when no lesion is high grade (small epidural lesions with a normal examination,
     [30]); else consider. Source: seed 'Glucocorticoids', refs [25-30].
     """
-    high = tuple(view for view in lesions if view.derived.high_grade)
-    painful = tuple(view for view in lesions if view.given.sins_pain != SinsPain.PAIN_FREE)
-    inputs = ("neurologic_deficit", *every_lesion(lesions).escc_and_pain)
+    high, painful = lesions.high_grade, lesions.painful
+    inputs = ("neurologic_deficit", *lesions.names.escc_and_pain)
     reasons = []
     if deficit:
         reasons.append("neurologic_deficit yes")
@@ -84,15 +78,15 @@ def steroids_rule(
 
 
 def vte_rule(
-    *, motor: MotorStatus, lesions: tuple[LesionView, ...], contraindication: bool, code: PathwayCode
+    *, motor: MotorStatus, lesions: Lesions, contraindication: bool, code: PathwayCode
 ) -> tuple[VteProphylaxis, RationaleItem]:
     """Spec 5 VTE prophylaxis for an immobilized patient; mechanical when surgery is imminent.
 
     Immobilized: not ambulatory, or any lesion unstable. Source: seed 'Venous thromboembolism
     prophylaxis', ref [36].
     """
-    inputs = ("motor_status", *every_lesion(lesions).stability, "vte_contraindication")
-    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    inputs = ("motor_status", *lesions.names.stability, "vte_contraindication")
+    unstable = lesions.unstable
     reasons = []
     if motor in NOT_AMBULATORY:
         reasons.append(f"motor_status {motor}")
@@ -146,12 +140,12 @@ def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, Rationale
     return value, RationaleItem(topic="bladder", rule=_CARE, text=text, inputs=inputs, source=SRC_BLADDER)
 
 
-def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, RationaleItem]:
+def mobility_rule(*, lesions: Lesions) -> tuple[Mobility, RationaleItem]:
     """Spec 5 mobility: brace or bed rest when any lesion is unstable, else as tolerated.
 
     Source: seed 'Pain management and role of immobilization', refs [18,38].
     """
-    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    unstable = lesions.unstable
     if unstable:
         value = Mobility.BRACE_OR_BED_REST
         text = (
@@ -162,22 +156,21 @@ def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, Rationa
         value = Mobility.AS_TOLERATED
         text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
     return value, RationaleItem(
-        topic="mobility", rule=_CARE, text=text, inputs=every_lesion(lesions).stability, source=SRC_MOBILITY
+        topic="mobility", rule=_CARE, text=text, inputs=lesions.names.stability, source=SRC_MOBILITY
     )
 
 
 def urgency_rule(
-    *, deficit: bool, progressing: bool, motor: MotorStatus, lesions: tuple[LesionView, ...]
+    *, deficit: bool, progressing: bool, motor: MotorStatus, lesions: Lesions
 ) -> tuple[Urgency, RationaleItem]:
     """Spec 6 urgency: emergency for a deficit with high grade (any lesion), progression or loss of walking.
 
     Urgent: otherwise any lesion high grade, a deficit, or any lesion unstable or potentially
     unstable. Source: seed 'Importance of early detection', ref [1].
     """
-    inputs = (*DEFICIT_INPUTS, *every_lesion(lesions).escc_and_stability)
+    inputs = (*DEFICIT_INPUTS, *lesions.names.escc_and_stability)
     not_walking = motor in NOT_AMBULATORY
-    high = tuple(view for view in lesions if view.derived.high_grade)
-    shaky = tuple(view for view in lesions if view.derived.stability != Stability.STABLE)
+    high, shaky = lesions.high_grade, lesions.not_stable
     if deficit and (high or progressing or not_walking):
         reasons = []
         if high:
@@ -197,7 +190,7 @@ def urgency_rule(
             reasons.append("neurologic_deficit yes")
         if high:
             reasons.append(f"high-grade ESCC at {levels(high)}")
-        for view in sorted(shaky, key=lambda view: LEVEL_POSITION[view.given.spinal_level]):
+        for view in shaky:
             reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
         value = Urgency.URGENT
         text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
