@@ -234,8 +234,9 @@ def additional_unstable_lesion(c: Context) -> _Raised | None:
     hits = levels([view for view in c.lesions.unstable if view is not c.index_lesion])
     if not hits:
         return None
-    inputs = tuple(name for view in c.lesions.others for name in view.names.stability)
-    return _Raised(f"Raised because another level is unstable: {', '.join(hits)}.", inputs, hits)
+    return _Raised(
+        f"Raised because another level is unstable: {', '.join(hits)}.", c.lesions.others_names.stability, hits
+    )
 
 
 def additional_high_grade_lesion(c: Context) -> _Raised | None:
@@ -243,8 +244,9 @@ def additional_high_grade_lesion(c: Context) -> _Raised | None:
     hits = levels([view for view in c.lesions.high_grade if view is not c.index_lesion])
     if not hits:
         return None
-    inputs = tuple(view.name("escc_grade") for view in c.lesions.others)
-    return _Raised(f"Raised because another level has high-grade ESCC: {', '.join(hits)}.", inputs, hits)
+    return _Raised(
+        f"Raised because another level has high-grade ESCC: {', '.join(hits)}.", c.lesions.others_names.escc, hits
+    )
 
 
 def escc_outside_index_block(c: Context) -> _Raised | None:
@@ -369,9 +371,5 @@ def alerts_raised(
             detail = ALERT_ITEMS[code]
         codes.append(code)
         details.append(detail)
-        items.append(
-            RationaleItem(
-                topic=f"alert:{code}", rule=_ALERT_RULE, text=raised.text, inputs=raised.inputs, source=note.source
-            )
-        )
+        items.append(RationaleItem(f"alert:{code}", _ALERT_RULE, raised.text, raised.inputs, note.source))
     return tuple(codes), tuple(details), tuple(items)

@@ -31,15 +31,8 @@ def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[Ratio
     )
     high_grade, escc_item = escc_class(lesion.escc_grade, names=names)
     stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain, names=names)
-    derived = LesionResult(
-        position=position,
-        spinal_level=lesion.spinal_level,
-        index=lesion.index,
-        sins=sins,
-        escc_grade=lesion.escc_grade,
-        high_grade=high_grade,
-        stability=stability,
-    )
+    # Positional: calling a class with keywords packs them into a dict first, and this runs per lesion.
+    derived = LesionResult(position, lesion.spinal_level, lesion.index, sins, lesion.escc_grade, high_grade, stability)
     return LesionView(given=lesion, derived=derived), (sins_item, escc_item, stability_item)
 
 

@@ -27,6 +27,7 @@ class FieldNames:
     """
 
     __slots__ = (
+        "escc",
         "escc_and_pain",
         "escc_and_stability",
         "level_and_index",
@@ -40,6 +41,7 @@ class FieldNames:
         def named(*fields: str) -> tuple[str, ...]:
             return tuple(f"lesions[{position}].{name}" for position in positions for name in fields)
 
+        self.escc = named("escc_grade")
         self.sins = named(*SINS_INPUTS)
         self.stability = named(*STABILITY_INPUTS)
         self.escc_and_stability = named("escc_grade", *STABILITY_INPUTS)
@@ -67,8 +69,13 @@ class LesionNames(FieldNames):
 
 
 LESION_NAMES: Final = tuple(LesionNames(position) for position in range(MAX_LESIONS))
-# EVERY_LESION[n]: the names of every lesion of a case with n lesions, in position order.
+# EVERY_LESION[n]: the names of every lesion of a case with n lesions, in position order;
+# OTHER_LESIONS[n][i]: the same without the lesion at position i (the index lesion).
 EVERY_LESION: Final = tuple(FieldNames(tuple(range(count))) for count in range(MAX_LESIONS + 1))
+OTHER_LESIONS: Final = tuple(
+    tuple(FieldNames(tuple(p for p in range(count) if p != index)) for index in range(count))
+    for count in range(MAX_LESIONS + 1)
+)
 
 
 class LesionView:
@@ -93,19 +100,30 @@ def _anatomical_key(view: LesionView) -> int:
 class Lesions:
     """Every lesion of a case (spec 2.6), grouped once for the rules that read "any lesion".
 
-    ``views`` and ``others`` (every lesion but the index one) keep the order the lesions were given,
-    the order their input names are listed in; ``anatomical`` and the groups ``unstable``,
-    ``not_stable`` (unstable or potentially unstable), ``high_grade`` and ``painful`` (SINS pain
-    other than pain-free) are in anatomical order, the order the sentences name levels in.
+    ``views`` keeps the order the lesions were given, the order input names are listed in: ``names``
+    for every lesion, ``others_names`` for every lesion but the index one. ``anatomical`` and the
+    groups ``unstable``, ``not_stable`` (unstable or potentially unstable), ``high_grade`` and
+    ``painful`` (SINS pain other than pain-free) are in anatomical order, the order the sentences
+    name levels in.
     """
 
-    __slots__ = ("anatomical", "high_grade", "index", "names", "not_stable", "others", "painful", "unstable", "views")
+    __slots__ = (
+        "anatomical",
+        "high_grade",
+        "index",
+        "names",
+        "not_stable",
+        "others_names",
+        "painful",
+        "unstable",
+        "views",
+    )
 
     def __init__(self, views: tuple[LesionView, ...], index_position: int) -> None:
         self.views = views
         self.index = views[index_position]
-        self.others = views[:index_position] + views[index_position + 1 :]
         self.names = EVERY_LESION[len(views)]
+        self.others_names = OTHER_LESIONS[len(views)][index_position]
         self.anatomical = anatomical = tuple(sorted(views, key=_anatomical_key))
         unstable: list[LesionView] = []
         not_stable: list[LesionView] = []

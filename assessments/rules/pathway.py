@@ -590,9 +590,7 @@ def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tupl
     )
     span = block[0] if len(block) == 1 else f"{block[0]}-{block[-1]}"
     text = f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) and one level each side."
-    return field, RationaleItem(
-        topic="cebrt_field", rule="4 cEBRT field", text=text, inputs=inputs, source=SRC_CEBRT_FIELD
-    )
+    return field, RationaleItem("cebrt_field", "4 cEBRT field", text, inputs, SRC_CEBRT_FIELD)
 
 
 def pathway_rule(facts: Facts, *, names: LesionNames) -> tuple[_Choice, RationaleItem]:

@@ -58,7 +58,7 @@ def _vertebral_points(count: int) -> int:
 def _missing(name: ScoreName, maximum: int, missing: list[str], source: str) -> tuple[ScoreResult, RationaleItem]:
     fields = tuple(sorted(missing))
     text = f"{name} not computed: not recorded: {', '.join(fields)}. No score is computed from a missing input."
-    item = RationaleItem(topic=f"prognosis:{name}", rule=_RULE, text=text, inputs=fields, source=source)
+    item = RationaleItem(f"prognosis:{name}", _RULE, text, fields, source)
     return ScoreResult(name=name, maximum=maximum, missing=fields), item
 
 
@@ -73,7 +73,7 @@ def _computed(
     score = sum(points for _, points in items)
     listed = ", ".join(f"{item} {points}" for item, points in items)
     text = f"{name} {score} of {maximum} (band {band}): {listed}."
-    item = RationaleItem(topic=f"prognosis:{name}", rule=_RULE, text=text, inputs=inputs, source=source)
+    item = RationaleItem(f"prognosis:{name}", _RULE, text, inputs, source)
     return ScoreResult(name=name, maximum=maximum, score=score, band=band, items=items), item
 
 

@@ -225,22 +225,15 @@ def sins_score(
     Source: seed 'Mechanical (spinal stability)', table 2, ref [17] (Fisher 2010).
     """
     location = LOCATION_BY_LEVEL[level]
-    components = SinsComponents(
-        location=LOCATION_POINTS[location],
-        pain=PAIN_POINTS[pain],
-        bone_lesion=BONE_LESION_POINTS[bone_lesion],
-        alignment=ALIGNMENT_POINTS[alignment],
-        collapse=COLLAPSE_POINTS[collapse],
-        posterolateral=POSTEROLATERAL_POINTS[posterolateral],
+    points = (  # in the order of SinsComponents
+        LOCATION_POINTS[location],
+        PAIN_POINTS[pain],
+        BONE_LESION_POINTS[bone_lesion],
+        ALIGNMENT_POINTS[alignment],
+        COLLAPSE_POINTS[collapse],
+        POSTEROLATERAL_POINTS[posterolateral],
     )
-    total = (
-        components.location
-        + components.pain
-        + components.bone_lesion
-        + components.alignment
-        + components.collapse
-        + components.posterolateral
-    )
+    total = sum(points)
     category = sins_category(total)
     text = (
         f"SINS {total} of 18 ({_SINS_MEANING[category]}): {_LEVEL_PHRASES[level]}, {_PAIN_PHRASES[pain]}, "
@@ -248,7 +241,7 @@ def sins_score(
         f"{_POSTEROLATERAL_PHRASES[posterolateral]}."
     )
     item = RationaleItem("sins", "2.1 SINS", text, names.sins, SRC_SINS)
-    return SinsResult(components, total, category, location), item
+    return SinsResult(SinsComponents(*points), total, category, location), item
 
 
 def stability_of(

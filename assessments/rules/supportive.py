@@ -58,23 +58,19 @@ def steroids_rule(*, deficit: bool, code: PathwayCode, lesions: Lesions) -> tupl
     if reasons:
         source = SRC_STEROIDS_PALLIATIVE if code == PathwayCode.PALLIATIVE_RADIATION else SRC_STEROIDS_HIGH
         text = f"High-dose dexamethasone because of {' and '.join(reasons)}: {STEROID_DOSING_TEXT.text}"
-        return Steroids.HIGH_DOSE, RationaleItem(topic="steroids", rule=_CARE, text=text, inputs=inputs, source=source)
+        return Steroids.HIGH_DOSE, RationaleItem("steroids", _CARE, text, inputs, source)
     if not high:
         text = (
             "No neurologic deficit and no high-grade ESCC at any level: glucocorticoids are not started "
             "routinely (radiation without steroids is feasible for small epidural lesions with a normal "
             "examination); analgesia treats the pain."
         )
-        return Steroids.NOT_ROUTINE, RationaleItem(
-            topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_NOT_ROUTINE
-        )
+        return Steroids.NOT_ROUTINE, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_NOT_ROUTINE)
     text = (
         f"No neurologic deficit and no pain, but high-grade ESCC ({levels(high)}): consider "
         "glucocorticoids as a bridge to definitive treatment."
     )
-    return Steroids.CONSIDER, RationaleItem(
-        topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_CONSIDER
-    )
+    return Steroids.CONSIDER, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_CONSIDER)
 
 
 def vte_rule(
@@ -97,9 +93,7 @@ def vte_rule(
             f"Not immobilized (motor_status {motor}, no unstable level): no "
             "ESCC-specific prophylaxis; the usual hospital VTE assessment applies."
         )
-        return VteProphylaxis.STANDARD, RationaleItem(
-            topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE
-        )
+        return VteProphylaxis.STANDARD, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
     why = " and ".join(reasons)
     if contraindication:
         value = VteProphylaxis.MECHANICAL
@@ -119,7 +113,7 @@ def vte_rule(
             f"Immobilized ({why}), no contraindication and no imminent surgery: short-term "
             "unfractionated heparin, low molecular weight heparin or fondaparinux."
         )
-    return value, RationaleItem(topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE)
+    return value, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
 
 
 def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, RationaleItem]:
@@ -137,7 +131,7 @@ def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, Rationale
     else:
         value = Bladder.MONITOR
         text = "No urinary symptoms or retention: watch for hesitancy, new incontinence or perineal numbness."
-    return value, RationaleItem(topic="bladder", rule=_CARE, text=text, inputs=inputs, source=SRC_BLADDER)
+    return value, RationaleItem("bladder", _CARE, text, inputs, SRC_BLADDER)
 
 
 def mobility_rule(*, lesions: Lesions) -> tuple[Mobility, RationaleItem]:
@@ -155,9 +149,7 @@ def mobility_rule(*, lesions: Lesions) -> tuple[Mobility, RationaleItem]:
     else:
         value = Mobility.AS_TOLERATED
         text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
-    return value, RationaleItem(
-        topic="mobility", rule=_CARE, text=text, inputs=lesions.names.stability, source=SRC_MOBILITY
-    )
+    return value, RationaleItem("mobility", _CARE, text, lesions.names.stability, SRC_MOBILITY)
 
 
 def urgency_rule(
@@ -197,4 +189,4 @@ def urgency_rule(
     else:
         value = Urgency.ROUTINE
         text = "Routine: no neurologic deficit, no high-grade ESCC and no level that is unstable or potentially so."
-    return value, RationaleItem(topic="urgency", rule="6 Urgency", text=text, inputs=inputs, source=SRC_URGENCY)
+    return value, RationaleItem("urgency", "6 Urgency", text, inputs, SRC_URGENCY)
