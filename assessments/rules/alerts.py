@@ -24,7 +24,6 @@ from .codes import (
     SinsPain,
     SinsPosterolateral,
     SpinalLevel,
-    Stability,
     StabilityAssessment,
     Stabilization,
     Steroids,
@@ -82,7 +81,7 @@ def surgical_consultation(c: Context) -> _Raised | None:
     for view in c.lesions.anatomical:
         if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
             reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
-        if view.derived.stability == Stability.UNSTABLE:
+        if view in c.lesions.unstable:
             reasons.append(f"stability unstable at {view.given.spinal_level}")
     if not reasons:
         return None
@@ -346,6 +345,7 @@ CONDITIONS: Final[tuple[tuple[Alert, Callable[[Context], _Raised | None]], ...]]
     (Alert.BIOPSY_BEFORE_STEROIDS, biopsy_before_steroids),
     (Alert.SURVIVAL_ESTIMATE_DISCORDANT, survival_estimate_discordant),
 )
+_TOPICS: Final = {code: f"alert:{code}" for code in Alert}
 _LEVEL_NAMING: Final = frozenset(
     {Alert.ADDITIONAL_UNSTABLE_LESION, Alert.ADDITIONAL_HIGH_GRADE_LESION, Alert.ESCC_OUTSIDE_INDEX_BLOCK}
 )
@@ -371,5 +371,5 @@ def alerts_raised(
             detail = ALERT_ITEMS[code]
         codes.append(code)
         details.append(detail)
-        items.append(RationaleItem(f"alert:{code}", _ALERT_RULE, raised.text, raised.inputs, note.source))
+        items.append(RationaleItem(_TOPICS[code], _ALERT_RULE, raised.text, raised.inputs, note.source))
     return tuple(codes), tuple(details), tuple(items)

@@ -33,7 +33,7 @@ def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[Ratio
     stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain, names=names)
     # Positional: calling a class with keywords packs them into a dict first, and this runs per lesion.
     derived = LesionResult(position, lesion.spinal_level, lesion.index, sins, lesion.escc_grade, high_grade, stability)
-    return LesionView(given=lesion, derived=derived), (sins_item, escc_item, stability_item)
+    return LesionView(lesion, derived), (sins_item, escc_item, stability_item)
 
 
 def evaluate(case: CaseInput) -> Result:

@@ -83,7 +83,7 @@ class LesionView:
 
     __slots__ = ("derived", "given", "names")
 
-    def __init__(self, *, given: LesionInput, derived: LesionResult) -> None:
+    def __init__(self, given: LesionInput, derived: LesionResult) -> None:
         self.given = given
         self.derived = derived
         self.names = LESION_NAMES[derived.position]
