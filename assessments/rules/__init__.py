@@ -6,7 +6,8 @@ Standard library only: this package must never import Django (a test enforces it
 the spec that the rules take are listed in ``docs/clinical-rules.md``.
 
 Modules follow the spec: ``codes`` (the codes of sections 1-7), ``inputs`` (section 1), ``sins``
-(2.1, 2.4), ``derived`` (2.2, 2.3, 2.5), ``pathway`` (3, 4), ``supportive`` (5, 6), ``alerts`` (7),
+(2.1, 2.4), ``derived`` (2.2, 2.3, 2.5), ``lesions`` (2.6: each lesion as the rules read it, and the
+groups the any-lesion rules share), ``pathway`` (3, 4), ``supportive`` (5, 6), ``alerts`` (7),
 ``prognosis`` (8.2),
 ``texts`` (rationale sentences and sources), ``result`` (the output object), ``engine``
 (:func:`evaluate`).

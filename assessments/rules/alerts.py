@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Final, NamedTuple
 
 from .codes import (
-    LEVEL_ORDER,
     Alert,
     EsccGrade,
     ExpectedSurvival,
@@ -25,7 +24,6 @@ from .codes import (
     SinsPain,
     SinsPosterolateral,
     SpinalLevel,
-    Stability,
     StabilityAssessment,
     Stabilization,
     Steroids,
@@ -39,8 +37,9 @@ from .inputs import (
     VCF_COLLAPSE,
     CaseInput,
 )
+from .lesions import Lesions, LesionView, levels
 from .pathway import COMPRESSION_GRADES
-from .result import AlertItem, LesionView, Pathway, RationaleItem, ScoreResult
+from .result import ALERT_ITEMS, AlertItem, Pathway, RationaleItem, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
 from .texts import ALERT_TEXTS
 
@@ -60,7 +59,7 @@ class Context(NamedTuple):
     """Everything an alert may read."""
 
     case: CaseInput
-    lesions: tuple[LesionView, ...]
+    lesions: Lesions
     index_lesion: LesionView
     pathway: Pathway
     sbrt_preferred: bool
@@ -75,50 +74,34 @@ class _Raised(NamedTuple):
     levels: tuple[SpinalLevel, ...] = ()
 
 
-def _levels(views: list[LesionView]) -> tuple[SpinalLevel, ...]:
-    return tuple(sorted((v.given.spinal_level for v in views), key=LEVEL_ORDER.index))
-
-
-def _anatomical(views: tuple[LesionView, ...]) -> list[LesionView]:
-    """Lesions in anatomical order, so a sentence does not depend on the order they were entered."""
-    return sorted(views, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level))
-
-
-def _others(c: Context) -> list[LesionView]:
-    return [view for view in c.lesions if view is not c.index_lesion]
-
-
-def _every(c: Context, *fields: str) -> tuple[str, ...]:
-    return tuple(view.name(field) for view in c.lesions for field in fields)
-
-
 def surgical_consultation(c: Context) -> _Raised | None:
     """Any lesion with SINS >= 7 or stability unstable. Source: seed 'Mechanical (spinal stability)', [17,19]."""
     reasons = []
-    for view in _anatomical(c.lesions):
+    # In anatomical order, so a sentence does not depend on the order the lesions were entered.
+    for view in c.lesions.anatomical:
         if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
             reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
-        if view.derived.stability == Stability.UNSTABLE:
+        if view in c.lesions.unstable:
             reasons.append(f"stability unstable at {view.given.spinal_level}")
     if not reasons:
         return None
-    return _Raised(f"Raised because {' and '.join(reasons)}.", tuple(n for v in c.lesions for n in v.stability_names))
+    return _Raised(f"Raised because {' and '.join(reasons)}.", c.lesions.names.stability)
 
 
 def movement_pain_instability(c: Context) -> _Raised | None:
     """Any lesion with mechanical pain not assessed by a surgeon. Source: seed 'Mechanical', [17,18]."""
     hits = [
         view
-        for view in c.lesions
+        for view in c.lesions.anatomical
         if view.given.sins_pain == SinsPain.MECHANICAL
         and view.given.stability_assessment == StabilityAssessment.NOT_ASSESSED
     ]
     if not hits:
         return None
-    where = ", ".join(_levels(hits))
+    where = ", ".join(levels(hits))
     return _Raised(
         f"Raised because sins_pain is mechanical and stability_assessment is not_assessed at {where}.",
-        _every(c, "sins_pain", "stability_assessment"),
+        c.lesions.names.pain_and_assessment,
     )
 
 
@@ -208,14 +191,13 @@ def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
 
 def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     """Any lesion with prior radiation in the field (reading R15). Source: seed 'Management of recurrent ESCC'."""
-    hits = [view for view in c.lesions if view.given.prior_radiation_in_field]
+    hits = levels([view for view in c.lesions.anatomical if view.given.prior_radiation_in_field])
     if not hits:
         return None
-    levels = _levels(hits)
     return _Raised(
-        f"Raised because prior_radiation_in_field is yes at {', '.join(levels)}.",
-        _every(c, "prior_radiation_in_field"),
-        levels,
+        f"Raised because prior_radiation_in_field is yes at {', '.join(hits)}.",
+        c.lesions.names.prior_radiation,
+        hits,
     )
 
 
@@ -248,39 +230,41 @@ def grade0_not_escc(c: Context) -> _Raised | None:
 
 def additional_unstable_lesion(c: Context) -> _Raised | None:
     """A lesion other than the index is unstable. Source: seed 'Patients with multilevel involvement'."""
-    hits = [view for view in _others(c) if view.derived.stability == Stability.UNSTABLE]
+    hits = levels([view for view in c.lesions.unstable if view is not c.index_lesion])
     if not hits:
         return None
-    levels = _levels(hits)
-    inputs = tuple(name for view in _others(c) for name in view.stability_names)
-    return _Raised(f"Raised because another level is unstable: {', '.join(levels)}.", inputs, levels)
+    return _Raised(
+        f"Raised because another level is unstable: {', '.join(hits)}.", c.lesions.others_names.stability, hits
+    )
 
 
 def additional_high_grade_lesion(c: Context) -> _Raised | None:
     """A lesion other than the index is high grade. Source: seed 'Patients with multilevel involvement'."""
-    hits = [view for view in _others(c) if view.derived.high_grade]
+    hits = levels([view for view in c.lesions.high_grade if view is not c.index_lesion])
     if not hits:
         return None
-    levels = _levels(hits)
-    inputs = tuple(view.name("escc_grade") for view in _others(c))
-    return _Raised(f"Raised because another level has high-grade ESCC: {', '.join(levels)}.", inputs, levels)
+    return _Raised(
+        f"Raised because another level has high-grade ESCC: {', '.join(hits)}.", c.lesions.others_names.escc, hits
+    )
 
 
 def escc_outside_index_block(c: Context) -> _Raised | None:
     """A lesion with grade 1b or higher outside the index block. Source: seed 'multilevel involvement', [46]."""
-    outside = [view for view in c.lesions if view.given.spinal_level not in c.block]
-    hits = [view for view in outside if view.given.escc_grade in COMPRESSION_GRADES]
+    hits = levels(
+        [
+            view
+            for view in c.lesions.anatomical
+            if view.given.spinal_level not in c.block and view.given.escc_grade in COMPRESSION_GRADES
+        ]
+    )
     if not hits:
         return None
-    levels = _levels(hits)
-    inputs = tuple(view.name(f) for view in c.lesions for f in ("spinal_level", "index")) + tuple(
-        view.name("escc_grade") for view in outside
-    )
+    outside = tuple(view.name("escc_grade") for view in c.lesions.views if view.given.spinal_level not in c.block)
     return _Raised(
         f"Raised because ESCC (grade 1b or higher) lies outside the index block ({c.block[0]}-{c.block[-1]}): "
-        f"{', '.join(levels)}.",
-        inputs,
-        levels,
+        f"{', '.join(hits)}.",
+        c.lesions.names.level_and_index + outside,
+        hits,
     )
 
 
@@ -322,7 +306,7 @@ def biopsy_before_steroids(c: Context) -> _Raised | None:
         return None
     return _Raised(
         f"Raised because histology is unknown_primary and the steroid recommendation is {c.steroids}.",
-        ("histology", "neurologic_deficit", *_every(c, "escc_grade", "sins_pain")),
+        ("histology", "neurologic_deficit", *c.lesions.names.escc_and_pain),
     )
 
 
@@ -361,6 +345,7 @@ CONDITIONS: Final[tuple[tuple[Alert, Callable[[Context], _Raised | None]], ...]]
     (Alert.BIOPSY_BEFORE_STEROIDS, biopsy_before_steroids),
     (Alert.SURVIVAL_ESTIMATE_DISCORDANT, survival_estimate_discordant),
 )
+_TOPICS: Final = {code: f"alert:{code}" for code in Alert}
 _LEVEL_NAMING: Final = frozenset(
     {Alert.ADDITIONAL_UNSTABLE_LESION, Alert.ADDITIONAL_HIGH_GRADE_LESION, Alert.ESCC_OUTSIDE_INDEX_BLOCK}
 )
@@ -378,16 +363,13 @@ def alerts_raised(
         if raised is None:
             continue
         note = ALERT_TEXTS[code]
-        text = note.text
         if code in _LEVEL_NAMING:
-            text = f"Level(s): {', '.join(raised.levels)}. {text}"
+            detail = AlertItem(code=code, text=f"Level(s): {', '.join(raised.levels)}. {note.text}", source=note.source)
         elif code == Alert.SURVIVAL_ESTIMATE_DISCORDANT:
-            text = f"{raised.text} {text}"
+            detail = AlertItem(code=code, text=f"{raised.text} {note.text}", source=note.source)
+        else:
+            detail = ALERT_ITEMS[code]
         codes.append(code)
-        details.append(AlertItem(code=code, text=text, source=note.source))
-        items.append(
-            RationaleItem(
-                topic=f"alert:{code}", rule=_ALERT_RULE, text=raised.text, inputs=raised.inputs, source=note.source
-            )
-        )
+        details.append(detail)
+        items.append(RationaleItem(_TOPICS[code], _ALERT_RULE, raised.text, raised.inputs, note.source))
     return tuple(codes), tuple(details), tuple(items)

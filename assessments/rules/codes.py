@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Final
 
 RULE_SET: Final = "2027.1"
@@ -390,3 +392,5 @@ class ScoreBand(StrEnum):
 
 
 LEVEL_ORDER: Final = tuple(SpinalLevel)
+# Each level's place in LEVEL_ORDER (occiput 0 ... S5 29): the sort key for "in anatomical order".
+LEVEL_POSITION: Final[Mapping[SpinalLevel, int]] = MappingProxyType({level: n for n, level in enumerate(LEVEL_ORDER)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .codes import EsccGrade, Histology, MotorStatus, OtherRadiosensitivity, Radiosensitivity
 from .inputs import HIGH_GRADES, NOT_AMBULATORY, RESISTANT_HISTOLOGIES, SENSITIVE_HISTOLOGIES
+from .lesions import LesionNames
 from .result import RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
@@ -15,7 +16,7 @@ from .texts import (
 )
 
 
-def escc_class(grade: EsccGrade) -> tuple[bool, RationaleItem]:
+def escc_class(grade: EsccGrade, *, names: LesionNames) -> tuple[bool, RationaleItem]:
     """Spec 2.2 ESCC class: grades 2 and 3 are high grade; grade 0 is not ESCC.
 
     Source: seed 'Neurologic (high- versus low-grade ESCC)', ref [15] (Bilsky 2010).
@@ -29,7 +30,7 @@ def escc_class(grade: EsccGrade) -> tuple[bool, RationaleItem]:
         )
     else:
         text = f"escc_grade {grade}: epidural tumor without cord displacement, so low-grade ESCC."
-    return high_grade, RationaleItem("escc", "2.2 ESCC class", text, ("escc_grade",), SRC_ESCC)
+    return high_grade, RationaleItem("escc", "2.2 ESCC class", text, (names.field["escc_grade"],), SRC_ESCC)
 
 
 def radiosensitivity_of(

@@ -1,6 +1,9 @@
 """The entry point :func:`evaluate`: every spec section applied to one case, no memo caches.
 
-An evaluation costs tens of microseconds (``bench/bench_rules.py``), so nothing is memoized.
+Nothing is memoized: an 8-lesion evaluation costs about 140 us (``bench/bench_rules.py``, budget
+200 us), most of it in building the frozen result objects; form validation costs more. Each lesion
+is derived once and the lesions are grouped once (``lesions.py``); input names come from constant
+tables, so no rationale item is built twice.
 """
 
 from __future__ import annotations
@@ -8,17 +11,18 @@ from __future__ import annotations
 from .alerts import Context, alerts_raised
 from .codes import RULE_SET, Radiation
 from .derived import escc_class, radiosensitivity_of, significant_deficit_of
-from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput
+from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput, LesionInput
+from .lesions import LESION_NAMES, Lesions, LesionView
 from .pathway import Facts, cebrt_field, cebrt_regimen, index_block, pathway_rule
 from .prognosis import prognosis_scores
-from .result import LesionResult, LesionView, Pathway, RationaleItem, Result, qualify
+from .result import LesionResult, Pathway, RationaleItem, Result
 from .sins import sins_score, stability_of
 from .supportive import bladder_rule, mobility_rule, steroids_rule, urgency_rule, vte_rule
 
 
-def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
+def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
     """Spec 2.1, 2.2 and 2.4 for one lesion, with its three rationale items."""
-    lesion = case.lesions[position]
+    names = LESION_NAMES[position]
     sins, sins_item = sins_score(
         lesion.spinal_level,
         lesion.sins_pain,
@@ -26,28 +30,29 @@ def _lesion(case: CaseInput, position: int) -> tuple[LesionView, tuple[Rationale
         lesion.sins_alignment,
         lesion.sins_collapse,
         lesion.sins_posterolateral,
+        names=names,
     )
-    high_grade, escc_item = escc_class(lesion.escc_grade)
-    stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain)
-    derived = LesionResult(
-        position=position,
-        spinal_level=lesion.spinal_level,
-        index=lesion.index,
-        sins=sins,
-        escc_grade=lesion.escc_grade,
-        high_grade=high_grade,
-        stability=stability,
-    )
-    view = LesionView(given=lesion, derived=derived)
-    items = tuple(qualify(item, view.names) for item in (sins_item, escc_item, stability_item))
-    return view, items
+    high_grade, escc_item = escc_class(lesion.escc_grade, names=names)
+    stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain, names=names)
+    # Positional: calling a class with keywords packs them into a dict first, and this runs per lesion.
+    derived = LesionResult(position, lesion.spinal_level, lesion.index, sins, lesion.escc_grade, high_grade, stability)
+    return LesionView(lesion, derived), (sins_item, escc_item, stability_item)
 
 
 def evaluate(case: CaseInput) -> Result:
     """Apply rule set 2027.1 to one case; never raises for a valid :class:`CaseInput`."""
-    built = [_lesion(case, position) for position in range(len(case.lesions))]
-    lesions = tuple(view for view, _ in built)
-    index = lesions[case.index_position]
+    views: list[LesionView] = []
+    index_items: tuple[RationaleItem, ...] = ()
+    other_items: list[RationaleItem] = []  # the other lesions' items, in position order
+    for position, lesion in enumerate(case.lesions):
+        view, items = _lesion(lesion, position)
+        views.append(view)
+        if position == case.index_position:
+            index_items = items
+        else:
+            other_items += items
+    lesions = Lesions(tuple(views), case.index_position)
+    index = lesions.index
     radiosensitivity, radiosensitivity_item = radiosensitivity_of(case.histology, case.other_radiosensitivity)
     significant, significant_item = significant_deficit_of(
         case.neurologic_deficit, case.deficit_progressing, case.motor_status
@@ -65,9 +70,9 @@ def evaluate(case: CaseInput) -> Result:
         retropulsion=given.retropulsion,
         posterolateral=given.sins_posterolateral,
     )
-    choice, pathway_item = pathway_rule(facts)
-    block = index_block(tuple(view.given.spinal_level for view in lesions), given.spinal_level)
-    definitive_items = [qualify(pathway_item, index.names)]
+    choice, pathway_item = pathway_rule(facts, names=index.names)
+    block = index_block(tuple(lesion.spinal_level for lesion in case.lesions), given.spinal_level)
+    definitive_items = [pathway_item]
     regimen = field = None
     if choice.radiation == Radiation.CEBRT:
         regimen, regimen_item = cebrt_regimen(
@@ -76,10 +81,10 @@ def evaluate(case: CaseInput) -> Result:
             survival=case.expected_survival,
             oligometastatic=case.oligometastatic,
             hematologic=case.histology in HEMATOLOGIC_HISTOLOGIES,
+            names=index.names,
         )
-        field_inputs = tuple(view.name(name) for view in lesions for name in ("spinal_level", "index"))
-        field, field_item = cebrt_field(block, field_inputs)
-        definitive_items += [qualify(regimen_item, index.names), field_item]
+        field, field_item = cebrt_field(block, lesions.names.level_and_index)
+        definitive_items += [regimen_item, field_item]
     pathway = Pathway(
         code=choice.code,
         rule=choice.rule,
@@ -109,10 +114,6 @@ def evaluate(case: CaseInput) -> Result:
         block=block,
     )
     alerts, alert_details, alert_items = alerts_raised(context)
-    index_items = built[case.index_position][1]
-    other_items = tuple(
-        item for position, (_, items) in enumerate(built) if position != case.index_position for item in items
-    )
     rationale = (
         *index_items,
         radiosensitivity_item,
@@ -143,7 +144,7 @@ def evaluate(case: CaseInput) -> Result:
         mobility=mobility,
         alerts=alerts,
         rationale=rationale,
-        lesions=tuple(view.derived for view in lesions),
+        lesions=tuple(view.derived for view in lesions.views),
         prognosis_scores=scores,
         alert_details=alert_details,
     )

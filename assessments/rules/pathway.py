@@ -11,6 +11,7 @@ from typing import Final, NamedTuple
 
 from .codes import (
     LEVEL_ORDER,
+    LEVEL_POSITION,
     CebrtRegimen,
     EsccGrade,
     ExpectedSurvival,
@@ -24,7 +25,8 @@ from .codes import (
     Stabilization,
     SurgicalCandidate,
 )
-from .result import CebrtField, Pathway, RationaleItem
+from .lesions import LesionNames
+from .result import CebrtField, RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     RADIOSENSITIVITY_INPUTS,
@@ -458,8 +460,10 @@ def _select_pathway(f: Facts) -> _Choice:
 _REGIMEN_RULE: Final = "4 cEBRT regimen"
 
 
-def _regimen_item(text: str, inputs: tuple[str, ...], source: str) -> RationaleItem:
-    return RationaleItem(topic="cebrt_regimen", rule=_REGIMEN_RULE, text=text, inputs=inputs, source=source)
+class _Reason(NamedTuple):
+    text: str
+    inputs: tuple[str, ...]
+    source: str
 
 
 def cebrt_regimen(
@@ -469,7 +473,28 @@ def cebrt_regimen(
     survival: ExpectedSurvival,
     oligometastatic: bool,
     hematologic: bool,
+    names: LesionNames,
 ) -> tuple[CebrtRegimen, RationaleItem]:
+    """Spec 4 cEBRT regimen and its rationale item, whose lesion inputs are the index lesion's (``names``)."""
+    regimen, reason = _regimen(
+        choice,
+        prior_radiation=prior_radiation,
+        survival=survival,
+        oligometastatic=oligometastatic,
+        hematologic=hematologic,
+    )
+    inputs = names.qualify(reason.inputs)
+    return regimen, RationaleItem("cebrt_regimen", _REGIMEN_RULE, reason.text, inputs, reason.source)
+
+
+def _regimen(
+    choice: _Choice,
+    *,
+    prior_radiation: bool,
+    survival: ExpectedSurvival,
+    oligometastatic: bool,
+    hematologic: bool,
+) -> tuple[CebrtRegimen, _Reason]:
     """Spec 4 cEBRT regimen, for a pathway whose radiation is cEBRT: the first line that applies.
 
     Prior radiation at the index level -> individualized re-irradiation; maximal excision or open
@@ -483,7 +508,7 @@ def cebrt_regimen(
             "prior_radiation_in_field yes: a second course whose dose radiation oncology sets after "
             "checking the cumulative spinal cord dose; never a first-course schedule."
         )
-        return CebrtRegimen.REIRRADIATION_INDIVIDUALIZED, _regimen_item(
+        return CebrtRegimen.REIRRADIATION_INDIVIDUALIZED, _Reason(
             text, ("prior_radiation_in_field",), SRC_REGIMEN_REIRRADIATION
         )
     if choice.stabilization == Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION:
@@ -491,7 +516,7 @@ def cebrt_regimen(
             f"After open surgery ({choice.code}, open decompression with instrumentation) the cEBRT course "
             f"is protracted whatever the expected_survival ({survival}): 30 Gy in 10 fractions."
         )
-        return CebrtRegimen.GY30_10FX, _regimen_item(
+        return CebrtRegimen.GY30_10FX, _Reason(
             text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_EXCISION
         )
     if choice.code == PathwayCode.PALLIATIVE_RADIATION:
@@ -501,15 +526,13 @@ def cebrt_regimen(
         else:
             regimen = CebrtRegimen.GY20_5FX
             text = f"Palliative radiation with expected_survival {survival}: a short course of 20 Gy in 5 fractions."
-        return regimen, _regimen_item(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
+        return regimen, _Reason(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
     if survival == ExpectedSurvival.LT_3_MONTHS:
         text = (
             f"expected_survival {survival}: 8 Gy in a single fraction palliates quickly; "
             "20 Gy in 5 fractions is an alternative with slightly better walking outcomes."
         )
-        return CebrtRegimen.GY8_1FX, _regimen_item(
-            text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT
-        )
+        return CebrtRegimen.GY8_1FX, _Reason(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
     if survival == ExpectedSurvival.FROM_3_TO_6_MONTHS:
         inputs = ("prior_radiation_in_field", "expected_survival", "oligometastatic", "histology")
         if oligometastatic or hematologic:
@@ -525,30 +548,28 @@ def cebrt_regimen(
                 f"expected_survival {survival} with a favourable prognosis "
                 f"({', '.join(factors)}): a protracted course, 30 Gy in 10 fractions."
             )
-            return CebrtRegimen.GY30_10FX, _regimen_item(text, inputs, SRC_REGIMEN_FAVOURABLE)
+            return CebrtRegimen.GY30_10FX, _Reason(text, inputs, SRC_REGIMEN_FAVOURABLE)
         text = (
             f"expected_survival {survival} without a favourable factor (oligometastatic "
             "no, histology not lymphoma or myeloma): a short course, 20 Gy in 5 fractions."
         )
-        return CebrtRegimen.GY20_5FX, _regimen_item(text, inputs, SRC_REGIMEN_MIDDLE)
+        return CebrtRegimen.GY20_5FX, _Reason(text, inputs, SRC_REGIMEN_MIDDLE)
     text = (
         f"expected_survival {survival}: a protracted course for durable local control, "
         "30 Gy in 10 fractions (30-40 Gy in 10-20 fractions are also used)."
     )
-    return CebrtRegimen.GY30_10FX, _regimen_item(
-        text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_LONG
-    )
+    return CebrtRegimen.GY30_10FX, _Reason(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_LONG)
 
 
 def contiguous(a: SpinalLevel, b: SpinalLevel) -> bool:
     """Spec 2.6: neighbours in the order occiput, C1...S5 (C7-T1, T12-L1 and L5-S1 included)."""
-    return abs(LEVEL_ORDER.index(a) - LEVEL_ORDER.index(b)) == 1
+    return abs(LEVEL_POSITION[a] - LEVEL_POSITION[b]) == 1
 
 
 def index_block(levels: tuple[SpinalLevel, ...], index: SpinalLevel) -> tuple[SpinalLevel, ...]:
     """Spec 2.6: the run of contiguous lesion levels that contains the index level, in anatomical order."""
     present = set(levels)
-    at = LEVEL_ORDER.index(index)
+    at = LEVEL_POSITION[index]
     low = high = at
     while low > 0 and LEVEL_ORDER[low - 1] in present:
         low -= 1
@@ -562,28 +583,18 @@ def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tupl
 
     Source: seed 'Conventional external beam radiation therapy, treatment field', ref [63].
     """
-    first = LEVEL_ORDER.index(block[0])
-    last = LEVEL_ORDER.index(block[-1])
+    first = LEVEL_POSITION[block[0]]
+    last = LEVEL_POSITION[block[-1]]
     field = CebrtField(
         from_level=LEVEL_ORDER[max(first - 1, 0)], to_level=LEVEL_ORDER[min(last + 1, len(LEVEL_ORDER) - 1)]
     )
     span = block[0] if len(block) == 1 else f"{block[0]}-{block[-1]}"
     text = f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) and one level each side."
-    return field, RationaleItem(
-        topic="cebrt_field", rule="4 cEBRT field", text=text, inputs=inputs, source=SRC_CEBRT_FIELD
-    )
+    return field, RationaleItem("cebrt_field", "4 cEBRT field", text, inputs, SRC_CEBRT_FIELD)
 
 
-class Definitive(NamedTuple):
-    pathway: Pathway
-    sbrt_preferred: bool
-    items: tuple[RationaleItem, ...]
-
-
-def pathway_rule(facts: Facts) -> tuple[_Choice, RationaleItem]:
-    """Spec 3: the pathway rule that fires (P1..P9) and its rationale item."""
+def pathway_rule(facts: Facts, *, names: LesionNames) -> tuple[_Choice, RationaleItem]:
+    """Spec 3: the pathway rule that fires (P1..P9) and its rationale item, naming the index lesion's inputs."""
     choice = _select_pathway(facts)
-    item = RationaleItem(
-        topic="pathway", rule=choice.rule.value, text=choice.text, inputs=choice.inputs, source=choice.source
-    )
+    item = RationaleItem("pathway", choice.rule.value, choice.text, names.qualify(choice.inputs), choice.source)
     return choice, item

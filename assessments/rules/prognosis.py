@@ -58,23 +58,23 @@ def _vertebral_points(count: int) -> int:
 def _missing(name: ScoreName, maximum: int, missing: list[str], source: str) -> tuple[ScoreResult, RationaleItem]:
     fields = tuple(sorted(missing))
     text = f"{name} not computed: not recorded: {', '.join(fields)}. No score is computed from a missing input."
-    item = RationaleItem(topic=f"prognosis:{name}", rule=_RULE, text=text, inputs=fields, source=source)
+    item = RationaleItem(f"prognosis:{name}", _RULE, text, fields, source)
     return ScoreResult(name=name, maximum=maximum, missing=fields), item
 
 
 def _computed(
     name: ScoreName,
     maximum: int,
+    score: int,
     band: ScoreBand,
     items: tuple[tuple[str, int], ...],
     inputs: tuple[str, ...],
     source: str,
 ) -> tuple[ScoreResult, RationaleItem]:
-    score = sum(points for _, points in items)
     listed = ", ".join(f"{item} {points}" for item, points in items)
     text = f"{name} {score} of {maximum} (band {band}): {listed}."
-    item = RationaleItem(topic=f"prognosis:{name}", rule=_RULE, text=text, inputs=inputs, source=source)
-    return ScoreResult(name=name, maximum=maximum, score=score, band=band, items=items), item
+    item = RationaleItem(f"prognosis:{name}", _RULE, text, inputs, source)
+    return ScoreResult(name, maximum, score, band, items), item
 
 
 def tokuhashi_revised(case: CaseInput) -> tuple[ScoreResult, RationaleItem]:
@@ -105,7 +105,7 @@ def tokuhashi_revised(case: CaseInput) -> tuple[ScoreResult, RationaleItem]:
     score = sum(points for _, points in items)
     band = ScoreBand.LT_6_MONTHS if score <= 8 else ScoreBand.GTE_6_MONTHS if score <= 11 else ScoreBand.GTE_12_MONTHS
     inputs = (*fields, "histology", *(("primary_site",) if needs_site else ()))
-    return _computed(ScoreName.TOKUHASHI_REVISED, 15, band, items, inputs, SRC_TOKUHASHI)
+    return _computed(ScoreName.TOKUHASHI_REVISED, 15, score, band, items, inputs, SRC_TOKUHASHI)
 
 
 def tomita(case: CaseInput) -> tuple[ScoreResult, RationaleItem]:
@@ -149,7 +149,7 @@ def tomita(case: CaseInput) -> tuple[ScoreResult, RationaleItem]:
         else ScoreBand.TOMITA_8_10
     )
     inputs = (*growth_inputs, "visceral_metastases", "extraspinal_bone_metastases", "vertebral_metastases")
-    return _computed(ScoreName.TOMITA, 10, band, items, inputs, SRC_TOMITA)
+    return _computed(ScoreName.TOMITA, 10, score, band, items, inputs, SRC_TOMITA)
 
 
 _SITE_INPUT: Final = frozenset({Histology.GASTROINTESTINAL, Histology.SARCOMA, Histology.OTHER})
@@ -179,7 +179,7 @@ def modified_bauer(case: CaseInput) -> tuple[ScoreResult, RationaleItem]:
     )
     score = sum(points for _, points in items)
     band = ScoreBand.BAUER_0_1 if score <= 1 else ScoreBand.BAUER_2 if score == 2 else ScoreBand.BAUER_3_4
-    return _computed(ScoreName.MODIFIED_BAUER, 4, band, items, ("histology", *fields), SRC_BAUER)
+    return _computed(ScoreName.MODIFIED_BAUER, 4, score, band, items, ("histology", *fields), SRC_BAUER)
 
 
 def prognosis_scores(case: CaseInput) -> tuple[tuple[ScoreResult, ...], tuple[RationaleItem, ...]]:

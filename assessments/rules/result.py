@@ -29,7 +29,6 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
-from .inputs import LESION_FIELDS, MAX_LESIONS, LesionInput
 from .texts import (
     ALERT_TEXTS,
     CEBRT_FIELD_TEXT,
@@ -274,45 +273,3 @@ class Result:
         if self.steroids == Steroids.HIGH_DOSE:
             result["steroid_dosing_text"] = STEROID_DOSING_TEXT.text
         return result
-
-
-_SINS_FIELDS: Final = (
-    "spinal_level",
-    "sins_pain",
-    "sins_bone_lesion",
-    "sins_alignment",
-    "sins_collapse",
-    "sins_posterolateral",
-)
-# The case-format names of each lesion's fields by position: a constant table, built once.
-_POSITION_NAMES: Final = tuple(
-    MappingProxyType({field: f"lesions[{i}].{field}" for field in (*LESION_FIELDS, "index")})
-    for i in range(MAX_LESIONS)
-)
-
-
-_STABILITY_NAMES: Final = tuple(
-    tuple(names[field] for field in ("stability_assessment", *_SINS_FIELDS)) for names in _POSITION_NAMES
-)
-
-
-class LesionView:
-    """A lesion as the any-lesion rules read it: its inputs, derived values and field names."""
-
-    __slots__ = ("derived", "given", "names", "stability_names")
-
-    def __init__(self, *, given: LesionInput, derived: LesionResult) -> None:
-        self.given = given
-        self.derived = derived
-        self.names: Mapping[str, str] = _POSITION_NAMES[derived.position]
-        self.stability_names: tuple[str, ...] = _STABILITY_NAMES[derived.position]
-
-    def name(self, field_name: str) -> str:
-        """The case-format name of one of this lesion's fields, such as ``lesions[1].escc_grade``."""
-        return self.names[field_name]
-
-
-def qualify(item: RationaleItem, names: Mapping[str, str]) -> RationaleItem:
-    """The item with bare lesion field names (``escc_grade``) named for one lesion (``lesions[0].escc_grade``)."""
-    inputs = tuple(names.get(name, name) for name in item.inputs)
-    return RationaleItem(topic=item.topic, rule=item.rule, text=item.text, inputs=inputs, source=item.source)

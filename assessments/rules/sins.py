@@ -19,8 +19,9 @@ from .codes import (
     Stability,
     StabilityAssessment,
 )
+from .lesions import LesionNames
 from .result import RationaleItem, SinsComponents, SinsResult
-from .texts import SINS_INPUTS, SRC_SINS, SRC_STABILITY, STABILITY_INPUTS
+from .texts import SRC_SINS, SRC_STABILITY
 
 # --------------------------------------------------------------------------------------------
 # Point tables (spec 2.1, seed table 2 [17]); the web form shows them next to each choice.
@@ -216,44 +217,42 @@ def sins_score(
     alignment: SinsAlignment,
     collapse: SinsCollapse,
     posterolateral: SinsPosterolateral,
+    *,
+    names: LesionNames,
 ) -> tuple[SinsResult, RationaleItem]:
-    """Spec 2.1 SINS: sum of six component points and its category.
+    """Spec 2.1 SINS: sum of six component points and its category; the item reads the lesion's SINS inputs.
 
     Source: seed 'Mechanical (spinal stability)', table 2, ref [17] (Fisher 2010).
     """
     location = LOCATION_BY_LEVEL[level]
-    components = SinsComponents(
-        location=LOCATION_POINTS[location],
-        pain=PAIN_POINTS[pain],
-        bone_lesion=BONE_LESION_POINTS[bone_lesion],
-        alignment=ALIGNMENT_POINTS[alignment],
-        collapse=COLLAPSE_POINTS[collapse],
-        posterolateral=POSTEROLATERAL_POINTS[posterolateral],
+    points = (  # in the order of SinsComponents
+        LOCATION_POINTS[location],
+        PAIN_POINTS[pain],
+        BONE_LESION_POINTS[bone_lesion],
+        ALIGNMENT_POINTS[alignment],
+        COLLAPSE_POINTS[collapse],
+        POSTEROLATERAL_POINTS[posterolateral],
     )
-    total = (
-        components.location
-        + components.pain
-        + components.bone_lesion
-        + components.alignment
-        + components.collapse
-        + components.posterolateral
-    )
+    total = sum(points)
     category = sins_category(total)
     text = (
         f"SINS {total} of 18 ({_SINS_MEANING[category]}): {_LEVEL_PHRASES[level]}, {_PAIN_PHRASES[pain]}, "
         f"{_BONE_LESION_PHRASES[bone_lesion]}, {_ALIGNMENT_PHRASES[alignment]}, {_COLLAPSE_PHRASES[collapse]}, "
         f"{_POSTEROLATERAL_PHRASES[posterolateral]}."
     )
-    item = RationaleItem("sins", "2.1 SINS", text, SINS_INPUTS, SRC_SINS)
-    return SinsResult(components, total, category, location), item
+    item = RationaleItem("sins", "2.1 SINS", text, names.sins, SRC_SINS)
+    return SinsResult(SinsComponents(*points), total, category, location), item
 
 
 def stability_of(
     assessment: StabilityAssessment,
     sins_total: int,
     pain: SinsPain,
+    *,
+    names: LesionNames,
 ) -> tuple[Stability, RationaleItem]:
-    """Spec 2.4 stability used by the pathway; a surgeon's judgement wins.
+    """Spec 2.4 stability used by the pathway; a surgeon's judgement wins. The item reads the lesion's
+    stability assessment and SINS inputs.
 
     Source: seed 'Mechanical (spinal stability)' and algorithm footnote, refs [17], [18].
     """
@@ -288,4 +287,4 @@ def stability_of(
         else:
             value = Stability.STABLE
             text = f"Not assessed by a surgeon; SINS {sins_total} (0-6) and pain not mechanical: stable."
-    return value, RationaleItem("stability", "2.4 Stability", text, STABILITY_INPUTS, SRC_STABILITY)
+    return value, RationaleItem("stability", "2.4 Stability", text, names.stability, SRC_STABILITY)

@@ -8,19 +8,17 @@ from __future__ import annotations
 from typing import Final
 
 from .codes import (
-    LEVEL_ORDER,
     Bladder,
     Mobility,
     MotorStatus,
     PathwayCode,
-    SinsPain,
-    Stability,
     Steroids,
     Urgency,
     VteProphylaxis,
 )
 from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
-from .result import LesionView, RationaleItem
+from .lesions import Lesions, LesionView
+from .result import RationaleItem
 from .texts import (
     DEFICIT_INPUTS,
     SRC_BLADDER,
@@ -37,30 +35,19 @@ from .texts import (
 _CARE: Final = "5 Supportive care"
 
 
-def levels(lesions: tuple[LesionView, ...]) -> str:
-    """The lesions' levels in anatomical order, for a sentence ("T7, L2")."""
-    return ", ".join(sorted((v.given.spinal_level for v in lesions), key=LEVEL_ORDER.index))
+def levels(views: tuple[LesionView, ...]) -> str:
+    """The levels of a group of :class:`Lesions` (in anatomical order), for a sentence ("T7, L2")."""
+    return ", ".join(view.given.spinal_level for view in views)
 
 
-def _every(lesions: tuple[LesionView, ...], *fields: str) -> tuple[str, ...]:
-    return tuple(view.name(field) for view in lesions for field in fields)
-
-
-def _stability_inputs(lesions: tuple[LesionView, ...]) -> tuple[str, ...]:
-    return tuple(name for view in lesions for name in view.stability_names)
-
-
-def steroids_rule(
-    *, deficit: bool, code: PathwayCode, lesions: tuple[LesionView, ...]
-) -> tuple[Steroids, RationaleItem]:
+def steroids_rule(*, deficit: bool, code: PathwayCode, lesions: Lesions) -> tuple[Steroids, RationaleItem]:
     """Spec 5 steroids (2027.1): high dose for a deficit, palliative radiation, or high grade with pain.
 
     Not routine when no lesion is high grade (small epidural lesions with a normal examination,
     [30]); else consider. Source: seed 'Glucocorticoids', refs [25-30].
     """
-    high = tuple(view for view in lesions if view.derived.high_grade)
-    painful = tuple(view for view in lesions if view.given.sins_pain != SinsPain.PAIN_FREE)
-    inputs = ("neurologic_deficit", *_every(lesions, "escc_grade", "sins_pain"))
+    high, painful = lesions.high_grade, lesions.painful
+    inputs = ("neurologic_deficit", *lesions.names.escc_and_pain)
     reasons = []
     if deficit:
         reasons.append("neurologic_deficit yes")
@@ -71,35 +58,31 @@ def steroids_rule(
     if reasons:
         source = SRC_STEROIDS_PALLIATIVE if code == PathwayCode.PALLIATIVE_RADIATION else SRC_STEROIDS_HIGH
         text = f"High-dose dexamethasone because of {' and '.join(reasons)}: {STEROID_DOSING_TEXT.text}"
-        return Steroids.HIGH_DOSE, RationaleItem(topic="steroids", rule=_CARE, text=text, inputs=inputs, source=source)
+        return Steroids.HIGH_DOSE, RationaleItem("steroids", _CARE, text, inputs, source)
     if not high:
         text = (
             "No neurologic deficit and no high-grade ESCC at any level: glucocorticoids are not started "
             "routinely (radiation without steroids is feasible for small epidural lesions with a normal "
             "examination); analgesia treats the pain."
         )
-        return Steroids.NOT_ROUTINE, RationaleItem(
-            topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_NOT_ROUTINE
-        )
+        return Steroids.NOT_ROUTINE, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_NOT_ROUTINE)
     text = (
         f"No neurologic deficit and no pain, but high-grade ESCC ({levels(high)}): consider "
         "glucocorticoids as a bridge to definitive treatment."
     )
-    return Steroids.CONSIDER, RationaleItem(
-        topic="steroids", rule=_CARE, text=text, inputs=inputs, source=SRC_STEROIDS_CONSIDER
-    )
+    return Steroids.CONSIDER, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_CONSIDER)
 
 
 def vte_rule(
-    *, motor: MotorStatus, lesions: tuple[LesionView, ...], contraindication: bool, code: PathwayCode
+    *, motor: MotorStatus, lesions: Lesions, contraindication: bool, code: PathwayCode
 ) -> tuple[VteProphylaxis, RationaleItem]:
     """Spec 5 VTE prophylaxis for an immobilized patient; mechanical when surgery is imminent.
 
     Immobilized: not ambulatory, or any lesion unstable. Source: seed 'Venous thromboembolism
     prophylaxis', ref [36].
     """
-    inputs = ("motor_status", *_stability_inputs(lesions), "vte_contraindication")
-    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    inputs = ("motor_status", *lesions.names.stability, "vte_contraindication")
+    unstable = lesions.unstable
     reasons = []
     if motor in NOT_AMBULATORY:
         reasons.append(f"motor_status {motor}")
@@ -110,9 +93,7 @@ def vte_rule(
             f"Not immobilized (motor_status {motor}, no unstable level): no "
             "ESCC-specific prophylaxis; the usual hospital VTE assessment applies."
         )
-        return VteProphylaxis.STANDARD, RationaleItem(
-            topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE
-        )
+        return VteProphylaxis.STANDARD, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
     why = " and ".join(reasons)
     if contraindication:
         value = VteProphylaxis.MECHANICAL
@@ -132,7 +113,7 @@ def vte_rule(
             f"Immobilized ({why}), no contraindication and no imminent surgery: short-term "
             "unfractionated heparin, low molecular weight heparin or fondaparinux."
         )
-    return value, RationaleItem(topic="vte_prophylaxis", rule=_CARE, text=text, inputs=inputs, source=SRC_VTE)
+    return value, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
 
 
 def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, RationaleItem]:
@@ -150,15 +131,15 @@ def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, Rationale
     else:
         value = Bladder.MONITOR
         text = "No urinary symptoms or retention: watch for hesitancy, new incontinence or perineal numbness."
-    return value, RationaleItem(topic="bladder", rule=_CARE, text=text, inputs=inputs, source=SRC_BLADDER)
+    return value, RationaleItem("bladder", _CARE, text, inputs, SRC_BLADDER)
 
 
-def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, RationaleItem]:
+def mobility_rule(*, lesions: Lesions) -> tuple[Mobility, RationaleItem]:
     """Spec 5 mobility: brace or bed rest when any lesion is unstable, else as tolerated.
 
     Source: seed 'Pain management and role of immobilization', refs [18,38].
     """
-    unstable = tuple(view for view in lesions if view.derived.stability == Stability.UNSTABLE)
+    unstable = lesions.unstable
     if unstable:
         value = Mobility.BRACE_OR_BED_REST
         text = (
@@ -168,23 +149,20 @@ def mobility_rule(*, lesions: tuple[LesionView, ...]) -> tuple[Mobility, Rationa
     else:
         value = Mobility.AS_TOLERATED
         text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
-    return value, RationaleItem(
-        topic="mobility", rule=_CARE, text=text, inputs=_stability_inputs(lesions), source=SRC_MOBILITY
-    )
+    return value, RationaleItem("mobility", _CARE, text, lesions.names.stability, SRC_MOBILITY)
 
 
 def urgency_rule(
-    *, deficit: bool, progressing: bool, motor: MotorStatus, lesions: tuple[LesionView, ...]
+    *, deficit: bool, progressing: bool, motor: MotorStatus, lesions: Lesions
 ) -> tuple[Urgency, RationaleItem]:
     """Spec 6 urgency: emergency for a deficit with high grade (any lesion), progression or loss of walking.
 
     Urgent: otherwise any lesion high grade, a deficit, or any lesion unstable or potentially
     unstable. Source: seed 'Importance of early detection', ref [1].
     """
-    inputs = (*DEFICIT_INPUTS, *(n for view in lesions for n in (view.names["escc_grade"], *view.stability_names)))
+    inputs = (*DEFICIT_INPUTS, *lesions.names.escc_and_stability)
     not_walking = motor in NOT_AMBULATORY
-    high = tuple(view for view in lesions if view.derived.high_grade)
-    shaky = tuple(view for view in lesions if view.derived.stability != Stability.STABLE)
+    high, shaky = lesions.high_grade, lesions.not_stable
     if deficit and (high or progressing or not_walking):
         reasons = []
         if high:
@@ -204,11 +182,11 @@ def urgency_rule(
             reasons.append("neurologic_deficit yes")
         if high:
             reasons.append(f"high-grade ESCC at {levels(high)}")
-        for view in sorted(shaky, key=lambda view: LEVEL_ORDER.index(view.given.spinal_level)):
+        for view in shaky:
             reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
         value = Urgency.URGENT
         text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
     else:
         value = Urgency.ROUTINE
         text = "Routine: no neurologic deficit, no high-grade ESCC and no level that is unstable or potentially so."
-    return value, RationaleItem(topic="urgency", rule="6 Urgency", text=text, inputs=inputs, source=SRC_URGENCY)
+    return value, RationaleItem("urgency", "6 Urgency", text, inputs, SRC_URGENCY)
