@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 from assessments import services
@@ -46,11 +47,21 @@ PATIENT: dict[str, Any] = {
 
 
 def make_case(owner: Any, *, patient: dict[str, Any] | None = None, **assessment: Any) -> Case:
-    """A saved draft case for ``owner``; keyword arguments override assessment fields."""
+    """A saved draft case for ``owner``; keyword arguments override assessment fields.
+
+    A patient named without an MRN gets one derived from the name, so differently named
+    patients are different people (one MRN is one patient since issue 13a).
+    """
     values = {**ASSESSMENT, **assessment}
-    return services.case_create(
-        owner=owner, patient={**PATIENT, **(patient or {})}, assessment=case_input_from_mapping(values)
-    )
+    patient = {**(patient or {})}
+    if "patient_name" in patient and "mrn" not in patient:
+        patient["mrn"] = mrn_for(patient["patient_name"])
+    return services.case_create(owner=owner, patient={**PATIENT, **patient}, assessment=case_input_from_mapping(values))
+
+
+def mrn_for(name: str) -> str:
+    """A stable, plausible hospital number for a test patient's name."""
+    return "N" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:7].upper()
 
 
 def form_post(**overrides: Any) -> dict[str, str]:
