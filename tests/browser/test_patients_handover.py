@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from assessments.models import Case, CaseHandover, HandoverStatus
+from tests.browser.test_accessibility import assert_accessible
 from tests.factories import PATIENT, make_case
 
 
@@ -43,6 +44,7 @@ def test_second_case_for_the_same_mrn_joins_the_patient_with_two_episodes(page, 
     # Newest first.
     expect(rows.nth(0)).to_have_attribute("data-episode", str(second.pk))
     expect(rows.nth(1)).to_have_attribute("data-episode", str(first.pk))
+    assert_accessible(page, where="patient page")
 
 
 def test_handover_proposed_by_alice_and_accepted_by_bob(page, live_server, login, alice, bob):
@@ -50,6 +52,7 @@ def test_handover_proposed_by_alice_and_accepted_by_bob(page, live_server, login
     login(alice)
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
     page.get_by_role("link", name="Hand over to another clinician").click()
+    assert_accessible(page, where="handover form")
     page.get_by_label("Hand over to").select_option(label="Bob (bob)")
     page.get_by_label("Handover note").fill("MRI at 08:00; spinal surgeon aware; steroids started.")
     page.get_by_role("button", name="Offer the handover").click()
@@ -62,11 +65,17 @@ def test_handover_proposed_by_alice_and_accepted_by_bob(page, live_server, login
     expect(offers).to_contain_text("Hana Dover")
     offers.get_by_role("link").first.click()
     expect(page.locator("#handover-offer-note")).to_contain_text("MRI at 08:00")
+    assert_accessible(page, where="case page with a handover offer")
     page.get_by_role("button", name="Accept: I take over this case").click()
     expect(page.get_by_role("status").filter(has_text="you now own this case")).to_be_visible()
     case.refresh_from_db()
     assert case.owner_id == bob.pk
     expect(page.locator("#handover-history")).to_contain_text("MRI at 08:00")
+    page.get_by_role("link", name="My cases").first.click()
+    page.locator("#tab-team-cases").click()
+    expect(page.locator("#team-list-intro")).to_be_visible()
+    assert_accessible(page, where="my team's cases")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
 
     # Bob owns it now and edits it like his own.
     page.get_by_role("link", name="Edit").click()
