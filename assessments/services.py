@@ -437,11 +437,18 @@ def patient_for_case(
     """
     mrn = identifiers["mrn"].strip()
     values = {PATIENT_FIELDS[name]: value for name, value in identifiers.items() if name != "mrn"}
-    patient, created = Patient.objects.get_or_create(mrn=mrn, defaults=values)
-    if created:
-        patient._history_user = user
-        audit_record(action="patient.create", actor=user, target=patient, request=request)
-        return patient
+    patient = Patient.objects.filter(mrn=mrn).first()
+    if patient is None:
+        patient = Patient(mrn=mrn, **values)
+        patient._history_user = user  # the first version is attributed even outside a web request
+        try:
+            with transaction.atomic():
+                patient.save()
+        except IntegrityError:
+            patient = Patient.objects.get(mrn=mrn)  # another save created it a moment ago: compare with it
+        else:
+            audit_record(action="patient.create", actor=user, target=patient, request=request)
+            return patient
     differs = patient_differences(patient, identifiers)
     if not differs:
         return patient

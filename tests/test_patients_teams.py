@@ -354,3 +354,19 @@ def test_board_returns_a_handed_over_case_to_its_new_owner(alice, bob, carol):
     # The former owner may no longer submit or close it.
     with pytest.raises(services.PermissionDenied):
         services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+
+
+def test_the_patient_records_first_version_names_who_created_it(alice):
+    case = make_case(alice)
+    (version,) = case.patient.history.all()
+    assert version.history_user_id == alice.pk
+
+
+def test_demo_data_has_two_care_teams(db, settings, monkeypatch):
+    from django.core.management import call_command
+
+    settings.DEMO_MODE = True
+    monkeypatch.setenv("DEBUG", "true")
+    call_command("seed_demo")
+    teams = {team.name: sorted(team.members.values_list("username", flat=True)) for team in CareTeam.objects.all()}
+    assert teams == {"Spinal oncology": ["alice", "bob"], "On-call oncology": ["bob"]}
