@@ -489,6 +489,10 @@ class PatientForm(LimitsShownMixin, forms.ModelForm):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
+        if instance is not None and instance.patient_id is not None:
+            self.fields[
+                "patient_name"
+            ].help_text = "The patient record's: a change here corrects it for all the patient's episodes."
         for name in ("mrn", "patient_name", "clinical_notes"):
             self.fields[name].validators.append(reject_hidden_characters)
         self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]

@@ -370,3 +370,19 @@ def test_demo_data_has_two_care_teams(db, settings, monkeypatch):
     call_command("seed_demo")
     teams = {team.name: sorted(team.members.values_list("username", flat=True)) for team in CareTeam.objects.all()}
     assert teams == {"Spinal oncology": ["alice", "bob"], "On-call oncology": ["bob"]}
+
+
+def test_sharing_and_handover_are_not_listed_as_changed_findings(alice, bob, team):
+    case = services.case_share_with_team(case=make_case(alice), user=alice, team=team)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Yours")
+    services.case_handover_answer(case=case, user=bob, accept=True)
+    body = login(bob).get(case.get_absolute_url()).content.decode()
+    history = body.split('id="history"', 1)[1]
+    assert "Team" not in history and "Patient:" not in history and "Owner" not in history
+
+
+def test_the_edit_form_says_a_name_change_corrects_the_patient_record(alice_client, alice):
+    case = make_case(alice)
+    body = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
+    assert "corrects it for all the patient's episodes" in body
+    assert 'value="Ann Example"' in body and 'value="H1234567"' in body
