@@ -632,12 +632,22 @@ def test_database_refuses_to_change_or_delete_a_signed_decision(decision, sql):
 
 
 @postgres_only
-@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalcase SET patient_name = 'x' WHERE id = %s",
+@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalcase SET clinical_notes = 'x' WHERE id = %s",
                                  "DELETE FROM assessments_historicalcase WHERE id = %s"])  # fmt: skip
 def test_database_refuses_to_change_or_delete_case_history(decision, sql):
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
         raw(sql, [decision.case_id])
     assert decision.case.history.count() >= 2
+
+
+@postgres_only
+@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalpatient SET name = 'x' WHERE id = %s",
+                                 "DELETE FROM assessments_historicalpatient WHERE id = %s"])  # fmt: skip
+def test_database_refuses_to_change_or_delete_patient_history(decision, sql):
+    """Issue 13a: the patient record's versions are append-only too."""
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        raw(sql, [decision.case.patient_id])
+    assert decision.case.patient.history.count() >= 1
 
 
 # --- Issue 11: every page that shows patient identifiers writes case.view, from one place -----------
