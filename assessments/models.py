@@ -66,7 +66,8 @@ class Patient(models.Model):
     sex = models.CharField(max_length=8, choices=Sex.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_text = models.CharField(max_length=240, blank=True, default="", editable=False, db_index=True)
+    # No index: a word is matched anywhere in it (LIKE '%word%'), after the owner's or team's cases are found.
+    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (
                     "search_text",
-                    models.CharField(blank=True, db_index=True, default="", editable=False, max_length=240),
+                    models.CharField(blank=True, default="", editable=False, max_length=240),
                 ),
             ],
             options={
