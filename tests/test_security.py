@@ -967,8 +967,12 @@ def test_team_membership_without_the_clinician_role_shows_no_team_case(client, t
         response = client.get(url, headers=headers)
         if response.status_code == 405:
             response = client.post(url, {}, headers=headers)
-        if who == "carol" and url in {reverse("assessments:board_queue"), reverse("assessments:board_dashboard"),
-                                      reverse("assessments:board_queue_csv"), reverse("assessments:board_pack")}:
+        if who == "carol" and url in {
+            reverse("assessments:board_queue"),
+            reverse("assessments:board_dashboard"),
+            reverse("assessments:board_queue_csv"),
+            reverse("assessments:board_pack"),
+        }:
             continue  # her own pages: the draft is not in them (tests/test_board.py)
         assert response.status_code == 404, (url, headers, response.status_code)
 
