@@ -101,7 +101,7 @@ class PatientRecordConflict(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="record_conflicts")
     case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
     field = models.CharField(
-        max_length=20, choices=[("name", "Name"), ("date_of_birth", "Date of birth"), ("sex", "Sex")]
+        max_length=20, choices=[("mrn", "MRN"), ("name", "Name"), ("date_of_birth", "Date of birth"), ("sex", "Sex")]
     )
     kept = models.CharField(max_length=200)
     found = models.CharField(max_length=200)

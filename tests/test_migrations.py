@@ -88,6 +88,12 @@ def _fill_2026_cases(old):
         history_user=owner, owner=owner, created_at=made["alone"].created_at, version=1, status="draft",
         **{**cases["alone"], "patient_name": "Solo Patiant"},
     )  # fmt: skip
+    # An earlier version of "same_a" carried a mistyped MRN: reported too.
+    History.objects.create(
+        id=made["same_a"].pk, history_date=timezone.now() - datetime.timedelta(days=1), history_type="+",
+        history_user=owner, owner=owner, created_at=made["same_a"].created_at, version=1, status="draft",
+        **{**cases["same_a"], "mrn": "A1OO"},
+    )  # fmt: skip
     return made
 
 
@@ -117,6 +123,7 @@ def test_cases_move_onto_one_patient_per_mrn_and_conflicts_are_reported(capsys):
     assert found == {
         ("C200", made["old"].pk, "date_of_birth", "1950-01-01", "1951-01-01", False),
         ("S300", made["alone"].pk, "name", "Solo Patiant", "Solo Patient", True),
+        ("A100", made["same_a"].pk, "mrn", "A1OO", "A100", True),
     }
     printed = capsys.readouterr().out
     assert f"Patient {clash.pk}: date_of_birth differ" in printed and "Cy Clash" not in printed

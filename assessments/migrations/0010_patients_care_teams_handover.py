@@ -56,7 +56,8 @@ class Migration(migrations.Migration):
                 (
                     "field",
                     models.CharField(
-                        choices=[("name", "Name"), ("date_of_birth", "Date of birth"), ("sex", "Sex")], max_length=20
+                        choices=[("mrn", "MRN"), ("name", "Name"), ("date_of_birth", "Date of birth"), ("sex", "Sex")],
+                        max_length=20,
                     ),
                 ),
                 ("kept", models.CharField(max_length=200)),

@@ -15,12 +15,15 @@ from django.db import migrations
 
 from assessments.search import normalise, search_text
 
-COMPARED = ("patient_name", "date_of_birth", "sex")
-PATIENT_FIELD = {"patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
+# The MRN too: an earlier version of a case may have carried another one (a typo corrected since).
+COMPARED = ("mrn", "patient_name", "date_of_birth", "sex")
+PATIENT_FIELD = {"mrn": "mrn", "patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
 
 
 def _same(name, value, kept):
     # Names differing only in case, accents or apostrophes are one name (as when a new case is saved).
+    if name == "mrn":
+        return value.strip() == kept.strip()
     return normalise(value) == normalise(kept) if name == "patient_name" else value == kept
 
 
@@ -48,7 +51,7 @@ def cases_onto_patients(apps, schema_editor):
             search_text=search_text(patient_name=newest.patient_name, mrn=mrn),
         )
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(patient=patient)
-        kept = {name: _text(getattr(newest, name)) for name in COMPARED}
+        kept = {**{name: _text(getattr(newest, name)) for name in COMPARED}, "mrn": mrn}
         seen = set()
         for case in cases:
             seen |= {(case.pk, name, _text(getattr(case, name)), False) for name in COMPARED}
