@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = "ESCC assessments"
+
+    def ready(self) -> None:
+        from assessments import team_audit  # issue 13a: care-team changes are audited
+
+        team_audit.connect()

@@ -179,7 +179,11 @@ def board_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a signed decision: a new signed decision that supersedes it (the old one stays as it was)."""
     _require_board(request)
     visible = selectors.cases_visible_to(request.user)
-    decision = BoardDecision.objects.filter(pk=pk, case__in=visible).select_related("case", "case__owner").first()
+    decision = (
+        BoardDecision.objects.filter(pk=pk, case__in=visible)
+        .select_related("case", "case__owner", "case__patient")
+        .first()
+    )
     if decision is None:
         raise Http404("No such decision")
     if BoardDecision.objects.filter(supersedes=decision).exists():

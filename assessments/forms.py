@@ -22,6 +22,7 @@ from assessments.models import (
     ASSESSMENT_FIELDS,
     TEXT_MAX,
     Case,
+    Sex,
     build_case_input,
     with_prognosis,
 )
@@ -840,16 +841,30 @@ def flat_choices(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
+# Issue 13a: the patient's identifiers are the Patient's (one per MRN); the form keeps their
+# field names, so pages, imports and the session-expiry stash post what they always did.
+PATIENT_IDENTIFIERS = ("mrn", "patient_name", "date_of_birth", "sex")
+
+
 class PatientForm(LimitsShownMixin, forms.ModelForm):
-    """Who the patient is, the clinician's notes and the NICE time points."""
+    """Who the patient is, the clinician's notes and the NICE time points.
+
+    ``mrn``, ``patient_name``, ``date_of_birth`` and ``sex`` are the patient record's
+    (``services.patient_for_case`` finds or creates it); the rest is the case's.
+    """
+
+    mrn = forms.CharField(
+        label="Hospital number (MRN)", max_length=20, help_text="The hospital number as on the wristband."
+    )
+    patient_name = forms.CharField(label="Patient name", max_length=200)
+    date_of_birth = forms.DateField(
+        label="Date of birth", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sex = forms.ChoiceField(label="Sex", choices=[("", "---------"), *Sex.choices])
 
     class Meta:
         model = Case
         fields = [
-            "mrn",
-            "patient_name",
-            "date_of_birth",
-            "sex",
             "symptom_onset_at",
             "ambulation_lost_at",
             "mri_at",
@@ -858,7 +873,6 @@ class PatientForm(LimitsShownMixin, forms.ModelForm):
             "clinical_notes",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "symptom_onset_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ambulation_lost_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "mri_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -867,16 +881,29 @@ class PatientForm(LimitsShownMixin, forms.ModelForm):
             "clinical_notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "mrn": "The hospital number as on the wristband.",
             "ambulation_lost_at": "When the patient last walked. Used to work out hours since loss of ambulation "
             "when that box is left empty.",
             "mri_at": "Time of the diagnostic MRI: NICE asks for a definitive plan within 24 hours of it.",
         }
 
-    field_order = Meta.fields
+    field_order = [*PATIENT_IDENTIFIERS, *Meta.fields]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and instance.patient_id is not None:
+            patient = instance.patient
+            kwargs["initial"] = {
+                "mrn": patient.mrn,
+                "patient_name": patient.name,
+                "date_of_birth": patient.date_of_birth,
+                "sex": patient.sex,
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
+        if instance is not None and instance.patient_id is not None:
+            self.fields[
+                "patient_name"
+            ].help_text = "The patient record's: a change here corrects it for all the patient's episodes."
         for name in ("mrn", "patient_name", "clinical_notes"):
             self.fields[name].validators.append(reject_hidden_characters)
         self.fields["date_of_birth"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]

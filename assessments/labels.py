@@ -499,7 +499,10 @@ FIELD_ENUMS: Final[Mapping[str, type[StrEnum]]] = MappingProxyType(
 )
 
 # Saved fields that are bookkeeping, not clinical content: never listed as a change.
-INTERNAL_FIELDS: Final = frozenset({"version", "urgency_rank", "updated_at", "created_at", "result", "owner"})
+# Issue 13a: "team" and "patient" (sharing, the patient link) show in the case's care section, not as findings.
+INTERNAL_FIELDS: Final = frozenset(
+    {"version", "urgency_rank", "updated_at", "created_at", "result", "owner", "team", "patient"}
+)
 
 
 def field_label(name: str) -> str:

@@ -52,8 +52,106 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(owner=user)
 
 
+# --- Issue 13a: patients, care teams and handover (docs/decisions/0008-patients-teams-handover.md) ----------
+
+
+class Patient(models.Model):
+    """One person, by hospital number. Their cases are episodes: each presentation or recurrence.
+
+    Identifiers live here only; a case names its patient. ``search_text`` is the name and
+    MRN normalised (``assessments.search``) so the lists find a patient with one ``LIKE``.
+    """
+
+    mrn = models.CharField("hospital number (MRN)", max_length=20, unique=True)
+    name = models.CharField("patient name", max_length=200)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # No index: a word is matched anywhere in it (LIKE '%word%'), after the owner's or team's cases are found.
+    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        # Admin pages and audit entries name a patient by id only (admins see no patient data).
+        return f"Patient {self.pk}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Here rather than in each service, so no write path can leave the search column stale.
+        self.search_text = search.search_text(patient_name=self.name, mrn=self.mrn)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:patient_detail", args=[self.pk])
+
+
+class PatientRecordConflict(models.Model):
+    """A detail on which the cases moved onto one patient disagreed (migration 0011), kept for review.
+
+    The patient record holds the newest case's value (``kept``); ``found`` is what another
+    case (or an earlier version of one) said. Shown on the patient page to those who may
+    see it; the admin list names ids and fields only, never the values.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="record_conflicts")
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(
+        max_length=20, choices=[("mrn", "MRN"), ("name", "Name"), ("date_of_birth", "Date of birth"), ("sex", "Sex")]
+    )
+    kept = models.CharField(max_length=200)
+    found = models.CharField(max_length=200)
+    from_version = models.BooleanField(default=False)
+    found_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["patient", "field", "case", "pk"]
+
+    def __str__(self) -> str:
+        return f"Patient {self.patient_id}: {self.field} differs on case {self.case_id}"
+
+
+class CareTeam(models.Model):
+    """A group of clinicians who share cases ("Spinal oncology", "On-call oncology"). Admins define them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CareTeamMembership", related_name="care_teams", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareTeamMembership(models.Model):
+    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_team_memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_membership_per_team_user")]
+        indexes = [models.Index(fields=["user", "team"], name="membership_user_team")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
+
 class Case(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    # Issue 13a: the patient this case is an episode of, and the care team it is shared with.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="episodes")
+    team = models.ForeignKey(CareTeam, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: a save names the version it was based on and is
@@ -63,11 +161,6 @@ class Case(models.Model):
     save_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.DRAFT)
 
-    # Patient
-    mrn = models.CharField("hospital number (MRN)", max_length=20)
-    patient_name = models.CharField("patient name", max_length=200)
-    date_of_birth = models.DateField("date of birth")
-    sex = models.CharField(max_length=8, choices=Sex.choices)
     clinical_notes = models.TextField("clinical notes", max_length=TEXT_MAX, blank=True)
 
     # NICE-style time points (all optional)
@@ -163,17 +256,15 @@ class Case(models.Model):
     close_reason = models.TextField("reason for closing", max_length=TEXT_MAX, blank=True)
     discarded_at = models.DateTimeField(null=True, blank=True)
 
-    # The patient's name and MRN normalised for search (assessments.search), kept in step on every save.
-    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
-
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["owner", "-updated_at"], name="case_owner_recent"),
-            models.Index(fields=["owner", "mrn"], name="case_owner_mrn"),
+            models.Index(fields=["team", "-updated_at"], name="case_team_recent"),
+            models.Index(fields=["patient", "-created_at"], name="case_patient_episodes"),
             models.Index(fields=["status", "urgency_rank", "submitted_at"], name="case_board_queue"),
             # The quality dashboard filters on decided_at and reads only these columns.
             models.Index(
@@ -191,15 +282,8 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Case {self.pk}: {self.patient_name} ({self.mrn})"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Here rather than in each service, so no write path can leave the search column stale.
-        self.search_text = search.search_text(patient_name=self.patient_name, mrn=self.mrn)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        # No patient identifiers: this names the case in the audit trail and the admin.
+        return f"Case {self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:case_detail", args=[self.pk])
@@ -325,6 +409,10 @@ def with_prognosis(case_input: rules.CaseInput, values: dict[str, object]) -> ru
 pgtrigger.register(
     pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
 )(Case.history.model)
+# Issue 13a: the patient record's versions likewise.
+pgtrigger.register(
+    pgtrigger.Protect(name="patient_history_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)(Patient.history.model)
 
 
 class CommentKind(models.TextChoices):
@@ -401,3 +489,36 @@ class BoardDecision(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableDecisionError("A signed decision cannot be deleted; record a correction instead.")
+
+
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the new clinician"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class CaseHandover(models.Model):
+    """The owner offers a case to another clinician, with a note; ownership moves when they accept."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_offered")
+    note = models.TextField("handover note", max_length=TEXT_MAX)
+    status = models.CharField(max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.PENDING)
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_note = models.TextField("reply", max_length=TEXT_MAX, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # At most one open offer per case: the new owner is never in doubt which one counts.
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="pending"), name="one_pending_handover_per_case"
+            )
+        ]
+        indexes = [models.Index(fields=["to_user", "status"], name="handover_to_user_status")]
+
+    def __str__(self) -> str:
+        return f"Handover {self.pk} of case {self.case_id}"

@@ -2,7 +2,7 @@
 
 Lower case, accents and apostrophes removed, hyphens and other punctuation as
 spaces, so "N'Diaye", "ndiaye" and "NDIAYE" are the same word and "José" is
-"jose". The same function fills ``Case.search_text`` and splits the query, so a
+"jose". The same function fills ``Patient.search_text`` and splits the query, so a
 plain ``LIKE '%word%'`` finds it on SQLite and PostgreSQL alike.
 """
 

@@ -11,12 +11,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from assessments import presenters, roles, rules, search, services
-from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, CommentKind
+from assessments.models import (
+    BoardDecision,
+    CareTeam,
+    CareTeamMembership,
+    Case,
+    CaseComment,
+    CaseHandover,
+    CaseStatus,
+    CommentKind,
+    HandoverStatus,
+    Patient,
+)
 
 BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
 # The dashboard's targets: a definitive plan within 24 h of the MRI (NICE), treatment within 24 h of the plan.
@@ -27,7 +38,7 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     """All cases ``user`` may read."""
     visible = Q(pk__in=[])
     if roles.is_clinician(user):
-        visible |= Q(owner=user)
+        visible |= Q(owner=user) | _team_or_offered_q(user)
     if roles.is_board_member(user):
         visible |= Q(status__in=BOARD_STATUSES)
     return Case.objects.filter(visible)
@@ -36,7 +47,21 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
 def case_get_visible(*, user: Any, pk: int) -> Case:
     """The case if ``user`` may read it, else 404."""
     try:
-        return cases_visible_to(user).select_related("owner").get(pk=pk)
+        return cases_visible_to(user).select_related("owner", "patient", "team").get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404("No such case") from None
+
+
+def case_get_editable(*, user: Any, pk: int) -> Case:
+    """The case if ``user`` is a clinician who owns it or is in the care team it is shared with, else 404."""
+    if not roles.is_clinician(user):
+        raise Http404("No such case")
+    try:
+        return (
+            Case.objects.select_related("owner", "patient")
+            .filter(Q(owner=user) | Q(team_id__in=_team_ids(user)))
+            .get(pk=pk)
+        )
     except Case.DoesNotExist:
         raise Http404("No such case") from None
 
@@ -46,7 +71,7 @@ def case_get_owned(*, user: Any, pk: int) -> Case:
     if not roles.is_clinician(user):
         raise Http404("No such case")
     try:
-        return Case.objects.select_related("owner").get(pk=pk, owner=user)
+        return Case.objects.select_related("owner", "patient").get(pk=pk, owner=user)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
 
@@ -63,18 +88,27 @@ def case_list_for_owner(
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")
     cases = Case.objects.filter(owner=user, discarded_at__isnull=not discarded)
+    return _case_list(cases, query=query, status=status, urgency=urgency)
+
+
+def _case_list(cases: QuerySet[Case], *, query: str, status: str, urgency: str) -> QuerySet[Case]:
     for word in search.query_words(query):
-        cases = cases.filter(search_text__contains=word)
+        cases = cases.filter(patient__search_text__contains=word)
     if status:
         cases = cases.filter(status=status)
     if urgency:
         cases = cases.filter(urgency=urgency)
     returned = CaseComment.objects.filter(case=OuterRef("pk"), kind=CommentKind.RETURNED).order_by("-created_at", "-pk")
     return (
-        cases.only(
+        cases.select_related("patient", "owner", "team")
+        .only(
             "pk",
-            "mrn",
-            "patient_name",
+            "patient__mrn",
+            "patient__name",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+            "team__name",
             "status",
             "urgency",
             "pathway_code",
@@ -98,12 +132,9 @@ def recent_cases_for_owner(*, user: Any, limit: int = 5) -> list[Case]:
     """
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")
-    cases = Case.objects.filter(owner=user, discarded_at__isnull=True)
-    return list(
-        cases.only("pk", "mrn", "patient_name", "status", "urgency", "updated_at").order_by("-updated_at", "-pk")[
-            :limit
-        ]
-    )
+    cases = Case.objects.filter(owner=user, discarded_at__isnull=True).select_related("patient")
+    fields = ("pk", "patient__mrn", "patient__name", "status", "urgency", "updated_at")
+    return list(cases.only(*fields).order_by("-updated_at", "-pk")[:limit])
 
 
 def case_result_now(*, case: Case) -> dict[str, Any] | None:
@@ -220,8 +251,8 @@ def _require_board(user: Any) -> None:
 
 
 QUEUE_FIELDS = (
-    "pk", "mrn", "patient_name", "date_of_birth", "status", "urgency", "urgency_rank", "pathway_code",
-    "pathway_rule", "rule_set", "histology", "escc_grade", "sins_total",
+    "pk", "patient__mrn", "patient__name", "patient__date_of_birth", "status", "urgency", "urgency_rank",
+    "pathway_code", "pathway_rule", "rule_set", "histology", "escc_grade", "sins_total",
     "spinal_level", "lesion_count", "mri_at", "submitted_at", "meeting_date",
     "board_question", "owner__username", "owner__first_name", "owner__last_name",
     # Issue 14: the 24-hour clock's referral and MRI report times (meetings.CaseClock).
@@ -251,7 +282,11 @@ def board_queue(
         cases = cases.filter(histology=histology)
     if meeting_date is not None:
         cases = cases.filter(meeting_date=meeting_date)
-    return cases.select_related("owner", "clock").only(*QUEUE_FIELDS).order_by("urgency_rank", "submitted_at", "pk")
+    return (
+        cases.select_related("owner", "clock", "patient")
+        .only(*QUEUE_FIELDS)
+        .order_by("urgency_rank", "submitted_at", "pk")
+    )
 
 
 def board_pack_cases(
@@ -272,7 +307,7 @@ def board_pack_cases(
     else:
         return []
     # The pack prints the discussion and the current decision: fetched in two queries for all cases.
-    cases = cases.select_related("owner").prefetch_related("comments__author", "decisions__signed_by")
+    cases = cases.select_related("owner", "patient").prefetch_related("comments__author", "decisions__signed_by")
     chosen = list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
     for case in chosen:
         # The pack is read at the meeting: its time alerts count hours to now, not to the last save.
@@ -307,3 +342,116 @@ def board_quality(*, user: Any, since: datetime.datetime) -> dict[str, Any]:
     )
     recent = BoardDecision.objects.current().filter(case__in=latest).only(*DEPARTURE_FIELDS)
     return {**figures, "recent_departures": list(recent.order_by("-case__decided_at", "-pk"))}
+
+
+# --- Issue 13a: patients, care teams and handover ---------------------------------------------------
+
+
+def _team_ids(user: Any) -> QuerySet[CareTeamMembership]:
+    return CareTeamMembership.objects.filter(user=user).values("team_id")
+
+
+def _team_or_offered_q(user: Any) -> Q:
+    # A team member sees the team's cases; a clinician offered a case sees it to decide on the offer.
+    offered = CaseHandover.objects.filter(to_user=user, status=HandoverStatus.PENDING).values("case_id")
+    return Q(team_id__in=_team_ids(user)) | Q(pk__in=offered)
+
+
+def case_may_edit(*, user: Any, case: Case) -> bool:
+    """Whether ``user`` may edit ``case`` (a draft): its owner, or a member of the team it is shared with."""
+    if not (case.is_editable and roles.is_clinician(user)):
+        return False
+    if case.owner_id == user.pk:
+        return True
+    return case.team_id is not None and CareTeamMembership.objects.filter(user=user, team_id=case.team_id).exists()
+
+
+def case_list_for_team(*, user: Any, query: str = "", status: str = "", urgency: str = "") -> QuerySet[Case]:
+    """The cases shared with the care teams ``user`` is in (theirs too), newest first, as ``case_list_for_owner``."""
+    if not roles.is_clinician(user):
+        raise Http404("No case list for this account")
+    cases = Case.objects.filter(team_id__in=_team_ids(user), discarded_at__isnull=True)
+    return _case_list(cases, query=query, status=status, urgency=urgency)
+
+
+def teams_of(*, user: Any) -> list[CareTeam]:
+    return list(CareTeam.objects.filter(memberships__user=user).order_by("name"))
+
+
+def patient_get_visible(*, user: Any, pk: int) -> tuple[Patient, list[Case]]:
+    """The patient and the episodes ``user`` may see, newest first; 404 when they may see none."""
+    episodes = list(
+        cases_visible_to(user)
+        .filter(patient_id=pk, discarded_at__isnull=True)
+        .select_related("owner", "team")
+        .order_by("-created_at", "-pk")
+    )
+    if not episodes:
+        raise Http404("No such patient")
+    return Patient.objects.get(pk=pk), episodes
+
+
+def patient_hidden_episodes(*, user: Any, patient_id: int) -> dict[str, Any]:
+    """The patient's episodes ``user`` may not see: how many, and who can share them (owners, teams). No content.
+
+    Discarded drafts are not counted: they are nobody's episode any more.
+    """
+    visible = cases_visible_to(user).filter(patient_id=patient_id).values("pk")
+    rows = list(
+        Case.objects.filter(patient_id=patient_id, discarded_at__isnull=True)
+        .exclude(pk__in=visible)
+        .values_list("pk", "owner__username", "owner__first_name", "owner__last_name", "team__name")
+        .order_by("pk")
+    )
+    owners = sorted({(f"{first} {last}".strip() or username) for _, username, first, last, _ in rows})
+    teams = sorted({team for *_, team in rows if team})
+    return {"count": len(rows), "case_ids": [row[0] for row in rows], "owners": owners, "teams": teams}
+
+
+def case_handovers(*, case: Case) -> list[CaseHandover]:
+    """The case's handovers, newest first, with both clinicians (one query)."""
+    return list(case.handovers.select_related("from_user", "to_user"))
+
+
+def handovers_offered_to(*, user: Any) -> list[CaseHandover]:
+    """Handovers waiting for ``user`` to accept or decline, oldest first, with their case and patient."""
+    if not roles.is_clinician(user):
+        return []
+    return list(
+        CaseHandover.objects.filter(to_user=user, status=HandoverStatus.PENDING)
+        .select_related("case__patient", "from_user")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def case_team_context(*, user: Any, case: Case) -> dict[str, Any]:
+    """The care-team section of the case page: episodes, sharing, handovers and what ``user`` may do.
+
+    A fixed number of queries, whatever the number of episodes, teams or handovers.
+    """
+    is_owner = roles.is_clinician(user) and case.owner_id == user.pk
+    handovers = case_handovers(case=case)
+    pending = next((h for h in handovers if h.status == HandoverStatus.PENDING), None)
+    visible = cases_visible_to(user).values("pk")
+    counts = Case.objects.filter(patient_id=case.patient_id, discarded_at__isnull=True).aggregate(
+        total=Count("pk"), seen=Count("pk", filter=Q(pk__in=visible))
+    )
+    return {
+        "team": {
+            "episode_count": counts["seen"],
+            "hidden_count": counts["total"] - counts["seen"],
+            "handovers": handovers,
+            "pending": pending,
+            "pending_for_me": pending is not None and pending.to_user_id == user.pk,
+            "can_share": is_owner,
+            "teams": list(CareTeam.objects.order_by("name")) if is_owner else [],
+            "can_hand_over": is_owner and case.status != CaseStatus.CLOSED,
+            "can_withdraw": is_owner and pending is not None,
+        }
+    }
+
+
+def patient_episode_summary(*, user: Any, case: Case) -> dict[str, Any]:
+    """After a save: the patient's other episodes ``user`` sees, and those they do not (``patient_hidden_episodes``)."""
+    others = cases_visible_to(user).filter(patient_id=case.patient_id, discarded_at__isnull=True).exclude(pk=case.pk)
+    return {"others": others.count(), "hidden": patient_hidden_episodes(user=user, patient_id=case.patient_id)}

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments import rules
+from assessments import rules, search
 from assessments.models import (
     ASSESSMENT_FIELDS,
     DECISION_PATHWAY_CHOICES,
@@ -23,10 +23,14 @@ from assessments.models import (
     PROGNOSIS_FIELDS,
     URGENCY_RANK,
     BoardDecision,
+    CareTeam,
     Case,
     CaseComment,
+    CaseHandover,
     CaseStatus,
     CommentKind,
+    HandoverStatus,
+    Patient,
     lesion_values,
 )
 from audit.services import audit_record, content_details
@@ -112,15 +116,19 @@ def case_create(
     """Create a draft case for ``owner`` with the rules' result stored beside the inputs.
 
     A ``save_token`` already saved by ``owner`` returns that case instead: the same save sent
-    twice (a reload after a lost answer, a double click) stores one case.
+    twice (a reload after a lost answer, a double click) stores one case. The case becomes an
+    episode of the patient with its MRN (created if new); ``PatientDetailsMismatch`` if that
+    patient's stored details differ from those typed (nothing is saved).
     """
     if save_token is not None and (done := Case.objects.filter(owner=owner, save_token=save_token).first()):
         return done
-    case = Case(owner=owner, save_token=save_token, **patient)
+    identifiers, case_fields = _split_patient(patient)
+    case = Case(owner=owner, save_token=save_token, **case_fields)
     case._history_user = owner  # the version is attributed even outside a web request
     _apply_assessment(case, assessment)
     try:
         with transaction.atomic():
+            case.patient = patient_for_case(identifiers=identifiers, user=owner, request=request)
             case.save()
             audit_record(action="case.create", actor=owner, target=case, request=request)
     except IntegrityError:
@@ -145,7 +153,9 @@ def case_update(
     """Save a new version of a draft case; refuse if a newer version exists (no lost updates).
 
     A ``save_token`` that a version of this case already carries is a repeat of that save: the
-    case is returned as it is, without another version.
+    case is returned as it is, without another version. Patient details typed on an episode
+    correct that patient's record (audited, versioned); a new MRN moves the episode to that
+    patient, with the same ``PatientDetailsMismatch`` check as ``case_create``.
     """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
@@ -155,7 +165,12 @@ def case_update(
             raise StaleVersionError(case)
         if not case.is_editable:
             raise CaseStateError("Only a draft case can be edited.")
-        for name, value in patient.items():
+        identifiers, case_fields = _split_patient(patient)
+        if identifiers:
+            current = case.patient
+            identifiers = {**_identifiers_of(current), **identifiers}
+            case.patient = patient_for_case(identifiers=identifiers, user=editor, request=request, current=current)
+        for name, value in case_fields.items():
             setattr(case, name, value)
         _apply_assessment(case, assessment)
         case._history_user = editor
@@ -441,3 +456,188 @@ def _set_discarded(*, case: Case, user: Any, discarded: bool, request: Any) -> C
         case.save()
         audit_record(action="case.discard" if discarded else "case.restore", actor=user, target=case, request=request)
     return case
+
+
+# --- Issue 13a: patients, sharing with a care team, handover -------------------------------------------
+
+PATIENT_IDENTIFIERS = ("mrn", "patient_name", "date_of_birth", "sex")
+# Form name -> Patient field.
+PATIENT_FIELDS = {"mrn": "mrn", "patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
+
+
+class PatientDetailsMismatch(Exception):
+    """The MRN belongs to a patient whose stored details differ from those typed: nothing was saved.
+
+    ``fields`` names the form fields that differ. The stored values are not in the
+    exception: the view shows them only to a user who may see one of the patient's episodes.
+    """
+
+    def __init__(self, patient: Patient, fields: list[str]) -> None:
+        super().__init__(f"Patient {patient.pk}: {', '.join(fields)} differ")
+        self.patient = patient
+        self.fields = fields
+
+
+def _split_patient(patient: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    identifiers = {name: patient[name] for name in PATIENT_IDENTIFIERS if name in patient}
+    return identifiers, {name: value for name, value in patient.items() if name not in PATIENT_IDENTIFIERS}
+
+
+def _identifiers_of(patient: Patient) -> dict[str, Any]:
+    return {form_name: getattr(patient, field) for form_name, field in PATIENT_FIELDS.items()}
+
+
+def patient_differences(patient: Patient, identifiers: dict[str, Any]) -> list[str]:
+    """The form fields whose typed value differs from the patient record (names ignoring case and accents)."""
+    out = []
+    if search.normalise(identifiers["patient_name"]) != search.normalise(patient.name):
+        out.append("patient_name")
+    if identifiers["date_of_birth"] != patient.date_of_birth:
+        out.append("date_of_birth")
+    if identifiers["sex"] != patient.sex:
+        out.append("sex")
+    return out
+
+
+def patient_for_case(
+    *, identifiers: dict[str, Any], user: Any, request: Any = None, current: Patient | None = None
+) -> Patient:
+    """The patient a case being saved belongs to, by MRN; created when the MRN is new.
+
+    An existing patient's details are never overwritten from a new episode: differing
+    details raise ``PatientDetailsMismatch``. Only an edit of an episode of that very
+    patient (``current``) corrects its record, which is versioned and audited.
+    Runs in the caller's transaction.
+    """
+    mrn = identifiers["mrn"].strip()
+    values = {PATIENT_FIELDS[name]: value for name, value in identifiers.items() if name != "mrn"}
+    patient = Patient.objects.filter(mrn=mrn).first()
+    if patient is None:
+        patient = Patient(mrn=mrn, **values)
+        patient._history_user = user  # the first version is attributed even outside a web request
+        try:
+            with transaction.atomic():
+                patient.save()
+        except IntegrityError:
+            patient = Patient.objects.get(mrn=mrn)  # another save created it a moment ago: compare with it
+        else:
+            audit_record(action="patient.create", actor=user, target=patient, request=request)
+            return patient
+    differs = patient_differences(patient, identifiers)
+    if not differs:
+        return patient
+    if current is None or current.pk != patient.pk:
+        raise PatientDetailsMismatch(patient, differs)
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    for name, value in values.items():
+        setattr(patient, name, value)
+    patient._history_user = user
+    patient.save()
+    audit_record(action="patient.update", actor=user, target=patient, request=request, details={"fields": differs})
+    return patient
+
+
+def patient_hidden_episodes_disclose(
+    *, user: Any, patient: Patient, hidden: dict[str, Any], request: Any = None
+) -> None:
+    """Record that ``user`` was told of episodes they may not see, and who holds them (no content shown)."""
+    if hidden["count"]:
+        audit_record(
+            action="patient.episodes_disclosed",
+            actor=user,
+            target=patient,
+            request=request,
+            details={"episodes": hidden["case_ids"]},
+        )
+
+
+def case_share_with_team(*, case: Case, user: Any, team: CareTeam | None, request: Any = None) -> Case:
+    """The owner shares a case with a care team (its members see and edit it), or stops sharing (``None``)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case shares it.")
+        previous = case.team_id
+        case.team = team
+        case._history_user = user
+        case.save(update_fields=["team", "updated_at"])
+        audit_record(
+            action="case.share",
+            actor=user,
+            target=case,
+            request=request,
+            details={"team": team.pk if team else None, "previous_team": previous},
+        )
+    return case
+
+
+class HandoverError(Exception):
+    """The handover cannot be proposed or answered as asked (wrong person, none open, one already open)."""
+
+
+def case_handover_propose(*, case: Case, user: Any, to_user: Any, note: str, request: Any = None) -> CaseHandover:
+    """The owner offers the case to another clinician with a handover note; ownership moves only on acceptance."""
+    from assessments import roles
+
+    if not note.strip():
+        raise HandoverError("Write the handover note: what the next clinician needs to know.")
+    if to_user.pk == user.pk or not to_user.is_active or not roles.is_clinician(to_user):
+        raise HandoverError("Hand over to another clinician with an active account.")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case hands it over.")
+        if case.handovers.filter(status=HandoverStatus.PENDING).exists():
+            raise HandoverError("A handover of this case is already waiting for an answer; withdraw it first.")
+        handover = CaseHandover.objects.create(case=case, from_user=user, to_user=to_user, note=note.strip())
+        audit_record(
+            action="case.handover_propose",
+            actor=user,
+            target=case,
+            request=request,
+            details={"handover": handover.pk, "to_user": to_user.pk},
+        )
+    return handover
+
+
+def case_handover_answer(
+    *, case: Case, user: Any, accept: bool, response_note: str = "", request: Any = None
+) -> CaseHandover:
+    """The clinician offered the case accepts it (becomes its owner) or declines it (the owner keeps it)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        handover = case.handovers.filter(status=HandoverStatus.PENDING, to_user=user).first()
+        if handover is None:
+            raise HandoverError("No handover of this case is waiting for you.")
+        handover.status = HandoverStatus.ACCEPTED if accept else HandoverStatus.DECLINED
+        handover.responded_at = timezone.now()
+        handover.response_note = response_note.strip()
+        handover.save()
+        if accept:
+            case.owner = user
+            case._history_user = user
+            case.save(update_fields=["owner", "updated_at"])
+        audit_record(
+            action="case.handover_accept" if accept else "case.handover_decline",
+            actor=user,
+            target=case,
+            request=request,
+            details={"handover": handover.pk, "from_user": handover.from_user_id},
+        )
+    return handover
+
+
+def case_handover_withdraw(*, case: Case, user: Any, request: Any = None) -> CaseHandover:
+    """The owner takes back an offer not yet answered."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        handover = case.handovers.filter(status=HandoverStatus.PENDING, from_user=user).first()
+        if handover is None or case.owner_id != user.pk:
+            raise HandoverError("No handover of yours is waiting on this case.")
+        handover.status = HandoverStatus.WITHDRAWN
+        handover.responded_at = timezone.now()
+        handover.save()
+        audit_record(
+            action="case.handover_withdraw", actor=user, target=case, request=request, details={"handover": handover.pk}
+        )
+    return handover

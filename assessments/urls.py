@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import board_views, views
+from assessments import board_views, team_views, views
 
 app_name = "assessments"
 
@@ -27,4 +27,12 @@ urlpatterns = [
     path("board/queue.csv", board_views.board_queue_csv, name="board_queue_csv"),
     path("board/pack/", board_views.board_pack, name="board_pack"),
     path("board/dashboard/", board_views.board_dashboard, name="board_dashboard"),
+    # Issue 13a: patients, care teams and handover.
+    path("patients/<int:patient_pk>/", team_views.patient_detail, name="patient_detail"),
+    path("cases/team/", team_views.team_case_list, name="team_case_list"),
+    path("cases/<int:pk>/share/", team_views.case_share, name="case_share"),
+    path("cases/<int:pk>/handover/", team_views.case_handover_propose, name="case_handover_propose"),
+    path("cases/<int:pk>/handover/accept/", team_views.case_handover_accept, name="case_handover_accept"),
+    path("cases/<int:pk>/handover/decline/", team_views.case_handover_decline, name="case_handover_decline"),
+    path("cases/<int:pk>/handover/withdraw/", team_views.case_handover_withdraw, name="case_handover_withdraw"),
 ]

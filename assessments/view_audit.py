@@ -3,7 +3,8 @@
 Pages are ``TemplateResponse``s, so before they are rendered this middleware
 sees what they are about to show: a ``Case`` in the context (the case page, the
 edit form, the board's comment/return/decide/correct forms), or a page or list
-of cases (My cases, home, the board queue). It appends one ``case.view`` entry
+of cases (My cases, home, the board queue). A ``Patient`` in the context (the
+patient page) writes ``patient.view`` as well. It appends one ``case.view`` entry
 per case shown, in one INSERT (``audit_record_many``), so a list page costs the
 same few queries however many cases it shows. Not recorded: HTMX partials (the
 live result panel of a page whose load was recorded), redirects and error pages
@@ -21,7 +22,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from assessments.models import Case
+from assessments.models import Case, CaseHandover, Patient
 from audit.services import audit_record_many
 
 SHOWN = {200, 409, 422}  # the page, a save conflict, a form with its errors: all show the case
@@ -42,6 +43,9 @@ class CaseViewAuditMiddleware:
         cases = cases_shown(response.context_data or {})
         if cases:
             audit_record_many(action="case.view", actor=request.user, targets=cases, request=request)
+        patients = patients_shown(response.context_data or {})  # issue 13a: the patient page
+        if patients:
+            audit_record_many(action="patient.view", actor=request.user, targets=patients, request=request)
         return response
 
 
@@ -62,5 +66,12 @@ def _cases_in(value: Any) -> Iterable[Case]:
     if isinstance(value, QuerySet) and value.model is Case:
         return list(value)  # the template reuses this result: no second query
     if isinstance(value, list | tuple):
-        return [item for item in value if isinstance(item, Case)]
+        # A handover offer names its case's patient (My cases lists those waiting for the user).
+        return [item.case if isinstance(item, CaseHandover) else item for item in value
+                if isinstance(item, Case | CaseHandover)]  # fmt: skip
     return []
+
+
+def patients_shown(context: dict[str, Any]) -> list[Patient]:
+    """The patient records a page's context holds (the patient page), each once."""
+    return [value for value in context.values() if isinstance(value, Patient)]

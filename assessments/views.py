@@ -210,15 +210,20 @@ def case_create(request: HttpRequest) -> HttpResponse:
         entry = _assessment_entry(data, patient_form)
         valid = patient_form.is_valid() and entry.is_valid() and save_form.is_valid()
         if request.method == "POST" and _is_save(request) and valid:
-            case = services.case_create(
-                owner=request.user,
-                patient=patient_form.cleaned_data,
-                assessment=entry.to_case_input(),
-                save_token=save_form.cleaned_data["save_token"],
-                request=request,
-            )
-            messages.success(request, "Case saved.")
-            return redirect(case)
+            try:
+                case = services.case_create(
+                    owner=request.user,
+                    patient=patient_form.cleaned_data,
+                    assessment=entry.to_case_input(),
+                    save_token=save_form.cleaned_data["save_token"],
+                    request=request,
+                )
+            except services.PatientDetailsMismatch as mismatch:
+                patient_mismatch_errors(request.user, patient_form, mismatch)  # issue 13a; the entries stay
+            else:
+                messages.success(request, "Case saved.")
+                patient_attached_messages(request, case)  # issue 13a
+                return redirect(case)
     else:
         patient_form, entry = PatientForm(), AssessmentEntry(initial=AssessmentForm.site_defaults())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
@@ -245,7 +250,7 @@ def _default_entries() -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft case; a save based on an older version, or of a case sent to the board meanwhile, is 409."""
-    case = selectors.case_get_owned(user=request.user, pk=pk)
+    case = selectors.case_get_editable(user=request.user, pk=pk)  # owner or care team (issue 13a)
     if not case.is_editable and request.method != "POST":
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
@@ -275,6 +280,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleVersionError as stale:
             conflict = stale.current
+        except services.PatientDetailsMismatch as mismatch:
+            patient_mismatch_errors(request.user, patient_form, mismatch)  # issue 13a; the entries stay
         except services.CaseStateError:
             read_only = True  # submitted between our read and the service's locked re-read
         else:
@@ -355,6 +362,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "assessments/case_list.html",
         {
             "page": page,
+            "handovers_offered": selectors.handovers_offered_to(user=request.user),  # issue 13a
             "discarded": discarded,
             "query": query,
             "status": status,
@@ -382,8 +390,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "prognosis_inputs": presenters.present_prognosis_inputs(case),
             "can_reevaluate": selectors.case_can_reevaluate(user=request.user, case=case),
             "versions": presenters.present_versions(selectors.case_versions(case=case)),
-            "can_edit": case.is_editable and case.owner_id == request.user.pk,
+            "can_edit": selectors.case_may_edit(user=request.user, case=case),
             **selectors.case_board_context(user=request.user, case=case),
+            **selectors.case_team_context(user=request.user, case=case),  # issue 13a
         },
     )
 
@@ -497,3 +506,51 @@ def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- end rule-set versions ---
+
+
+# --- Issue 13a: the patient record behind the case form -------------------------------------------------
+
+
+def patient_mismatch_errors(user: Any, patient_form: PatientForm, mismatch: services.PatientDetailsMismatch) -> None:
+    """Put the refusal on the differing fields; stored values only for a user who may see the patient's episodes."""
+    may_see = selectors.cases_visible_to(user).filter(patient_id=mismatch.patient.pk).exists()
+    patient = mismatch.patient
+    stored = {"patient_name": patient.name, "date_of_birth": patient.date_of_birth, "sex": patient.get_sex_display()}
+    for name in mismatch.fields:
+        if may_see:
+            shown = stored[name].strftime("%d/%m/%Y") if name == "date_of_birth" else stored[name]
+            text = f"The patient record for this MRN has {shown!s}."
+        else:
+            text = "Differs from the patient record for this MRN."
+        patient_form.add_error(name, text)
+    patient_form.add_error(
+        None,
+        "Not saved: this hospital number is already registered with other details. Check the MRN and the "
+        "patient's identity; the stored record is never overwritten from a new case. If the record is wrong, "
+        "correct it by editing one of the patient's episodes.",
+    )
+
+
+def patient_attached_messages(request: HttpRequest, case: Case) -> None:
+    """Say that a saved case joined an existing patient, and that episodes not shared with the user exist (audited)."""
+    summary = selectors.patient_episode_summary(user=request.user, case=case)
+    hidden = summary["hidden"]
+    if not (summary["others"] or hidden["count"]):
+        return
+    earlier = summary["others"] + hidden["count"]
+    messages.info(
+        request,
+        f"Attached to the existing patient record for MRN {case.patient.mrn}: "
+        f"{earlier} other episode{'s' if earlier != 1 else ''}. See the patient record below.",
+    )
+    if hidden["count"]:
+        services.patient_hidden_episodes_disclose(
+            user=request.user, patient=case.patient, hidden=hidden, request=request
+        )
+        holders = ", ".join(hidden["owners"])
+        teams = f"; or a member of {', '.join(hidden['teams'])}" if hidden["teams"] else ""
+        messages.warning(
+            request,
+            f"{hidden['count']} of them {'is' if hidden['count'] == 1 else 'are'} not shared with you. "
+            f"Who can share {'it' if hidden['count'] == 1 else 'them'}: {holders}{teams}.",
+        )

@@ -75,6 +75,17 @@ class Action(models.TextChoices):
     AUTH_OTP_VERIFIED = "auth.otp_verified", "Second factor passed"
     AUTH_OTP_FAILED = "auth.otp_failed", "Second factor failed"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
+    # Issue 13a: patients, care teams and handover.
+    PATIENT_CREATE = "patient.create", "Patient record created"
+    PATIENT_VIEW = "patient.view", "Patient record viewed"
+    PATIENT_UPDATE = "patient.update", "Patient details corrected"
+    PATIENT_EPISODES_DISCLOSED = "patient.episodes_disclosed", "Told of episodes not shared with the user"
+    CASE_SHARE = "case.share", "Case shared with a care team"
+    CASE_HANDOVER_PROPOSE = "case.handover_propose", "Case handover proposed"
+    CASE_HANDOVER_ACCEPT = "case.handover_accept", "Case handover accepted"
+    CASE_HANDOVER_DECLINE = "case.handover_decline", "Case handover declined"
+    CASE_HANDOVER_WITHDRAW = "case.handover_withdraw", "Case handover withdrawn"
+    TEAM_CHANGE = "team.change", "Care team or its members changed"
 
 
 class AppendOnlyError(Exception):

@@ -193,8 +193,8 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
     from assessments.models import BoardDecision, Case
 
     snap = ", ".join(f's."{c}"' for c in snapshot_columns)
-    named = {"owner_id", "created_at", "updated_at", "version", "status", "mrn", "patient_name", "date_of_birth"}
-    named |= {"sex", "clinical_notes", "board_question", "meeting_date", "submitted_at", "decided_at"}
+    named = {"owner_id", "created_at", "updated_at", "version", "status", "patient_id"}
+    named |= {"clinical_notes", "board_question", "meeting_date", "submitted_at", "decided_at"}
     named |= {"mri_at", "treatment_start_at", "board_pathway_code", "board_follows"}
     case_extra = other_columns(Case, named | set(snapshot_columns))
     case_extra_cols, case_extra_values = _extra_sql(case_extra)
@@ -215,6 +215,19 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
         cur.execute("SELECT setseed(%s)", [first / (last + 1)])
         cur.execute("SELECT max(id) FROM assessments_case")
         before = cur.fetchone()[0] or 0
+        # Issue 13a: one patient per case (identifiers live on the patient; search text as assessments.search).
+        cur.execute(
+            """
+            INSERT INTO assessments_patient (mrn, name, date_of_birth, sex, created_at, updated_at, search_text)
+            SELECT 'H' || lpad(g::text, 7, '0'), 'Patient ' || g,
+                   date '1935-01-01' + ((g::bigint * 7919) %% 20000)::int,
+                   (ARRAY['female', 'male', 'other', 'unknown'])[1 + (g %% 4)], now(), now(),
+                   'patient ' || g || ' h' || lpad(g::text, 7, '0')
+            FROM generate_series(%(first)s, %(last)s) AS g
+            """,
+            {"first": first, "last": last},
+        )
+        step("patients")
         cur.execute(
             f"""
             WITH others AS (
@@ -233,7 +246,7 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
                 FROM g
             )
             INSERT INTO assessments_case (
-                owner_id, created_at, updated_at, version, status, mrn, patient_name, date_of_birth, sex,
+                owner_id, created_at, updated_at, version, status, patient_id,
                 clinical_notes, board_question, meeting_date, submitted_at, decided_at,
                 mri_at, treatment_start_at, board_pathway_code, board_follows, {case_cols}{case_extra_cols})
             SELECT
@@ -243,10 +256,7 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
                 least(now(), c.created + c.r2 * interval '20 days'),
                 1,
                 c.status,
-                'H' || lpad(c.g::text, 7, '0'),
-                'Patient ' || c.g,
-                date '1935-01-01' + (c.r2 * 20000)::int,
-                (ARRAY['female', 'male', 'other', 'unknown'])[1 + (c.g %% 4)],
+                p.id,
                 '',
                 CASE WHEN c.status = 'draft' THEN '' ELSE 'Operate or irradiate?' END,
                 CASE WHEN c.status IN ('decided', 'closed') THEN (c.created + interval '3 days')::date END,
@@ -261,6 +271,7 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
                      ELSE c.g %% 7 <> 0 OR s.pathway_code = 'palliative_radiation' END,
                 {snap}{case_extra_values}
             FROM c CROSS JOIN others JOIN bench_snapshot s ON s.k = c.g %% {SNAPSHOTS}
+                 JOIN assessments_patient p ON p.mrn = 'H' || lpad(c.g::text, 7, '0')
             ORDER BY c.g
             """,  # noqa: S608 - column names from the model, values as parameters
             {"first": first, "last": last, "measured": people["measured"], **_params(case_extra)},
@@ -292,7 +303,8 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
         )
         step("decisions")
     with connection.cursor() as cur:
-        for table in ("assessments_case", "assessments_historicalcase", "assessments_boarddecision", "auth_user"):
+        for table in ("assessments_case", "assessments_historicalcase", "assessments_boarddecision", "auth_user",
+                      "assessments_patient"):  # fmt: skip
             cur.execute(f"VACUUM ANALYZE {table}")
     step("vacuum")
     return steps

@@ -66,7 +66,9 @@ def meeting_get(*, user: Any, pk: int) -> Meeting:
 def agenda_item_get(*, user: Any, pk: int) -> AgendaItem:
     require_board(user)
     try:
-        return AgendaItem.objects.select_related("meeting", "case").get(pk=pk, case__in=cases_visible_to(user))
+        return AgendaItem.objects.select_related("meeting", "case", "case__patient").get(
+            pk=pk, case__in=cases_visible_to(user)
+        )
     except AgendaItem.DoesNotExist:
         raise Http404("No such agenda item") from None
 
@@ -74,13 +76,13 @@ def agenda_item_get(*, user: Any, pk: int) -> AgendaItem:
 def agenda(*, user: Any, meeting: Meeting) -> list[AgendaItem]:
     """The agenda in order, without cases the user may no longer see (a case returned to its clinician)."""
     items = meeting.agenda.filter(case__in=cases_visible_to(user))
-    return list(items.select_related("case", "case__owner"))
+    return list(items.select_related("case", "case__owner", "case__patient"))
 
 
 def decision_get(*, user: Any, pk: int) -> BoardDecision:
     """A decision on a case ``user`` may see (owner or board), else 404."""
     try:
-        return BoardDecision.objects.select_related("case", "case__owner", "signed_by").get(
+        return BoardDecision.objects.select_related("case", "case__owner", "case__patient", "signed_by").get(
             pk=pk, case__in=cases_visible_to(user)
         )
     except BoardDecision.DoesNotExist:
@@ -151,7 +153,8 @@ def follow_ups_due(*, user: Any) -> list[dict[str, Any]]:
             Case.objects.filter(owner=user, status__in=(CaseStatus.DECIDED, CaseStatus.CLOSED))
             .filter(Q(treatment_start_at__lte=limit) | Q(treatment_start_at__isnull=True, decided_at__lte=limit))
             .exclude(Exists(recorded))
-            .only("pk", "patient_name", "mrn", "decided_at", "treatment_start_at")
+            .select_related("patient")
+            .only("pk", "patient__name", "patient__mrn", "decided_at", "treatment_start_at")
         )
         for case in cases:
             start = follow_up_start(case)

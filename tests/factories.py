@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 from assessments import rules, services
@@ -51,7 +52,9 @@ def make_case(
     """A saved draft case for ``owner``; keyword arguments override assessment fields.
 
     ``lesions`` (case-format lesion objects) gives several levels; each starts from the index lesion
-    of ``ASSESSMENT`` and overrides what it names.
+    of ``ASSESSMENT`` and overrides what it names. A patient named without an MRN gets one derived
+    from the name, so differently named patients are different people (one MRN is one patient since
+    issue 13a).
     """
     values = {**ASSESSMENT, **assessment}
     if lesions is None:
@@ -62,7 +65,15 @@ def make_case(
             case_values={name: values[name] for name in rules.CASE_FIELDS},
             lesions=[{**base, "index": False, **lesion} for lesion in lesions],
         )
-    return services.case_create(owner=owner, patient={**PATIENT, **(patient or {})}, assessment=case_input)
+    patient = {**(patient or {})}
+    if "patient_name" in patient and "mrn" not in patient:
+        patient["mrn"] = mrn_for(patient["patient_name"])
+    return services.case_create(owner=owner, patient={**PATIENT, **patient}, assessment=case_input)
+
+
+def mrn_for(name: str) -> str:
+    """A stable, plausible hospital number for a test patient's name."""
+    return "N" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:7].upper()
 
 
 def lesion(level: str, *, index: bool = False, **fields: Any) -> dict[str, Any]:

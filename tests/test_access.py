@@ -22,6 +22,8 @@ PUBLIC = {
 CASE_PARAMS = {"pk", "case_pk", "case_id"}
 # Issue 14 (meetings app): ids of things that belong to a case or to the board.
 CASE_PARAMS |= {"decision_pk", "action_pk", "item_pk", "attendee_pk"}
+# Issue 13a: a patient is seen through its episodes.
+CASE_PARAMS |= {"patient_pk"}
 
 
 def walk(patterns=None, prefix="", namespace=""):
@@ -193,3 +195,61 @@ def test_every_meetings_url_is_in_the_issue_14_table():
     names = {n for n, _ in APP_ROUTES if (n or "").startswith("meetings:")}
     covered = {n for n, _, _ in ISSUE_14_URLS} | {"meetings:notification_list", "meetings:notification_count"}
     assert names == covered
+
+
+# --- Issue 13a: care teams and handover -----------------------------------------------------------------
+
+
+def fill_for(route: str, case) -> str:
+    """``fill``, with a patient id where the route names a patient."""
+    return fill(route.replace("<int:patient_pk>", str(case.patient_id)), case.pk)
+
+
+@pytest.fixture
+def team_case(alice):
+    from assessments import services
+    from assessments.models import CareTeam
+    from tests.conftest import make_user
+
+    team = CareTeam.objects.create(name="Spinal oncology")
+    team.members.add(alice, make_user("erin", "Clinician"))
+    return services.case_share_with_team(case=make_case(alice), user=alice, team=team)
+
+
+@pytest.mark.parametrize("viewer", ["bob", "carol", "dave"])
+@pytest.mark.parametrize(("name", "route"), CASE_ROUTES, ids=[n for n, _ in CASE_ROUTES])
+def test_team_case_urls_are_404_to_everyone_outside_the_team(client, team_case, bob, carol, dave, viewer, name, route):
+    """alice's draft shared with Spinal oncology: bob (a clinician in no team), carol and dave still get 404."""
+    client.force_login({"bob": bob, "carol": carol, "dave": dave}[viewer])
+    path = fill_for(route, team_case)
+    hx = {"HX-Request": "true"}
+    statuses = {
+        "GET": client.get(path).status_code,
+        "HTMX GET": client.get(path, headers=hx).status_code,
+        "POST": client.post(path, form_post(version="1")).status_code,
+        "HTMX POST": client.post(path, form_post(version="1"), headers=hx).status_code,
+    }
+    assert set(statuses.values()) <= {404, 405}, f"{path}: {statuses}"
+    assert 404 in statuses.values(), f"{path}: {statuses}"
+
+
+# What a team member who is not the owner may open: the case, its edit form, its patient, its export.
+TEAM_MEMBER_MAY = {"assessments:case_detail", "assessments:board_review", "assessments:case_edit",
+                   "assessments:case_export", "assessments:patient_detail"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "route"), CASE_ROUTES, ids=[n for n, _ in CASE_ROUTES])
+def test_team_member_reaches_the_team_case_and_nothing_owner_only(client, team_case, name, route):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="erin"))
+    path = fill_for(route, team_case)
+    status = client.get(path).status_code
+    if name in TEAM_MEMBER_MAY:
+        assert status == 200, f"{path}: {status}"
+    elif name.startswith("meetings:") or name in {"assessments:board_decision_correct"}:
+        return  # ids of other objects: covered by the issue 14 table
+    else:
+        # Owner-only and board actions: 404 or 405 (a POST-only URL), never the page.
+        assert status in {404, 405}, f"{path}: {status}"
+        assert client.post(path, form_post(version="1")).status_code in {404, 405}, path

@@ -632,12 +632,22 @@ def test_database_refuses_to_change_or_delete_a_signed_decision(decision, sql):
 
 
 @postgres_only
-@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalcase SET patient_name = 'x' WHERE id = %s",
+@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalcase SET clinical_notes = 'x' WHERE id = %s",
                                  "DELETE FROM assessments_historicalcase WHERE id = %s"])  # fmt: skip
 def test_database_refuses_to_change_or_delete_case_history(decision, sql):
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
         raw(sql, [decision.case_id])
     assert decision.case.history.count() >= 2
+
+
+@postgres_only
+@pytest.mark.parametrize("sql", ["UPDATE assessments_historicalpatient SET name = 'x' WHERE id = %s",
+                                 "DELETE FROM assessments_historicalpatient WHERE id = %s"])  # fmt: skip
+def test_database_refuses_to_change_or_delete_patient_history(decision, sql):
+    """Issue 13a: the patient record's versions are append-only too."""
+    with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+        raw(sql, [decision.case.patient_id])
+    assert decision.case.patient.history.count() >= 1
 
 
 # --- Issue 11: every page that shows patient identifiers writes case.view, from one place -----------
@@ -649,7 +659,13 @@ def board_cases(alice, carol, decision):
 
     draft = make_case(alice)
     submitted = services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
-    return {"draft": draft, "submitted": submitted, "decided": decision.case, "decision": decision}
+    # Issue 13a: a case shared with alice's care team.
+    from assessments.models import CareTeam
+
+    team = CareTeam.objects.create(name="Spinal oncology")
+    team.members.add(alice)
+    shared = services.case_share_with_team(case=make_case(alice), user=alice, team=team)
+    return {"draft": draft, "submitted": submitted, "decided": decision.case, "decision": decision, "shared": shared}
 
 
 PATIENT_PAGES = [
@@ -667,6 +683,9 @@ PATIENT_PAGES = [
     ("carol", "assessments:case_return", "submitted", "submitted"),
     ("carol", "assessments:board_decide", "submitted", "submitted"),
     ("carol", "assessments:board_decision_correct", "decision", "decided"),
+    # Issue 13a: the handover form names the case's patient; My team's cases lists the team's.
+    ("alice", "assessments:case_handover_propose", "draft", "draft"),
+    ("alice", "assessments:team_case_list", None, "shared"),
 ]
 # Pages that show no patient identifiers, or record their own, more specific entry.
 NOT_A_VIEW = {
@@ -678,6 +697,12 @@ NOT_A_VIEW = {
     "assessments:board_dashboard": "counts and intervals, no patient",
     "assessments:case_discard": "POST only, redirects; writes case.discard",
     "assessments:case_restore": "POST only, redirects; writes case.restore",
+    # Issue 13a.
+    "assessments:patient_detail": "writes patient.view and a case.view per episode shown (tested below)",
+    "assessments:case_share": "POST only, redirects; writes case.share",
+    "assessments:case_handover_accept": "POST only, redirects; writes case.handover_accept",
+    "assessments:case_handover_decline": "POST only, redirects; writes case.handover_decline",
+    "assessments:case_handover_withdraw": "POST only, redirects; writes case.handover_withdraw",
 }
 
 

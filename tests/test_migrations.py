@@ -41,7 +41,8 @@ def test_existing_cases_become_searchable_and_decisions_numbered_per_case():
     new = _migrate(leaves)
     Case = new.get_model("assessments", "Case")
     Decision = new.get_model("assessments", "BoardDecision")
-    assert Case.objects.get(pk=first.pk).search_text == "aminata ndiaye h0044556"
+    # Issue 13a: the search text is the patient's now.
+    assert Case.objects.get(pk=first.pk).patient.search_text == "aminata ndiaye h0044556"
     assert [Decision.objects.get(pk=d.pk).number for d in (d1, d2, d_other)] == [1, 2, 1]
     migrated = Case.objects.get(pk=second.pk)
     assert migrated.evaluated_at == migrated.updated_at
@@ -76,3 +77,89 @@ def test_existing_cases_and_their_versions_get_their_one_lesion_as_the_index(set
     versions = History.objects.filter(id=case.pk).order_by("version")
     assert [row.lesions[0]["sins_pain"] for row in versions] == ["pain_free", "mechanical"]
     assert all(row.lesions[0]["index"] is True and row.rule_set == "2026.1" for row in versions)
+
+
+# --- Issue 13a: today's cases become episodes of one patient per MRN ---------------------------------------
+
+
+def _fill_2026_cases(old):
+    """Cases as 2026.1 stored them (migration 0009): identifiers on each case, versions in the history table."""
+    owner = old.get_model("auth", "User").objects.create(username="migrated13")
+    Case = old.get_model("assessments", "Case")
+    History = old.get_model("assessments", "HistoricalCase")
+    snapshot = {"rule_set": "2026.1", "result": {"rule_set": "2026.1", "pathway": {"code": "cebrt"}},
+                "pathway_code": "cebrt", "pathway_rule": "P7", "urgency": "routine", "urgency_rank": 2,
+                "sins_total": 3}  # fmt: skip
+    fields = {**PATIENT, **ASSESSMENT, **snapshot}
+    cases = {
+        # One MRN, two episodes that agree.
+        "same_a": {**fields, "mrn": "A100", "patient_name": "Ann Agree"},
+        "same_b": {**fields, "mrn": "A100", "patient_name": "ANN AGREE"},  # case only: not a conflict
+        # One MRN whose cases disagree on the birth date; the newest is kept.
+        "old": {**fields, "mrn": "C200", "patient_name": "Cy Clash", "date_of_birth": datetime.date(1950, 1, 1)},
+        "new": {**fields, "mrn": "C200", "patient_name": "Cy Clash", "date_of_birth": datetime.date(1951, 1, 1)},
+        "alone": {**fields, "mrn": "S300", "patient_name": "Solo Patient"},
+    }
+    made = {}
+    for n, (key, values) in enumerate(cases.items()):
+        case = Case.objects.create(owner=owner, **values)
+        # Newest last: updated_at orders the cases of one MRN (auto_now, so set it afterwards).
+        Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() + datetime.timedelta(minutes=n))
+        # A saved version, as simple_history wrote it (the old model state has no history manager).
+        History.objects.create(
+            id=case.pk, history_date=timezone.now(), history_type="+", history_user=owner, owner=owner,
+            created_at=case.created_at, version=1, status="draft",
+            **{k: v for k, v in values.items() if k not in ("search_text",)},
+        )  # fmt: skip
+        made[key] = case
+    # An earlier version of "alone" typed the name differently: reported, never lost.
+    History.objects.create(
+        id=made["alone"].pk, history_date=timezone.now() - datetime.timedelta(days=1), history_type="+",
+        history_user=owner, owner=owner, created_at=made["alone"].created_at, version=1, status="draft",
+        **{**cases["alone"], "patient_name": "Solo Patiant"},
+    )  # fmt: skip
+    # An earlier version of "same_a" carried a mistyped MRN: reported too.
+    History.objects.create(
+        id=made["same_a"].pk, history_date=timezone.now() - datetime.timedelta(days=1), history_type="+",
+        history_user=owner, owner=owner, created_at=made["same_a"].created_at, version=1, status="draft",
+        **{**cases["same_a"], "mrn": "A1OO"},
+    )  # fmt: skip
+    return made
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cases_move_onto_one_patient_per_mrn_and_conflicts_are_reported(capsys):
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = _migrate([("assessments", "0009_pathway_choices_biopsy_then_cebrt")])
+    made = _fill_2026_cases(old)
+    History = old.get_model("assessments", "HistoricalCase")
+    versions_before = {case.pk: History.objects.filter(id=case.pk).count() for case in made.values()}
+
+    new = _migrate(leaves)
+    Case = new.get_model("assessments", "Case")
+    Patient = new.get_model("assessments", "Patient")
+    Conflict = new.get_model("assessments", "PatientRecordConflict")
+    History = new.get_model("assessments", "HistoricalCase")
+    cases = {key: Case.objects.get(pk=case.pk) for key, case in made.items()}
+
+    assert Patient.objects.count() == 3
+    assert cases["same_a"].patient_id == cases["same_b"].patient_id
+    assert cases["old"].patient_id == cases["new"].patient_id != cases["same_a"].patient_id
+    clash = Patient.objects.get(mrn="C200")
+    assert clash.date_of_birth == datetime.date(1951, 1, 1)  # the newest case's
+    assert Patient.objects.get(mrn="A100").search_text == "ann agree a100"
+
+    found = {(c.patient.mrn, c.case_id, c.field, c.found, c.kept, c.from_version) for c in Conflict.objects.all()}
+    assert found == {
+        ("C200", made["old"].pk, "date_of_birth", "1950-01-01", "1951-01-01", False),
+        ("S300", made["alone"].pk, "name", "Solo Patiant", "Solo Patient", True),
+        ("A100", made["same_a"].pk, "mrn", "A1OO", "A100", True),
+    }
+    printed = capsys.readouterr().out
+    assert f"Patient {clash.pk}: date_of_birth differ" in printed and "Cy Clash" not in printed
+
+    # Every stored result and version is still there, labelled with its rule set.
+    for key, case in cases.items():
+        assert case.rule_set == "2026.1" and case.result["rule_set"] == "2026.1", key
+        assert History.objects.filter(id=case.pk).count() == versions_before[case.pk], key
+        assert set(History.objects.filter(id=case.pk).values_list("rule_set", flat=True)) == {"2026.1"}

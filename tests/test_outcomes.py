@@ -227,7 +227,7 @@ def test_audit_csv_has_the_measures_per_month_and_no_patient_data(carol_client, 
     assert rows[0] == HEADER
     month = timezone.localtime(case.decided_at).strftime("%Y-%m")
     assert rows[1][:5] == [month, RECOMMENDED, RECOMMENDED, "yes", "1"]
-    assert "Private Person" not in response.content.decode() and case.mrn not in response.content.decode()
+    assert "Private Person" not in response.content.decode() and case.patient.mrn not in response.content.decode()
 
 
 def test_audit_csv_is_documented_column_by_column():

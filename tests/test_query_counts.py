@@ -97,7 +97,8 @@ def test_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_m
     _cases(alice, count)
     _cases(bob, 3)  # somebody else's cases are neither shown nor counted
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + VIEW_AUDIT):  # + count for the paginator, + one page
+    # + count for the paginator, + one page, + the handovers offered to the user (issue 13a)
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 3 + VIEW_AUDIT):
         response = alice_client.get(reverse("assessments:case_list"))
     body = response.content.decode()
     assert body.count("<tr>") - 1 == min(count, 25)  # minus the header row
@@ -108,7 +109,7 @@ def test_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_m
 def test_filtered_case_list_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
     _cases(alice, count)
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + VIEW_AUDIT):
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 3 + VIEW_AUDIT):  # as above
         response = alice_client.get(
             reverse("assessments:case_list"), {"q": "Patient", "status": "draft", "urgency": URGENCY, "page": "2"}
         )
@@ -123,7 +124,9 @@ def test_case_detail_queries_do_not_grow_with_versions(alice_client, alice, djan
     _warm_up(alice_client)
     # + case, versions with their users, comments, decisions, and the audit entry of the view
     # + 2 (issue 14): the follow-ups and the 24-hour clock of the case.
-    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 2 + view_cost):
+    # + 2 (issue 13a): the case's handovers, its patient's episodes seen and not seen; + 1 the care teams
+    # the owner may share it with.
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 2 + 3 + view_cost):
         response = alice_client.get(case.get_absolute_url())
     assert response.content.decode().count('class="list-group-item"') >= versions + 1
 
@@ -194,11 +197,11 @@ def test_case_pages_queries_do_not_grow_with_lesions(alice_client, alice, django
     case = make_case(alice, lesions=_lesions(count))
     view_cost = _audit_cost(alice, case)
     _warm_up(alice_client)
-    with django_assert_max_num_queries(PER_REQUEST + 4 + 2 + view_cost):  # as the case page above
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 2 + 3 + view_cost):  # as the case page above
         detail = alice_client.get(case.get_absolute_url())
     assert detail.content.decode().count("data-saved-lesion=") == count
     url = reverse("assessments:case_edit", args=[case.pk])
-    with django_assert_max_num_queries(PER_REQUEST + 1 + VIEW_AUDIT):
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 1 + VIEW_AUDIT):
         page = alice_client.get(url)
     assert page.content.decode().count('name="lesions-index"') == count + 1  # + the empty card's template
     with django_assert_max_num_queries(PER_REQUEST + 1):
@@ -215,3 +218,66 @@ def test_live_update_needs_no_query_beyond_the_login_with_any_number_of_lesions(
         response = alice_client.post(reverse("assessments:case_create"), form_post(lesions=_lesions(count)), headers=HX)
     assert response.status_code == 200
     assert response.content.decode().count("data-lesion-sins=") == count
+
+
+# --- Issue 13a: patient page, My team's cases, and the case page with a team and handovers ---------------
+
+
+def _team(members: int, *also: User):
+    from assessments.models import CareTeam
+    from tests.conftest import make_user
+
+    team = CareTeam.objects.create(name=f"Team of {members}")
+    team.members.add(*also, *(make_user(f"member{members}_{n}", "Clinician") for n in range(members)))
+    return team
+
+
+@pytest.mark.parametrize("episodes", [1, 6])
+def test_patient_page_queries_do_not_grow_with_episodes(
+    alice_client, alice, bob, django_assert_max_num_queries, episodes
+):
+    team = _team(episodes, alice)
+    cases = [make_case(alice) for _ in range(episodes)]
+    for case in cases[::2]:
+        services.case_share_with_team(case=case, user=alice, team=team)
+    for _ in range(episodes):
+        make_case(bob)  # episodes alice may not see: named, not shown
+    _warm_up(alice_client)
+    url = reverse("assessments:patient_detail", args=[cases[0].patient_id])
+    # + the episodes, the patient, the hidden episodes' holders, the conflicts; + its disclosure (audit,
+    # one entry), + case.view for all episodes and patient.view (two batches).
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 3 * VIEW_AUDIT):
+        response = alice_client.get(url)
+    assert response.content.decode().count("data-episode=") == episodes
+
+
+@pytest.mark.parametrize(("members", "count"), [(1, 1), (10, 30)])
+def test_team_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_max_num_queries, members, count):
+    team = _team(members, alice, bob)
+    for case in _cases(bob, count):
+        services.case_share_with_team(case=case, user=bob, team=team)
+    _warm_up(alice_client)
+    # + the teams named above the list, + count for the paginator, + one page, + the handovers offered
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + VIEW_AUDIT):
+        response = alice_client.get(reverse("assessments:team_case_list"))
+    assert response.content.decode().count("<tr>") - 1 == min(count, 25)
+
+
+@pytest.mark.parametrize("size", [0, 6])
+def test_case_page_queries_do_not_grow_with_team_members_handovers_or_episodes(
+    alice_client, alice, django_assert_max_num_queries, size
+):
+    from tests.conftest import make_user
+
+    case = make_case(alice)
+    services.case_share_with_team(case=case, user=alice, team=_team(size, alice))
+    for n in range(size):
+        make_case(alice)  # more episodes of the patient
+        other = make_user(f"taker{n}", "Clinician")
+        services.case_handover_propose(case=case, user=alice, to_user=other, note=f"note {n}")
+        services.case_handover_answer(case=case, user=other, accept=False)
+    view_cost = _audit_cost(alice, case)
+    _warm_up(alice_client)
+    with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 2 + 3 + view_cost):  # as the case page above
+        response = alice_client.get(case.get_absolute_url())
+    assert response.content.decode().count("data-handover-status=") == size

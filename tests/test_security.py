@@ -43,15 +43,20 @@ def logged_in(client: Client) -> bool:
 # --- Least privilege: an admin without a clinical role sees no patient data ---
 
 
+# Issue 13a: care teams are names and members, no patient data; admins define them in the admin.
+NOT_PATIENT_DATA = {"CareTeam", "CareTeamMembership"}
+
+
 def _patient_models() -> set[type]:
     from django.apps import apps
 
-    return set(apps.get_app_config("assessments").get_models())
+    return {m for m in apps.get_app_config("assessments").get_models() if m.__name__ not in NOT_PATIENT_DATA}
 
 
 def test_no_patient_data_model_is_registered_in_the_admin():
     patient_models = _patient_models()
-    assert {"Case", "CaseComment", "BoardDecision", "HistoricalCase"} <= {m.__name__ for m in patient_models}
+    assert {"Case", "CaseComment", "BoardDecision", "HistoricalCase", "Patient", "HistoricalPatient",
+            "PatientRecordConflict", "CaseHandover"} <= {m.__name__ for m in patient_models}  # fmt: skip
     for model in admin.site._registry:
         assert model not in patient_models, model
         assert not model.__name__.startswith("Historical"), model
@@ -937,3 +942,60 @@ def test_directory_sign_in_is_exempt(two_factor_for_staff, settings, client, dav
 def test_unknown_two_factor_setting_stops_start_up():
     result = run_manage("check", **{**PRODUCTION_ENV, "TWO_FACTOR": "sometimes"})
     assert result.returncode != 0 and "TWO_FACTOR must be one of off/staff/all" in result.stderr
+
+
+# --- Issue 13a: care teams give no one outside the clinical role a way in ---------------------------------
+
+
+@pytest.fixture
+def team_with_case(alice):
+    from assessments.models import CareTeam
+
+    team = CareTeam.objects.create(name="Spinal oncology")
+    team.members.add(alice)
+    case = services.case_share_with_team(case=make_case(alice), user=alice, team=team)
+    return team, case
+
+
+@pytest.mark.parametrize("who", ["carol", "dave"])
+def test_team_membership_without_the_clinician_role_shows_no_team_case(client, team_with_case, carol, dave, who):
+    team, case = team_with_case
+    user = {"carol": carol, "dave": dave}[who]
+    team.members.add(user)  # an admin's slip: a board member or an admin put in a care team
+    client.force_login(user)
+    for url, headers in _case_url_requests(case):
+        response = client.get(url, headers=headers)
+        if response.status_code == 405:
+            response = client.post(url, {}, headers=headers)
+        if who == "carol" and url in {
+            reverse("assessments:board_queue"),
+            reverse("assessments:board_dashboard"),
+            reverse("assessments:board_queue_csv"),
+            reverse("assessments:board_pack"),
+        }:
+            continue  # her own pages: the draft is not in them (tests/test_board.py)
+        assert response.status_code == 404, (url, headers, response.status_code)
+
+
+def test_team_admin_pages_show_no_patient_data(client, team_with_case, db):
+    team, _shared = team_with_case
+    root = User.objects.create_superuser("root13", password=PASSWORD)
+    client.force_login(root)
+    for url in (reverse("admin:assessments_careteam_changelist"),
+                reverse("admin:assessments_careteam_change", args=[team.pk])):  # fmt: skip
+        body = client.get(url).content.decode()
+        assert "Spinal oncology" in body
+        assert PATIENT["patient_name"] not in body and PATIENT["mrn"] not in body, url
+
+
+def test_a_forged_share_or_handover_post_is_refused(alice_client, alice, carol, team_with_case):
+    _, case = team_with_case
+    response = alice_client.post(reverse("assessments:case_share", args=[case.pk]), {"team": "999999"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.team is not None and case.team.name == "Spinal oncology"  # unchanged
+    forged = alice_client.post(
+        reverse("assessments:case_handover_propose", args=[case.pk]), {"to_user": str(carol.pk), "note": "x"}
+    )
+    assert forged.status_code == 422  # carol is not a clinician: not in the choices
+    assert not case.handovers.exists()

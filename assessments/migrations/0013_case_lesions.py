@@ -40,7 +40,7 @@ def fill_lesions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0009_pathway_choices_biopsy_then_cebrt"),
+        ("assessments", "0012_case_identifiers_on_patient"),
     ]
 
     operations = [

@@ -192,9 +192,9 @@ def csv_row(row: dict[str, Any]) -> list[Any]:
     case = row["case"]
     return [
         case.pk,
-        case.mrn,
-        case.patient_name,
-        case.date_of_birth.isoformat(),
+        case.patient.mrn,
+        case.patient.name,
+        case.patient.date_of_birth.isoformat(),
         row["urgency"],
         case.urgency,
         row["pathway"],

@@ -37,7 +37,7 @@ def test_export_import_add_patient_change_finding_and_save(page, live_server, lo
     page.get_by_role("button", name="Save case").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Imported Patient")
     saved = Case.objects.exclude(pk=original.pk).get()
-    assert (saved.mrn, saved.patient_name, str(saved.date_of_birth), saved.sex) == (
+    assert (saved.patient.mrn, saved.patient.name, str(saved.patient.date_of_birth), saved.patient.sex) == (
         "I0002",
         "Imported Patient",
         "1971-08-09",
@@ -86,10 +86,9 @@ def fill_every_field(page) -> None:
 
 
 def assert_saved_with_every_entry(case: Case, **changed: object) -> None:
+    # Issue 13a: the identifiers are the patient record's.
+    assert (case.patient.mrn, case.patient.name, case.patient.sex) == ("R0042", "Rita Recover", "female")
     expected = {
-        "mrn": "R0042",
-        "patient_name": "Rita Recover",
-        "sex": "female",
         "clinical_notes": "Back pain for three days.",
         "spinal_level": "T12",
         "histology": "prostate",
@@ -115,7 +114,7 @@ def assert_saved_with_every_entry(case: Case, **changed: object) -> None:
         **changed,
     }
     assert {name: getattr(case, name) for name in expected} == expected
-    assert str(case.date_of_birth) == "1950-01-31"
+    assert str(case.patient.date_of_birth) == "1950-01-31"
     assert case.symptom_onset_at is not None and case.mri_at is not None
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments import roles
+from assessments.models import CareTeam
 
 DEMO_PASSWORD = "escc-demo-2026"  # noqa: S105 - demo mode only, printed on start
 DEMO_USERS = (
@@ -24,6 +25,7 @@ DEMO_USERS = (
     # dave is a superuser (all Django admin rights) with no clinical role: he sees no patient data.
     ("dave", "Dave Admin", None, True),
 )
+DEMO_TEAMS = (("Spinal oncology", ("alice", "bob")), ("On-call oncology", ("bob",)))
 
 
 class Command(BaseCommand):
@@ -49,6 +51,11 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
+        # Issue 13a: two care teams, so sharing and My team's cases can be tried.
+        for name, members in DEMO_TEAMS:
+            team, _ = CareTeam.objects.get_or_create(name=name)
+            team.members.add(*User.objects.filter(username__in=members))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _, group_name, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<6} {group_name or 'Admin (superuser, no clinical role)'}")
+        self.stdout.write("Care teams: " + "; ".join(f"{name} ({', '.join(m)})" for name, m in DEMO_TEAMS))
