@@ -229,16 +229,6 @@ def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
     return (None, errors) if errors else (case_input, {})
 
 
-def validate_case_for_web_form(data: object) -> tuple[rules.CaseInput | None, Errors]:
-    """As :func:`validate_case`, and refuse what the web form cannot hold yet.
-
-    Since issue 13 the web form holds everything a case file can (every lesion and the prognosis
-    inputs), so nothing is refused beyond what :func:`validate_case` refuses; the function stays the
-    one entry point of the import so a future field the page cannot hold is refused by name here.
-    """
-    return validate_case(data)
-
-
 def evaluate_case_object(data: object) -> dict[str, Any]:
     """The result object for one case (or its errors), with the id echoed first."""
     case_id = data.get("id") if isinstance(data, dict) else None

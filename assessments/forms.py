@@ -24,6 +24,7 @@ from assessments.models import (
     Case,
     Sex,
     build_case_input,
+    prognosis_values,
     with_prognosis,
 )
 
@@ -789,18 +790,7 @@ class PrognosisForm(forms.Form):
     def to_values(self) -> dict[str, Any]:
         """The rules' keyword arguments for the recorded prognosis inputs (codes as enums)."""
         assert self.is_valid(), "to_values needs a valid form"
-        enums: dict[str, Any] = {
-            "visceral_metastases": rules.VisceralMetastases,
-            "frankel_grade": rules.FrankelGrade,
-            "primary_site": rules.PrimarySite,
-            "primary_growth": rules.PrimaryGrowth,
-        }
-        out: dict[str, Any] = {}
-        for name, value in self.cleaned_data.items():
-            if value in (None, ""):
-                continue
-            out[name] = enums[name](value) if name in enums else value
-        return out
+        return prognosis_values(self.cleaned_data)
 
 
 KARNOFSKY_CHOICES = [("", "Not recorded"), *((str(kps), f"{kps}: {text}") for kps, text in KARNOFSKY_STEPS)]

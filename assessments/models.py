@@ -17,7 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessments import rules, search
-from assessments.labels import label
+from assessments.labels import FIELD_ENUMS, label
 
 TEXT_MAX = 5000
 
@@ -319,27 +319,9 @@ def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
     )
 
 
-LESION_ENUMS: dict[str, type] = {
-    "spinal_level": rules.SpinalLevel,
-    "escc_grade": rules.EsccGrade,
-    "sins_pain": rules.SinsPain,
-    "sins_bone_lesion": rules.SinsBoneLesion,
-    "sins_alignment": rules.SinsAlignment,
-    "sins_collapse": rules.SinsCollapse,
-    "sins_posterolateral": rules.SinsPosterolateral,
-    "stability_assessment": rules.StabilityAssessment,
-}
-CASE_ENUMS: dict[str, type] = {
-    "motor_status": rules.MotorStatus,
-    "histology": rules.Histology,
-    "other_radiosensitivity": rules.OtherRadiosensitivity,
-    "expected_survival": rules.ExpectedSurvival,
-    "surgical_candidate": rules.SurgicalCandidate,
-}
-
-
-def _typed(enums: dict[str, type], name: str, value: object) -> object:
-    enum = enums.get(name)
+def _typed(name: str, value: object) -> object:
+    """A spec code as its enum (``labels.FIELD_ENUMS``); booleans, numbers and None as they are."""
+    enum = FIELD_ENUMS.get(name)
     return enum(value) if enum is not None and value is not None else value
 
 
@@ -357,12 +339,12 @@ def build_case_input(
     """
     built = tuple(
         rules.LesionInput(
-            **{name: _typed(LESION_ENUMS, name, lesion[name]) for name in rules.LESION_FIELDS},  # type: ignore[arg-type]
+            **{name: _typed(name, lesion[name]) for name in rules.LESION_FIELDS},  # type: ignore[arg-type]
             index=bool(lesion.get("index", len(lesions) == 1)),
         )
         for lesion in lesions
     )
-    values = {name: _typed(CASE_ENUMS, name, case_values[name]) for name in rules.CASE_FIELDS}
+    values = {name: _typed(name, case_values[name]) for name in rules.CASE_FIELDS}
     return rules.CaseInput(**values, lesions=built, **(prognosis or {}))  # type: ignore[arg-type]
 
 
@@ -378,12 +360,6 @@ def lesion_values(lesion: rules.LesionInput) -> dict[str, object]:
 
 # --- Prognosis inputs (issue 13c) ---
 PROGNOSIS_FIELDS: tuple[str, ...] = rules.PROGNOSIS_FIELDS
-_PROGNOSIS_ENUMS: dict[str, type] = {
-    "visceral_metastases": rules.VisceralMetastases,
-    "frankel_grade": rules.FrankelGrade,
-    "primary_site": rules.PrimarySite,
-    "primary_growth": rules.PrimaryGrowth,
-}
 
 
 def prognosis_values(values: dict[str, object]) -> dict[str, object]:
@@ -393,8 +369,7 @@ def prognosis_values(values: dict[str, object]) -> dict[str, object]:
         value = values.get(name)
         if value is None or value == "":
             continue
-        enum = _PROGNOSIS_ENUMS.get(name)
-        out[name] = enum(value) if enum is not None else value
+        out[name] = _typed(name, value)
     return out
 
 

@@ -415,7 +415,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
     form = CaseImportForm(request.POST or None, request.FILES or None)
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.is_valid():
-        _, errors = case_format.validate_case_for_web_form(form.cleaned_data["file"])
+        _, errors = case_format.validate_case(form.cleaned_data["file"])
         if not errors:
             audit_record(action="case.import", actor=request.user, request=request)
             entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))

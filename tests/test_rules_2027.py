@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments import rules
-from assessments.case_format import evaluate_case_object, to_form_data, validate_case, validate_case_for_web_form
+from assessments.case_format import evaluate_case_object, to_form_data, validate_case
 from assessments.rules import Alert, CaseInput, LesionInput, evaluate
 from tests.rules_strategies import cases, flat_cases
 
@@ -258,13 +258,13 @@ def test_prognosis_inputs_are_read_and_scored() -> None:
     }
 
 
-def test_web_import_takes_several_lesions_and_refuses_what_the_web_form_cannot_hold() -> None:
+def test_web_import_reader_takes_several_lesions_and_prognosis_inputs() -> None:
     several = shaped({"spinal_level": "L2"})
-    case_input, errors = validate_case_for_web_form(several)  # issue 13: one card per lesion
+    case_input, errors = validate_case(several)  # issue 13: one card per lesion
     assert errors == {} and case_input is not None and len(case_input.lesions) == 2
-    assert validate_case_for_web_form(shaped(karnofsky=70))[1] == {}, "the web form holds prognosis inputs (13c)"
-    assert validate_case_for_web_form(shaped())[1] == {}
-    assert validate_case_for_web_form({"bad": 1})[0] is None
+    assert validate_case(shaped(karnofsky=70))[1] == {}, "the web form holds prognosis inputs (13c)"
+    assert validate_case(shaped())[1] == {}
+    assert validate_case({"bad": 1})[0] is None
 
 
 def test_one_lesion_file_fills_one_card_as_a_flat_file_does() -> None:
