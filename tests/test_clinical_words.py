@@ -85,6 +85,32 @@ def test_live_panel_reasons_are_in_words(alice_client):
     assert "spinal_level" not in panel
 
 
+def test_prognosis_reasons_name_scores_items_and_missing_inputs_in_words(alice_client):
+    """The 8.2 reasons read "Revised Tokuhashi score 13 of 15 (…): General condition (Karnofsky) 2 points",
+    never "tokuhashi_revised 13 of 15 (band gte_12_months): karnofsky 2" (issue 16, seen on the live panel)."""
+    url = reverse("assessments:case_create")
+    empty = text_of(alice_client.post(url, form_post(), headers=HX))
+    assert "Revised Tokuhashi score not computed: not recorded: Karnofsky performance status" in empty
+    assert "Tomita score not computed" in empty and "Modified Bauer score not computed" in empty
+    scored = text_of(
+        alice_client.post(
+            url,
+            form_post(
+                karnofsky="80",
+                extraspinal_bone_metastases="0",
+                vertebral_metastases="1",
+                visceral_metastases="none",
+                frankel_grade="D",
+            ),
+            headers=HX,
+        )
+    )
+    assert re.search(r"Revised Tokuhashi score \d+ of 15 \([^)]+\): General condition \(Karnofsky\) 2 points", scored)
+    words = re.sub(r"<[^>]+>", " ", empty + scored)  # what is read, not the attributes
+    for code in ("tokuhashi_revised", "modified_bauer", "karnofsky 2", "extraspinal_bone_metastases", "(band "):
+        assert code not in words, code
+
+
 def test_prior_radiation_pathway_is_titled_reirradiation(alice_client, alice):
     response = alice_client.post(
         reverse("assessments:case_create"),
