@@ -41,6 +41,7 @@ from assessments.forms import (
 )
 from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
 from assessments.models import Case, CaseStatus
+from assessments.templatetags import live_update
 from audit.services import audit_record
 
 CASE_FORM = "assessments/case_form.html"
@@ -166,7 +167,10 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         # The flowchart is a third of the partial; resend it only when the rule that fired changed.
         shown = request.POST.get("shown_flow_rule", "")
         context["flow_changed"] = shown != (context["panel"].get("pathway_rule") or "none")
+        # And the parts the page already shows exactly as they would be sent stay as they are.
+        context[live_update.SHOWN_PARTS] = live_update.shown_parts(request)
     else:
+        context[live_update.SHOWN_PARTS] = {}  # the full page marks its parts for the first live update
         context.update(_lesion_cards(context["assessment"], added=_is_add_lesion(request)))
     return TemplateResponse(request, template, context, status=status)
 

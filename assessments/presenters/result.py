@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from assessments import rules
 from assessments.labels import INTERNAL_FIELDS, badge, code_label, field_label, label
 from assessments.presenters.prognosis import present_prognosis
+from assessments.presenters.prognosis import reason_text as prognosis_reason_text
 from assessments.presenters.rule_sets import present_rule_set
 
 SINS_COMPONENTS = (
@@ -494,17 +495,37 @@ def input_label(name: str) -> str:
 
 
 def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The reasons of a result in clinical words, with the inputs each one read named by their labels."""
+    """The reasons of a result in clinical words, with the inputs each one read named by their labels.
+
+    Each has an ``element_id`` from its topic, unique within the result, so a live update can keep a
+    reason that did not change wherever it moved in the list (``templatetags/live_update.py``).
+    """
+    rationale = list(rationale)
     return [
         {
             "topic": item["topic"],
+            "element_id": element_id,
             "rule": item["rule"],
-            "text": reason_text(item["text"]),
+            "text": (prognosis_reason_text if item["topic"].startswith("prognosis:") else reason_text)(item["text"]),
             "inputs": list(dict.fromkeys(input_label(name) for name in item["inputs"])),
             "source": item["source"],
         }
-        for item in rationale
+        for item, element_id in zip(rationale, _reason_ids(item["topic"] for item in rationale), strict=True)
     ]
+
+
+_ID_UNSAFE_RE = re.compile(r"[^a-z0-9]+")
+
+
+def _reason_ids(topics: Iterable[str]) -> list[str]:
+    """``reason-sins``, ``reason-prognosis-tomita``; a topic given twice gets ``-2``, ``-3``."""
+    seen: dict[str, int] = {}
+    ids = []
+    for topic in topics:
+        base = "reason-" + _ID_UNSAFE_RE.sub("-", topic.lower()).strip("-")
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
 
 
 # --- Saved values: inputs, version history, the comparison after a refused save ------------------

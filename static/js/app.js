@@ -156,3 +156,20 @@ document.body.addEventListener("htmx:afterSettle", function () {
     }
   });
 });
+
+// --- Live update: parts kept as they are (issue 16) --------------------------------
+// Each part of the result panel (and a few out-of-band ones) carries a digest of its HTML (data-part). Tell the
+// server which parts this page shows; it then sends an empty placeholder that htmx
+// keeps the page's copy for (hx-preserve) wherever that copy is exactly what it
+// would send, and the part itself wherever anything in it changed.
+document.body.addEventListener("htmx:configRequest", function (event) {
+  var target = event.detail.target;
+  if (!target || target.id !== "result-panel") {
+    return;
+  }
+  var shown = [];
+  document.querySelectorAll("[data-part]").forEach(function (part) {
+    shown.push(part.id + ":" + part.dataset.part);
+  });
+  event.detail.parameters["shown_parts"] = shown.join(" ");
+});

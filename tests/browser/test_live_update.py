@@ -1,0 +1,104 @@
+"""In Chromium: a live update keeps the unchanged parts of the result panel and the page ends up showing
+exactly what a full answer for the same entries shows (issue 16, templatetags/live_update.py)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.test_case_form import choose, sins_total
+
+# The page's result panel against a full answer for the form as it stands (no parts reported).
+COMPARE_WITH_FULL_ANSWER = """async () => {
+  const form = document.getElementById("case-form");
+  const body = new URLSearchParams(new FormData(form));
+  body.set("shown_flow_rule", "none");
+  const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  const answer = await fetch(form.getAttribute("hx-post"), {
+    method: "POST", body, headers: {"HX-Request": "true", "X-CSRFToken": token},
+  });
+  const html = await answer.text();
+  const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("result-panel");
+  const shown = document.getElementById("result-panel");
+  const parts = (root) => [...root.querySelectorAll("[data-part]")].map((p) => p.id + ":" + p.dataset.part);
+  const words = (root) => root.textContent.replace(/\\s+/g, " ").trim();
+  return {
+    status: answer.status,
+    placeholders: shown.querySelectorAll("[hx-preserve]").length,
+    sameParts: JSON.stringify(parts(shown)) === JSON.stringify(parts(fresh)),
+    sameWords: words(shown) === words(fresh),
+    partCount: parts(shown).length,
+  };
+}"""
+
+MARK = "(id) => { document.getElementById(id).__kept = true; }"
+IS_MARKED = "(id) => document.getElementById(id).__kept === true"
+
+
+def fill_ex03(page) -> None:
+    """The spec's ex03 (melanoma, grade 3, operable: P8) with SINS 3 at T6."""
+    page.get_by_label("Hospital number (MRN)").fill("H7654321")
+    page.get_by_label("Patient name").fill("Brian Test")
+    page.get_by_label("Date of birth").fill("1955-03-02")
+    page.get_by_label("Sex").select_option("male")
+    page.locator("#id_lesions-0-spinal_level").select_option("T6")
+    page.get_by_label("Primary tumor (histology)").select_option("melanoma")
+    for name, value in {
+        "lesions-0-escc_grade": "3",
+        "neurologic_deficit": "true",
+        "deficit_progressing": "false",
+        "motor_status": "ambulatory_with_aid",
+        "urinary_symptoms": "false",
+        "urinary_retention": "false",
+        "lesions-0-prior_radiation_in_field": "false",
+        "lesions-0-sins_pain": "pain_free",
+        "lesions-0-sins_bone_lesion": "blastic",
+        "lesions-0-sins_alignment": "normal",
+        "lesions-0-sins_collapse": "none",
+        "lesions-0-sins_posterolateral": "none",
+        "lesions-0-retropulsion": "false",
+        "lesions-0-stability_assessment": "not_assessed",
+        "expected_survival": "gt_6_months",
+        "surgical_candidate": "yes",
+        "sbrt_available": "true",
+        "oligometastatic": "false",
+        "vte_contraindication": "false",
+    }.items():
+        choose(page, name, value)
+    expect(page.locator("#pathway-title")).to_be_visible()
+    expect(sins_total(page)).to_have_text("1")
+
+
+def test_unchanged_parts_stay_and_the_panel_matches_a_full_answer(page, live_server, login, alice):
+    login(alice)
+    page.goto(f"{live_server.url}/cases/new/")
+    fill_ex03(page)
+
+    # A SINS change: the total and the SINS reason are new; the spine picture and the pathway card are
+    # the page's own elements still (kept, not sent again).
+    for part in ("spine-picture", "pathway-card", "prognosis-panel", "reason-escc"):
+        page.evaluate(MARK, part)
+    choose(page, "lesions-0-sins_bone_lesion", "lytic")
+    expect(sins_total(page)).to_have_text("3")
+    expect(page.locator("#reason-sins")).to_contain_text("SINS 3 of 18")
+    for part in ("spine-picture", "pathway-card", "prognosis-panel", "reason-escc"):
+        assert page.evaluate(IS_MARKED, part), part
+    assert not page.evaluate("() => document.getElementById('reason-sins').__kept === true")
+    compared = page.evaluate(COMPARE_WITH_FULL_ANSWER)
+    assert compared == {**compared, "status": 200, "placeholders": 0, "sameParts": True, "sameWords": True}
+    assert compared["partCount"] > 10
+
+    # A change of pathway: the pathway card is sent whole and replaces the kept one.
+    choose(page, "surgical_candidate", "no")
+    expect(page.locator("#pathway-rule")).not_to_have_text("Rule P8")
+    assert not page.evaluate(IS_MARKED, "pathway-card")
+    # More changes in a row, back and forth; the page still shows exactly the full answer.
+    for name, value in (
+        ("lesions-0-sins_collapse", "gt_50"),
+        ("surgical_candidate", "yes"),
+        ("lesions-0-sins_pain", "mechanical"),
+        ("lesions-0-sins_collapse", "none"),
+    ):
+        choose(page, name, value)
+    expect(sins_total(page)).to_have_text("6")
+    compared = page.evaluate(COMPARE_WITH_FULL_ANSWER)
+    assert compared == {**compared, "status": 200, "placeholders": 0, "sameParts": True, "sameWords": True}
