@@ -238,3 +238,34 @@ def test_demo_accounts_created_in_demo_mode(db, settings, monkeypatch):
     assert User.objects.get(username="carol").groups.filter(name="Tumor board").exists()
     dave = User.objects.get(username="dave")
     assert dave.is_staff and not dave.groups.exists()
+
+
+def test_a_new_worker_compiles_every_project_template_before_its_first_request(settings, tmp_path, caplog):
+    """escc_site.wsgi warms each gunicorn worker (issue 16: a worker's first requests took 50-80 ms)."""
+    from pathlib import Path
+
+    from escc_site.warmup import compile_templates
+
+    templates = Path(settings.BASE_DIR) / "templates"
+    assert compile_templates() == len(list(templates.rglob("*.html")))
+
+    # A template that does not compile is logged; the server still starts.
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "broken.html").write_text("{% if %}")
+    (tmp_path / "templates" / "fine.html").write_text("fine")
+    settings.BASE_DIR = tmp_path
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
+    assert compile_templates() == 1
+    assert "broken.html not compiled at start" in caplog.text
+
+
+def test_a_new_worker_keeps_its_start_up_objects_out_of_later_garbage_collections():
+    import gc
+
+    from escc_site.warmup import freeze_startup_objects
+
+    try:
+        assert freeze_startup_objects() > 10_000
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0

@@ -149,6 +149,10 @@ def test_a_changed_pathway_is_sent_whole(live):
     kept = live(operable, shown=parts(first))
     assert "pathway-card" not in preserved(kept)
     assert 'id="pathway-title"' in kept and parts(kept)["pathway-card"] != parts(first)["pathway-card"]
+    # The flowchart follows the new rule (its class and caption); its drawing, which never changes, stays.
+    rule = re.search(r'id="pathway-rule">Rule (P\d)<', kept).group(1)
+    assert rule != "P8" and f'class="noms-flow noms-flow--{rule}"' in kept
+    assert "noms-flow-svg" in preserved(kept) and "<path" not in kept.split('id="noms-flow-slot"')[1]
 
 
 def test_a_forged_report_only_gets_the_whole_panel(live):

@@ -88,9 +88,14 @@ def test_unchanged_parts_stay_and_the_panel_matches_a_full_answer(page, live_ser
     assert compared["partCount"] > 10
 
     # A change of pathway: the pathway card is sent whole and replaces the kept one.
+    page.evaluate(MARK, "noms-flow-svg")
     choose(page, "surgical_candidate", "no")
     expect(page.locator("#pathway-rule")).not_to_have_text("Rule P8")
     assert not page.evaluate(IS_MARKED, "pathway-card")
+    # The flowchart's highlighted path follows (its class), on the drawing the page already had.
+    rule = page.locator("#pathway-rule").inner_text().removeprefix("Rule ").strip()
+    expect(page.locator("#noms-flow-slot figure")).to_have_class(f"noms-flow noms-flow--{rule}")
+    assert page.evaluate(IS_MARKED, "noms-flow-svg")
     # More changes in a row, back and forth; the page still shows exactly the full answer.
     for name, value in (
         ("lesions-0-sins_collapse", "gt_50"),
