@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.test_case_form import choose, sins_total
+from tests.browser.test_lesions import fill_lesion
 
 # The page's result panel against a full answer for the form as it stands (no parts reported).
 COMPARE_WITH_FULL_ANSWER = """async () => {
@@ -35,28 +36,19 @@ IS_MARKED = "(id) => document.getElementById(id).__kept === true"
 
 
 def fill_ex03(page) -> None:
-    """The spec's ex03 (melanoma, grade 3, operable: P8) with SINS 3 at T6."""
+    """The spec's ex03 (melanoma, grade 3, operable: P8) with SINS 1 at T6."""
     page.get_by_label("Hospital number (MRN)").fill("H7654321")
     page.get_by_label("Patient name").fill("Brian Test")
     page.get_by_label("Date of birth").fill("1955-03-02")
     page.get_by_label("Sex").select_option("male")
-    page.locator("#id_lesions-0-spinal_level").select_option("T6")
     page.get_by_label("Primary tumor (histology)").select_option("melanoma")
+    fill_lesion(page, 0, "T6", sins_pain="pain_free", sins_bone_lesion="blastic", stability_assessment="not_assessed")
     for name, value in {
-        "lesions-0-escc_grade": "3",
         "neurologic_deficit": "true",
         "deficit_progressing": "false",
         "motor_status": "ambulatory_with_aid",
         "urinary_symptoms": "false",
         "urinary_retention": "false",
-        "lesions-0-prior_radiation_in_field": "false",
-        "lesions-0-sins_pain": "pain_free",
-        "lesions-0-sins_bone_lesion": "blastic",
-        "lesions-0-sins_alignment": "normal",
-        "lesions-0-sins_collapse": "none",
-        "lesions-0-sins_posterolateral": "none",
-        "lesions-0-retropulsion": "false",
-        "lesions-0-stability_assessment": "not_assessed",
         "expected_survival": "gt_6_months",
         "surgical_candidate": "yes",
         "sbrt_available": "true",
