@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from assessments import rules
 from assessments.labels import INTERNAL_FIELDS, badge, code_label, field_label, label
@@ -338,16 +340,8 @@ def spine_picture(
         if code == index_level:
             classes.append("index")
         shown = code in involved or code in SPINE_REGION_STARTS
-        boxes.append(
-            {
-                "level": code,
-                "y": _spine_y(code),
-                "text_y": _spine_y(code) + SPINE_STEP - 2,
-                "classes": " ".join(classes),
-                "label": code if shown else "",
-                "label_class": "spine-label involved" if code in involved else "spine-label",
-            }
-        )
+        caption = ("spine-label involved" if code in involved else "spine-label", _spine_y(code) + SPINE_STEP - 2, code)
+        boxes.append((" ".join(classes), code, _spine_y(code), caption if shown else None))
     others = [level for level in levels if level != index_level]
     words = [f"Involved levels: {', '.join(sorted(levels, key=_spine_y))}."]
     if index_level:
@@ -364,12 +358,30 @@ def spine_picture(
     if block:
         bracket = {"y": _spine_y(block[0]), "height": _spine_y(block[-1]) - _spine_y(block[0]) + SPINE_STEP - 1}
     return {
-        "boxes": boxes,
+        "boxes": _spine_boxes(boxes),
         "height": SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP,
         "field": band,
         "block": bracket,
         "description": " ".join(words),
     }
+
+
+def _spine_boxes(boxes: list[tuple[str, str, int, tuple[str, int, str] | None]]) -> SafeString:
+    """The level boxes and their labels as SVG, escaped here: 30 boxes drawn by a template loop cost more
+    than the rest of the lesions card."""
+    drawn = []
+    for classes, level, y, caption in boxes:
+        drawn.append(
+            format_html(
+                '<rect class="{}" data-level="{}" x="18" y="{}" width="20" height="7" rx="1.5"></rect>',
+                classes,
+                level,
+                y,
+            )
+        )
+        if caption is not None:
+            drawn.append(format_html('<text class="{}" x="42" y="{}">{}</text>', *caption))
+    return SafeString("".join(drawn))
 
 
 def _category_word(category: rules.SinsCategory) -> str:
