@@ -339,9 +339,20 @@ def spine_picture(
             classes.append("involved")
         if code == index_level:
             classes.append("index")
-        shown = code in involved or code in SPINE_REGION_STARTS
-        caption = ("spine-label involved" if code in involved else "spine-label", _spine_y(code) + SPINE_STEP - 2, code)
-        boxes.append((" ".join(classes), code, _spine_y(code), caption if shown else None))
+        y = _spine_y(code)
+        # Drawn here rather than by a template loop of 150 variables (the costliest part of the lesions
+        # card); each value is escaped by format_html.
+        boxes.append(
+            format_html(
+                '<rect class="{}" data-level="{}" x="18" y="{}" width="20" height="7" rx="1.5"></rect>',
+                " ".join(classes),
+                code,
+                y,
+            )
+        )
+        if code in involved or code in SPINE_REGION_STARTS:
+            label_class = "spine-label involved" if code in involved else "spine-label"
+            boxes.append(format_html('<text class="{}" x="42" y="{}">{}</text>', label_class, y + SPINE_STEP - 2, code))
     others = [level for level in levels if level != index_level]
     words = [f"Involved levels: {', '.join(sorted(levels, key=_spine_y))}."]
     if index_level:
@@ -358,30 +369,12 @@ def spine_picture(
     if block:
         bracket = {"y": _spine_y(block[0]), "height": _spine_y(block[-1]) - _spine_y(block[0]) + SPINE_STEP - 1}
     return {
-        "boxes": _spine_boxes(boxes),
+        "boxes": SafeString("".join(boxes)),  # every piece came from format_html
         "height": SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP,
         "field": band,
         "block": bracket,
         "description": " ".join(words),
     }
-
-
-def _spine_boxes(boxes: list[tuple[str, str, int, tuple[str, int, str] | None]]) -> SafeString:
-    """The level boxes and their labels as SVG, escaped here: 30 boxes drawn by a template loop cost more
-    than the rest of the lesions card."""
-    drawn = []
-    for classes, level, y, caption in boxes:
-        drawn.append(
-            format_html(
-                '<rect class="{}" data-level="{}" x="18" y="{}" width="20" height="7" rx="1.5"></rect>',
-                classes,
-                level,
-                y,
-            )
-        )
-        if caption is not None:
-            drawn.append(format_html('<text class="{}" x="42" y="{}">{}</text>', *caption))
-    return SafeString("".join(drawn))
 
 
 def _category_word(category: rules.SinsCategory) -> str:
