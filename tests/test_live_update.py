@@ -1,4 +1,5 @@
-"""The live update sends a part of the result panel only when it changed (issue 16, templatetags/live_update.py).
+"""The live update sends a part of the result panel only when it changed (issue 16, templatetags/live_update.py),
+as elements the page merges into its own by id (static/js/kept_parts.js).
 
 Every part kept on the page must be byte for byte what the answer would have sent: the tests compare
 the kept parts with a full answer for the same entries.
@@ -7,6 +8,7 @@ the kept parts with a full answer for the same entries.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -17,7 +19,7 @@ from assessments.templatetags import live_update
 from tests.factories import form_post
 
 HX = {"HTTP_HX_REQUEST": "true"}
-PART_RE = re.compile(r'<([a-z]+)\b[^>]*?\sid="([\w-]+)"[^>]*?\sdata-part="([0-9a-f]{16})"( hx-preserve="true")?')
+PART_RE = re.compile(r'<([a-z]+)\b[^>]*?\sid="([\w-]+)"[^>]*?\sdata-part="([0-9a-f]{16})"( data-kept)?')
 
 
 def render(source: str, shown: dict[str, str] | None) -> str:
@@ -47,12 +49,19 @@ def test_a_part_is_marked_with_the_digest_of_what_it_renders():
     assert html == f'<li id="reason-sins" class="x" data-part="{digest}">SINS 3</li>'
 
 
-def test_a_part_the_page_shows_unchanged_becomes_a_placeholder_htmx_keeps():
+def test_a_part_the_page_shows_unchanged_becomes_a_placeholder_the_page_keeps_its_copy_for():
     source = '{% unchanged_kept %}<li id="reason-sins">SINS 3</li>{% endunchanged_kept %}'
     digest = live_update.digest('<li id="reason-sins">SINS 3</li>')
     html = render(source, {"reason-sins": digest})
-    assert html == f'<li id="reason-sins" data-part="{digest}" hx-preserve="true"></li>'
+    assert html == f'<li id="reason-sins" data-part="{digest}" data-kept></li>'
     assert "SINS 3" not in html
+
+
+def test_a_placeholder_keeps_the_white_space_around_its_part():
+    """So the text between parts on the page is exactly what a full answer has (kept_parts.js merges it)."""
+    source = '{% unchanged_kept %}\n  <li id="reason-sins">SINS 3</li>\n{% endunchanged_kept %}'
+    digest = live_update.digest('\n  <li id="reason-sins">SINS 3</li>\n')
+    assert render(source, {"reason-sins": digest}) == f'\n  <li id="reason-sins" data-part="{digest}" data-kept></li>\n'
 
 
 def test_a_part_that_changed_or_an_unknown_digest_is_sent_whole():
@@ -64,8 +73,8 @@ def test_a_part_that_changed_or_an_unknown_digest_is_sent_whole():
 
 
 def test_an_out_of_band_part_the_page_shows_unchanged_is_left_out():
-    source = '{% unchanged_kept oob %}<div id="karnofsky-ecog" hx-swap-oob="true">ECOG 1</div>{% endunchanged_kept %}'
-    digest = live_update.digest('<div id="karnofsky-ecog" hx-swap-oob="true">ECOG 1</div>')
+    source = '{% unchanged_kept oob %}<div id="karnofsky-ecog">ECOG 1</div>{% endunchanged_kept %}'
+    digest = live_update.digest('<div id="karnofsky-ecog">ECOG 1</div>')
     assert render(source, {"karnofsky-ecog": digest}) == ""
     assert "ECOG 1" in render(source, {})
 
@@ -171,3 +180,40 @@ def test_the_ecog_note_is_left_out_when_the_page_shows_it_already(live):
     assert 'id="karnofsky-ecog"' not in again
     changed = live(form_post(karnofsky="40"), shown=parts(first))
     assert 'id="karnofsky-ecog"' in changed and "ECOG 3" in changed
+
+
+class _TopLevelIds(HTMLParser):
+    """The ids of an answer's top-level elements (those kept_parts.js merges into the page's element of that id)."""
+
+    VOID = {"input", "br", "img", "hr", "meta", "link"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth, self.ids = 0, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth == 0:
+            self.ids.append(dict(attrs).get("id"))
+        if tag not in self.VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+
+def test_every_element_of_an_answer_has_its_place_on_the_page(alice_client, live):
+    """The page puts each element of the answer where its id is; an element without one would be lost."""
+    page = alice_client.get(reverse("assessments:case_create")).content.decode()
+    answer = live(form_post(karnofsky="70"), shown={})  # with the flowchart (no rule shown yet) and the ECOG note
+    parser = _TopLevelIds()
+    parser.feed(answer)
+    assert parser.ids == [
+        "result-panel",
+        "result-summary",
+        "result-announcement",
+        "karnofsky-ecog",
+        "prognosis-fields-state",
+        "noms-flow-slot",
+    ]
+    for element_id in parser.ids:
+        assert f'id="{element_id}"' in page, element_id

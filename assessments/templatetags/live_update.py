@@ -4,9 +4,11 @@ Most of the result panel stays the same when one finding changes: the spine pict
 most reasons, the prognosis scores. Each such part is one element with an ``id``; the tag marks it
 with a digest of its rendered HTML (``data-part``). The page reports the parts it shows with their
 digests on every live update (``static/js/app.js``, parameter ``shown_parts``), and where the page
-already shows exactly what would be sent, the answer carries an empty element with ``hx-preserve``
-instead, so htmx keeps the page's own copy. An out-of-band part (``{% unchanged_kept oob %}``) that the
-page already shows is simply left out of the answer: htmx then leaves it as it is.
+already shows exactly what would be sent, the answer carries an empty element marked ``data-kept``
+instead, and the page keeps its own copy (``static/js/kept_parts.js``, which merges each element of the
+answer into the page's element with the same id). A part outside the result panel
+(``{% unchanged_kept oob %}``) that the page already shows is simply left out of the answer: the page then
+leaves it as it is.
 
 The part is always rendered and compared as rendered, never from a cache or from its inputs: the page
 keeps a part only when it is byte for byte what this answer would have sent.
@@ -68,7 +70,10 @@ class UnchangedKeptNode(template.Node):
         if shown.get(element_id) == sent:
             if self.oob:
                 return ""
-            return f'<{tag} id="{element_id}" data-part="{sent}" hx-preserve="true"></{tag}>'
+            # The part's surrounding white space stays, so the page's text between parts is what a full
+            # answer has.
+            before, after = html[: root.start(1) - 1], html[len(html.rstrip()) :]
+            return f'{before}<{tag} id="{element_id}" data-part="{sent}" data-kept></{tag}>{after}'
         start = root.end(2)
         return f'{html[:start]} data-part="{sent}"{html[start:]}'
 
