@@ -97,7 +97,12 @@ def test_unchanged_parts_stay_and_the_panel_matches_a_full_answer(page, live_ser
     assert page.evaluate(TOUCHED) == ["lesions-card", "reason-sins", "sins-card"]  # the lesion table's SINS
     compared = page.evaluate(COMPARE_WITH_FULL_ANSWER)
     assert compared == {
-        **compared, "status": 200, "placeholders": 0, "sameParts": True, "sameWords": True, "sameHtml": True
+        **compared,
+        "status": 200,
+        "placeholders": 0,
+        "sameParts": True,
+        "sameWords": True,
+        "sameHtml": True,
     }
     assert compared["partCount"] > 10
 
@@ -122,5 +127,10 @@ def test_unchanged_parts_stay_and_the_panel_matches_a_full_answer(page, live_ser
     expect(sins_total(page)).to_have_text("6")
     compared = page.evaluate(COMPARE_WITH_FULL_ANSWER)
     assert compared == {
-        **compared, "status": 200, "placeholders": 0, "sameParts": True, "sameWords": True, "sameHtml": True
+        **compared,
+        "status": 200,
+        "placeholders": 0,
+        "sameParts": True,
+        "sameWords": True,
+        "sameHtml": True,
     }
