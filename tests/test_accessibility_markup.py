@@ -56,8 +56,6 @@ def test_live_region_holds_the_summary_not_the_panel(alice_client):
     page = alice_client.get(reverse("assessments:case_create")).content.decode()
     assert 'id="result-panel" class="result-panel" aria-live' not in page
     response = alice_client.post(reverse("assessments:case_create"), form_post(), headers={"HX-Request": "true"})
-    live = re.search(
-        r'<div id="result-announcement"[^>]*>(<span>.*?)</div>', response.content.decode()
-    )
+    live = re.search(r'<div id="result-announcement"[^>]*>(<span>.*?)</div>', response.content.decode())
     assert live, "the summary is swapped into the live region"
     assert "SINS 3 of 18" in live.group(1) and "Separation surgery, then SBRT, rule P8" in live.group(1)
