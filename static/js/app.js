@@ -159,9 +159,9 @@ document.body.addEventListener("htmx:afterSettle", function () {
 
 // --- Live update: parts kept as they are (issue 16) --------------------------------
 // Each part of the result panel (and a few out-of-band ones) carries a digest of its HTML (data-part). Tell the
-// server which parts this page shows; it then sends an empty placeholder that htmx
-// keeps the page's copy for (hx-preserve) wherever that copy is exactly what it
-// would send, and the part itself wherever anything in it changed.
+// server which parts this page shows; it then sends an empty placeholder (data-kept) wherever the
+// page's copy is exactly what it would send, and kept_parts.js leaves that copy in place; a part in
+// which anything changed comes whole.
 document.body.addEventListener("htmx:configRequest", function (event) {
   var target = event.detail.target;
   if (!target || target.id !== "result-panel") {
