@@ -2,7 +2,7 @@
 
 An admin creates users, gives them a role (the ``Clinician`` and ``Tumor
 board`` groups), deactivates them, forces a password reset and sees their last
-log-in. Staff status is the admin role (``assessments.roles.is_admin``), so
+log-in. Staff status is the admin role (``accounts.roles.is_admin``), so
 these pages check it rather than Django's per-model permissions. A staff user
 who is not a superuser cannot grant superuser rights or per-user permissions,
 nor change a superuser's account. Users are never deleted: their names are in
@@ -31,8 +31,8 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from accounts import roles
 from accounts.models import PasswordChangeRequired
-from assessments import roles
 from audit.services import audit_record
 
 SELF_GRANT_REFUSED = "You cannot give yourself a role or a permission: another admin must grant it."

@@ -20,8 +20,8 @@ from django_python3_ldap.auth import LDAPBackend
 from ldap3.core.exceptions import LDAPException
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from accounts import roles
 from accounts.services import user_roles_sync
-from assessments import roles
 
 logger = logging.getLogger(__name__)
 

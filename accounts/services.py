@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from django.contrib.auth.models import AbstractUser, Group
 
-from assessments import roles
+from accounts import roles
 from audit.signals import grant_source
 
 # The role keys of the settings (LDAP_ROLE_GROUPS, OIDC_ROLE_GROUPS) and the groups they grant.

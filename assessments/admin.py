@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from assessments import roles
+from accounts import roles
 from assessments.models import CareTeam, CareTeamMembership
 
 

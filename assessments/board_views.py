@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import presenters, roles, selectors, services
+from accounts import roles
+from assessments import presenters, selectors, services
 from assessments.board_forms import (
     PACK_MAX,
     CloseForm,

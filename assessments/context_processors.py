@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from assessments import roles
+from accounts import roles
 
 
 def user_roles(request: HttpRequest) -> dict[str, bool]:

@@ -15,7 +15,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import presenters, roles, rules, search, services
+from accounts import roles
+from assessments import presenters, rules, search, services
 from assessments.models import (
     BoardDecision,
     CareTeam,

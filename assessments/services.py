@@ -577,7 +577,7 @@ class HandoverError(Exception):
 
 def case_handover_propose(*, case: Case, user: Any, to_user: Any, note: str, request: Any = None) -> CaseHandover:
     """The owner offers the case to another clinician with a handover note; ownership moves only on acceptance."""
-    from assessments import roles
+    from accounts import roles
 
     if not note.strip():
         raise HandoverError("Write the handover note: what the next clinician needs to know.")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from assessments import roles
+from accounts import roles
 from assessments.forms import CleanCharField, LimitsShownMixin
 from assessments.models import TEXT_MAX, CareTeam
 

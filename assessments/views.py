@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from assessments import case_format, presenters, roles, rules, selectors, services
+from accounts import roles
+from assessments import case_format, presenters, rules, selectors, services
 from assessments.forms import (
     AssessmentEntry,
     AssessmentForm,

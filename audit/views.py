@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from assessments import roles
+from accounts import roles
 from audit.forms import AuditFilterForm
 from audit.models import AuditEntry
 from audit.selectors import audit_entries

@@ -584,7 +584,7 @@ def main() -> int:
 
 CREATE_USERS = """
 from django.contrib.auth.models import Group, User
-from assessments import roles
+from accounts import roles
 for name in {users!r}:
     user, _ = User.objects.get_or_create(username=name, defaults={{"first_name": name}})
     user.set_password({pw!r})

@@ -93,7 +93,7 @@ def create_people() -> dict[str, int]:
     from django.contrib.auth.models import Group, User
     from django.db import connection
 
-    from assessments import roles
+    from accounts import roles
 
     board, _ = User.objects.get_or_create(username=BOARD_USER, defaults={"first_name": "Board"})
     board.groups.add(Group.objects.get(name=roles.TUMOR_BOARD))

@@ -333,7 +333,7 @@ def manage(env: dict[str, str], *args: str, stdin: str | None = None, timeout: f
 
 CREATE_USER = """
 from django.contrib.auth.models import Group, User
-from assessments import roles
+from accounts import roles
 user, _ = User.objects.get_or_create(username={username!r}, defaults={{"first_name": "Bench"}})
 user.set_password({password!r})
 user.save()

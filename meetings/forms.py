@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from assessments import roles
+from accounts import roles
 from assessments.forms import CleanCharField
 from assessments.models import TEXT_MAX, Case
 from meetings.models import FollowUp, Meeting, Specialty

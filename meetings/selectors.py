@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import roles
+from accounts import roles
 from assessments.models import BoardDecision, Case, CaseStatus
 from assessments.selectors import cases_visible_to
 from meetings.models import (

@@ -21,7 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from assessments import presenters, roles
+from accounts import roles
+from assessments import presenters
 from assessments import selectors as case_selectors
 from assessments.models import CaseStatus
 from audit.services import audit_record

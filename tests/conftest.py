@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group, User
 
-from assessments import roles
+from accounts import roles
 
 PASSWORD = "correct-horse-battery-staple"
 

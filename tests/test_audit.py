@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import roles
+from accounts import roles
 from audit.models import Action, AppendOnlyError, AuditEntry
 from audit.services import audit_record, audit_verify
 from tests.conftest import PASSWORD

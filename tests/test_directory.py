@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from assessments import roles
+from accounts import roles
 from audit.models import AuditEntry
 from audit.signals import typed_username
 from escc_site.env import ImproperSetting

@@ -156,7 +156,7 @@ def test_home_lists_the_clinicians_five_newest_cases_only(alice_client, alice, b
 def test_roles_come_from_the_same_rows_the_orm_reads(alice, carol, dave):
     from django.contrib.auth.models import User
 
-    from assessments import roles
+    from accounts import roles
 
     Group.objects.get(name=roles.TUMOR_BOARD).user_set.add(alice)
     alice.groups.add(Group.objects.create(name="Ward 7"))
@@ -168,7 +168,7 @@ def test_roles_come_from_the_same_rows_the_orm_reads(alice, carol, dave):
 
 
 def test_a_removed_role_ends_at_the_next_request(alice_client, alice):
-    from assessments import roles
+    from accounts import roles
 
     assert alice_client.get(reverse("assessments:case_list")).status_code == 200
     alice.groups.remove(Group.objects.get(name=roles.CLINICIAN))

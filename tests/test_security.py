@@ -20,7 +20,8 @@ from django.db.models import F
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from assessments import roles, services
+from accounts import roles
+from assessments import services
 from assessments import urls as case_urls
 from assessments.forms import CleanCharField, PatientForm, reject_hidden_characters
 from assessments.models import Case

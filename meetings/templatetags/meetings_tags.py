@@ -13,7 +13,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from assessments import roles
+from accounts import roles
 from assessments.models import DECISION_PATHWAY_CHOICES, Case
 from meetings import selectors
 from meetings.models import FOLLOW_UP_DAYS, Action, DecisionRecord, FollowUp

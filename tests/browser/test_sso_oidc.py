@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from assessments import roles
+from accounts import roles
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD, make_user
 from tests.servers.fixtures import HOSPITAL

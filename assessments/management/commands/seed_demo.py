@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import roles
+from accounts import roles
 from assessments.models import CareTeam
 
 DEMO_PASSWORD = "escc-demo-2026"  # noqa: S105 - demo mode only, printed on start
