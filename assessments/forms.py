@@ -17,15 +17,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments import rules
+from assessments.cases.inputs import build_case_input, prognosis_values, with_prognosis
 from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
 from assessments.models import (
     ASSESSMENT_FIELDS,
     TEXT_MAX,
     Case,
     Sex,
-    build_case_input,
-    prognosis_values,
-    with_prognosis,
 )
 
 YES_NO = [("true", "Yes"), ("false", "No")]
@@ -545,7 +543,7 @@ class AssessmentEntry:
 
     Not a Django form itself: it combines a :class:`CaseFieldsForm` and a :class:`LesionFormSet`, is
     valid when both are and exactly one kept card is marked as the index lesion, and maps to the rules'
-    input in :meth:`to_case_input` (through ``models.build_case_input``, the app's one builder).
+    input in :meth:`to_case_input` (through ``cases.inputs.build_case_input``, the app's one builder).
     """
 
     def __init__(

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments import presenters, rules, search, services
+from assessments.cases.inputs import case_input
 from assessments.models import (
     BoardDecision,
     CareTeam,
@@ -150,7 +151,7 @@ def case_result_now(*, case: Case) -> dict[str, Any] | None:
         # Issue 13c: a result of an earlier rule set is shown as saved, labelled; only the owner's
         # explicit re-evaluation (views.case_reevaluate) evaluates it under the current one.
         return None
-    stored = case.case_input()
+    stored = case_input(case)
     now_input = services.case_input_at(case=case, assessment=stored, now=timezone.now())
     if now_input == stored:
         return None
@@ -177,7 +178,7 @@ def case_reevaluation_preview(*, case: Case) -> dict[str, Any] | rules.InputErro
     without a neurologic deficit): then the contradiction is returned instead, for the page to name.
     """
     try:
-        stored = case.case_input()
+        stored = case_input(case)
     except rules.InputError as error:
         return error
     assessment = services.case_input_at(case=case, assessment=stored, now=timezone.now())

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import rules, search
+from assessments.cases.inputs import case_input, lesion_values
 from assessments.models import (
     ASSESSMENT_FIELDS,
     DECISION_PATHWAY_CHOICES,
@@ -31,7 +32,6 @@ from assessments.models import (
     CommentKind,
     HandoverStatus,
     Patient,
-    lesion_values,
 )
 from audit.services import audit_record, content_details
 
@@ -209,7 +209,7 @@ def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request
             raise CaseStateError(f"This case is already evaluated under rule set {rules.RULE_SET}.")
         now = timezone.now()
         try:
-            stored = case.case_input()
+            stored = case_input(case)
         except rules.InputError as error:
             raise CaseStateError(f"the saved findings contradict each other under rule set {rules.RULE_SET}") from error
         result = rules.evaluate(case_input_at(case=case, assessment=stored, now=now))

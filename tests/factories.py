@@ -8,7 +8,8 @@ from typing import Any
 
 from assessments import rules, services
 from assessments.case_format import to_form_data
-from assessments.models import Case, build_case_input, case_input_from_mapping
+from assessments.cases.inputs import build_case_input, case_input_from_mapping
+from assessments.models import Case
 
 # ex03 of the spec: melanoma, grade 3, operable -> P8 separation surgery + SBRT.
 ASSESSMENT: dict[str, Any] = {

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Case, case_input_from_mapping
+from assessments.cases.inputs import case_input_from_mapping
+from assessments.models import Case
 from audit.services import audit_record
 from tests.factories import ASSESSMENT, PATIENT, form_post, make_case
 

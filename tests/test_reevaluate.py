@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import presenters, rules, services
+from assessments.cases.inputs import case_input
 from assessments.models import ASSESSMENT_FIELDS, URGENCY_RANK, Case, CaseStatus, Patient
 from audit.models import AuditEntry
 from tests.factories import PATIENT, make_case
@@ -123,7 +124,7 @@ def test_re_evaluate_page_lists_steroids_and_alerts_that_change(alice_client, al
     body = alice_client.get(reverse("assessments:case_reevaluate", args=[case.pk])).content.decode()
     steroids = body.split('data-change="steroids"')[1].split("</tr>")[0]
     assert "High-dose" in steroids or "high-dose" in steroids
-    diff = presenters.present_reevaluation(case.result, rules.evaluate(case.case_input()).to_dict())
+    diff = presenters.present_reevaluation(case.result, rules.evaluate(case_input(case)).to_dict())
     added = {alert["code"] for alert in diff["alerts_added"]}
     removed = {alert["code"] for alert in diff["alerts_removed"]}
     assert added or removed

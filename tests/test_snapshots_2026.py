@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import services
+from assessments.cases.inputs import case_input
 from assessments.models import Case
 from tests.factories import make_case
 
@@ -61,7 +62,7 @@ def test_board_pages_render_a_stored_2026_1_snapshot(carol_client, alice, carol,
 def test_saving_again_records_a_2027_1_version(alice, snapshots):
     case = with_2026_snapshot(make_case(alice), snapshots["001-unknown-primary-paraparesis-p1"])
     services.case_update(
-        case_id=case.pk, editor=alice, based_on_version=case.version, patient={}, assessment=case.case_input()
+        case_id=case.pk, editor=alice, based_on_version=case.version, patient={}, assessment=case_input(case)
     )
     case.refresh_from_db()
     assert case.rule_set == "2027.1"

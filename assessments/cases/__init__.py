@@ -1,0 +1,1 @@
+"""The case pages: entering, saving, listing, importing and exporting a case."""

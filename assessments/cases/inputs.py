@@ -1,0 +1,85 @@
+"""The one place the app builds the rules' input (``rules.CaseInput``) from validated values or a saved case."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from assessments import rules
+from assessments.labels import FIELD_ENUMS
+
+if TYPE_CHECKING:
+    from assessments.models import Case
+
+
+def case_input(case: Case) -> rules.CaseInput:
+    """The rules' input rebuilt from a saved case's fields, lesions and prognosis inputs."""
+    built = build_case_input(
+        case_values={name: getattr(case, name) for name in rules.CASE_FIELDS},
+        lesions=case.stored_lesions(),
+    )
+    return with_prognosis(built, {name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS})
+
+
+def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
+    """``rules.CaseInput`` from a flat (2026.1-shaped) mapping of validated values: one index lesion."""
+    return build_case_input(
+        case_values={name: values[name] for name in rules.CASE_FIELDS},
+        lesions=[{**{name: values[name] for name in rules.LESION_FIELDS}, "index": True}],
+    )
+
+
+def _typed(name: str, value: object) -> object:
+    """A spec code as its enum (``labels.FIELD_ENUMS``); booleans, numbers and None as they are."""
+    enum = FIELD_ENUMS.get(name)
+    return enum(value) if enum is not None and value is not None else value
+
+
+def build_case_input(
+    *,
+    case_values: dict[str, object],
+    lesions: list[dict[str, object]],
+    prognosis: dict[str, object] | None = None,
+) -> rules.CaseInput:
+    """The one place the app builds ``rules.CaseInput`` from validated values (codes as strings).
+
+    ``case_values`` holds the case's own fields (``rules.CASE_FIELDS``), ``lesions`` the case-format
+    lesion objects in their order (each with ``index``; a single lesion without it is the index), and
+    ``prognosis`` the optional prognosis inputs.
+    """
+    built = tuple(
+        rules.LesionInput(
+            **{name: _typed(name, lesion[name]) for name in rules.LESION_FIELDS},  # type: ignore[arg-type]
+            index=bool(lesion.get("index", len(lesions) == 1)),
+        )
+        for lesion in lesions
+    )
+    values = {name: _typed(name, case_values[name]) for name in rules.CASE_FIELDS}
+    return rules.CaseInput(**values, lesions=built, **(prognosis or {}))  # type: ignore[arg-type]
+
+
+def lesion_values(lesion: rules.LesionInput) -> dict[str, object]:
+    """One lesion as a case-format object (codes as strings), with ``index``."""
+    out: dict[str, object] = {}
+    for name in rules.LESION_FIELDS:
+        value = getattr(lesion, name)
+        out[name] = value.value if hasattr(value, "value") else value
+    out["index"] = lesion.index
+    return out
+
+
+def prognosis_values(values: dict[str, object]) -> dict[str, object]:
+    """The recorded prognosis inputs as the rules' keyword arguments (codes as enums; None left out)."""
+    out: dict[str, object] = {}
+    for name in rules.PROGNOSIS_FIELDS:
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        out[name] = _typed(name, value)
+    return out
+
+
+def with_prognosis(case_input: rules.CaseInput, values: dict[str, object]) -> rules.CaseInput:
+    """``case_input`` with the recorded prognosis inputs; raises ``rules.InputError`` on a contradiction."""
+    given = prognosis_values(values)
+    return dataclasses.replace(case_input, **given) if given else case_input  # type: ignore[arg-type]

@@ -1,0 +1,38 @@
+"""The assessments app's models, one module per concern; re-exported so imports and migrations keep working."""
+
+from assessments.models.cases import ASSESSMENT_FIELDS, PROGNOSIS_FIELDS, URGENCY_RANK, Case, CaseQuerySet, CaseStatus
+from assessments.models.common import DECISION_PATHWAY_CHOICES, OTHER_PATHWAY, TEXT_MAX, choices
+from assessments.models.decisions import (
+    BoardDecision,
+    BoardDecisionQuerySet,
+    CaseComment,
+    CommentKind,
+    ImmutableDecisionError,
+)
+from assessments.models.patients import Patient, PatientRecordConflict, Sex
+from assessments.models.teams import CareTeam, CareTeamMembership, CaseHandover, HandoverStatus
+
+__all__ = [
+    "ASSESSMENT_FIELDS",
+    "DECISION_PATHWAY_CHOICES",
+    "OTHER_PATHWAY",
+    "PROGNOSIS_FIELDS",
+    "TEXT_MAX",
+    "URGENCY_RANK",
+    "BoardDecision",
+    "BoardDecisionQuerySet",
+    "CareTeam",
+    "CareTeamMembership",
+    "Case",
+    "CaseComment",
+    "CaseHandover",
+    "CaseQuerySet",
+    "CaseStatus",
+    "CommentKind",
+    "HandoverStatus",
+    "ImmutableDecisionError",
+    "Patient",
+    "PatientRecordConflict",
+    "Sex",
+    "choices",
+]

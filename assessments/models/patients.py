@@ -1,0 +1,86 @@
+"""The patient record: one person by hospital number, and the details on which their merged cases disagreed."""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from assessments import search
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Patient(models.Model):
+    """One person, by hospital number. Their cases are episodes: each presentation or recurrence.
+
+    Identifiers live here only; a case names its patient. ``search_text`` is the name and
+    MRN normalised (``assessments.search``) so the lists find a patient with one ``LIKE``.
+    """
+
+    mrn = models.CharField("hospital number (MRN)", max_length=20, unique=True)
+    name = models.CharField("patient name", max_length=200)
+    date_of_birth = models.DateField("date of birth")
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # No index: a word is matched anywhere in it (LIKE '%word%'), after the owner's or team's cases are found.
+    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        # Admin pages and audit entries name a patient by id only (admins see no patient data).
+        return f"Patient {self.pk}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Here rather than in each service, so no write path can leave the search column stale.
+        self.search_text = search.search_text(patient_name=self.name, mrn=self.mrn)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:patient_detail", args=[self.pk])
+
+
+class PatientRecordConflict(models.Model):
+    """A detail on which the cases moved onto one patient disagreed (migration 0011), kept for review.
+
+    The patient record holds the newest case's value (``kept``); ``found`` is what another
+    case (or an earlier version of one) said. Shown on the patient page to those who may
+    see it; the admin list names ids and fields only, never the values.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="record_conflicts")
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(
+        max_length=20, choices=[("mrn", "MRN"), ("name", "Name"), ("date_of_birth", "Date of birth"), ("sex", "Sex")]
+    )
+    kept = models.CharField(max_length=200)
+    found = models.CharField(max_length=200)
+    from_version = models.BooleanField(default=False)
+    found_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["patient", "field", "case", "pk"]
+
+    def __str__(self) -> str:
+        return f"Patient {self.patient_id}: {self.field} differs on case {self.case_id}"
+
+
+# The patient record's versions are append-only in the database (PostgreSQL; the SQL a migration installs).
+pgtrigger.register(
+    pgtrigger.Protect(name="patient_history_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)(Patient.history.model)
