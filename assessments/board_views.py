@@ -44,7 +44,7 @@ from assessments.board_forms import (
 )
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.services import audit_record
-from meetings.hooks import DecisionExtras, initial_attendees  # issue 14: plan, actions, meeting link
+from board.hooks import DecisionExtras, initial_attendees  # issue 14: plan, actions, meeting link
 
 ACTION_PAGE = "assessments/board_action.html"
 QUEUE_PAGE_SIZE = 25

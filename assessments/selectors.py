@@ -328,12 +328,12 @@ def board_quality(*, user: Any, since: datetime.datetime) -> dict[str, Any]:
     """The quality dashboard's numbers for the cases first decided at or after ``since`` (a month start).
 
     Each decided case counts once, with its current decision. Issue 14: every figure
-    is read from the pre-aggregated monthly rows (``meetings.summary``, kept by the
+    is read from the pre-aggregated monthly rows (``board.summary``, kept by the
     services that change them), medians from per-minute histograms, so the work
     depends on the number of months, not of cases; only the 20 most recent
     departures are read from the case table, by the ``decided_at`` index. See docs/board.md.
     """
-    from meetings.summary import board_figures
+    from board.summary import board_figures
 
     _require_board(user)
     figures = board_figures(since=timezone.localtime(since).date())

@@ -284,8 +284,8 @@ def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: An
 
 def _issue14_notify_returned(case: Case) -> None:
     # Issue 14: the owner is told in the app and by e-mail (queued after commit; never breaks the return).
-    from meetings.models import NotificationKind
-    from meetings.services import notification_create
+    from board.models import NotificationKind
+    from board.services import notification_create
 
     notification_create(recipient=case.owner, case=case, kind=NotificationKind.RETURNED)
 
@@ -376,7 +376,7 @@ def board_decision_record(
                 **content_details(decision),
             },
         )
-        from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
+        from board.summary import summary_refresh  # issue 14: the dashboard's monthly rows
 
         summary_refresh(case=case)
     return decision
@@ -409,7 +409,7 @@ def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.d
             request=request,
             details={"version": case.version, "field": "treatment_start_at"},
         )
-        from meetings.summary import summary_refresh  # issue 14: the dashboard's monthly rows
+        from board.summary import summary_refresh  # issue 14: the dashboard's monthly rows
 
         summary_refresh(case=case)
     return case

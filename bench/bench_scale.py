@@ -489,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps = load_cases(loaded + 1, size, people, columns)
         # Issue 14: the SQL load bypasses the services, so the dashboard's monthly rows are rebuilt
         # as an operator would after a bulk load (manage.py rebuild_monthly_summary).
-        from meetings.summary import summary_rebuild
+        from board.summary import summary_rebuild
 
         t_summary = time.perf_counter()
         summary_rebuild()

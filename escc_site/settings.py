@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "assessments",
     "audit",
     "accounts",
-    "meetings",
+    "board.apps.BoardConfig",
 ]
 
 MIDDLEWARE = [

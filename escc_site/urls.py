@@ -16,5 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("", include("assessments.urls")),
-    path("", include("meetings.urls")),  # issue 14: meetings, actions, notifications, outcomes
+    path("", include("board.urls")),  # issue 14: meetings, actions, notifications, outcomes
 ]

@@ -137,8 +137,8 @@ def _board_objects(alice, carol):
     from django.utils import timezone
 
     from assessments import services as case_services
-    from meetings import services as meeting_services
-    from meetings.models import Action
+    from board import services as meeting_services
+    from board.models import Action
 
     case = case_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
     meeting = meeting_services.meeting_create(created_by=carol, chair=carol, starts_at=timezone.now())

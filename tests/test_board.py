@@ -18,7 +18,7 @@ from assessments import services
 from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, ImmutableDecisionError
 from audit.models import AuditEntry
 from audit.services import audit_record
-from meetings.summary import summary_rebuild
+from board.summary import summary_rebuild
 from tests.conftest import make_user
 from tests.factories import make_case
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from assessments import services as case_services
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.models import AuditEntry
-from meetings import services
-from meetings.models import Action, ActionDone, AgendaItem, DecisionRecord, Meeting, Notification
+from board import services
+from board.models import Action, ActionDone, AgendaItem, DecisionRecord, Meeting, Notification
 from tests.conftest import make_user
 from tests.factories import make_case
 

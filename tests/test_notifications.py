@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments import services as case_services
-from meetings import tasks
-from meetings.models import DeliveryStatus, EmailDelivery, Notification
+from board import tasks
+from board.models import DeliveryStatus, EmailDelivery, Notification
 from tests.factories import make_case
 
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from assessments import services as case_services
 from assessments.models import Case
 from audit.models import AuditEntry
-from meetings import services
-from meetings.exports import HEADER
-from meetings.models import FollowUp, MonthlySummary
-from meetings.summary import MEASURES, WALKING_AFTER, WALKING_BEFORE
+from board import services
+from board.exports import HEADER
+from board.models import FollowUp, MonthlySummary
+from board.summary import MEASURES, WALKING_AFTER, WALKING_BEFORE
 from tests.factories import make_case
 
 RECOMMENDED = "separation_surgery_sbrt"
@@ -256,7 +256,7 @@ def test_queue_shows_referral_to_mri_and_report_against_24_hours(carol_client, a
 
 def test_dashboard_figures_from_the_rows_equal_the_cases(alice, carol):
     """Medians from the minute histograms equal the exact medians to the minute; counts equal the cases."""
-    from meetings.summary import board_figures
+    from board.summary import board_figures
 
     _varied_cases(alice, carol, 23)
     call_command("rebuild_monthly_summary", stdout=io.StringIO())
@@ -291,7 +291,7 @@ def test_two_saves_in_one_month_refresh_its_rows_one_after_the_other(transaction
 
     from django.db import connection, transaction
 
-    from meetings.summary import summary_refresh
+    from board.summary import summary_refresh
 
     first, second = decided(alice, carol), decided(alice, carol)
     holding, release, errors = threading.Event(), threading.Event(), []

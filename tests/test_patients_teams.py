@@ -12,7 +12,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import CareTeam, Case, CaseHandover, HandoverStatus, Patient
 from audit.models import AuditEntry
-from meetings.models import Notification
+from board.models import Notification
 from tests.conftest import make_user
 from tests.factories import PATIENT, form_post, make_case
 

@@ -69,7 +69,7 @@ def test_home_queries_do_not_grow(alice_client, alice, django_assert_max_num_que
 
 
 def _decided_with_overdue_actions(owner: User, board_member: User, count: int) -> None:
-    from meetings import services as meeting_services
+    from board import services as meeting_services
 
     case = services.case_submit_to_board(case=make_case(owner), user=owner, question="Surgery?", meeting_date=None)
     decision = services.board_decision_record(

@@ -231,7 +231,7 @@ def test_a_decided_case_shows_the_result_the_board_decided_on(client, alice, car
 
 
 def test_board_queue_pack_and_meeting_mode_name_each_recommendations_rule_set(carol_client, alice, carol, golden):
-    from meetings import services as meeting_services
+    from board import services as meeting_services
 
     old = case_2026(alice, golden[BIOPSY])
     new = make_case(alice)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Case
-from meetings.models import Action, DecisionRecord, FollowUp
+from board.models import Action, DecisionRecord, FollowUp
 from tests.factories import make_case
 from tests.test_notifications import run_worker, smtp_server, smtp_settings  # noqa: F401 (fixtures)
 

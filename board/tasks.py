@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from meetings.models import DeliveryStatus, EmailDelivery
+from board.models import DeliveryStatus, EmailDelivery
 
 log = logging.getLogger(__name__)
 

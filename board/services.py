@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.services import audit_record
-from meetings.models import (
+from board.models import (
     Action,
     ActionDone,
     AgendaItem,
@@ -194,7 +194,7 @@ def notification_create(*, recipient: User, case: Case, kind: str) -> Notificati
 
 
 def _enqueue_email(delivery_id: int) -> None:
-    from meetings.tasks import send_notification_email
+    from board.tasks import send_notification_email
 
     try:
         send_notification_email.enqueue(delivery_id)
@@ -214,7 +214,7 @@ def notifications_mark_read(*, user: User) -> int:
 
 def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any], request: Any = None) -> FollowUp:
     """Record (or correct) the 30- or 90-day follow-up of a decided case, and refresh the dashboard rows."""
-    from meetings.summary import summary_refresh
+    from board.summary import summary_refresh
 
     with transaction.atomic():
         follow_up, _ = FollowUp.objects.update_or_create(case=case, days=days, defaults={**data, "recorded_by": user})
@@ -225,7 +225,7 @@ def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any],
 
 def clock_record(*, case: Case, user: User, data: dict[str, Any], request: Any = None) -> CaseClock:
     """Record the referral and MRI report times of a case (the other time points are on the case)."""
-    from meetings.summary import summary_refresh
+    from board.summary import summary_refresh
 
     with transaction.atomic():
         clock, _ = CaseClock.objects.update_or_create(case=case, defaults=data)

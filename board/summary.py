@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.models import Case
-from meetings.models import Ambulatory, FollowUp, IntervalHistogram, MonthlySummary
+from board.models import Ambulatory, FollowUp, IntervalHistogram, MonthlySummary
 
 TARGET = datetime.timedelta(hours=24)
 WALKING_BEFORE = (rules.MotorStatus.AMBULATORY.value, rules.MotorStatus.AMBULATORY_WITH_AID.value)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from meetings.models import EmailDelivery
+from board.models import EmailDelivery
 
 
 @admin.register(EmailDelivery)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.summary import summary_rebuild
+from board.summary import summary_rebuild
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from board import views
 
 app_name = "meetings"
 

@@ -26,9 +26,9 @@ from assessments import presenters
 from assessments import selectors as case_selectors
 from assessments.models import CaseStatus
 from audit.services import audit_record
-from meetings import exports, selectors, services
-from meetings.forms import AgendaAddForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
-from meetings.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
+from board import exports, selectors, services
+from board.forms import AgendaAddForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
+from board.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
 
 # --- Meetings ---------------------------------------------------------------------------------
 

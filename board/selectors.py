@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import roles
 from assessments.models import BoardDecision, Case, CaseStatus
 from assessments.selectors import cases_visible_to
-from meetings.models import (
+from board.models import (
     FOLLOW_UP_DAYS,
     QUORUM,
     Action,

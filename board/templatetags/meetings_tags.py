@@ -1,7 +1,7 @@
 """Inclusion tags that put the meetings app's parts on pages of the assessments app.
 
 Each is one ``{% load meetings_tags %}`` line in the host template; the data come
-from ``meetings.selectors`` and the page's view has already checked access to the
+from ``board.selectors`` and the page's view has already checked access to the
 case (the tags add nothing the user may not see).
 """
 
@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments.models import DECISION_PATHWAY_CHOICES, Case
-from meetings import selectors
-from meetings.models import FOLLOW_UP_DAYS, Action, DecisionRecord, FollowUp
-from meetings.summary import summary_totals
+from board import selectors
+from board.models import FOLLOW_UP_DAYS, Action, DecisionRecord, FollowUp
+from board.summary import summary_totals
 
 register = template.Library()
 PATHWAY_TEXT = dict(DECISION_PATHWAY_CHOICES)

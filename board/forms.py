@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 from assessments.forms import CleanCharField
 from assessments.models import TEXT_MAX, Case
-from meetings.models import FollowUp, Meeting, Specialty
+from board.models import FollowUp, Meeting, Specialty
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from meetings.models import MonthlySummary
-from meetings.summary import MEASURES
+from board.models import MonthlySummary
+from board.summary import MEASURES
 
 HEADER = ["month", "pathway_recommended", "pathway_chosen", "followed_recommendation", *MEASURES]
 

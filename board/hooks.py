@@ -12,9 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from assessments.models import BoardDecision, Case
-from meetings import services
-from meetings.forms import ActionFormSet, DecisionExtrasForm, actions_from
-from meetings.models import Meeting
+from board import services
+from board.forms import ActionFormSet, DecisionExtrasForm, actions_from
+from board.models import Meeting
 
 
 class DecisionExtras:
