@@ -99,7 +99,7 @@ class SharedChoicesMixin:
     Django deep-copies every declared field for every form instance, choices included; for the
     23 assessment fields that was the largest single cost of a live update (docs/performance.md).
     The choices are built once at import and never changed per form: a form that needs other
-    choices assigns a new list (as board_forms does), which replaces the shared one on its copy only.
+    choices assigns a new list (as the board's case forms do), which replaces the shared one on its copy only.
     """
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:

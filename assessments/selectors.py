@@ -8,7 +8,6 @@ Anything outside that answers 404, so a case id reveals nothing.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -16,10 +15,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
-from assessments import presenters, rules, search, services
-from assessments.cases.inputs import case_input
+from assessments import rules, search
+from assessments.cases.inputs import case_input, case_input_at
 from assessments.models import (
-    BoardDecision,
     CareTeam,
     CareTeamMembership,
     Case,
@@ -33,7 +31,6 @@ from assessments.models import (
 
 BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
 # The dashboard's targets: a definitive plan within 24 h of the MRI (NICE), treatment within 24 h of the plan.
-TARGET = datetime.timedelta(hours=24)
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -148,17 +145,14 @@ def case_result_now(*, case: Case) -> dict[str, Any] | None:
     if case.status not in (CaseStatus.DRAFT, CaseStatus.SUBMITTED):
         return None
     if case.rule_set != rules.RULE_SET:
-        # Issue 13c: a result of an earlier rule set is shown as saved, labelled; only the owner's
+        # A result of an earlier rule set is shown as saved, labelled; only the owner's
         # explicit re-evaluation (views.case_reevaluate) evaluates it under the current one.
         return None
     stored = case_input(case)
-    now_input = services.case_input_at(case=case, assessment=stored, now=timezone.now())
+    now_input = case_input_at(case=case, assessment=stored, now=timezone.now())
     if now_input == stored:
         return None
     return rules.evaluate(now_input).to_dict()
-
-
-# --- Rule-set versions (issue 13c) ----------------------------------------------------------------
 
 
 def case_can_reevaluate(*, user: Any, case: Case) -> bool:
@@ -181,11 +175,8 @@ def case_reevaluation_preview(*, case: Case) -> dict[str, Any] | rules.InputErro
         stored = case_input(case)
     except rules.InputError as error:
         return error
-    assessment = services.case_input_at(case=case, assessment=stored, now=timezone.now())
+    assessment = case_input_at(case=case, assessment=stored, now=timezone.now())
     return rules.evaluate(assessment).to_dict()
-
-
-# --- end rule-set versions ---
 
 
 def case_versions(*, case: Case) -> list[dict[str, Any]]:
@@ -201,152 +192,7 @@ def case_versions(*, case: Case) -> list[dict[str, Any]]:
     return out
 
 
-def case_board_context(*, user: Any, case: Case) -> dict[str, Any]:
-    """The board question, discussion, decisions and the actions ``user`` may take, for the case page.
-
-    The flags only decide which buttons show; every action's view checks again.
-    """
-    from assessments.board_forms import CommentForm  # forms import models; keep this module light
-
-    decisions = list(case.decisions.select_related("signed_by"))
-    superseded = {d.supersedes_id for d in decisions if d.supersedes_id is not None}
-    presented = [presenters.present_decision(d, is_current=d.pk not in superseded) for d in decisions]
-    numbers = {d.pk: d.number for d in decisions}
-    for shown, decision in zip(presented, decisions, strict=True):
-        # People refer to "decision #2 of this case", never to a database id.
-        shown["number"] = decision.number
-        shown["supersedes_number"] = numbers.get(decision.supersedes_id)
-    current = next((d for d in presented if d["is_current"]), None)
-    is_owner = roles.is_clinician(user) and case.owner_id == user.pk
-    is_board = roles.is_board_member(user)
-    can_comment = is_board and case.status in (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
-    comments = list(case.comments.select_related("author"))
-    returned = [c for c in comments if c.kind == CommentKind.RETURNED]
-    return {
-        "comments": comments,
-        # A draft with a "returned" comment is back from the board: the clinician sees why first.
-        "returned_by_board": returned[-1] if returned and case.status == CaseStatus.DRAFT else None,
-        "decisions": presented,
-        "current_decision": current,
-        "is_board_member_view": is_board,
-        "can_submit": is_owner and case.is_editable,
-        "can_discard": is_owner and case.is_editable,
-        "can_restore": is_owner and case.discarded_at is not None,
-        "can_close": is_owner and case.status == CaseStatus.DECIDED,
-        "can_record_treatment": is_owner and case.status == CaseStatus.DECIDED,
-        "can_decide": is_board and case.status == CaseStatus.SUBMITTED,
-        "can_return": is_board and case.status == CaseStatus.SUBMITTED,
-        "can_correct": is_board and current is not None,
-        "can_comment": can_comment,
-        "comment_form": CommentForm() if can_comment else None,
-        "with_board_read_only": is_owner and case.status == CaseStatus.SUBMITTED,
-    }
-
-
-# --- Tumor board ---------------------------------------------------------------------
-
-
-def _require_board(user: Any) -> None:
-    # 404 like every other page a role may not use (docs/decisions/0003-board-access.md).
-    if not roles.is_board_member(user):
-        raise Http404("No such page")
-
-
-QUEUE_FIELDS = (
-    "pk", "patient__mrn", "patient__name", "patient__date_of_birth", "status", "urgency", "urgency_rank",
-    "pathway_code", "pathway_rule", "rule_set", "histology", "escc_grade", "sins_total",
-    "spinal_level", "lesion_count", "mri_at", "submitted_at", "meeting_date",
-    "board_question", "owner__username", "owner__first_name", "owner__last_name",
-    # Issue 14: the 24-hour clock's referral and MRI report times (meetings.CaseClock).
-    "clock__referral_received_at", "clock__mri_report_at",
-)  # fmt: skip
-
-
-def board_queue(
-    *,
-    user: Any,
-    urgency: str = "",
-    pathway: str = "",
-    histology: str = "",
-    meeting_date: datetime.date | None = None,
-) -> QuerySet[Case]:
-    """Cases waiting for the board: emergency first (``urgency_rank``), then longest waiting.
-
-    Board members only (404 otherwise). Ordered on the ``case_board_queue`` index.
-    """
-    _require_board(user)
-    cases = Case.objects.filter(status=CaseStatus.SUBMITTED)
-    if urgency:
-        cases = cases.filter(urgency=urgency)
-    if pathway:
-        cases = cases.filter(pathway_code=pathway)
-    if histology:
-        cases = cases.filter(histology=histology)
-    if meeting_date is not None:
-        cases = cases.filter(meeting_date=meeting_date)
-    return (
-        cases.select_related("owner", "clock", "patient")
-        .only(*QUEUE_FIELDS)
-        .order_by("urgency_rank", "submitted_at", "pk")
-    )
-
-
-def board_pack_cases(
-    *, user: Any, case_ids: list[int] | None = None, meeting_date: datetime.date | None = None, limit: int
-) -> list[Case]:
-    """Cases for a meeting pack, in queue order: the chosen ids, else the submitted cases for a meeting date.
-
-    Chosen ids that are not with the board (a draft, or a case returned meanwhile)
-    are left out, never shown. At most ``limit + 1`` are returned so the caller
-    can tell the pack would be too long. Each case's ``result`` (not saved) is as
-    of now when it depends on the clock (``case_result_now``).
-    """
-    _require_board(user)
-    if case_ids:
-        cases = Case.objects.filter(pk__in=case_ids, status__in=BOARD_STATUSES)
-    elif meeting_date is not None:
-        cases = Case.objects.filter(status=CaseStatus.SUBMITTED, meeting_date=meeting_date)
-    else:
-        return []
-    # The pack prints the discussion and the current decision: fetched in two queries for all cases.
-    cases = cases.select_related("owner", "patient").prefetch_related("comments__author", "decisions__signed_by")
-    chosen = list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
-    for case in chosen:
-        # The pack is read at the meeting: its time alerts count hours to now, not to the last save.
-        case.result = case_result_now(case=case) or case.result
-    return chosen
-
-
-RECENT_DEPARTURES = 20
-DEPARTURE_FIELDS = (
-    "pk", "case", "signed_at", "meeting_date", "recommended_pathway_code", "recommended_rule",
-    "pathway_code", "other_pathway_text", "reason",
-)  # fmt: skip
-
-
-def board_quality(*, user: Any, since: datetime.datetime) -> dict[str, Any]:
-    """The quality dashboard's numbers for the cases first decided at or after ``since`` (a month start).
-
-    Each decided case counts once, with its current decision. Issue 14: every figure
-    is read from the pre-aggregated monthly rows (``board.summary``, kept by the
-    services that change them), medians from per-minute histograms, so the work
-    depends on the number of months, not of cases; only the 20 most recent
-    departures are read from the case table, by the ``decided_at`` index. See docs/board.md.
-    """
-    from board.summary import board_figures
-
-    _require_board(user)
-    figures = board_figures(since=timezone.localtime(since).date())
-    latest = (
-        Case.objects.filter(decided_at__gte=since, board_follows=False)
-        .order_by("-decided_at", "-pk")
-        .values("pk")[:RECENT_DEPARTURES]
-    )
-    recent = BoardDecision.objects.current().filter(case__in=latest).only(*DEPARTURE_FIELDS)
-    return {**figures, "recent_departures": list(recent.order_by("-case__decided_at", "-pk"))}
-
-
-# --- Issue 13a: patients, care teams and handover ---------------------------------------------------
+# --- Patients, care teams and handover ---
 
 
 def _team_ids(user: Any) -> QuerySet[CareTeamMembership]:

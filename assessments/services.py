@@ -6,7 +6,6 @@ call these; nothing else writes cases, comments or decisions.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import uuid
 from typing import Any
@@ -16,26 +15,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import rules, search
-from assessments.cases.inputs import case_input, lesion_values
+from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
 from assessments.models import (
     ASSESSMENT_FIELDS,
-    DECISION_PATHWAY_CHOICES,
-    OTHER_PATHWAY,
     PROGNOSIS_FIELDS,
     URGENCY_RANK,
-    BoardDecision,
     CareTeam,
     Case,
-    CaseComment,
     CaseHandover,
     CaseStatus,
-    CommentKind,
     HandoverStatus,
     Patient,
 )
-from audit.services import audit_record, content_details
-
-DECISION_PATHWAY_CODES = frozenset(code for code, _ in DECISION_PATHWAY_CHOICES)
+from audit.services import audit_record
 
 
 class StaleVersionError(Exception):
@@ -48,31 +40,6 @@ class StaleVersionError(Exception):
 
 class CaseStateError(Exception):
     """The action is not allowed in the case's current status."""
-
-
-class DecisionInputError(ValueError):
-    """A decision is missing what the board must state (reason, other pathway, attendees)."""
-
-
-NOT_AMBULATORY = frozenset({rules.MotorStatus.NONAMBULATORY, rules.MotorStatus.PARAPLEGIC})
-HOUR = datetime.timedelta(hours=1)
-
-
-def hours_since(moment: datetime.datetime, now: datetime.datetime) -> int:
-    """Whole hours from ``moment`` to ``now`` (0 for a moment a few minutes ahead of the clock)."""
-    return max(0, int((now - moment) // HOUR))
-
-
-def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.datetime) -> rules.CaseInput:
-    """The rules' input as of ``now``: hours since loss of ambulation counted from the stored time.
-
-    The time walking was lost is what is stored; the hours the rules read are
-    worked out at each evaluation, so a case waiting at the board never carries
-    a stale 48-hour alert.
-    """
-    if case.ambulation_lost_at is None or assessment.motor_status not in NOT_AMBULATORY:
-        return assessment
-    return dataclasses.replace(assessment, hours_nonambulatory=hours_since(case.ambulation_lost_at, now))
 
 
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
@@ -243,195 +210,6 @@ def _store_result(case: Case, result: rules.Result, now: datetime.datetime) -> N
     case.urgency = result.urgency.value
     case.urgency_rank = URGENCY_RANK[result.urgency]
     case.sins_total = result.sins.total
-
-
-# --- end rule-set versions ---
-
-
-def case_submit_to_board(
-    *, case: Case, user: Any, question: str, meeting_date: datetime.date | None, request: Any = None
-) -> Case:
-    """Send the owner's draft case to the tumor board with a question; it becomes read-only for the clinician."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.owner_id != user.pk:
-            raise PermissionDenied("Only the clinician who owns a case submits it.")
-        if case.status != CaseStatus.DRAFT:
-            raise CaseStateError("Only a draft case can be submitted.")
-        case.status = CaseStatus.SUBMITTED
-        case.board_question = question
-        case.meeting_date = meeting_date
-        case.submitted_at = timezone.now()
-        case.save()
-        audit_record(action="case.submit", actor=user, target=case, request=request)
-    return case
-
-
-def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: Any = None) -> Case:
-    """The board asks for more information: the case goes back to draft with the board's comment."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status != CaseStatus.SUBMITTED:
-            raise CaseStateError("Only a submitted case can be returned.")
-        CaseComment.objects.create(case=case, author=user, text=comment, kind=CommentKind.RETURNED)
-        case.status = CaseStatus.DRAFT
-        case.submitted_at = None
-        case.save()
-        audit_record(action="case.return", actor=user, target=case, request=request)
-        _issue14_notify_returned(case)
-    return case
-
-
-def _issue14_notify_returned(case: Case) -> None:
-    # Issue 14: the owner is told in the app and by e-mail (queued after commit; never breaks the return).
-    from board.models import NotificationKind
-    from board.services import notification_create
-
-    notification_create(recipient=case.owner, case=case, kind=NotificationKind.RETURNED)
-
-
-COMMENTABLE = (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
-
-
-def case_comment_add(*, case: Case, author: Any, text: str, request: Any = None) -> CaseComment:
-    """Add a message to the board discussion of a submitted or decided case."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status not in COMMENTABLE:
-            raise CaseStateError("Only a case with the tumor board can be discussed.")
-        comment = CaseComment.objects.create(case=case, author=author, text=text)
-        audit_record(action="case.comment", actor=author, target=case, request=request)
-    return comment
-
-
-def board_decision_record(
-    *,
-    case: Case,
-    signed_by: Any,
-    meeting_date: datetime.date,
-    pathway_code: str,
-    other_pathway_text: str,
-    reason: str,
-    attendees: str,
-    supersedes: BoardDecision | None = None,
-    correction_reason: str = "",
-    request: Any = None,
-) -> BoardDecision:
-    """Record and sign the board's decision; a correction supersedes the case's current decision.
-
-    Whether the decision follows the recommendation is derived here (chosen code ==
-    the case's stored recommendation), never taken from the caller. A departure
-    needs a reason, "other" needs its text, a correction needs its reason
-    (``DecisionInputError`` otherwise: the form checks the same before we get here).
-    ``Case.decided_at`` keeps the time of the first signed decision; ``Case.board_pathway_code``
-    and ``Case.board_follows`` always mirror the current one (the dashboard reads them).
-    """
-    _check_decision_input(pathway_code, other_pathway_text, attendees)
-    if supersedes is not None and not correction_reason.strip():
-        raise DecisionInputError("A correction needs its reason.")
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        follows = pathway_code == case.pathway_code
-        if not follows and not reason.strip():
-            raise DecisionInputError("A decision that departs from the recommendation needs a reason.")
-        if supersedes is None and case.status != CaseStatus.SUBMITTED:
-            raise CaseStateError("Only a submitted case can be decided; correct the signed decision instead.")
-        if supersedes is not None:
-            # Re-read under the case lock: two corrections of one decision must not both succeed.
-            current = BoardDecision.objects.filter(case=case).current().first()
-            if current is None or current.pk != supersedes.pk:
-                raise CaseStateError("Only the current decision of this case can be corrected.")
-        decision = BoardDecision.objects.create(
-            case=case,
-            number=BoardDecision.objects.filter(case=case).count() + 1,  # under the case lock
-            meeting_date=meeting_date,
-            recommended_pathway_code=case.pathway_code,
-            recommended_rule=case.pathway_rule,
-            rule_set=case.rule_set,
-            pathway_code=pathway_code,
-            other_pathway_text=other_pathway_text if pathway_code == OTHER_PATHWAY else "",
-            follows_recommendation=follows,
-            reason=reason,
-            attendees=attendees,
-            signed_by=signed_by,
-            signed_at=timezone.now(),
-            supersedes=supersedes,
-            correction_reason=correction_reason if supersedes is not None else "",
-        )
-        if case.status != CaseStatus.DECIDED:
-            case.status = CaseStatus.DECIDED
-            case.decided_at = decision.signed_at
-        case.board_pathway_code = decision.pathway_code
-        case.board_follows = decision.follows_recommendation
-        case.save()
-        audit_record(
-            action="case.decide",
-            actor=signed_by,
-            target=case,
-            request=request,
-            # The digest lets verify_audit find a signed decision edited behind the app's back.
-            details={
-                "decision": decision.pk,
-                "supersedes": supersedes.pk if supersedes else None,
-                **content_details(decision),
-            },
-        )
-        from board.summary import summary_refresh  # issue 14: the dashboard's monthly rows
-
-        summary_refresh(case=case)
-    return decision
-
-
-def _check_decision_input(pathway_code: str, other_text: str, attendees: str) -> None:
-    if pathway_code not in DECISION_PATHWAY_CODES:
-        raise DecisionInputError(f"Unknown pathway {pathway_code!r}.")
-    if pathway_code == OTHER_PATHWAY and not other_text.strip():
-        raise DecisionInputError("Describe the other pathway.")
-    if not attendees.strip():
-        raise DecisionInputError("Name the attendees.")
-
-
-def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.datetime, request: Any = None) -> Case:
-    """The owner records when definitive treatment started, after the board's decision (for the 24 h target)."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.owner_id != user.pk:
-            raise PermissionDenied("Only the clinician who owns a case records its treatment start.")
-        if case.status != CaseStatus.DECIDED:
-            raise CaseStateError("Treatment start is recorded once the board has decided.")
-        case.treatment_start_at = started_at
-        case.version += 1
-        case.save()
-        audit_record(
-            action="case.update",
-            actor=user,
-            target=case,
-            request=request,
-            details={"version": case.version, "field": "treatment_start_at"},
-        )
-        from board.summary import summary_refresh  # issue 14: the dashboard's monthly rows
-
-        summary_refresh(case=case)
-    return case
-
-
-def case_close(*, case: Case, user: Any, reason: str = "", request: Any = None) -> Case:
-    """The owner closes a decided case: once treatment has started, or earlier with a reason."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.owner_id != user.pk:
-            raise PermissionDenied("Only the clinician who owns a case closes it.")
-        if case.status != CaseStatus.DECIDED:
-            raise CaseStateError("Only a case the board has decided can be closed.")
-        if case.treatment_start_at is None and not reason.strip():
-            raise CaseStateError("Treatment start is not recorded: give the reason for closing.")
-        case.status = CaseStatus.CLOSED
-        case.closed_at = timezone.now()
-        case.close_reason = reason.strip()
-        case._history_user = user
-        case.save()
-        audit_record(action="case.close", actor=user, target=case, request=request)
-    return case
 
 
 def case_discard(*, case: Case, user: Any, request: Any = None) -> Case:

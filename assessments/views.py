@@ -379,30 +379,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The saved case as the clinician saw it: stored result, rationale, history."""
-    case = selectors.case_get_visible(user=request.user, pk=pk)  # case.view: assessments.view_audit
-    result_now = selectors.case_result_now(case=case)
-    return TemplateResponse(
-        request,
-        "assessments/case_detail.html",
-        {
-            "case": case,
-            "panel": presenters.present_result(result_now or case.result, expected_survival=case.expected_survival),
-            "evaluated_now": result_now is not None,
-            "inputs": presenters.present_inputs(case),
-            "lesion_inputs": presenters.present_lesion_inputs(case),
-            "prognosis_inputs": presenters.present_prognosis_inputs(case),
-            "can_reevaluate": selectors.case_can_reevaluate(user=request.user, case=case),
-            "versions": presenters.present_versions(selectors.case_versions(case=case)),
-            "can_edit": selectors.case_may_edit(user=request.user, case=case),
-            **selectors.case_board_context(user=request.user, case=case),
-            **selectors.case_team_context(user=request.user, case=case),  # issue 13a
-        },
-    )
-
-
-@require_GET
 def case_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Download one case in the case-file format."""
     case = selectors.case_get_visible(user=request.user, pk=pk)

@@ -1,8 +1,10 @@
-"""Write paths of meetings, decision plans, actions, notifications, follow-ups and the clock.
+"""Write paths of the tumor board: a case's submission, discussion, decision and close; meetings, actions, follow-ups.
+
+Also the decision plans, notifications and the 24-hour clock.
 
 Keyword-only ``<entity>_<action>`` functions, each with its audit record, like
 ``assessments.services``. ``decision_extras_record`` runs inside the transaction
-that signs a decision (``board_views._sign``), so the plan, actions and meeting
+that signs a decision (``case_views._sign``), so the plan, actions and meeting
 link exist exactly when the decision does.
 """
 
@@ -13,11 +15,21 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import BoardDecision, Case, CaseStatus
-from audit.services import audit_record
+from assessments.models import (
+    DECISION_PATHWAY_CHOICES,
+    OTHER_PATHWAY,
+    BoardDecision,
+    Case,
+    CaseComment,
+    CaseStatus,
+    CommentKind,
+)
+from assessments.services import CaseStateError
+from audit.services import audit_record, content_details
 from board.models import (
     Action,
     ActionDone,
@@ -32,8 +44,16 @@ from board.models import (
     Notification,
     NotificationKind,
 )
+from board.summary import summary_refresh
+from board.tasks import send_notification_email
 
 log = logging.getLogger(__name__)
+
+DECISION_PATHWAY_CODES = frozenset(code for code, _ in DECISION_PATHWAY_CHOICES)
+
+
+class DecisionInputError(ValueError):
+    """A decision is missing what the board must state (reason, other pathway, attendees)."""
 
 
 class MeetingError(Exception):
@@ -194,8 +214,6 @@ def notification_create(*, recipient: User, case: Case, kind: str) -> Notificati
 
 
 def _enqueue_email(delivery_id: int) -> None:
-    from board.tasks import send_notification_email
-
     try:
         send_notification_email.enqueue(delivery_id)
     except Exception as error:  # the save already committed; record why the e-mail will not go
@@ -214,8 +232,6 @@ def notifications_mark_read(*, user: User) -> int:
 
 def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any], request: Any = None) -> FollowUp:
     """Record (or correct) the 30- or 90-day follow-up of a decided case, and refresh the dashboard rows."""
-    from board.summary import summary_refresh
-
     with transaction.atomic():
         follow_up, _ = FollowUp.objects.update_or_create(case=case, days=days, defaults={**data, "recorded_by": user})
         audit_record(action="case.follow_up", actor=user, target=case, request=request, details={"days": days})
@@ -225,10 +241,186 @@ def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any],
 
 def clock_record(*, case: Case, user: User, data: dict[str, Any], request: Any = None) -> CaseClock:
     """Record the referral and MRI report times of a case (the other time points are on the case)."""
-    from board.summary import summary_refresh
-
     with transaction.atomic():
         clock, _ = CaseClock.objects.update_or_create(case=case, defaults=data)
         audit_record(action="case.update", actor=user, target=case, request=request, details={"field": "clock"})
         summary_refresh(case=case)
     return clock
+
+
+# --- The case with the board: submit, discuss, return, decide, correct, treatment start, close ---
+
+
+def case_submit_to_board(
+    *, case: Case, user: Any, question: str, meeting_date: datetime.date | None, request: Any = None
+) -> Case:
+    """Send the owner's draft case to the tumor board with a question; it becomes read-only for the clinician."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case submits it.")
+        if case.status != CaseStatus.DRAFT:
+            raise CaseStateError("Only a draft case can be submitted.")
+        case.status = CaseStatus.SUBMITTED
+        case.board_question = question
+        case.meeting_date = meeting_date
+        case.submitted_at = timezone.now()
+        case.save()
+        audit_record(action="case.submit", actor=user, target=case, request=request)
+    return case
+
+
+def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: Any = None) -> Case:
+    """The board asks for more information: the case goes back to draft with the board's comment."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status != CaseStatus.SUBMITTED:
+            raise CaseStateError("Only a submitted case can be returned.")
+        CaseComment.objects.create(case=case, author=user, text=comment, kind=CommentKind.RETURNED)
+        case.status = CaseStatus.DRAFT
+        case.submitted_at = None
+        case.save()
+        audit_record(action="case.return", actor=user, target=case, request=request)
+        # The owner is told in the app and by e-mail (queued after commit; never breaks the return).
+        notification_create(recipient=case.owner, case=case, kind=NotificationKind.RETURNED)
+    return case
+
+
+COMMENTABLE = (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
+
+
+def case_comment_add(*, case: Case, author: Any, text: str, request: Any = None) -> CaseComment:
+    """Add a message to the board discussion of a submitted or decided case."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in COMMENTABLE:
+            raise CaseStateError("Only a case with the tumor board can be discussed.")
+        comment = CaseComment.objects.create(case=case, author=author, text=text)
+        audit_record(action="case.comment", actor=author, target=case, request=request)
+    return comment
+
+
+def board_decision_record(
+    *,
+    case: Case,
+    signed_by: Any,
+    meeting_date: datetime.date,
+    pathway_code: str,
+    other_pathway_text: str,
+    reason: str,
+    attendees: str,
+    supersedes: BoardDecision | None = None,
+    correction_reason: str = "",
+    request: Any = None,
+) -> BoardDecision:
+    """Record and sign the board's decision; a correction supersedes the case's current decision.
+
+    Whether the decision follows the recommendation is derived here (chosen code ==
+    the case's stored recommendation), never taken from the caller. A departure
+    needs a reason, "other" needs its text, a correction needs its reason
+    (``DecisionInputError`` otherwise: the form checks the same before we get here).
+    ``Case.decided_at`` keeps the time of the first signed decision; ``Case.board_pathway_code``
+    and ``Case.board_follows`` always mirror the current one (the dashboard reads them).
+    """
+    _check_decision_input(pathway_code, other_pathway_text, attendees)
+    if supersedes is not None and not correction_reason.strip():
+        raise DecisionInputError("A correction needs its reason.")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        follows = pathway_code == case.pathway_code
+        if not follows and not reason.strip():
+            raise DecisionInputError("A decision that departs from the recommendation needs a reason.")
+        if supersedes is None and case.status != CaseStatus.SUBMITTED:
+            raise CaseStateError("Only a submitted case can be decided; correct the signed decision instead.")
+        if supersedes is not None:
+            # Re-read under the case lock: two corrections of one decision must not both succeed.
+            current = BoardDecision.objects.filter(case=case).current().first()
+            if current is None or current.pk != supersedes.pk:
+                raise CaseStateError("Only the current decision of this case can be corrected.")
+        decision = BoardDecision.objects.create(
+            case=case,
+            number=BoardDecision.objects.filter(case=case).count() + 1,  # under the case lock
+            meeting_date=meeting_date,
+            recommended_pathway_code=case.pathway_code,
+            recommended_rule=case.pathway_rule,
+            rule_set=case.rule_set,
+            pathway_code=pathway_code,
+            other_pathway_text=other_pathway_text if pathway_code == OTHER_PATHWAY else "",
+            follows_recommendation=follows,
+            reason=reason,
+            attendees=attendees,
+            signed_by=signed_by,
+            signed_at=timezone.now(),
+            supersedes=supersedes,
+            correction_reason=correction_reason if supersedes is not None else "",
+        )
+        if case.status != CaseStatus.DECIDED:
+            case.status = CaseStatus.DECIDED
+            case.decided_at = decision.signed_at
+        case.board_pathway_code = decision.pathway_code
+        case.board_follows = decision.follows_recommendation
+        case.save()
+        audit_record(
+            action="case.decide",
+            actor=signed_by,
+            target=case,
+            request=request,
+            # The digest lets verify_audit find a signed decision edited behind the app's back.
+            details={
+                "decision": decision.pk,
+                "supersedes": supersedes.pk if supersedes else None,
+                **content_details(decision),
+            },
+        )
+        summary_refresh(case=case)  # the dashboard's monthly rows
+    return decision
+
+
+def _check_decision_input(pathway_code: str, other_text: str, attendees: str) -> None:
+    if pathway_code not in DECISION_PATHWAY_CODES:
+        raise DecisionInputError(f"Unknown pathway {pathway_code!r}.")
+    if pathway_code == OTHER_PATHWAY and not other_text.strip():
+        raise DecisionInputError("Describe the other pathway.")
+    if not attendees.strip():
+        raise DecisionInputError("Name the attendees.")
+
+
+def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.datetime, request: Any = None) -> Case:
+    """The owner records when definitive treatment started, after the board's decision (for the 24 h target)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case records its treatment start.")
+        if case.status != CaseStatus.DECIDED:
+            raise CaseStateError("Treatment start is recorded once the board has decided.")
+        case.treatment_start_at = started_at
+        case.version += 1
+        case.save()
+        audit_record(
+            action="case.update",
+            actor=user,
+            target=case,
+            request=request,
+            details={"version": case.version, "field": "treatment_start_at"},
+        )
+        summary_refresh(case=case)  # the dashboard's monthly rows
+    return case
+
+
+def case_close(*, case: Case, user: Any, reason: str = "", request: Any = None) -> Case:
+    """The owner closes a decided case: once treatment has started, or earlier with a reason."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.owner_id != user.pk:
+            raise PermissionDenied("Only the clinician who owns a case closes it.")
+        if case.status != CaseStatus.DECIDED:
+            raise CaseStateError("Only a case the board has decided can be closed.")
+        if case.treatment_start_at is None and not reason.strip():
+            raise CaseStateError("Treatment start is not recorded: give the reason for closing.")
+        case.status = CaseStatus.CLOSED
+        case.closed_at = timezone.now()
+        case.close_reason = reason.strip()
+        case._history_user = user
+        case.save()
+        audit_record(action="case.close", actor=user, target=case, request=request)
+    return case

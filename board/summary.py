@@ -226,7 +226,7 @@ def _median(since: datetime.date, measure: str, n: int) -> datetime.timedelta | 
 def board_figures(*, since: datetime.date) -> dict[str, Any]:
     """The dashboard's figures for the months from ``since``, from the monthly rows only.
 
-    Same shape as ``assessments.selectors.board_quality`` returns (without the recent
+    Same shape as ``board.selectors.board_quality`` returns (without the recent
     departures, which it reads itself): per month, pathways chosen, departures by
     recommended -> chosen, and the two intervals with count, within 24 h, missing,
     out of order and median.

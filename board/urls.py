@@ -1,8 +1,31 @@
+"""Every tumor-board URL: the board's meetings pages (namespace ``meetings``) and its case pages (``assessments``).
+
+The case pages keep the ``assessments:`` names templates, tests and bookmarks use;
+``escc_site.urls`` puts ``case_urlpatterns`` into that namespace with the case URLs.
+"""
+
 from django.urls import path
 
-from board import views
+from board import case_views, views
 
 app_name = "meetings"
+
+case_urlpatterns = [
+    # The case page is also the board's review page; board_review names it for the board.
+    path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/", case_views.case_detail, name="board_review"),
+    path("cases/<int:pk>/close/", case_views.case_close, name="case_close"),
+    path("cases/<int:pk>/submit/", case_views.case_submit, name="case_submit"),
+    path("cases/<int:pk>/treatment-start/", case_views.case_treatment_start, name="case_treatment_start"),
+    path("cases/<int:pk>/comment/", case_views.case_comment, name="case_comment"),
+    path("cases/<int:pk>/return/", case_views.case_return, name="case_return"),
+    path("cases/<int:pk>/decide/", case_views.board_decide, name="board_decide"),
+    path("decisions/<int:pk>/correct/", case_views.board_decision_correct, name="board_decision_correct"),
+    path("board/", case_views.board_queue, name="board_queue"),
+    path("board/queue.csv", case_views.board_queue_csv, name="board_queue_csv"),
+    path("board/pack/", case_views.board_pack, name="board_pack"),
+    path("board/dashboard/", case_views.board_dashboard, name="board_dashboard"),
+]
 
 urlpatterns = [
     path("board/meetings/", views.meeting_list, name="meeting_list"),

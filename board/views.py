@@ -22,11 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import roles
-from assessments import presenters
 from assessments import selectors as case_selectors
 from assessments.models import CaseStatus
 from audit.services import audit_record
-from board import exports, selectors, services
+from board import exports, presenters, selectors, services
 from board.forms import AgendaAddForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
 from board.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from assessments import urls as case_urls
 from assessments import views
+from board import urls as board_urls
 
 # A database fault raised outside a view (the session behind request.user) is a 503 too.
 handler500 = "escc_site.middleware.server_error"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("session/resumed/", views.session_resumed, name="session_resumed"),
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
-    path("", include("assessments.urls")),
-    path("", include("board.urls")),  # issue 14: meetings, actions, notifications, outcomes
+    # One "assessments" namespace for the case pages, whichever app serves them (tests and templates reverse it).
+    path("", include((case_urls.urlpatterns + board_urls.case_urlpatterns, "assessments"))),
+    path("", include("board.urls")),
 ]

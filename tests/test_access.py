@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from board import services as board_services
 from tests.factories import form_post, make_case
 
 # URL names reachable without logging in, and why.
@@ -136,15 +137,14 @@ def _board_objects(alice, carol):
 
     from django.utils import timezone
 
-    from assessments import services as case_services
     from board import services as meeting_services
     from board.models import Action
 
-    case = case_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
+    case = board_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
     meeting = meeting_services.meeting_create(created_by=carol, chair=carol, starts_at=timezone.now())
     attendee = meeting_services.attendee_add(meeting=meeting, name="Sam", specialty="spine_surgery", user=carol)
     item = meeting.agenda.get()
-    decision = case_services.board_decision_record(
+    decision = board_services.board_decision_record(
         case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=case.pathway_code,
         other_pathway_text="", reason="", attendees="Sam",
     )  # fmt: skip

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts import roles
 from audit.models import Action, AppendOnlyError, AuditEntry
 from audit.services import audit_record, audit_verify
+from board import services as board_services
 from tests.conftest import PASSWORD
 from tests.factories import PATIENT, form_post, make_case
 
@@ -567,11 +568,10 @@ def test_production_refuses_to_start_without_the_audit_key():
 
 @pytest.fixture
 def decision(alice, carol):
-    from assessments import services
 
     case = make_case(alice)
-    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
-    return services.board_decision_record(
+    board_services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
+    return board_services.board_decision_record(
         case=case,
         signed_by=carol,
         meeting_date=datetime.date(2026, 11, 20),
@@ -658,7 +658,7 @@ def board_cases(alice, carol, decision):
     from assessments import services
 
     draft = make_case(alice)
-    submitted = services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
+    submitted = board_services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
     # Issue 13a: a case shared with alice's care team.
     from assessments.models import CareTeam
 
@@ -727,8 +727,9 @@ def test_every_page_showing_a_patient_writes_case_view(board_cases, alice, carol
 
 def test_every_url_either_shows_a_patient_and_is_recorded_or_says_why_not():
     from assessments import urls
+    from board import urls as board_urls
 
-    names = {f"assessments:{pattern.name}" for pattern in urls.urlpatterns}
+    names = {f"assessments:{pattern.name}" for pattern in [*urls.urlpatterns, *board_urls.case_urlpatterns]}
     assert names == {p[1] for p in PATIENT_PAGES if p[1] != "home"} | set(NOT_A_VIEW)
 
 
@@ -760,10 +761,9 @@ def test_live_update_partial_and_refused_pages_write_no_view(board_cases, alice,
 
 
 def test_the_board_queue_records_each_case_it_shows_in_one_insert(board_cases, carol, alice):
-    from assessments import services
 
     more = [
-        services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
+        board_services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
         for _ in range(3)
     ]
     client = Client()

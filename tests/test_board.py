@@ -18,6 +18,7 @@ from assessments import services
 from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, ImmutableDecisionError
 from audit.models import AuditEntry
 from audit.services import audit_record
+from board import services as board_services
 from board.summary import summary_rebuild
 from tests.conftest import make_user
 from tests.factories import make_case
@@ -27,7 +28,7 @@ RECOMMENDED = "separation_surgery_sbrt"  # the factory case: melanoma, grade 3, 
 
 
 def submit(case: Case, *, question: str = "Surgery or SBRT alone?", meeting_date=None) -> Case:
-    return services.case_submit_to_board(case=case, user=case.owner, question=question, meeting_date=meeting_date)
+    return board_services.case_submit_to_board(case=case, user=case.owner, question=question, meeting_date=meeting_date)
 
 
 def submitted_case(owner, **kwargs) -> Case:
@@ -37,7 +38,7 @@ def submitted_case(owner, **kwargs) -> Case:
 
 
 def decide(case: Case, by, *, pathway_code: str = RECOMMENDED, reason: str = "", supersedes=None, **kwargs):
-    return services.board_decision_record(
+    return board_services.board_decision_record(
         case=case,
         signed_by=by,
         meeting_date=kwargs.pop("meeting_date", datetime.date(2026, 11, 20)),
@@ -126,7 +127,7 @@ def test_submit_service_refuses_someone_elses_case(alice, bob):
 
     case = make_case(alice)
     with pytest.raises(PermissionDenied):
-        services.case_submit_to_board(case=case, user=bob, question="?", meeting_date=None)
+        board_services.case_submit_to_board(case=case, user=bob, question="?", meeting_date=None)
 
 
 # --- Who may reach what ------------------------------------------------------------------------
@@ -318,7 +319,7 @@ def test_queue_paginates_and_keeps_filters(carol_client, alice):
 
 def test_review_page_shows_the_assessment_as_saved_history_and_thread(carol_client, alice, carol):
     case = submitted_case(alice)
-    services.case_comment_add(case=case, author=carol, text="Check the MRI of the whole spine.")
+    board_services.case_comment_add(case=case, author=carol, text="Check the MRI of the whole spine.")
     page = body(carol_client.get(case.get_absolute_url()))
     assert "rule set 2027.1" in page
     assert f'data-pathway="{RECOMMENDED}"' in page
@@ -481,9 +482,9 @@ def test_signed_decision_cannot_be_changed_or_deleted(alice, carol):
 
 def test_service_refuses_a_departure_without_reason(alice, carol):
     case = submitted_case(alice)
-    with pytest.raises(services.DecisionInputError):
+    with pytest.raises(board_services.DecisionInputError):
         decide(case, carol, pathway_code="cebrt", reason=" ")
-    with pytest.raises(services.DecisionInputError):
+    with pytest.raises(board_services.DecisionInputError):
         decide(case, carol, attendees=" ")
     assert not BoardDecision.objects.exists()
 
@@ -771,7 +772,7 @@ def test_queue_queries_do_not_grow(carol_client, alice, django_assert_max_num_qu
 def test_review_page_queries_do_not_grow(carol_client, alice, carol, django_assert_max_num_queries):
     case = submitted_case(alice)
     for n in range(6):
-        services.case_comment_add(case=case, author=make_user(f"member{n}", "Tumor board"), text=f"Comment {n}")
+        board_services.case_comment_add(case=case, author=make_user(f"member{n}", "Tumor board"), text=f"Comment {n}")
     decision = decide(case, carol)
     for _ in range(3):
         decision = decide(case, carol, supersedes=decision)
@@ -847,7 +848,7 @@ def test_board_pages_have_no_inline_styles_or_scripts(carol_client, alice, carol
 
 def test_returned_case_shows_returned_by_the_board_with_comment(alice_client, alice, carol):
     case = submitted_case(alice, patient={"patient_name": "Back From Board"})
-    services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI of the whole spine.")
+    board_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI of the whole spine.")
     listing = body(alice_client.get(reverse("assessments:case_list")))
     row = listing.split("Back From Board")[1].split("</tr>")[0]
     assert "Returned by the board" in row and "Need the MRI of the whole spine." in row
@@ -902,8 +903,8 @@ def test_decided_case_closes_after_treatment_start_or_with_a_reason(alice_client
 def test_case_with_treatment_started_closes_without_a_reason(alice, carol):
     case = submitted_case(alice)
     decide(case, carol)
-    services.case_treatment_start_record(case=case, user=alice, started_at=timezone.now())
-    assert services.case_close(case=case, user=alice).status == CaseStatus.CLOSED
+    board_services.case_treatment_start_record(case=case, user=alice, started_at=timezone.now())
+    assert board_services.case_close(case=case, user=alice).status == CaseStatus.CLOSED
 
 
 def test_draft_is_discarded_hidden_audited_and_restored_by_its_owner(alice_client, alice, bob):

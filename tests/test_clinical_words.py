@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments import presenters, rules
 from assessments.models import Case
+from board import services as board_services
 from tests.factories import form_post, make_case
 from tests.test_board import decide, submitted_case
 
@@ -162,11 +163,10 @@ def test_label_filter_turns_codes_of_a_typed_result_into_words(alice):
 
 
 def test_presenter_names_stay_importable_from_the_package():
-    from assessments.presenters import board, charts, result
+    from assessments.presenters import prognosis, result
 
     assert presenters.present_result is result.present_result
-    assert presenters.present_queue_row is board.present_queue_row
-    assert presenters.present_dashboard is charts.present_dashboard
+    assert presenters.present_prognosis is prognosis.present_prognosis
 
 
 # --- One date format ------------------------------------------------------------------------------
@@ -193,11 +193,10 @@ def test_times_are_en_gb_24_hour_everywhere(alice_client, alice):
 
 @pytest.fixture
 def discussed_case(alice, carol):
-    from assessments import services
 
     case = submitted_case(alice, patient={"clinical_notes": "Back pain for 3 weeks, worse lying flat."})
     Case.objects.filter(pk=case.pk).update(mri_at=timezone.now() - datetime.timedelta(hours=12))
-    services.case_comment_add(case=case, author=carol, text="Spine surgeon to review the CT first.")
+    board_services.case_comment_add(case=case, author=carol, text="Spine surgeon to review the CT first.")
     return case
 
 

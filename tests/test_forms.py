@@ -170,7 +170,7 @@ def test_over_long_text_is_refused_naming_the_field():
 
 
 def test_board_text_limits_are_counters_too():
-    from assessments.board_forms import CommentForm
+    from board.case_forms import CommentForm
 
     assert " maxlength=" not in str(CommentForm()["text"])
     form = CommentForm({"text": "x" * 5001})
@@ -195,7 +195,7 @@ def test_implausible_dates_are_refused_with_named_messages(overrides, field, mes
 def test_signed_decision_cannot_be_dated_after_today():
     import datetime
 
-    from assessments.board_forms import DecisionForm
+    from board.case_forms import DecisionForm
 
     tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
     form = DecisionForm(
@@ -209,7 +209,7 @@ def test_signed_decision_cannot_be_dated_after_today():
 def test_treatment_start_cannot_precede_the_boards_decision():
     from django.utils import timezone
 
-    from assessments.board_forms import TreatmentStartForm
+    from board.case_forms import TreatmentStartForm
 
     decided = timezone.now() - timezone.timedelta(hours=2)
     before = timezone.localtime(decided - timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")

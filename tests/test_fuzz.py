@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from assessments.case_format import validate_case
 from assessments.forms import AssessmentEntry, PatientForm, compact_lesion_data, upgrade_flat_post
 from assessments.models import Case
+from board import services as board_services
 from tests.conftest import make_user
 from tests.factories import form_post, make_case
 
@@ -218,13 +219,12 @@ BOARD_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES // 4, 50))
 
 @pytest.fixture
 def board_setup(db):
-    from assessments import services
 
     alice, carol = make_user("fz-alice", "Clinician"), make_user("fz-carol", "Tumor board")
     draft, submitted, decided = make_case(alice), make_case(alice), make_case(alice)
     for case in (submitted, decided):
-        services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
-    decision = services.board_decision_record(
+        board_services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
+    decision = board_services.board_decision_record(
         case=decided,
         signed_by=carol,
         meeting_date=datetime.date(2026, 11, 20),

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from assessments import rules
 from assessments.models import Case, CaseStatus
+from board import services as board_services
 from tests.factories import ASSESSMENT, form_post, lesion, make_case
 
 HX = {"HX-Request": "true"}
@@ -263,10 +264,9 @@ def test_versions_list_a_changed_lesion_by_its_card(alice_client, alice):
 
 
 def test_board_queue_and_pack_show_the_index_level_and_the_number_of_levels(carol_client, alice):
-    from assessments import services
 
     case = make_case(alice, lesions=THREE, **BREAST)
-    services.case_submit_to_board(case=case, user=alice, question="Which field?", meeting_date=None)
+    board_services.case_submit_to_board(case=case, user=alice, question="Which field?", meeting_date=None)
     queue = carol_client.get(reverse("assessments:board_queue")).content.decode()
     assert 'data-levels="3">T7, 1 of 3 levels<' in queue
     pack = carol_client.get(reverse("assessments:board_pack") + f"?case={case.pk}").content.decode()
@@ -322,10 +322,9 @@ def test_import_names_a_bad_lesion_by_its_position(alice_client):
 
 
 def test_submitted_multi_lesion_case_is_read_only(alice_client, alice):
-    from assessments import services
 
     case = make_case(alice, lesions=THREE, **BREAST)
-    services.case_submit_to_board(case=case, user=alice, question="Q", meeting_date=None)
+    board_services.case_submit_to_board(case=case, user=alice, question="Q", meeting_date=None)
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
     assert alice_client.get(reverse("assessments:case_edit", args=[case.pk])).status_code == 403

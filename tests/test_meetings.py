@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services as case_services
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.models import AuditEntry
 from board import services
+from board import services as board_services
 from board.models import Action, ActionDone, AgendaItem, DecisionRecord, Meeting, Notification
 from tests.conftest import make_user
 from tests.factories import make_case
@@ -21,7 +21,7 @@ RECOMMENDED = "separation_surgery_sbrt"
 
 def submitted(owner, name="Ann Example", **assessment) -> Case:
     case = make_case(owner, patient={"patient_name": name}, **assessment)
-    return case_services.case_submit_to_board(case=case, user=owner, question="Surgery?", meeting_date=None)
+    return board_services.case_submit_to_board(case=case, user=owner, question="Surgery?", meeting_date=None)
 
 
 def new_meeting(carol, *, hours: int = 1) -> Meeting:
@@ -230,7 +230,7 @@ def test_an_action_needs_what_who_and_when(carol_client, alice, carol):
 
 def _decided_with_action(alice, carol, *, due: datetime.datetime) -> Action:
     case = submitted(alice)
-    decision = case_services.board_decision_record(
+    decision = board_services.board_decision_record(
         case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=RECOMMENDED,
         other_pathway_text="", reason="", attendees="Carol",
     )  # fmt: skip
@@ -296,7 +296,7 @@ def test_outcome_letter_shows_decision_plan_actions_attendees_and_the_recommenda
 
 def test_outcome_letter_is_visible_to_the_owner_and_404_to_another_clinician(client, alice, bob, carol):
     case = submitted(alice)
-    decision = case_services.board_decision_record(
+    decision = board_services.board_decision_record(
         case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=RECOMMENDED,
         other_pathway_text="", reason="", attendees="Carol",
     )  # fmt: skip
@@ -321,7 +321,7 @@ def test_meeting_pages_are_404_without_the_board_role(client, alice, carol, dave
 
 def test_returning_a_case_notifies_its_owner(alice, carol):
     case = submitted(alice)
-    case_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
+    board_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
     assert Notification.objects.get().kind == "returned"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DRAFT
 
@@ -366,11 +366,11 @@ def test_meeting_list_shows_cases_and_quorum_in_a_fixed_number_of_queries(
 
 def test_letter_of_a_corrected_decision_says_it_was_replaced(carol_client, alice, carol):
     case = submitted(alice)
-    first = case_services.board_decision_record(
+    first = board_services.board_decision_record(
         case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=RECOMMENDED,
         other_pathway_text="", reason="", attendees="Carol",
     )  # fmt: skip
-    case_services.board_decision_record(
+    board_services.board_decision_record(
         case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code="cebrt",
         other_pathway_text="", reason="Not fit", attendees="Carol", supersedes=first, correction_reason="Wrong",
     )  # fmt: skip
@@ -388,7 +388,7 @@ def test_ticking_never_redirects_off_site(client, alice, carol):
 def test_a_case_returned_to_its_clinician_leaves_the_agenda_pages(carol_client, alice, carol):
     kept, returned = submitted(alice, "Kept Kay"), submitted(alice, "Returned Rae")
     meeting = new_meeting(carol)
-    case_services.case_return_to_clinician(case=returned, user=carol, comment="Need the MRI report")
+    board_services.case_return_to_clinician(case=returned, user=carol, comment="Need the MRI report")
     detail = carol_client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     mode = carol_client.get(reverse("meetings:meeting_mode", args=[meeting.pk]), {"case": returned.pk})
     assert "Kept Kay" in detail and "Returned Rae" not in detail

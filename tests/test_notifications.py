@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments import services as case_services
+from board import services as board_services
 from board import tasks
 from board.models import DeliveryStatus, EmailDelivery, Notification
 from tests.factories import make_case
@@ -65,9 +65,9 @@ def returned_case(alice, carol, django_capture_on_commit_callbacks):
     alice.email = "alice@example.org"
     alice.save()
     case = make_case(alice, patient={"patient_name": "Secret Name"})
-    case = case_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+    case = board_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
+        board_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
     return case
 
 
@@ -123,8 +123,8 @@ def test_a_failed_send_is_retried_later(transactional_db, settings, alice, carol
 
 def test_unread_count_is_in_the_page_refreshed_over_htmx_and_the_list_marks_read(client, alice, carol):
     case = make_case(alice)
-    case = case_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
-    case_services.case_return_to_clinician(case=case, user=carol, comment="More please")
+    case = board_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+    board_services.case_return_to_clinician(case=case, user=carol, comment="More please")
     client.force_login(alice)
     home = client.get(reverse("home")).content.decode()
     # Counted in the page: no second request through the whole stack as soon as the page shows.
@@ -140,8 +140,8 @@ def test_unread_count_is_in_the_page_refreshed_over_htmx_and_the_list_marks_read
 
 
 def test_notifications_are_only_the_users_own(client, alice, bob, carol):
-    case = case_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
-    case_services.case_return_to_clinician(case=case, user=carol, comment="More please")
+    case = board_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
+    board_services.case_return_to_clinician(case=case, user=carol, comment="More please")
     client.force_login(bob)
     assert "Case returned" not in client.get(reverse("meetings:notification_list")).content.decode()
     badge = client.get(reverse("meetings:notification_count")).content.decode()

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services as case_services
 from assessments.models import Case
 from audit.models import AuditEntry
 from board import services
+from board import services as board_services
 from board.exports import HEADER
 from board.models import FollowUp, MonthlySummary
 from board.summary import MEASURES, WALKING_AFTER, WALKING_BEFORE
@@ -28,8 +28,8 @@ H = datetime.timedelta(hours=1)
 
 def decided(owner, board, *, pathway=RECOMMENDED, name="Ann Example", **assessment) -> Case:
     case = make_case(owner, patient={"patient_name": name}, **assessment)
-    case = case_services.case_submit_to_board(case=case, user=owner, question="?", meeting_date=None)
-    case_services.board_decision_record(
+    case = board_services.case_submit_to_board(case=case, user=owner, question="?", meeting_date=None)
+    board_services.board_decision_record(
         case=case, signed_by=board, meeting_date=datetime.date(2026, 12, 1), pathway_code=pathway,
         other_pathway_text="", reason="" if pathway == RECOMMENDED else "Not fit for surgery", attendees="Carol",
     )  # fmt: skip
@@ -201,7 +201,7 @@ def test_services_keep_the_rows_current_without_a_rebuild(alice_client, alice, c
     assert stored() == recompute()
     row = MonthlySummary.objects.get()
     assert (row.walking_before, row.walking_before_walking_30) == (1, 1)
-    case_services.case_treatment_start_record(case=case, user=alice, started_at=case.decided_at + 3 * H)
+    board_services.case_treatment_start_record(case=case, user=alice, started_at=case.decided_at + 3 * H)
     assert MonthlySummary.objects.get().decision_treatment_within == 1
 
 
@@ -244,7 +244,7 @@ def test_audit_csv_is_404_to_clinicians(alice_client):
 
 def test_queue_shows_referral_to_mri_and_report_against_24_hours(carol_client, alice, django_assert_max_num_queries):
     case = make_case(alice)
-    case = case_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+    case = board_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(mri_at=now - 2 * H)
     services.clock_record(case=case, user=alice, data={"referral_received_at": now - 30 * H, "mri_report_at": now - H})

@@ -12,6 +12,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import CareTeam, Case, CaseHandover, HandoverStatus, Patient
 from audit.models import AuditEntry
+from board import services as board_services
 from board.models import Notification
 from tests.conftest import make_user
 from tests.factories import PATIENT, form_post, make_case
@@ -76,7 +77,7 @@ def test_patient_page_is_404_to_users_who_see_none_of_its_episodes(alice, bob, c
 
 def test_board_member_sees_the_patient_through_a_case_with_the_board(alice, carol):
     draft = make_case(alice)
-    submitted = services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
+    submitted = board_services.case_submit_to_board(case=make_case(alice), user=alice, question="?", meeting_date=None)
     response = login(carol).get(reverse("assessments:patient_detail", args=[draft.patient_id]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -347,13 +348,13 @@ def test_board_returns_a_handed_over_case_to_its_new_owner(alice, bob, carol):
     case = make_case(alice)
     services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
     services.case_handover_answer(case=case, user=bob, accept=True)
-    case = services.case_submit_to_board(case=case, user=bob, question="Operate?", meeting_date=None)
-    services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
+    case = board_services.case_submit_to_board(case=case, user=bob, question="Operate?", meeting_date=None)
+    board_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
     (notification,) = Notification.objects.filter(case=case)
     assert notification.recipient_id == bob.pk
     # The former owner may no longer submit or close it.
     with pytest.raises(services.PermissionDenied):
-        services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+        board_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
 
 
 def test_the_patient_records_first_version_names_who_created_it(alice):

@@ -21,6 +21,7 @@ from assessments import services
 from assessments.cases.inputs import case_input_from_mapping
 from assessments.models import Case
 from audit.services import audit_record
+from board import services as board_services
 from tests.factories import ASSESSMENT, PATIENT, form_post, make_case
 
 HX = {"HX-Request": "true"}
@@ -71,8 +72,10 @@ def test_home_queries_do_not_grow(alice_client, alice, django_assert_max_num_que
 def _decided_with_overdue_actions(owner: User, board_member: User, count: int) -> None:
     from board import services as meeting_services
 
-    case = services.case_submit_to_board(case=make_case(owner), user=owner, question="Surgery?", meeting_date=None)
-    decision = services.board_decision_record(
+    case = board_services.case_submit_to_board(
+        case=make_case(owner), user=owner, question="Surgery?", meeting_date=None
+    )
+    decision = board_services.board_decision_record(
         case=case, signed_by=board_member, meeting_date=datetime.date(2026, 12, 2), pathway_code=case.pathway_code,
         other_pathway_text="", reason="", attendees="Carol",
     )  # fmt: skip

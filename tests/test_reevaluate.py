@@ -20,6 +20,7 @@ from assessments import presenters, rules, services
 from assessments.cases.inputs import case_input
 from assessments.models import ASSESSMENT_FIELDS, URGENCY_RANK, Case, CaseStatus, Patient
 from audit.models import AuditEntry
+from board import services as board_services
 from tests.factories import PATIENT, make_case
 
 GOLDEN = Path(__file__).parent / "golden" / "rules-2026.1.json.xz"
@@ -196,7 +197,7 @@ def test_service_refuses_anyone_but_the_owner(alice, bob, golden):
 
 def test_a_submitted_case_cannot_be_re_evaluated_and_keeps_its_result(alice_client, alice, golden):
     case = case_2026(alice, golden[BIOPSY])
-    services.case_submit_to_board(case=case, user=alice, question="Biopsy?", meeting_date=None)
+    board_services.case_submit_to_board(case=case, user=alice, question="Biopsy?", meeting_date=None)
     url = reverse("assessments:case_reevaluate", args=[case.pk])
     page = alice_client.get(url).content.decode()
     assert 'id="reevaluate-not-allowed"' in page and 'id="reevaluate-form"' not in page
@@ -210,8 +211,8 @@ def test_a_submitted_case_cannot_be_re_evaluated_and_keeps_its_result(alice_clie
 
 def test_a_decided_case_shows_the_result_the_board_decided_on(client, alice, carol, golden):
     case = case_2026(alice, golden[BIOPSY])
-    services.case_submit_to_board(case=case, user=alice, question="Biopsy?", meeting_date=None)
-    services.board_decision_record(
+    board_services.case_submit_to_board(case=case, user=alice, question="Biopsy?", meeting_date=None)
+    board_services.board_decision_record(
         case=case,
         signed_by=carol,
         meeting_date=datetime.date(2026, 11, 20),
@@ -236,7 +237,7 @@ def test_board_queue_pack_and_meeting_mode_name_each_recommendations_rule_set(ca
     old = case_2026(alice, golden[BIOPSY])
     new = make_case(alice)
     for case in (old, new):
-        services.case_submit_to_board(case=case, user=alice, question="Plan?", meeting_date=None)
+        board_services.case_submit_to_board(case=case, user=alice, question="Plan?", meeting_date=None)
     queue = carol_client.get(reverse("assessments:board_queue")).content.decode()
     assert "rule set 2026.1 (earlier rule set)" in queue.split(f'data-case="{old.pk}"')[1].split("</tr>")[0]
     assert "rule set 2027.1" in queue.split(f'data-case="{new.pk}"')[1].split("</tr>")[0]
@@ -293,7 +294,7 @@ def test_queue_csv_names_each_recommendations_rule_set(carol_client, alice, gold
     import io
 
     old = case_2026(alice, golden[BIOPSY])
-    services.case_submit_to_board(case=old, user=alice, question="Plan?", meeting_date=None)
+    board_services.case_submit_to_board(case=old, user=alice, question="Plan?", meeting_date=None)
     text = carol_client.get(reverse("assessments:board_queue_csv")).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["Rule set"] for row in rows] == ["2026.1"]

@@ -26,6 +26,8 @@ from assessments import urls as case_urls
 from assessments.forms import CleanCharField, PatientForm, reject_hidden_characters
 from assessments.models import Case
 from audit.models import AuditEntry
+from board import services as board_services
+from board import urls as board_urls
 from tests.conftest import PASSWORD
 from tests.factories import PATIENT, form_post, make_case
 from tests.test_foundation import PRODUCTION_ENV, run_manage
@@ -84,12 +86,12 @@ def test_admin_index_lists_no_case_models(client, dave, root, who):
 @pytest.fixture
 def submitted_case(alice):
     case = make_case(alice)
-    return services.case_submit_to_board(case=case, user=alice, question="Surgery?", meeting_date=None)
+    return board_services.case_submit_to_board(case=case, user=alice, question="Surgery?", meeting_date=None)
 
 
 def _case_url_requests(case: Case):
     """Every URL of the case app, with any id filled with the case's, plain and as HTMX."""
-    for pattern in case_urls.urlpatterns:
+    for pattern in [*case_urls.urlpatterns, *board_urls.case_urlpatterns]:
         assert isinstance(pattern, URLPattern)
         kwargs = dict.fromkeys(pattern.pattern.converters, case.pk)
         url = reverse(f"assessments:{pattern.name}", kwargs=kwargs)

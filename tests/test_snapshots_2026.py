@@ -15,6 +15,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.cases.inputs import case_input
 from assessments.models import Case
+from board import services as board_services
 from tests.factories import make_case
 
 GOLDEN = Path(__file__).parent / "golden" / "rules-2026.1.json.xz"
@@ -53,7 +54,7 @@ def test_case_page_renders_a_stored_2026_1_snapshot_as_saved(alice_client, alice
 
 def test_board_pages_render_a_stored_2026_1_snapshot(carol_client, alice, carol, snapshots):
     case = with_2026_snapshot(make_case(alice), snapshots["001-unknown-primary-paraparesis-p1"])
-    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
+    board_services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)
     assert carol_client.get(case.get_absolute_url()).status_code == 200
     assert carol_client.get(reverse("assessments:board_queue")).status_code == 200
     assert "rule set 2026.1" in carol_client.get(case.get_absolute_url()).content.decode()

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments import rules
 from assessments.models import Case, CaseStatus
+from board import services as board_services
 from tests.factories import ASSESSMENT, form_post, make_case
 
 HX = {"HX-Request": "true"}
@@ -183,12 +184,11 @@ def test_submitted_case_is_read_only_for_its_clinician(alice_client, alice):
 
 
 def test_save_after_a_submit_from_another_tab_is_refused_with_entries_kept(alice_client, alice):
-    from assessments import services
 
     case = make_case(alice)
     edit_url = reverse("assessments:case_edit", args=[case.pk])
     assert alice_client.get(edit_url).status_code == 200  # tab 1 opens the form
-    services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)  # tab 2 submits
+    board_services.case_submit_to_board(case=case, user=alice, question="Operate?", meeting_date=None)  # tab 2 submits
     response = alice_client.post(edit_url, form_post(version="1", patient_name="Typed In Tab One"))
     body = response.content.decode()
     assert response.status_code == 409
@@ -200,14 +200,14 @@ def test_save_after_a_submit_from_another_tab_is_refused_with_entries_kept(alice
 
 def test_submit_between_the_views_check_and_the_save_is_refused_not_500(alice_client, alice, monkeypatch):
     """The submit lands after case_edit read the draft but before case_update locks it."""
-    from assessments import selectors, services
+    from assessments import selectors
 
     case = make_case(alice)
     read_draft = selectors.case_get_editable  # issue 13a: the owner's or the care team's draft
 
     def read_then_other_tab_submits(*, user, pk):
         draft = read_draft(user=user, pk=pk)
-        services.case_submit_to_board(case=draft, user=alice, question="Operate?", meeting_date=None)
+        board_services.case_submit_to_board(case=draft, user=alice, question="Operate?", meeting_date=None)
         return draft
 
     monkeypatch.setattr(selectors, "case_get_editable", read_then_other_tab_submits)

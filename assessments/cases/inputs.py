@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import TYPE_CHECKING
 
 from assessments import rules
@@ -10,6 +11,26 @@ from assessments.labels import FIELD_ENUMS
 
 if TYPE_CHECKING:
     from assessments.models import Case
+
+NOT_AMBULATORY = frozenset({rules.MotorStatus.NONAMBULATORY, rules.MotorStatus.PARAPLEGIC})
+HOUR = datetime.timedelta(hours=1)
+
+
+def hours_since(moment: datetime.datetime, now: datetime.datetime) -> int:
+    """Whole hours from ``moment`` to ``now`` (0 for a moment a few minutes ahead of the clock)."""
+    return max(0, int((now - moment) // HOUR))
+
+
+def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.datetime) -> rules.CaseInput:
+    """The rules' input as of ``now``: hours since loss of ambulation counted from the stored time.
+
+    The time walking was lost is what is stored; the hours the rules read are
+    worked out at each evaluation, so a case waiting at the board never carries
+    a stale 48-hour alert.
+    """
+    if case.ambulation_lost_at is None or assessment.motor_status not in NOT_AMBULATORY:
+        return assessment
+    return dataclasses.replace(assessment, hours_nonambulatory=hours_since(case.ambulation_lost_at, now))
 
 
 def case_input(case: Case) -> rules.CaseInput:

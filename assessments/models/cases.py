@@ -131,7 +131,7 @@ class Case(models.Model):
     # When the board first signed a decision; a later correction does not move
     # it, so the time from MRI to decision measures the board, not the paperwork.
     decided_at = models.DateTimeField(null=True, blank=True)
-    # The current (latest, uncorrected) board decision, copied by services.board_decision_record
+    # The current (latest, uncorrected) board decision, copied by board.services.board_decision_record
     # like the recommendation above, so the quality dashboard reads one table, not a decision chain.
     board_pathway_code = models.CharField(max_length=40, choices=DECISION_PATHWAY_CHOICES, blank=True, default="")
     board_follows = models.BooleanField(null=True, blank=True)

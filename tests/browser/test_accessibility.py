@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.cases.inputs import case_input
 from assessments.models import Case
+from board import services as board_services
 from tests.factories import make_case
 
 # WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe's best practices.
@@ -47,7 +48,7 @@ def assert_accessible(page, where: str, found: list[str] | None = None) -> None:
 
 
 def submitted(case: Case) -> Case:
-    return services.case_submit_to_board(case=case, user=case.owner, question="Surgery first?", meeting_date=None)
+    return board_services.case_submit_to_board(case=case, user=case.owner, question="Surgery first?", meeting_date=None)
 
 
 def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, dave):
@@ -55,8 +56,8 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
     draft = make_case(alice, patient={"clinical_notes": "Back pain for 3 weeks."})
     waiting = submitted(make_case(alice, patient={"mrn": "W1"}))
     decided = submitted(make_case(alice, patient={"mrn": "D1"}))
-    services.case_comment_add(case=decided, author=carol, text="Spine surgeon to review.")
-    services.board_decision_record(
+    board_services.case_comment_add(case=decided, author=carol, text="Spine surgeon to review.")
+    board_services.board_decision_record(
         case=decided, signed_by=carol, meeting_date=decided.submitted_at.date(), pathway_code=decided.pathway_code,
         other_pathway_text="", reason="", attendees="Carol", supersedes=None, correction_reason="",
     )  # fmt: skip

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.models import AuditEntry
+from board import services as board_services
 from tests.factories import make_case
 
 
@@ -99,11 +100,9 @@ def test_case_from_submission_to_signed_decision(page, live_server, login, alice
 def test_meeting_pack_prints_one_case_per_page(page, live_server, login, alice, carol):
     import datetime
 
-    from assessments import services
-
     for name, histology in (("Pack One", "melanoma"), ("Pack Two", "prostate")):
         case = make_case(alice, patient={"patient_name": name}, histology=histology)
-        services.case_submit_to_board(
+        board_services.case_submit_to_board(
             case=case, user=alice, question="Surgery first?", meeting_date=datetime.date(2026, 12, 9)
         )
     login(carol)

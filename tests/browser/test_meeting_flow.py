@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments import services
 from assessments.models import Case
+from board import services as board_services
 from board.models import Action, DecisionRecord, FollowUp
 from tests.factories import make_case
 from tests.test_notifications import run_worker, smtp_server, smtp_settings  # noqa: F401 (fixtures)
@@ -28,7 +28,7 @@ def test_meeting_from_agenda_to_follow_up(page, live_server, login, alice, carol
     first = make_case(alice, patient={"patient_name": "Ada Meeting"})  # P8, emergency
     second = make_case(alice, patient={"patient_name": "Ben Meeting"}, escc_grade="1a", neurologic_deficit=False)
     for case in (first, second):
-        services.case_submit_to_board(case=case, user=alice, question="Surgery or SBRT?", meeting_date=None)
+        board_services.case_submit_to_board(case=case, user=alice, question="Surgery or SBRT?", meeting_date=None)
 
     # Carol creates the meeting; the agenda comes from the queue, emergency first.
     login(carol)

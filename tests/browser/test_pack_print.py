@@ -7,8 +7,8 @@ import re
 
 from django.utils import timezone
 
-from assessments import services
 from assessments.models import Case
+from board import services as board_services
 from tests.factories import make_case
 
 NOTES = (
@@ -26,13 +26,13 @@ def pdf_pages(pdf: bytes) -> int:
 def typical_case(owner, carol, n: int, **assessment) -> Case:
     case = make_case(owner, patient={"mrn": f"T{n}", "patient_name": f"Typical Patient {n}", "clinical_notes": NOTES},
                      **assessment)  # fmt: skip
-    case = services.case_submit_to_board(
+    case = board_services.case_submit_to_board(
         case=case, user=owner, question="Surgery first, or radiation alone? Is the spine stable enough to wait?",
         meeting_date=None,
     )  # fmt: skip
     Case.objects.filter(pk=case.pk).update(mri_at=timezone.now() - datetime.timedelta(hours=20))
-    services.case_comment_add(case=case, author=carol, text="Spine surgeon to review the CT before the meeting.")
-    services.case_comment_add(case=case, author=carol, text="Oncology: systemic options after local treatment.")
+    board_services.case_comment_add(case=case, author=carol, text="Spine surgeon to review the CT before the meeting.")
+    board_services.case_comment_add(case=case, author=carol, text="Oncology: systemic options after local treatment.")
     return case
 
 
@@ -53,7 +53,7 @@ def test_three_typical_cases_print_on_three_a4_pages(page, live_server, login, a
 def test_the_page_count_would_see_an_overflowing_case(page, live_server, login, alice, carol):
     """The count above can fail: a case with pages of notes takes more than one sheet."""
     case = make_case(alice, patient={"clinical_notes": (NOTES + "\n") * 12})
-    services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
+    board_services.case_submit_to_board(case=case, user=alice, question="?", meeting_date=None)
     login(carol)
     page.goto(f"{live_server.url}/board/pack/?case={case.pk}")
     assert pdf_pages(page.pdf(format="A4")) > 1

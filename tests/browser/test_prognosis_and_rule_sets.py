@@ -8,6 +8,7 @@ import lzma
 from playwright.sync_api import expect
 
 from assessments.models import Case
+from board import services as board_services
 from tests.factories import make_case
 from tests.test_reevaluate import BIOPSY, GOLDEN, case_2026
 
@@ -78,14 +79,13 @@ def test_a_2026_1_case_is_re_evaluated_after_its_owner_sees_the_differences(page
 
 
 def test_axe_finds_nothing_on_the_prognosis_panel_and_the_re_evaluation_pages(page, live_server, login, alice, carol):
-    from assessments import services
     from tests.browser.test_accessibility import assert_accessible
 
     page.set_viewport_size({"width": 1280, "height": 900})
     records = json.loads(lzma.decompress(GOLDEN.read_bytes()))
     old = case_2026(alice, next(r for r in records if r["case"]["id"] == BIOPSY))
     waiting = case_2026(alice, next(r for r in records if r["case"]["id"] == BIOPSY))
-    services.case_submit_to_board(case=waiting, user=alice, question="Biopsy?", meeting_date=None)
+    board_services.case_submit_to_board(case=waiting, user=alice, question="Biopsy?", meeting_date=None)
     found: list[str] = []
     login(alice)
     page.goto(f"{live_server.url}/cases/new/")

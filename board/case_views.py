@@ -1,8 +1,10 @@
-"""Tumor-board pages: submit, queue, discussion, decision, meeting pack, CSV and quality dashboard.
+"""The board's work on a case (submit, discuss, return, decide, correct, close) and the queue, pack, CSV and dashboard.
 
-The case page itself (``views.case_detail``) is the board's review page: it shows
-the stored assessment, history, discussion and decisions, and the actions the
-user's role allows (``selectors.case_board_context``).
+The case page (``case_detail``) lives here too: it is the board's review page
+(``board_review``) as well as the clinician's, and shows the stored assessment,
+history, discussion, decisions and the actions the user's role allows
+(``board.selectors.case_board_context``), so it sits where it may read both the
+cases and the board.
 
 Access (docs/decisions/0003-board-access.md): 404 for a case the user may not
 see and for a page or action their role does not have; 403, with the reason,
@@ -28,8 +30,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
-from assessments import presenters, selectors, services
-from assessments.board_forms import (
+from assessments import presenters as case_presenters
+from assessments import selectors as case_selectors
+from assessments.models import BoardDecision, Case, CaseStatus
+from audit.services import audit_record
+from board import charts, presenters, selectors, services
+from board.case_forms import (
     PACK_MAX,
     CloseForm,
     CommentForm,
@@ -42,9 +48,8 @@ from assessments.board_forms import (
     SubmitToBoardForm,
     TreatmentStartForm,
 )
-from assessments.models import BoardDecision, Case, CaseStatus
-from audit.services import audit_record
-from board.hooks import DecisionExtras, initial_attendees  # issue 14: plan, actions, meeting link
+from board.forms import ActionFormSet, DecisionExtrasForm, actions_from
+from board.models import Meeting
 
 ACTION_PAGE = "assessments/board_action.html"
 QUEUE_PAGE_SIZE = 25
@@ -60,12 +65,43 @@ def _require_board(request: HttpRequest) -> None:
 def _board_case(request: HttpRequest, pk: int) -> Case:
     """The case for a board action: 404 unless the user is a board member who may see it."""
     _require_board(request)
-    return selectors.case_get_visible(user=request.user, pk=pk)
+    return case_selectors.case_get_visible(user=request.user, pk=pk)
 
 
 def _action_page(request: HttpRequest, case: Case, form: Any, **context: Any) -> HttpResponse:
     status = 422 if form.is_bound else 200
     return TemplateResponse(request, ACTION_PAGE, {"case": case, "form": form, **context}, status=status)
+
+
+# --- The case page ---
+
+
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The saved case as the clinician saw it: stored result, rationale, history."""
+    case = case_selectors.case_get_visible(user=request.user, pk=pk)  # case.view: assessments.view_audit
+    result_now = case_selectors.case_result_now(case=case)
+    board_context = selectors.case_board_context(user=request.user, case=case)
+    return TemplateResponse(
+        request,
+        "assessments/case_detail.html",
+        {
+            "case": case,
+            "panel": case_presenters.present_result(
+                result_now or case.result, expected_survival=case.expected_survival
+            ),
+            "evaluated_now": result_now is not None,
+            "inputs": case_presenters.present_inputs(case),
+            "lesion_inputs": case_presenters.present_lesion_inputs(case),
+            "prognosis_inputs": case_presenters.present_prognosis_inputs(case),
+            "can_reevaluate": case_selectors.case_can_reevaluate(user=request.user, case=case),
+            "versions": case_presenters.present_versions(case_selectors.case_versions(case=case)),
+            "can_edit": case_selectors.case_may_edit(user=request.user, case=case),
+            **board_context,
+            "comment_form": CommentForm() if board_context["can_comment"] else None,
+            **case_selectors.case_team_context(user=request.user, case=case),
+        },
+    )
 
 
 # --- The clinician's side -----------------------------------------------------------------
@@ -74,7 +110,7 @@ def _action_page(request: HttpRequest, case: Case, form: Any, **context: Any) ->
 @require_http_methods(["GET", "POST"])
 def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner sends a draft to the board with a question (and a meeting date if known)."""
-    case = selectors.case_get_owned(user=request.user, pk=pk)
+    case = case_selectors.case_get_owned(user=request.user, pk=pk)
     if case.status != CaseStatus.DRAFT:
         raise PermissionDenied("This case is already with the tumor board or decided.")
     initial = {"question": case.board_question, "meeting_date": case.meeting_date}
@@ -94,7 +130,7 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner records when treatment started after the board's decision (measured against 24 h)."""
-    case = selectors.case_get_owned(user=request.user, pk=pk)
+    case = case_selectors.case_get_owned(user=request.user, pk=pk)
     if case.status != CaseStatus.DECIDED:
         raise PermissionDenied("Treatment start is recorded once the tumor board has decided.")
     form = TreatmentStartForm(
@@ -112,7 +148,7 @@ def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner closes a decided case: after treatment start, or with a reason."""
-    case = selectors.case_get_owned(user=request.user, pk=pk)
+    case = case_selectors.case_get_owned(user=request.user, pk=pk)
     if case.status != CaseStatus.DECIDED:
         raise PermissionDenied("Only a case the board has decided can be closed.")
     form = CloseForm(request.POST or None, treatment_started=case.treatment_start_at is not None)
@@ -169,7 +205,7 @@ def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
     meeting_date = min(case.meeting_date or timezone.localdate(), timezone.localdate())
     initial = {"meeting_date": meeting_date, "attendees": initial_attendees(request, case)}
     form = DecisionForm(request.POST or None, initial=initial, recommended_code=case.pathway_code)
-    extras = DecisionExtras(request, case)  # issue 14
+    extras = DecisionExtras(request, case)
     if form.is_valid() and extras.is_valid():
         return _sign(request, case, form.cleaned_data, supersedes=None, extras=extras)
     return _decision_page(request, case, form, title="Record the board's decision", extras=extras)
@@ -179,7 +215,7 @@ def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def board_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a signed decision: a new signed decision that supersedes it (the old one stays as it was)."""
     _require_board(request)
-    visible = selectors.cases_visible_to(request.user)
+    visible = case_selectors.cases_visible_to(request.user)
     decision = (
         BoardDecision.objects.filter(pk=pk, case__in=visible)
         .select_related("case", "case__owner", "case__patient")
@@ -194,7 +230,7 @@ def board_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
         for field in ("pathway_code", "other_pathway_text", "reason", "attendees", "meeting_date")
     }
     form = CorrectionForm(request.POST or None, initial=initial, recommended_code=decision.case.pathway_code)
-    extras = DecisionExtras(request, decision.case)  # issue 14
+    extras = DecisionExtras(request, decision.case)
     if form.is_valid() and extras.is_valid():
         return _sign(request, decision.case, form.cleaned_data, supersedes=decision, extras=extras)
     return _decision_page(
@@ -208,7 +244,7 @@ def _decision_page(request: HttpRequest, case: Case, form: DecisionForm, **conte
         case,
         form,
         submit_label="Sign decision",
-        recommended=presenters.pathway_title(case.pathway_code, case.pathway_rule),
+        recommended=case_presenters.pathway_title(case.pathway_code, case.pathway_rule),
         decision_form=True,
         **context,
     )
@@ -218,7 +254,7 @@ def _sign(
     request: HttpRequest, case: Case, data: dict[str, Any], *, supersedes: BoardDecision | None, extras: DecisionExtras
 ) -> HttpResponse:
     try:
-        # Issue 14: the plan, actions and meeting link are written in the signing transaction.
+        # The plan, actions and meeting link are written in the signing transaction.
         with transaction.atomic():
             decision = services.board_decision_record(
                 case=case,
@@ -237,6 +273,55 @@ def _sign(
         raise PermissionDenied(str(error)) from None
     messages.success(request, "Decision corrected and signed." if supersedes else "Decision signed.")
     return redirect(extras.redirect_url(case) or reverse("assessments:case_detail", args=[case.pk]) + "#decisions")
+
+
+class DecisionExtras:
+    """The meeting, plan and actions posted with a decision, validated with it and recorded in its transaction."""
+
+    def __init__(self, request: HttpRequest, case: Case) -> None:
+        data = request.POST if request.method == "POST" else None
+        initial: dict[str, Any] = {}
+        meeting = _meeting_from_query(request, case)
+        if meeting is not None:
+            initial["meeting"] = meeting
+        self.form = DecisionExtrasForm(data, case=case, initial=initial)
+        # A post without the action rows (a script, an older page) simply has no actions.
+        has_rows = data is not None and "actions-TOTAL_FORMS" in data
+        self.actions = ActionFormSet(data if has_rows else None, prefix="actions")
+
+    def is_valid(self) -> bool:
+        form_ok = self.form.is_valid()
+        return (not self.actions.is_bound or self.actions.is_valid()) and form_ok
+
+    def record(self, *, decision: BoardDecision, signed_by: Any) -> None:
+        services.decision_extras_record(
+            decision=decision,
+            meeting=self.form.cleaned_data["meeting"],
+            plan=self.form.cleaned_data["plan"],
+            actions=actions_from(self.actions) if self.actions.is_bound else [],
+            signed_by=signed_by,
+        )
+
+    def redirect_url(self, case: Case) -> str | None:
+        """Back to meeting mode after a decision taken there."""
+        meeting = self.form.cleaned_data.get("meeting")
+        if meeting is None:
+            return None
+        return reverse("meetings:meeting_mode", args=[meeting.pk]) + f"?case={case.pk}"
+
+
+def _meeting_from_query(request: HttpRequest, case: Case) -> Meeting | None:
+    """The meeting named by ``?meeting=`` (from meeting mode) if the case is on its agenda; junk is ignored."""
+    meeting_id = request.GET.get("meeting", "")
+    if not (meeting_id.isdigit() and len(meeting_id) <= 18):
+        return None
+    return Meeting.objects.filter(pk=int(meeting_id), agenda__case=case).first()
+
+
+def initial_attendees(request: HttpRequest, case: Case) -> str:
+    """The chosen meeting's attendance as the decision's attendee text ("" without a meeting)."""
+    meeting = _meeting_from_query(request, case)
+    return services.attendees_text(meeting) if meeting else ""
 
 
 # --- Board pages ----------------------------------------------------------------------------
@@ -317,7 +402,7 @@ def board_dashboard(request: HttpRequest) -> HttpResponse:
     since_date = presenters.months_back(today, months)
     since = timezone.make_aware(datetime.datetime.combine(since_date, datetime.time.min))
     metrics = selectors.board_quality(user=request.user, since=since)
-    dashboard = presenters.present_dashboard(metrics, since=since_date, today=today)
+    dashboard = charts.present_dashboard(metrics, since=since_date, today=today)
     return render(
         request,
         "assessments/board_dashboard.html",

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from assessments.presenters.board import hours_text, pathway_label, percent_text
+from board.presenters import hours_text, pathway_label, percent_text
 
 CHART_WIDTH = 600
 BAR_GAP = 6
