@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments import rules
+from assessments.cases.case_json import CaseFileError, load_case_json
 from assessments.cases.inputs import build_case_input, prognosis_values, with_prognosis
 from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
 from assessments.models import (
@@ -946,8 +947,6 @@ class CaseImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 64 * 1024:
             raise forms.ValidationError("The file is too large for one case (64 KB at most).")
-        from assessments.case_format import CaseFileError, load_case_json  # case_format imports this module
-
         try:
             data = load_case_json(upload.read().decode("utf-8"))
         except UnicodeDecodeError:

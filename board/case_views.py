@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import roles
 from assessments import presenters as case_presenters
 from assessments import selectors as case_selectors
+from assessments.cases import input_rows
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.services import audit_record
 from board import charts, presenters, selectors, services
@@ -91,8 +92,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 result_now or case.result, expected_survival=case.expected_survival
             ),
             "evaluated_now": result_now is not None,
-            "inputs": case_presenters.present_inputs(case),
-            "lesion_inputs": case_presenters.present_lesion_inputs(case),
+            "inputs": input_rows.present_inputs(case),
+            "lesion_inputs": input_rows.present_lesion_inputs(case),
             "prognosis_inputs": case_presenters.present_prognosis_inputs(case),
             "can_reevaluate": case_selectors.case_can_reevaluate(user=request.user, case=case),
             "versions": case_presenters.present_versions(case_selectors.case_versions(case=case)),

@@ -15,8 +15,6 @@ from assessments.presenters.result import (
     partial_sins_sentence,
     pathway_title,
     present_differences,
-    present_inputs,
-    present_lesion_inputs,
     present_lesions,
     present_partial,
     present_partial_lesions,
@@ -26,9 +24,9 @@ from assessments.presenters.result import (
     reason_text,
     sins_gauge,
     urgency_choices,
-    value_text,
 )
 from assessments.presenters.rule_sets import present_contradiction, present_reevaluation, present_rule_set
+from assessments.presenters.values import value_text
 
 __all__ = [
     "ResultView",
@@ -37,8 +35,6 @@ __all__ = [
     "pathway_title",
     "present_contradiction",
     "present_differences",
-    "present_inputs",
-    "present_lesion_inputs",
     "present_lesions",
     "present_partial",
     "present_partial_lesions",

@@ -14,6 +14,7 @@ from typing import Any
 
 from assessments import rules
 from assessments.labels import KPS_ECOG_SOURCE, ecog_for_karnofsky, field_label, label
+from assessments.presenters.values import value_text
 from assessments.rules.texts import SRC_BAUER, SRC_TOKUHASHI, SRC_TOMITA
 
 SCORE_SOURCES = {
@@ -135,8 +136,6 @@ def karnofsky_ecog(raw: object) -> dict[str, Any] | None:
 
 def present_prognosis_inputs(case: Any) -> list[dict[str, str]]:
     """The saved prognosis inputs as label/value rows ("Not recorded" for each left empty)."""
-    from assessments.presenters.result import value_text
-
     rows = []
     for name in rules.PROGNOSIS_FIELDS:
         value = getattr(case, name)

@@ -8,13 +8,11 @@ words by :func:`assessments.labels.label` (in templates, the ``label`` filter).
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -23,6 +21,7 @@ from assessments.labels import INTERNAL_FIELDS, badge, code_label, field_label, 
 from assessments.presenters.prognosis import present_prognosis
 from assessments.presenters.prognosis import reason_text as prognosis_reason_text
 from assessments.presenters.rule_sets import present_rule_set
+from assessments.presenters.values import EMPTY, value_text
 
 SINS_COMPONENTS = (
     ("location", "Location", "spinal_level"),
@@ -34,7 +33,6 @@ SINS_COMPONENTS = (
 )
 # Gauge: 18 points drawn 10 units each; bands 0-6, 7-12, 13-18.
 GAUGE_UNIT = 10
-EMPTY = "—"
 EN_DASH = "\u2013"  # a range, as typeset (9 to 16)
 
 
@@ -536,27 +534,6 @@ def _reason_ids(topics: Iterable[str]) -> list[str]:
 # --- Saved values: inputs, version history, the comparison after a refused save ------------------
 
 
-def value_text(name: str, value: Any) -> str:
-    """One saved value in words: a code as its label, yes/no, a date in the site's format, "—" for none."""
-    if value is None or value == "":
-        return EMPTY
-    if value is True or value is False:
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "DATE_FORMAT")
-    if name == "status":
-        from assessments.models import CaseStatus
-
-        return str(dict(CaseStatus.choices).get(value, value))
-    if name == "sex":
-        from assessments.models import Sex
-
-        return str(dict(Sex.choices).get(value, value))
-    return code_label(name, str(value))
-
-
 def present_change(name: str, old: Any, new: Any) -> dict[str, str]:
     """A changed field as its clinical name and both values in words."""
     return {"field": name, "label": field_label(name), "old": value_text(name, old), "new": value_text(name, new)}
@@ -629,47 +606,4 @@ def present_differences(saved: Any, mine: Mapping[str, Any]) -> list[dict[str, s
         if str(theirs if theirs is not None else "") != str(value if value is not None else ""):
             mine_text, theirs_text = value_text(name, value), value_text(name, theirs)
             rows.append({"label": field_label(name), "mine": mine_text, "theirs": theirs_text})
-    return rows
-
-
-def present_inputs(case: Any) -> list[dict[str, str]]:
-    """The case's own saved assessment inputs as label/value rows, in the form's order."""
-    from assessments.forms import CaseFieldsForm
-
-    return _rows(CaseFieldsForm(), lambda name: getattr(case, name))
-
-
-def present_lesion_inputs(case: Any) -> list[dict[str, Any]]:
-    """Every saved lesion: its title, whether it is the index lesion, and its inputs as label/value rows."""
-    from assessments.forms import LesionForm
-
-    form = LesionForm()
-    return [
-        {
-            "position": position,
-            "title": _lesion_title(position),
-            "level": lesion["spinal_level"],
-            "index": lesion.get("index", True),
-            "rows": _rows(form, lesion.get),
-        }
-        for position, lesion in enumerate(case.stored_lesions())
-    ]
-
-
-def _rows(form: Any, value_of: Any) -> list[dict[str, str]]:
-    from assessments.forms import flat_choices
-
-    rows = []
-    for name, field in form.fields.items():
-        if name == "DELETE":
-            continue
-        value = value_of(name)
-        if value is None:
-            text = EMPTY
-        elif value is True or value is False:
-            text = "Yes" if value else "No"
-        else:
-            flat = dict(flat_choices(getattr(field, "choices", [])))
-            text = str(flat.get(str(value), value))
-        rows.append({"name": name, "label": str(field.label), "value": text})
     return rows

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.case_format import CaseFileError, evaluate_case_object, load_case_json
+from assessments.case_format import evaluate_case_object
+from assessments.cases.case_json import CaseFileError, load_case_json
 
 
 class Command(BaseCommand):
