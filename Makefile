@@ -41,6 +41,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict assessments/rules assessments/labels.py
+	$(VENV)/bin/lint-imports
 
 # Benchmarks (docs/performance.md). Each creates its own escc_bench* database, server and data.
 bench: bench-rules bench-http bench-browser bench-scale

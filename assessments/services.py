@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import roles
 from assessments import rules, search
 from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
 from assessments.models import (
@@ -355,7 +356,6 @@ class HandoverError(Exception):
 
 def case_handover_propose(*, case: Case, user: Any, to_user: Any, note: str, request: Any = None) -> CaseHandover:
     """The owner offers the case to another clinician with a handover note; ownership moves only on acceptance."""
-    from accounts import roles
 
     if not note.strip():
         raise HandoverError("Write the handover note: what the next clinician needs to know.")
