@@ -3,7 +3,7 @@
 Teams hold no patient data: a name, a description and their members. Like the user pages
 (accounts.admin), staff status is the admin role, so these pages check it rather than
 Django's per-model permissions. Changes are recorded as ``team.change`` by the signal
-receivers in ``assessments.team_audit``, so a change from the shell is recorded too.
+receivers in ``assessments.teams.audit``, so a change from the shell is recorded too.
 """
 
 from __future__ import annotations

@@ -6,6 +6,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "ESCC assessments"
 
     def ready(self) -> None:
-        from assessments import team_audit  # care-team changes are audited
+        from assessments.teams import audit as team_audit  # care-team changes are audited
 
         team_audit.connect()

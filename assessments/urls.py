@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from assessments import team_views, views
+from assessments import views
+from assessments.teams import views as team_views
 
 app_name = "assessments"
 

@@ -58,7 +58,7 @@ def present_queue_row(case: Any, now: datetime.datetime) -> dict[str, Any]:
         "urgency": label(rules.Urgency(case.urgency)),
         "urgency_badge": badge(rules.Urgency(case.urgency)),
         "pathway": pathway_title(case.pathway_code, case.pathway_rule),
-        "rule_set": present_rule_set(case.rule_set),  # issue 13c: which rule set recommended it
+        "rule_set": present_rule_set(case.rule_set),  # which rule set recommended it
         "histology": label(rules.Histology(case.histology)),
         "waiting": duration_text(now - case.submitted_at if case.submitted_at else None),
         "since_mri": duration_text(since_mri) if since_mri is not None else "not recorded",
@@ -158,8 +158,8 @@ def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id is not None}
     current = next((d for d in decisions if d.pk not in superseded), None)
     panel = present_result(case.result)
-    # One A4 per case: until issue 13 brings lesions and scores to the pages, the pack leaves out the
-    # 2027.1 rationale lines they would show (prognosis scores, cEBRT field), which pushed a case over a page.
+    # One A4 per case: the pack leaves out the 2027.1 rationale lines (prognosis scores, cEBRT field),
+    # which pushed a case over a page.
     panel["rationale"] = [item for item in panel["rationale"] if item.get("topic", "") not in _PACK_OMITS]
     return {
         **present_queue_row(case, now),
@@ -200,7 +200,7 @@ def csv_row(row: dict[str, Any]) -> list[Any]:
         row["pathway"],
         case.pathway_code,
         case.pathway_rule,
-        case.rule_set,  # issue 13c: which rule set made the recommendation
+        case.rule_set,  # which rule set made the recommendation
         case.sins_total,
         row["histology"],
         case.histology,

@@ -1,4 +1,4 @@
-"""Issue 13a: forms for sharing a case with a care team and handing it over."""
+"""Forms for sharing a case with a care team and handing it over."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 13a: the patient page, My team's cases, sharing a case with a care team, handover.
+"""The patient page, My team's cases, sharing a case with a care team, handover.
 
 Access as everywhere: 404 for a patient or case the user may not see (``selectors``);
 the services refuse an action the user may not take (not the owner, no offer waiting).
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import presenters, rules, selectors, services
 from assessments.models import CaseStatus
-from assessments.team_forms import HandoverAnswerForm, HandoverForm, ShareForm
+from assessments.teams.forms import HandoverAnswerForm, HandoverForm, ShareForm
 
 
 @require_GET

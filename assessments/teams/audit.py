@@ -1,4 +1,4 @@
-"""Issue 13a: every change of a care team or of its members is a ``team.change`` audit entry.
+"""Every change of a care team or of its members is a ``team.change`` audit entry.
 
 Signal receivers, so the admin, the shell and a future directory sync are all recorded.
 The entry names the team and the user by id; no patient data is involved.
