@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import views
+from assessments.cases import views
 from assessments.teams import views as team_views
 
 app_name = "assessments"

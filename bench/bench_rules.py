@@ -136,7 +136,7 @@ def setup_django() -> None:
 
 def form_payload(case: rules.CaseInput) -> dict[str, str]:
     """The assessment half of a browser's POST for ``case``: every value a string."""
-    from assessments.case_format import to_form_data
+    from assessments.cases.case_format import to_form_data
 
     values = case.flat_values()
     return to_form_data({name: value.value if hasattr(value, "value") else value for name, value in values.items()})
@@ -144,7 +144,7 @@ def form_payload(case: rules.CaseInput) -> dict[str, str]:
 
 def validate_and_evaluate(payload: dict[str, str]) -> rules.Result:
     """Form validation + rules, as the case form view does for an HTMX preview."""
-    from assessments.forms import AssessmentForm
+    from assessments.cases.forms import AssessmentForm
 
     form = AssessmentForm(payload)
     if not form.is_valid():

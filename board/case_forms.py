@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments import rules
-from assessments.forms import CleanCharField, LimitsShownMixin
+from assessments.cases.forms import CleanCharField, LimitsShownMixin
 from assessments.labels import label
 from assessments.models import DECISION_PATHWAY_CHOICES, OTHER_PATHWAY, TEXT_MAX
 

@@ -31,8 +31,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from assessments import presenters as case_presenters
-from assessments import selectors as case_selectors
 from assessments.cases import input_rows
+from assessments.cases import selectors as case_selectors
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.services import audit_record
 from board import charts, presenters, selectors, services

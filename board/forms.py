@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts import roles
-from assessments.forms import CleanCharField
+from assessments.cases.forms import CleanCharField
 from assessments.models import TEXT_MAX, Case
 from board.models import FollowUp, Meeting, Specialty
 

@@ -3,7 +3,7 @@
 Also the decision plans, notifications and the 24-hour clock.
 
 Keyword-only ``<entity>_<action>`` functions, each with its audit record, like
-``assessments.services``. ``decision_extras_record`` runs inside the transaction
+``assessments.cases.services``. ``decision_extras_record`` runs inside the transaction
 that signs a decision (``case_views._sign``), so the plan, actions and meeting
 link exist exactly when the decision does.
 """
@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.cases.services import CaseStateError
 from assessments.models import (
     DECISION_PATHWAY_CHOICES,
     OTHER_PATHWAY,
@@ -28,7 +29,6 @@ from assessments.models import (
     CaseStatus,
     CommentKind,
 )
-from assessments.services import CaseStateError
 from audit.services import audit_record, content_details
 from board.models import (
     Action,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import roles
-from assessments import selectors as case_selectors
+from assessments.cases import selectors as case_selectors
 from assessments.models import CaseStatus
 from audit.services import audit_record
 from board import exports, presenters, selectors, services

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments import urls as case_urls
-from assessments import views
+from assessments.cases import views
 from board import urls as board_urls
 
 # A database fault raised outside a view (the session behind request.user) is a 503 too.

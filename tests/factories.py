@@ -6,8 +6,9 @@ import datetime
 import hashlib
 from typing import Any
 
-from assessments import rules, services
-from assessments.case_format import to_form_data
+from assessments import rules
+from assessments.cases import services
+from assessments.cases.case_format import to_form_data
 from assessments.cases.inputs import build_case_input, case_input_from_mapping
 from assessments.models import Case
 

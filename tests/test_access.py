@@ -207,7 +207,7 @@ def fill_for(route: str, case) -> str:
 
 @pytest.fixture
 def team_case(alice):
-    from assessments import services
+    from assessments.cases import services
     from assessments.models import CareTeam
     from tests.conftest import make_user
 

@@ -655,7 +655,7 @@ def test_database_refuses_to_change_or_delete_patient_history(decision, sql):
 
 @pytest.fixture
 def board_cases(alice, carol, decision):
-    from assessments import services
+    from assessments.cases import services
 
     draft = make_case(alice)
     submitted = board_services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments.cases import services
 from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, ImmutableDecisionError
 from audit.models import AuditEntry
 from audit.services import audit_record

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assessments import rules
-from assessments.case_format import validate_case
-from assessments.forms import AssessmentForm, PatientForm
+from assessments.cases.case_format import validate_case
+from assessments.cases.forms import AssessmentForm, PatientForm
 from tests.factories import ASSESSMENT
 
 
@@ -147,14 +147,14 @@ def test_patient_text_fields_have_maximum_lengths():
 
 
 def _patient(**overrides):
-    from assessments.forms import PatientForm
+    from assessments.cases.forms import PatientForm
 
     data = {"mrn": "H1", "patient_name": "Ann", "date_of_birth": "1960-05-17", "sex": "female", **overrides}
     return PatientForm(data)
 
 
 def test_text_limits_are_counters_not_browser_truncation():
-    from assessments.forms import PatientForm
+    from assessments.cases.forms import PatientForm
 
     html = str(PatientForm()["mrn"]) + str(PatientForm()["clinical_notes"])
     assert " maxlength=" not in html
@@ -222,7 +222,7 @@ def test_treatment_start_cannot_precede_the_boards_decision():
 
 
 def _entry_data(levels, index="0", **extra):
-    from assessments.case_format import to_form_data
+    from assessments.cases.case_format import to_form_data
 
     lesion = {name: ASSESSMENT[name] for name in rules.LESION_FIELDS}
     case = {**ASSESSMENT, "lesions": [{**lesion, "spinal_level": level, "index": False} for level in levels]}
@@ -234,7 +234,7 @@ def _entry_data(levels, index="0", **extra):
 
 
 def test_entry_maps_every_card_in_order_with_the_marked_index():
-    from assessments.forms import AssessmentEntry
+    from assessments.cases.forms import AssessmentEntry
 
     entry = AssessmentEntry(_entry_data(["T7", "T8", "L3"], index="1"))
     assert entry.is_valid(), entry.needed()
@@ -244,7 +244,7 @@ def test_entry_maps_every_card_in_order_with_the_marked_index():
 
 
 def test_entry_skips_a_removed_card_and_the_index_follows_its_card():
-    from assessments.forms import AssessmentEntry, compact_lesion_data
+    from assessments.cases.forms import AssessmentEntry, compact_lesion_data
 
     data = _entry_data(["T7", "T8", "L3"], index="2", **{"lesions-0-DELETE": "on"})
     entry = AssessmentEntry(data)
@@ -256,7 +256,7 @@ def test_entry_skips_a_removed_card_and_the_index_follows_its_card():
 
 
 def test_one_card_is_the_index_without_being_marked_but_several_need_the_mark():
-    from assessments.forms import AssessmentEntry
+    from assessments.cases.forms import AssessmentEntry
 
     assert AssessmentEntry(_entry_data(["T7"], index=None)).is_valid()
     several = AssessmentEntry(_entry_data(["T7", "L3"], index=None))
@@ -265,7 +265,7 @@ def test_one_card_is_the_index_without_being_marked_but_several_need_the_mark():
 
 
 def test_an_empty_added_card_is_still_needed_never_skipped():
-    from assessments.forms import AssessmentEntry
+    from assessments.cases.forms import AssessmentEntry
 
     data = _entry_data(["T7"], **{"lesions-TOTAL_FORMS": "2"})
     entry = AssessmentEntry(data)
@@ -274,7 +274,7 @@ def test_an_empty_added_card_is_still_needed_never_skipped():
 
 
 def test_a_repeated_level_names_the_later_card():
-    from assessments.forms import AssessmentEntry
+    from assessments.cases.forms import AssessmentEntry
 
     entry = AssessmentEntry(_entry_data(["T7", "L3", "T7"]))
     assert not entry.is_valid()

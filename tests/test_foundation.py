@@ -124,7 +124,7 @@ def test_healthz_reports_database_failure(client, db, monkeypatch):
         def cursor(self):
             raise OperationalError("database is down")
 
-    monkeypatch.setattr("assessments.views.connection", DownDatabase())
+    monkeypatch.setattr("assessments.cases.views.connection", DownDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
@@ -137,7 +137,7 @@ def test_home_page_for_clinician(alice_client):
 
 
 def test_home_lists_the_clinicians_five_newest_cases_only(alice_client, alice, bob):
-    from assessments import services
+    from assessments.cases import services
     from tests.factories import make_case
 
     cases = [make_case(alice, patient={"mrn": f"R{n:07d}", "patient_name": f"Recent {n}"}) for n in range(7)]

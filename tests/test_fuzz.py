@@ -19,8 +19,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.case_format import validate_case
-from assessments.forms import AssessmentEntry, PatientForm, compact_lesion_data, upgrade_flat_post
+from assessments.cases.case_format import validate_case
+from assessments.cases.forms import AssessmentEntry, PatientForm, compact_lesion_data, upgrade_flat_post
 from assessments.models import Case
 from board import services as board_services
 from tests.conftest import make_user

@@ -277,7 +277,7 @@ def test_board_queue_and_pack_show_the_index_level_and_the_number_of_levels(caro
 
 
 def test_export_writes_2027_1_with_every_lesion_and_reads_back_the_same(alice_client, alice):
-    from assessments.case_format import evaluate_case_object
+    from assessments.cases.case_format import evaluate_case_object
 
     case = make_case(alice, lesions=THREE, **BREAST)
     data = json.loads(alice_client.get(reverse("assessments:case_export", args=[case.pk])).content)

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from assessments import services
+from assessments.cases import services
 from assessments.models import CareTeam, Case, CaseHandover, HandoverStatus, Patient
 from audit.models import AuditEntry
 from board import services as board_services

@@ -299,8 +299,8 @@ def test_a_field_holding_a_value_the_case_contradicts_stays_shown_with_its_error
 
 
 def test_vertebral_count_below_the_lesions_is_refused_on_its_field_naming_the_count():
-    from assessments.case_format import validate_case
-    from assessments.forms import PrognosisForm
+    from assessments.cases.case_format import validate_case
+    from assessments.cases.forms import PrognosisForm
 
     second = {k: ASSESSMENT[k] for k in ("escc_grade", "sins_pain", "sins_bone_lesion", "sins_alignment")}
     lesion = {

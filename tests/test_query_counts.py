@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import services
+from assessments.cases import services
 from assessments.cases.inputs import case_input_from_mapping
 from assessments.models import Case
 from audit.services import audit_record

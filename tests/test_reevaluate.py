@@ -16,7 +16,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import presenters, rules, services
+from assessments import presenters, rules
+from assessments.cases import services
 from assessments.cases.inputs import case_input
 from assessments.models import ASSESSMENT_FIELDS, URGENCY_RANK, Case, CaseStatus, Patient
 from audit.models import AuditEntry

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments import rules
-from assessments.case_format import evaluate_case_object, to_form_data, validate_case
+from assessments.cases.case_format import evaluate_case_object, to_form_data, validate_case
 from assessments.rules import Alert, CaseInput, LesionInput, evaluate
 from tests.rules_strategies import cases, flat_cases
 

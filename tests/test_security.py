@@ -21,9 +21,9 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from accounts import roles
-from assessments import services
 from assessments import urls as case_urls
-from assessments.forms import CleanCharField, PatientForm, reject_hidden_characters
+from assessments.cases import services
+from assessments.cases.forms import CleanCharField, PatientForm, reject_hidden_characters
 from assessments.models import Case
 from audit.models import AuditEntry
 from board import services as board_services

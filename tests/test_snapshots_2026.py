@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments.cases import services
 from assessments.cases.inputs import case_input
 from assessments.models import Case
 from board import services as board_services

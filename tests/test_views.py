@@ -200,7 +200,7 @@ def test_save_after_a_submit_from_another_tab_is_refused_with_entries_kept(alice
 
 def test_submit_between_the_views_check_and_the_save_is_refused_not_500(alice_client, alice, monkeypatch):
     """The submit lands after case_edit read the draft but before case_update locks it."""
-    from assessments import selectors
+    from assessments.cases import selectors
 
     case = make_case(alice)
     read_draft = selectors.case_get_editable  # issue 13a: the owner's or the care team's draft
@@ -333,7 +333,7 @@ def test_export_is_the_case_file_format(alice_client, alice):
 
 
 def test_exported_file_evaluates_like_the_saved_case(alice_client, alice):
-    from assessments.case_format import evaluate_case_object
+    from assessments.cases.case_format import evaluate_case_object
 
     case = make_case(alice)
     data = json.loads(alice_client.get(reverse("assessments:case_export", args=[case.pk])).content)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.case_format import evaluate_case_object
+from assessments.cases.case_format import evaluate_case_object
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT.parent / "shared" / "spec" / "examples-2027.1").glob("*.json"))

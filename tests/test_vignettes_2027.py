@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.case_format import evaluate_case_object
+from assessments.cases.case_format import evaluate_case_object
 from tests.test_vignettes import mismatches
 
 VIGNETTES = sorted((Path(__file__).parent / "vignettes-2027.1").glob("*.json"))

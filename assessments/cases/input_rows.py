@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.forms import CaseFieldsForm, LesionForm, flat_choices, lesion_title
+from assessments.cases.forms import CaseFieldsForm, LesionForm, flat_choices, lesion_title
 from assessments.presenters.values import EMPTY
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts import roles
-from assessments.forms import CleanCharField, LimitsShownMixin
+from assessments.cases.forms import CleanCharField, LimitsShownMixin
 from assessments.models import TEXT_MAX, CareTeam
 
 

@@ -14,7 +14,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import presenters, rules, selectors, services
+from assessments import presenters, rules
+from assessments.cases import selectors, services
 from assessments.models import CaseStatus
 from assessments.teams.forms import HandoverAnswerForm, HandoverForm, ShareForm
 

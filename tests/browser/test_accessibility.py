@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from assessments import services
+from assessments.cases import services
 from assessments.cases.inputs import case_input
 from assessments.models import Case
 from board import services as board_services

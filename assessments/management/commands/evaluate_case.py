@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.case_format import evaluate_case_object
+from assessments.cases.case_format import evaluate_case_object
 from assessments.cases.case_json import CaseFileError, load_case_json
 
 

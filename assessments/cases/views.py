@@ -27,8 +27,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from accounts import roles
-from assessments import case_format, presenters, rules, selectors, services
-from assessments.forms import (
+from assessments import presenters, rules
+from assessments.cases import case_format, selectors, services
+from assessments.cases.forms import (
     AssessmentEntry,
     AssessmentForm,
     CaseImportForm,

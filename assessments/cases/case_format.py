@@ -19,7 +19,7 @@ from typing import Any
 
 from assessments import rules
 from assessments.cases.case_json import HugeNumber
-from assessments.forms import INDEX_KEY, LESION_PREFIX, AssessmentForm, PrognosisForm
+from assessments.cases.forms import INDEX_KEY, LESION_PREFIX, AssessmentForm, PrognosisForm
 from assessments.models import ASSESSMENT_FIELDS, Case
 
 LESION_KEYS = frozenset(rules.LESION_FIELDS)
