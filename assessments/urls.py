@@ -3,6 +3,7 @@
 from django.urls import path
 
 from assessments.cases import views
+from assessments.patients import views as patient_views
 from assessments.teams import views as team_views
 
 app_name = "assessments"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/restore/", views.case_restore, name="case_restore"),
     path("cases/<int:pk>/reevaluate/", views.case_reevaluate, name="case_reevaluate"),
     path("cases/<int:pk>/export.json", views.case_export, name="case_export"),
-    path("patients/<int:patient_pk>/", team_views.patient_detail, name="patient_detail"),
+    path("patients/<int:patient_pk>/", patient_views.patient_detail, name="patient_detail"),
     path("cases/team/", team_views.team_case_list, name="team_case_list"),
     path("cases/<int:pk>/share/", team_views.case_share, name="case_share"),
     path("cases/<int:pk>/handover/", team_views.case_handover_propose, name="case_handover_propose"),

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import roles
 from assessments import presenters as case_presenters
+from assessments.access import cases_visible_to
 from assessments.cases import input_rows
 from assessments.cases import selectors as case_selectors
 from assessments.models import BoardDecision, Case, CaseStatus
@@ -216,7 +217,7 @@ def board_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def board_decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a signed decision: a new signed decision that supersedes it (the old one stays as it was)."""
     _require_board(request)
-    visible = case_selectors.cases_visible_to(request.user)
+    visible = cases_visible_to(request.user)
     decision = (
         BoardDecision.objects.filter(pk=pk, case__in=visible)
         .select_related("case", "case__owner", "case__patient")

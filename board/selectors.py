@@ -2,7 +2,7 @@
 
 Meetings, agendas and the failed-delivery list belong to roles (board members,
 admins): anyone else gets 404 (docs/decisions/0003-board-access.md). Cases are
-always reached through ``assessments.cases.selectors.cases_visible_to``.
+always reached through ``assessments.access.cases_visible_to``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
-from assessments.cases.selectors import BOARD_STATUSES, case_result_now, cases_visible_to
+from assessments.access import BOARD_STATUSES, cases_visible_to
+from assessments.cases.selectors import case_result_now
 from assessments.models import BoardDecision, Case, CaseStatus, CommentKind
 from board.models import (
     FOLLOW_UP_DAYS,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import roles
+from assessments.access import cases_visible_to
 from assessments.cases import selectors as case_selectors
 from assessments.models import CaseStatus
 from audit.services import audit_record
@@ -92,7 +93,7 @@ def meeting_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = AgendaAddForm(request.POST)
     if form.is_valid():
-        visible = case_selectors.cases_visible_to(request.user).filter(pk=form.cleaned_data["case"]).first()
+        visible = cases_visible_to(request.user).filter(pk=form.cleaned_data["case"]).first()
         if visible is None or visible.status not in (CaseStatus.SUBMITTED, CaseStatus.DECIDED):
             form.add_error("case", "No case with this number is with the board.")
         else:

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments import urls as case_urls
-from assessments.cases import views
 from board import urls as board_urls
+from escc_site import views
 
 # A database fault raised outside a view (the session behind request.user) is a 503 too.
 handler500 = "escc_site.middleware.server_error"

@@ -113,7 +113,7 @@ def test_healthz_stays_json_503(client, database_down):
 
 
 def test_other_errors_are_still_500(alice_client, monkeypatch):
-    from assessments.cases import views
+    from escc_site import views
 
     def broken(*args, **kwargs):
         raise RuntimeError("not a database fault")

@@ -124,7 +124,7 @@ def test_healthz_reports_database_failure(client, db, monkeypatch):
         def cursor(self):
             raise OperationalError("database is down")
 
-    monkeypatch.setattr("assessments.cases.views.connection", DownDatabase())
+    monkeypatch.setattr("escc_site.views.connection", DownDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"

@@ -189,7 +189,7 @@ def export_case(case: Case) -> dict[str, Any]:
     out["lesions"] = [
         {name: lesion[name] for name in (*rules.LESION_FIELDS, "index")} for lesion in case.stored_lesions()
     ]
-    # Issue 13c: the prognosis inputs, when recorded (absent = not recorded, as the format allows).
+    # The prognosis inputs, when recorded (absent = not recorded, as the format allows).
     out.update({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS if getattr(case, name) is not None})
     out["id"] = f"case-{case.pk}"
     return out

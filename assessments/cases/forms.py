@@ -1,6 +1,6 @@
-"""Forms parse; they never decide.
+"""The case forms (patient, assessment with its lesion cards, prognosis, import) and the fields other forms share.
 
-``AssessmentForm`` is the one validation path for an assessment: the web page,
+Forms parse; they never decide. ``AssessmentForm`` is the one validation path for an assessment: the web page,
 ``manage.py evaluate_case`` and case import all use it, and ``to_case_input``
 maps a valid form to the rules' input. Clinical decisions live in ``rules``.
 """
@@ -400,8 +400,7 @@ class AssessmentForm(CaseFieldsForm, LesionForm):
         return build_case_input(case_values=case_values, lesions=[self.lesion_values(index=True)])
 
 
-# --- Several lesions on the web page (issue 13) ------------------------------------------------
-
+# Several lesions on the web page: one LesionForm per card, one of them the index lesion.
 LESION_PREFIX = "lesions"
 INDEX_KEY = f"{LESION_PREFIX}-index"
 
@@ -571,7 +570,7 @@ class AssessmentEntry:
             self.index_raw = str(marked[0]) if marked else "0"
         else:
             self.index_raw = data.get(INDEX_KEY)
-        # The optional prognosis inputs (issue 13c): part of the entry, so a contradiction with the
+        # The optional prognosis inputs: part of the entry, so a contradiction with the
         # case or its lesions holds the pathway back like any other invalid input.
         self.prognosis_form = PrognosisForm(data, initial=initial)
         self._index_error: str | None = None
@@ -664,7 +663,7 @@ class AssessmentEntry:
         if self._index_error:
             items.append({"field": INDEX_KEY, "label": "Index lesion", "message": self._index_error})
         for name, errors in self.prognosis_form.errors.as_data().items():
-            # Issue 13c: a prognosis input that is invalid or contradicts the case holds the pathway back too.
+            # A prognosis input that is invalid or contradicts the case holds the pathway back too.
             items.append(
                 {"field": name, "label": self.prognosis_form.fields[name].label, "message": errors[0].messages[0]}
             )
@@ -756,7 +755,7 @@ class PrognosisForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The web page's "Prognosis" section (issue 13c): help text and Bootstrap classes; Karnofsky as
+        # The web page's "Prognosis" section: help text and Bootstrap classes; Karnofsky as
         # a list of its eleven steps, each with its meaning. Parsing is unchanged for case files.
         self.fields["karnofsky"].widget = forms.Select(choices=KARNOFSKY_CHOICES)
         for name, field in self.fields.items():
@@ -830,7 +829,7 @@ def flat_choices(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
-# Issue 13a: the patient's identifiers are the Patient's (one per MRN); the form keeps their
+# The patient's identifiers are the Patient's (one per MRN); the form keeps their
 # field names, so pages, imports and the session-expiry stash post what they always did.
 PATIENT_IDENTIFIERS = ("mrn", "patient_name", "date_of_birth", "sex")
 
@@ -839,7 +838,7 @@ class PatientForm(LimitsShownMixin, forms.ModelForm):
     """Who the patient is, the clinician's notes and the NICE time points.
 
     ``mrn``, ``patient_name``, ``date_of_birth`` and ``sex`` are the patient record's
-    (``services.patient_for_case`` finds or creates it); the rest is the case's.
+    (``patients.services.patient_for_case`` finds or creates it); the rest is the case's.
     """
 
     mrn = forms.CharField(

@@ -1,9 +1,7 @@
-"""Reads of patient data. Every one is scoped to what the requesting user may see.
+"""Reads of cases, each scoped to what the requesting user may see (``access.cases_visible_to``).
 
-Visibility: a clinician sees the cases they own (any status); a tumor board
-member sees every case that has reached the board (submitted, decided,
-closed), never a draft; an admin without a clinical role sees nothing.
-Anything outside that answers 404, so a case id reveals nothing.
+Anything outside that answers 404, so a case id reveals nothing. Also the care-team reads of a
+case: who may edit it, the team's list, its handovers and the case page's team section.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments import rules, search
+from assessments.access import care_team_ids, cases_visible_to
 from assessments.cases.inputs import case_input, case_input_at
 from assessments.models import (
     CareTeam,
@@ -26,21 +25,7 @@ from assessments.models import (
     CaseStatus,
     CommentKind,
     HandoverStatus,
-    Patient,
 )
-
-BOARD_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.DECIDED, CaseStatus.CLOSED)
-# The dashboard's targets: a definitive plan within 24 h of the MRI (NICE), treatment within 24 h of the plan.
-
-
-def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """All cases ``user`` may read."""
-    visible = Q(pk__in=[])
-    if roles.is_clinician(user):
-        visible |= Q(owner=user) | _team_or_offered_q(user)
-    if roles.is_board_member(user):
-        visible |= Q(status__in=BOARD_STATUSES)
-    return Case.objects.filter(visible)
 
 
 def case_get_visible(*, user: Any, pk: int) -> Case:
@@ -58,7 +43,7 @@ def case_get_editable(*, user: Any, pk: int) -> Case:
     try:
         return (
             Case.objects.select_related("owner", "patient")
-            .filter(Q(owner=user) | Q(team_id__in=_team_ids(user)))
+            .filter(Q(owner=user) | Q(team_id__in=care_team_ids(user)))
             .get(pk=pk)
         )
     except Case.DoesNotExist:
@@ -146,7 +131,7 @@ def case_result_now(*, case: Case) -> dict[str, Any] | None:
         return None
     if case.rule_set != rules.RULE_SET:
         # A result of an earlier rule set is shown as saved, labelled; only the owner's
-        # explicit re-evaluation (views.case_reevaluate) evaluates it under the current one.
+        # explicit re-evaluation (cases.views.case_reevaluate) evaluates it under the current one.
         return None
     stored = case_input(case)
     now_input = case_input_at(case=case, assessment=stored, now=timezone.now())
@@ -192,19 +177,6 @@ def case_versions(*, case: Case) -> list[dict[str, Any]]:
     return out
 
 
-# --- Patients, care teams and handover ---
-
-
-def _team_ids(user: Any) -> QuerySet[CareTeamMembership]:
-    return CareTeamMembership.objects.filter(user=user).values("team_id")
-
-
-def _team_or_offered_q(user: Any) -> Q:
-    # A team member sees the team's cases; a clinician offered a case sees it to decide on the offer.
-    offered = CaseHandover.objects.filter(to_user=user, status=HandoverStatus.PENDING).values("case_id")
-    return Q(team_id__in=_team_ids(user)) | Q(pk__in=offered)
-
-
 def case_may_edit(*, user: Any, case: Case) -> bool:
     """Whether ``user`` may edit ``case`` (a draft): its owner, or a member of the team it is shared with."""
     if not (case.is_editable and roles.is_clinician(user)):
@@ -218,42 +190,12 @@ def case_list_for_team(*, user: Any, query: str = "", status: str = "", urgency:
     """The cases shared with the care teams ``user`` is in (theirs too), newest first, as ``case_list_for_owner``."""
     if not roles.is_clinician(user):
         raise Http404("No case list for this account")
-    cases = Case.objects.filter(team_id__in=_team_ids(user), discarded_at__isnull=True)
+    cases = Case.objects.filter(team_id__in=care_team_ids(user), discarded_at__isnull=True)
     return _case_list(cases, query=query, status=status, urgency=urgency)
 
 
 def teams_of(*, user: Any) -> list[CareTeam]:
     return list(CareTeam.objects.filter(memberships__user=user).order_by("name"))
-
-
-def patient_get_visible(*, user: Any, pk: int) -> tuple[Patient, list[Case]]:
-    """The patient and the episodes ``user`` may see, newest first; 404 when they may see none."""
-    episodes = list(
-        cases_visible_to(user)
-        .filter(patient_id=pk, discarded_at__isnull=True)
-        .select_related("owner", "team")
-        .order_by("-created_at", "-pk")
-    )
-    if not episodes:
-        raise Http404("No such patient")
-    return Patient.objects.get(pk=pk), episodes
-
-
-def patient_hidden_episodes(*, user: Any, patient_id: int) -> dict[str, Any]:
-    """The patient's episodes ``user`` may not see: how many, and who can share them (owners, teams). No content.
-
-    Discarded drafts are not counted: they are nobody's episode any more.
-    """
-    visible = cases_visible_to(user).filter(patient_id=patient_id).values("pk")
-    rows = list(
-        Case.objects.filter(patient_id=patient_id, discarded_at__isnull=True)
-        .exclude(pk__in=visible)
-        .values_list("pk", "owner__username", "owner__first_name", "owner__last_name", "team__name")
-        .order_by("pk")
-    )
-    owners = sorted({(f"{first} {last}".strip() or username) for _, username, first, last, _ in rows})
-    teams = sorted({team for *_, team in rows if team})
-    return {"count": len(rows), "case_ids": [row[0] for row in rows], "owners": owners, "teams": teams}
 
 
 def case_handovers(*, case: Case) -> list[CaseHandover]:
@@ -297,9 +239,3 @@ def case_team_context(*, user: Any, case: Case) -> dict[str, Any]:
             "can_withdraw": is_owner and pending is not None,
         }
     }
-
-
-def patient_episode_summary(*, user: Any, case: Case) -> dict[str, Any]:
-    """After a save: the patient's other episodes ``user`` sees, and those they do not (``patient_hidden_episodes``)."""
-    others = cases_visible_to(user).filter(patient_id=case.patient_id, discarded_at__isnull=True).exclude(pk=case.pk)
-    return {"others": others.count(), "hidden": patient_hidden_episodes(user=user, patient_id=case.patient_id)}

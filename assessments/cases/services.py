@@ -1,7 +1,7 @@
-"""The write paths of the domain: one function per action, each with its audit record.
+"""The write paths of a case: one function per action, each with its audit record.
 
-Keyword-only, ``<entity>_<action>`` names (HackSoft Django-Styleguide). Views
-call these; nothing else writes cases, comments or decisions.
+Keyword-only, ``<entity>_<action>`` names (HackSoft Django-Styleguide). Views call these;
+the board's actions on a case are ``board.services``, the patient's record ``patients.services``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
-from assessments import rules, search
+from assessments import rules
 from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
 from assessments.models import (
     ASSESSMENT_FIELDS,
@@ -26,8 +26,8 @@ from assessments.models import (
     CaseHandover,
     CaseStatus,
     HandoverStatus,
-    Patient,
 )
+from assessments.patients.services import identifiers_of, patient_for_case, split_patient
 from audit.services import audit_record
 
 
@@ -57,7 +57,7 @@ def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
 
 
 def _store_prognosis_inputs(case: Case, assessment: rules.CaseInput) -> None:
-    # Issue 13c: the optional prognosis inputs (spec 1), NULL when not recorded.
+    # The optional prognosis inputs (spec 1), NULL when not recorded.
     for name in PROGNOSIS_FIELDS:
         value = getattr(assessment, name)
         setattr(case, name, value.value if hasattr(value, "value") else value)
@@ -90,7 +90,7 @@ def case_create(
     """
     if save_token is not None and (done := Case.objects.filter(owner=owner, save_token=save_token).first()):
         return done
-    identifiers, case_fields = _split_patient(patient)
+    identifiers, case_fields = split_patient(patient)
     case = Case(owner=owner, save_token=save_token, **case_fields)
     case._history_user = owner  # the version is attributed even outside a web request
     _apply_assessment(case, assessment)
@@ -133,10 +133,10 @@ def case_update(
             raise StaleVersionError(case)
         if not case.is_editable:
             raise CaseStateError("Only a draft case can be edited.")
-        identifiers, case_fields = _split_patient(patient)
+        identifiers, case_fields = split_patient(patient)
         if identifiers:
             current = case.patient
-            identifiers = {**_identifiers_of(current), **identifiers}
+            identifiers = {**identifiers_of(current), **identifiers}
             case.patient = patient_for_case(identifiers=identifiers, user=editor, request=request, current=current)
         for name, value in case_fields.items():
             setattr(case, name, value)
@@ -151,13 +151,10 @@ def case_update(
     return case
 
 
-# --- Rule-set versions (issue 13c) ----------------------------------------------------------------
-
-
 def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request: Any = None) -> Case:
     """Re-evaluate a draft's stored inputs under the current rule set and save that as a new version.
 
-    Never automatic: the owner asks for it after seeing the differences (``views.case_reevaluate``).
+    Never automatic: the owner asks for it after seeing the differences (``cases.views.case_reevaluate``).
     The inputs are not changed (the time of loss of ambulation, if any, is counted as of now, as at
     every evaluation); the earlier result stays in the version history. Refused with
     ``StaleVersionError`` when a newer version was saved meanwhile, with ``CaseStateError`` for a
@@ -235,99 +232,6 @@ def _set_discarded(*, case: Case, user: Any, discarded: bool, request: Any) -> C
         case.save()
         audit_record(action="case.discard" if discarded else "case.restore", actor=user, target=case, request=request)
     return case
-
-
-# --- Issue 13a: patients, sharing with a care team, handover -------------------------------------------
-
-PATIENT_IDENTIFIERS = ("mrn", "patient_name", "date_of_birth", "sex")
-# Form name -> Patient field.
-PATIENT_FIELDS = {"mrn": "mrn", "patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
-
-
-class PatientDetailsMismatch(Exception):
-    """The MRN belongs to a patient whose stored details differ from those typed: nothing was saved.
-
-    ``fields`` names the form fields that differ. The stored values are not in the
-    exception: the view shows them only to a user who may see one of the patient's episodes.
-    """
-
-    def __init__(self, patient: Patient, fields: list[str]) -> None:
-        super().__init__(f"Patient {patient.pk}: {', '.join(fields)} differ")
-        self.patient = patient
-        self.fields = fields
-
-
-def _split_patient(patient: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    identifiers = {name: patient[name] for name in PATIENT_IDENTIFIERS if name in patient}
-    return identifiers, {name: value for name, value in patient.items() if name not in PATIENT_IDENTIFIERS}
-
-
-def _identifiers_of(patient: Patient) -> dict[str, Any]:
-    return {form_name: getattr(patient, field) for form_name, field in PATIENT_FIELDS.items()}
-
-
-def patient_differences(patient: Patient, identifiers: dict[str, Any]) -> list[str]:
-    """The form fields whose typed value differs from the patient record (names ignoring case and accents)."""
-    out = []
-    if search.normalise(identifiers["patient_name"]) != search.normalise(patient.name):
-        out.append("patient_name")
-    if identifiers["date_of_birth"] != patient.date_of_birth:
-        out.append("date_of_birth")
-    if identifiers["sex"] != patient.sex:
-        out.append("sex")
-    return out
-
-
-def patient_for_case(
-    *, identifiers: dict[str, Any], user: Any, request: Any = None, current: Patient | None = None
-) -> Patient:
-    """The patient a case being saved belongs to, by MRN; created when the MRN is new.
-
-    An existing patient's details are never overwritten from a new episode: differing
-    details raise ``PatientDetailsMismatch``. Only an edit of an episode of that very
-    patient (``current``) corrects its record, which is versioned and audited.
-    Runs in the caller's transaction.
-    """
-    mrn = identifiers["mrn"].strip()
-    values = {PATIENT_FIELDS[name]: value for name, value in identifiers.items() if name != "mrn"}
-    patient = Patient.objects.filter(mrn=mrn).first()
-    if patient is None:
-        patient = Patient(mrn=mrn, **values)
-        patient._history_user = user  # the first version is attributed even outside a web request
-        try:
-            with transaction.atomic():
-                patient.save()
-        except IntegrityError:
-            patient = Patient.objects.get(mrn=mrn)  # another save created it a moment ago: compare with it
-        else:
-            audit_record(action="patient.create", actor=user, target=patient, request=request)
-            return patient
-    differs = patient_differences(patient, identifiers)
-    if not differs:
-        return patient
-    if current is None or current.pk != patient.pk:
-        raise PatientDetailsMismatch(patient, differs)
-    patient = Patient.objects.select_for_update().get(pk=patient.pk)
-    for name, value in values.items():
-        setattr(patient, name, value)
-    patient._history_user = user
-    patient.save()
-    audit_record(action="patient.update", actor=user, target=patient, request=request, details={"fields": differs})
-    return patient
-
-
-def patient_hidden_episodes_disclose(
-    *, user: Any, patient: Patient, hidden: dict[str, Any], request: Any = None
-) -> None:
-    """Record that ``user`` was told of episodes they may not see, and who holds them (no content shown)."""
-    if hidden["count"]:
-        audit_record(
-            action="patient.episodes_disclosed",
-            actor=user,
-            target=patient,
-            request=request,
-            details={"episodes": hidden["case_ids"]},
-        )
 
 
 def case_share_with_team(*, case: Case, user: Any, team: CareTeam | None, request: Any = None) -> Case:

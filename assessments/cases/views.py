@@ -1,7 +1,7 @@
-"""Views: short functions that call a selector or service and render.
+"""The case pages: entry with its live result, save and edit, the lists, import and export, re-evaluation.
 
-The case form view serves both the full page and, for HTMX requests, the
-result panel partial (evaluated, never saved), varying on ``HX-Request``.
+Short functions that call a selector or service and render. The case form view serves both the
+full page and, for HTMX requests, the result panel partial (evaluated, never saved), varying on ``HX-Request``.
 """
 
 from __future__ import annotations
@@ -11,20 +11,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
 
 from accounts import roles
 from assessments import presenters, rules
@@ -41,60 +35,14 @@ from assessments.cases.forms import (
     compact_lesion_data,
     upgrade_flat_post,
 )
-from assessments.middleware import SESSION_EXPIRED_EVENT, pop_stashed_entries
+from assessments.middleware import pop_stashed_entries
 from assessments.models import Case, CaseStatus
+from assessments.patients import selectors as patient_selectors
+from assessments.patients import services as patient_services
 from assessments.templatetags import live_update
 from audit.services import audit_record
 
 CASE_FORM = "assessments/case_form.html"
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """Start page: what the user's role can do, and a clinician's most recent cases."""
-    recent = selectors.recent_cases_for_owner(user=request.user) if roles.is_clinician(request.user) else []
-    return TemplateResponse(request, "assessments/home.html", {"recent_cases": recent})
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and readiness for the load balancer: 200 only when the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_not_required
-@never_cache
-@require_GET
-def session_token(request: HttpRequest) -> HttpResponse:
-    """Whether the browser is logged in, and the CSRF token a page must send from now on.
-
-    The assessment page asks before it saves and after a session ended: logging in
-    (in another tab) rotates the token, and the page must use the new one. The
-    token is not a secret from the page itself (it is in every form).
-    """
-    return JsonResponse({"authenticated": request.user.is_authenticated, "csrf_token": get_token(request)})
-
-
-@require_GET
-def session_resumed(request: HttpRequest) -> HttpResponse:
-    """Where the banner's "log in again" tab lands: go back to the page you were on."""
-    return render(request, "assessments/session_resumed.html")
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A refused CSRF check. For HTMX, the same banner as an expired session: the form is never replaced."""
-    if getattr(request, "htmx", False):
-        response = HttpResponse(status=403)
-        return trigger_client_event(response, SESSION_EXPIRED_EVENT, {"reason": "csrf"})
-    return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 
 def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
@@ -126,7 +74,7 @@ def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
 
 
 def _prognosis_form_context(prognosis_form: PrognosisForm) -> dict[str, Any]:
-    """For the entries as typed (live update, issue 13c): the ECOG equivalent shown beside the Karnofsky
+    """For the entries as typed (live update): the ECOG equivalent shown beside the Karnofsky
     box, and whether the primary site and growth are asked for."""
     data = prognosis_form.data if prognosis_form.is_bound else {}
     return {
@@ -224,11 +172,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     save_token=save_form.cleaned_data["save_token"],
                     request=request,
                 )
-            except services.PatientDetailsMismatch as mismatch:
-                patient_mismatch_errors(request.user, patient_form, mismatch)  # issue 13a; the entries stay
+            except patient_services.PatientDetailsMismatch as mismatch:
+                patient_mismatch_errors(request.user, patient_form, mismatch)  # the entries stay
             else:
                 messages.success(request, "Case saved.")
-                patient_attached_messages(request, case)  # issue 13a
+                patient_attached_messages(request, case)
                 return redirect(case)
     else:
         patient_form, entry = PatientForm(), AssessmentEntry(initial=AssessmentForm.site_defaults())
@@ -256,7 +204,7 @@ def _default_entries() -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft case; a save based on an older version, or of a case sent to the board meanwhile, is 409."""
-    case = selectors.case_get_editable(user=request.user, pk=pk)  # owner or care team (issue 13a)
+    case = selectors.case_get_editable(user=request.user, pk=pk)  # owner or care team
     if not case.is_editable and request.method != "POST":
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
@@ -286,8 +234,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleVersionError as stale:
             conflict = stale.current
-        except services.PatientDetailsMismatch as mismatch:
-            patient_mismatch_errors(request.user, patient_form, mismatch)  # issue 13a; the entries stay
+        except patient_services.PatientDetailsMismatch as mismatch:
+            patient_mismatch_errors(request.user, patient_form, mismatch)  # the entries stay
         except services.CaseStateError:
             read_only = True  # submitted between our read and the service's locked re-read
         else:
@@ -368,7 +316,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "assessments/case_list.html",
         {
             "page": page,
-            "handovers_offered": selectors.handovers_offered_to(user=request.user),  # issue 13a
+            "handovers_offered": selectors.handovers_offered_to(user=request.user),
             "discarded": discarded,
             "query": query,
             "status": status,
@@ -440,9 +388,6 @@ def case_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case)
 
 
-# --- Rule-set versions (issue 13c) ----------------------------------------------------------------
-
-
 @require_http_methods(["GET", "POST"])
 def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner re-evaluates a draft saved under an earlier rule set: GET shows what changes, POST saves.
@@ -487,15 +432,11 @@ def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "assessments/case_reevaluate.html", context, status=status)
 
 
-# --- end rule-set versions ---
-
-
-# --- Issue 13a: the patient record behind the case form -------------------------------------------------
-
-
-def patient_mismatch_errors(user: Any, patient_form: PatientForm, mismatch: services.PatientDetailsMismatch) -> None:
+def patient_mismatch_errors(
+    user: Any, patient_form: PatientForm, mismatch: patient_services.PatientDetailsMismatch
+) -> None:
     """Put the refusal on the differing fields; stored values only for a user who may see the patient's episodes."""
-    may_see = selectors.cases_visible_to(user).filter(patient_id=mismatch.patient.pk).exists()
+    may_see = patient_selectors.patient_is_visible(user=user, patient_id=mismatch.patient.pk)
     patient = mismatch.patient
     stored = {"patient_name": patient.name, "date_of_birth": patient.date_of_birth, "sex": patient.get_sex_display()}
     for name in mismatch.fields:
@@ -515,7 +456,7 @@ def patient_mismatch_errors(user: Any, patient_form: PatientForm, mismatch: serv
 
 def patient_attached_messages(request: HttpRequest, case: Case) -> None:
     """Say that a saved case joined an existing patient, and that episodes not shared with the user exist (audited)."""
-    summary = selectors.patient_episode_summary(user=request.user, case=case)
+    summary = patient_selectors.patient_episode_summary(user=request.user, case=case)
     hidden = summary["hidden"]
     if not (summary["others"] or hidden["count"]):
         return
@@ -526,7 +467,7 @@ def patient_attached_messages(request: HttpRequest, case: Case) -> None:
         f"{earlier} other episode{'s' if earlier != 1 else ''}. See the patient record below.",
     )
     if hidden["count"]:
-        services.patient_hidden_episodes_disclose(
+        patient_services.patient_hidden_episodes_disclose(
             user=request.user, patient=case.patient, hidden=hidden, request=request
         )
         holders = ", ".join(hidden["owners"])

@@ -1,6 +1,6 @@
-"""The patient page, My team's cases, sharing a case with a care team, handover.
+"""The care-team pages: My team's cases, sharing a case with a care team, handing a case over.
 
-Access as everywhere: 404 for a patient or case the user may not see (``selectors``);
+Access as everywhere: 404 for a case the user may not see (``cases.selectors``);
 the services refuse an action the user may not take (not the owner, no offer waiting).
 """
 
@@ -18,24 +18,6 @@ from assessments import presenters, rules
 from assessments.cases import selectors, services
 from assessments.models import CaseStatus
 from assessments.teams.forms import HandoverAnswerForm, HandoverForm, ShareForm
-
-
-@require_GET
-def patient_detail(request: HttpRequest, patient_pk: int) -> HttpResponse:
-    """The patient and their episodes the user may see, newest first; the others are named, never shown."""
-    patient, episodes = selectors.patient_get_visible(user=request.user, pk=patient_pk)  # patient.view: view_audit
-    hidden = selectors.patient_hidden_episodes(user=request.user, patient_id=patient.pk)
-    services.patient_hidden_episodes_disclose(user=request.user, patient=patient, hidden=hidden, request=request)
-    return TemplateResponse(
-        request,
-        "assessments/patient_detail.html",
-        {
-            "patient": patient,
-            "episodes": episodes,
-            "hidden": hidden,
-            "conflicts": list(patient.record_conflicts.filter(resolved_at__isnull=True)),
-        },
-    )
 
 
 @require_GET

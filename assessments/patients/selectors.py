@@ -1,0 +1,61 @@
+"""Reads of a patient: their page, and what a user may know of the episodes not shared with them.
+
+Scoped like every read (``access.cases_visible_to``): a patient is found only through an episode
+the user may see, and hidden episodes are counted and their holders named, never shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from assessments.access import cases_visible_to
+from assessments.models import Case, Patient, PatientRecordConflict
+
+
+def patient_get_visible(*, user: Any, pk: int) -> tuple[Patient, list[Case]]:
+    """The patient and the episodes ``user`` may see, newest first; 404 when they may see none."""
+    episodes = list(
+        cases_visible_to(user)
+        .filter(patient_id=pk, discarded_at__isnull=True)
+        .select_related("owner", "team")
+        .order_by("-created_at", "-pk")
+    )
+    if not episodes:
+        raise Http404("No such patient")
+    return Patient.objects.get(pk=pk), episodes
+
+
+def patient_hidden_episodes(*, user: Any, patient_id: int) -> dict[str, Any]:
+    """The patient's episodes ``user`` may not see: how many, and who can share them (owners, teams). No content.
+
+    Discarded drafts are not counted: they are nobody's episode any more.
+    """
+    visible = cases_visible_to(user).filter(patient_id=patient_id).values("pk")
+    rows = list(
+        Case.objects.filter(patient_id=patient_id, discarded_at__isnull=True)
+        .exclude(pk__in=visible)
+        .values_list("pk", "owner__username", "owner__first_name", "owner__last_name", "team__name")
+        .order_by("pk")
+    )
+    owners = sorted({(f"{first} {last}".strip() or username) for _, username, first, last, _ in rows})
+    teams = sorted({team for *_, team in rows if team})
+    return {"count": len(rows), "case_ids": [row[0] for row in rows], "owners": owners, "teams": teams}
+
+
+def patient_episode_summary(*, user: Any, case: Case) -> dict[str, Any]:
+    """After a save: the patient's other episodes ``user`` sees, and those they do not (``patient_hidden_episodes``)."""
+    others = cases_visible_to(user).filter(patient_id=case.patient_id, discarded_at__isnull=True).exclude(pk=case.pk)
+    return {"others": others.count(), "hidden": patient_hidden_episodes(user=user, patient_id=case.patient_id)}
+
+
+def patient_is_visible(*, user: Any, patient_id: int) -> bool:
+    """Whether ``user`` may see at least one of the patient's episodes (and so the patient's stored details)."""
+    return cases_visible_to(user).filter(patient_id=patient_id).exists()
+
+
+def patient_open_conflicts(*, patient: Patient) -> QuerySet[PatientRecordConflict]:
+    """The details on which the patient's merged cases disagreed, not yet resolved."""
+    return patient.record_conflicts.filter(resolved_at__isnull=True)
