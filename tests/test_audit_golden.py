@@ -22,10 +22,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from assessments import roles
+from accounts import roles
 from assessments.models import BoardDecision, Case, CaseStatus
 from audit.models import AuditEntry
-from meetings.models import Action, Meeting
+from board.models import Action, Meeting
 from tests.conftest import PASSWORD, make_user
 from tests.factories import form_post
 from tests.test_page_snapshots import restart_sequences

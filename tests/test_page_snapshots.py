@@ -33,11 +33,12 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from assessments import roles, rules
-from assessments import services as case_services
+from accounts import roles
+from assessments import rules
+from assessments.cases import services as case_services
 from assessments.models import CareTeam, Case
-from meetings import services as meeting_services
-from meetings.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
+from board import services as board_services
+from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
 from tests.conftest import make_user
 from tests.factories import make_case
 from tests.test_access import APP_ROUTES
@@ -150,7 +151,7 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     # Ann Example's first episode: through the board to a decision with a plan, actions and follow-up.
     decided = make_case(alice, patient={"patient_name": "Ann Example", "mrn": "H1234567"})
     later()
-    case_services.case_submit_to_board(
+    board_services.case_submit_to_board(
         case=decided, user=alice, question="Separation surgery first?", meeting_date=datetime.date(2026, 12, 1)
     )
     later()
@@ -159,24 +160,24 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
         hours_nonambulatory=20,
     )  # fmt: skip
     later()
-    case_services.case_submit_to_board(case=submitted, user=alice, question="Radiotherapy alone?", meeting_date=None)
+    board_services.case_submit_to_board(case=submitted, user=alice, question="Radiotherapy alone?", meeting_date=None)
     later()
-    meeting = meeting_services.meeting_create(
+    meeting = board_services.meeting_create(
         created_by=carol, chair=carol, starts_at=datetime.datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
     )
     for name, specialty in (("Sam Spine", "spine_surgery"), ("Rita Rays", "radiation_oncology"),
                             ("Max Meds", "medical_oncology")):  # fmt: skip
-        attendee = meeting_services.attendee_add(meeting=meeting, name=name, specialty=specialty, user=carol)
+        attendee = board_services.attendee_add(meeting=meeting, name=name, specialty=specialty, user=carol)
         later()
-    case_services.case_comment_add(case=decided, author=carol, text="MRI reviewed: cord compression at T6.")
+    board_services.case_comment_add(case=decided, author=carol, text="MRI reviewed: cord compression at T6.")
     later()
     with transaction.atomic():
-        decision = case_services.board_decision_record(
+        decision = board_services.board_decision_record(
             case=Case.objects.get(pk=decided.pk), signed_by=carol, meeting_date=datetime.date(2026, 12, 1),
             pathway_code="separation_surgery_sbrt", other_pathway_text="", reason="",
-            attendees=meeting_services.attendees_text(meeting),
+            attendees=board_services.attendees_text(meeting),
         )  # fmt: skip
-        meeting_services.decision_extras_record(
+        board_services.decision_extras_record(
             decision=decision, meeting=meeting, plan="Separation surgery, then SBRT 24 Gy in 2 fractions.",
             signed_by=carol,
             actions=[
@@ -185,17 +186,17 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
             ],
         )  # fmt: skip
     later()
-    case_services.case_treatment_start_record(
+    board_services.case_treatment_start_record(
         case=decided, user=alice, started_at=datetime.datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
     )
     later()
-    meeting_services.clock_record(
+    board_services.clock_record(
         case=decided, user=alice,
         data={"referral_received_at": datetime.datetime(2026, 11, 29, 22, 0, tzinfo=UTC),
               "mri_report_at": datetime.datetime(2026, 11, 29, 23, 30, tzinfo=UTC)},
     )  # fmt: skip
     later()
-    meeting_services.follow_up_record(
+    board_services.follow_up_record(
         case=decided, days=30, user=alice,
         data={"alive": True, "date_of_death": None, "ambulatory": "with_aid", "bladder": "continent",
               "fracture": False, "wound_problem": False, "other_complication": "", "local_recurrence": False},
