@@ -8,6 +8,7 @@ source fails). No database.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from assessments.rules import (
     evaluate,
 )
 from assessments.rules import texts as T
+from assessments.rules.facts import Form
 from tests.test_rules import (
     BASE,
     COMPRESSION,
@@ -350,3 +352,59 @@ def test_rationale_items_are_frozen() -> None:
     item = run().rationale[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         item.text = "changed"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------------------------
+# The words of a reason as data: what a saved case stores beside the case-format text
+# --------------------------------------------------------------------------------------------
+
+
+def _every_form() -> rules.Result:
+    """A case whose reasons use every form of fact: SINS points and location, flags, codes, levels, scores."""
+    return multi(
+        lesion(SpinalLevel.T6, index=True, sins_pain=SinsPain.MECHANICAL),
+        lesion(SpinalLevel.L3, escc_grade=EsccGrade.GRADE_2),
+        histology=Histology.RENAL_CELL,
+        **{**FULL_PROGNOSIS, "vertebral_metastases": 2},
+    )
+
+
+def test_snapshot_is_the_case_format_object_with_each_reasons_words() -> None:
+    result = _every_form()
+    plain, stored = result.to_dict(), result.to_snapshot()
+    assert [{k: v for k, v in entry.items() if k != "words"} for entry in stored["rationale"]] == plain["rationale"]
+    assert {k: v for k, v in stored.items() if k != "rationale"} == {k: v for k, v in plain.items() if k != "rationale"}
+    assert all("words" not in entry for entry in plain["rationale"])
+
+
+@pytest.mark.parametrize("result", [_every_form(), run()], ids=["scored", "not-scored"])
+def test_stored_words_read_back_to_the_same_facts_and_text(result: rules.Result) -> None:
+    stored = json.loads(json.dumps(result.to_snapshot()))
+    for item, entry in zip(result.rationale, stored["rationale"], strict=True):
+        words = rules.words_from_json(entry["words"])
+        assert words == item.words
+        assert rules.text_of(words) == entry["text"] == item.text
+
+
+def test_the_two_results_use_every_form_of_fact() -> None:
+    forms = set()
+    for result in (_every_form(), run()):
+        for item in result.rationale:
+            for part in item.words:
+                if isinstance(part, rules.Listing):
+                    forms |= {fact.form for fact in part.facts}
+                elif isinstance(part, rules.Fact):
+                    forms.add(part.form)
+    assert forms == set(Form)
+
+
+def test_a_reason_names_its_facts_not_only_words() -> None:
+    sins = only(run(sins_pain=SinsPain.MECHANICAL), "sins")
+    (components,) = [part for part in sins.words if isinstance(part, rules.Listing)]
+    assert components.facts[0] == rules.Fact("spinal_level", "semi_rigid", 1, SpinalLevel.T6, Form.LOCATION)
+    assert components.facts[1] == rules.Fact("sins_pain", SinsPain.MECHANICAL, 3, form=Form.POINTS)
+
+
+def test_words_that_are_not_parts_are_refused() -> None:
+    with pytest.raises(ValueError, match="not a part of a reason"):
+        rules.words_from_json(["Raised because ", 7])

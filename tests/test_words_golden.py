@@ -4,7 +4,7 @@
 golden case (the spec's 2027.1 examples, the project's vignettes and a seeded sample of random cases) the
 snapshot holds the engine's rationale items (topic, rule, text, inputs, source) and alert details (code,
 text, source) exactly as ``Result.to_dict()`` gives them, then the same reasons and alerts as the page
-shows them (``presenters.present_result``). A test checks that every kind of sentence the engine can
+shows them (``presenters.present_result`` of the ``Result.to_snapshot()`` a saved case stores). A test checks that every kind of sentence the engine can
 write appears somewhere in the snapshot set, so a reworded or misquoted reason of any kind shows up as a
 snapshot difference. Update on purpose with ``pytest tests/test_words_golden.py --snapshot-update``.
 No database.
@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 from assessments import presenters, rules
+from assessments.labels import FIELD_ENUMS
+from assessments.rules.facts import Form
 from tests.test_rules import case_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,8 +187,8 @@ def page_words(panel: dict[str, Any]) -> str:
 
 
 def words(result: rules.Result) -> str:
-    stored = result.to_dict()
-    return f"{engine_words(stored)}\n{page_words(presenters.present_result(stored))}\n"
+    """The engine's words (``to_dict()``, what ``evaluate_case`` prints) and the page's (from what a case stores)."""
+    return f"{engine_words(result.to_dict())}\n{page_words(presenters.present_result(result.to_snapshot()))}\n"
 
 
 def test_sources_and_alert_texts(snapshot: Any) -> None:
@@ -375,3 +377,30 @@ def test_every_alert_detail_and_source_appears_in_the_snapshot_set() -> None:
     sources = {item.source for result in results for item in result.rationale}
     cited = {value for name, value in vars(rules.texts).items() if name.startswith("SRC_")}
     assert cited <= sources, cited - sources
+
+
+def _facts(result: rules.Result) -> list[rules.Fact]:
+    facts: list[rules.Fact] = []
+    for item in result.rationale:
+        for part in item.words:
+            if isinstance(part, rules.Listing):
+                facts.extend(part.facts)
+            elif isinstance(part, rules.Fact):
+                facts.append(part)
+    return facts
+
+
+def test_every_form_of_fact_and_every_code_a_reason_names_appears_in_the_snapshot_set() -> None:
+    """Each code a reason names by its label ("Motor status: walks with an aid") is spelled in some snapshot."""
+    facts = [fact for result in golden_results().values() for fact in _facts(result)]
+    assert {fact.form for fact in facts} == set(Form)
+    named = {fact.field for fact in facts if fact.form in (Form.PAIR, Form.IS, Form.POINTS)}
+    never = {
+        field: sorted(
+            {code.value for code in FIELD_ENUMS[field]} - {str(fact.code) for fact in facts if fact.field == field}
+        )
+        for field in named & set(FIELD_ENUMS)
+    }
+    assert {field: codes for field, codes in never.items() if codes} == {}
+    locations = {fact.code for fact in facts if fact.form == Form.LOCATION}
+    assert locations == {location.value for location in rules.SpineLocation}

@@ -137,7 +137,7 @@ def case_result_now(*, case: Case) -> dict[str, Any] | None:
     now_input = case_input_at(case=case, assessment=stored, now=timezone.now())
     if now_input == stored:
         return None
-    return rules.evaluate(now_input).to_dict()
+    return rules.evaluate(now_input).to_snapshot()
 
 
 def case_can_reevaluate(*, user: Any, case: Case) -> bool:
@@ -161,7 +161,7 @@ def case_reevaluation_preview(*, case: Case) -> dict[str, Any] | rules.InputErro
     except rules.InputError as error:
         return error
     assessment = case_input_at(case=case, assessment=stored, now=timezone.now())
-    return rules.evaluate(assessment).to_dict()
+    return rules.evaluate(assessment).to_snapshot()
 
 
 def case_versions(*, case: Case) -> list[dict[str, Any]]:

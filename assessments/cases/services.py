@@ -202,7 +202,7 @@ def _store_result(case: Case, result: rules.Result, now: datetime.datetime) -> N
     """The result snapshot and the columns denormalised from it (every save and re-evaluation)."""
     case.evaluated_at = now
     case.rule_set = result.rule_set
-    case.result = result.to_dict()
+    case.result = result.to_snapshot()
     case.pathway_code = result.pathway.code.value
     case.pathway_rule = result.pathway.rule.value
     case.urgency = result.urgency.value

@@ -54,7 +54,7 @@ def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
     if entry.is_valid():
         result_input = entry.to_case_input()
         result = rules.evaluate(result_input)
-        panel = presenters.present_result(result.to_dict(), expected_survival=result_input.expected_survival)
+        panel = presenters.present_result(result.to_snapshot(), expected_survival=result_input.expected_survival)
         panel["hours_derived"] = entry.hours_derived
         return {"panel": panel, **_prognosis_form_context(entry.prognosis_form)}, 200
     lesions = []

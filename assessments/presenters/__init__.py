@@ -10,6 +10,7 @@ from assessments.presenters.prognosis import (
     present_prognosis_inputs,
     prognosis_fields_shown,
 )
+from assessments.presenters.reasons import present_reasons
 from assessments.presenters.result import (
     ResultView,
     partial_sins_sentence,
@@ -18,10 +19,8 @@ from assessments.presenters.result import (
     present_lesions,
     present_partial,
     present_partial_lesions,
-    present_reasons,
     present_result,
     present_versions,
-    reason_text,
     sins_gauge,
     urgency_choices,
 )
@@ -46,7 +45,6 @@ __all__ = [
     "present_rule_set",
     "present_versions",
     "prognosis_fields_shown",
-    "reason_text",
     "sins_gauge",
     "urgency_choices",
     "value_text",

@@ -8,7 +8,6 @@ shown as such (:func:`present_prognosis` returns ``available=False``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,7 +53,7 @@ MISSING_WORDS = {
     "primary_growth": "growth of the primary",
     "histology": "a known primary tumor (the histology is 'unknown primary')",
 }
-_ORDER = {name: position for position, name in enumerate(MISSING_WORDS)}
+MISSING_ORDER = {name: position for position, name in enumerate(MISSING_WORDS)}
 
 
 def _points(points: int) -> str:
@@ -75,7 +74,7 @@ def present_score(name: rules.ScoreName, entry: Mapping[str, Any]) -> dict[str, 
         "direction": SCORE_DIRECTION[name],
     }
     if "missing" in entry:
-        needs = [missing_words(field) for field in sorted(entry["missing"], key=lambda f: _ORDER.get(f, 99))]
+        needs = [missing_words(field) for field in sorted(entry["missing"], key=lambda f: MISSING_ORDER.get(f, 99))]
         return {**out, "computed": False, "needs": needs, "needs_text": "not computed: needs " + ", ".join(needs)}
     items = [
         {
@@ -172,32 +171,3 @@ def _code(enum: Any, raw: object) -> Any:
         return enum(raw) if isinstance(raw, str) and raw else None
     except ValueError:
         return None
-
-
-_MISSING_REASON_RE = re.compile(r"(\w+) not computed: not recorded: ([\w, ]+)\. (.*)", re.DOTALL)
-_SCORE_NAMES = frozenset(rules.ScoreName)
-_SCORE_BANDS = frozenset(rules.ScoreBand)
-_COMPUTED_REASON_RE = re.compile(r"(\w+) (\d+) of (\d+) \(band (\w+)\): (.*)\.", re.DOTALL)
-
-
-def reason_text(text: str) -> str:
-    """A prognosis score's reason (rules.prognosis) in clinical words: the score, its band and its items
-    or missing inputs by name ("Revised Tokuhashi score 12 of 15 (…): General condition (Karnofsky) 2
-    points, …"). A text of another shape is returned as it is."""
-    missing = _MISSING_REASON_RE.fullmatch(text)
-    if missing is not None and missing.group(1) in _SCORE_NAMES:
-        fields = sorted(missing.group(2).split(", "), key=lambda f: _ORDER.get(f, 99))
-        needs = ", ".join(missing_words(field) for field in fields)
-        return f"{label(rules.ScoreName(missing.group(1)))} not computed: not recorded: {needs}. {missing.group(3)}"
-    computed = _COMPUTED_REASON_RE.fullmatch(text)
-    if computed is not None and computed.group(1) in _SCORE_NAMES and computed.group(4) in _SCORE_BANDS:
-        name, score, maximum, band, listed = computed.groups()
-        items = []
-        for entry in listed.split(", "):
-            item, _, points = entry.rpartition(" ")
-            if not points.isdigit():
-                return text
-            items.append(f"{ITEM_LABELS.get(item, field_label(item))} {_points(int(points))}")
-        band_words = label(rules.ScoreBand(band))
-        return f"{label(rules.ScoreName(name))} {score} of {maximum} ({band_words}): {', '.join(items)}."
-    return text

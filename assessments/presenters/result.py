@@ -8,8 +8,7 @@ words by :func:`assessments.labels.label` (in templates, the ``label`` filter).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +16,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from assessments import rules
-from assessments.labels import INTERNAL_FIELDS, badge, code_label, field_label, label
+from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.presenters.prognosis import present_prognosis
-from assessments.presenters.prognosis import reason_text as prognosis_reason_text
+from assessments.presenters.reasons import present_reasons
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -408,127 +407,6 @@ def present_partial(partial: rules.PartialSins, missing_labels: list[dict[str, A
 
 def urgency_choices() -> list[tuple[str, str]]:
     return [(u.value, label(u)) for u in rules.Urgency]
-
-
-# --- Reasons in clinical words -------------------------------------------------------------
-
-# The rules name their inputs as "field code" (rules.py keeps texts apart from logic and is
-# shared with the command line); here each such pair is read back into "Label: words".
-_WORD = r"[A-Za-z0-9_]+"
-_LEVEL_RE = re.compile(rf"\bspinal_level ({_WORD}) is ({_WORD}) \((\d+)\)")
-_POINTS_RE = re.compile(rf"\b(sins_[a-z_]+) ({_WORD}) \((\d+)\)")
-_FIELDS = (
-    *(f for f in rules.CaseInput.__dataclass_fields__ if f not in ("hours_nonambulatory", "lesions")),
-    *rules.LESION_FIELDS,
-    "radiosensitivity",
-    "stability",
-)
-_PAIR_RE = re.compile(rf"\b({'|'.join(sorted(_FIELDS, key=len, reverse=True))})(?: is)? ({_WORD})\b")
-_PATHWAY_RE = re.compile(rf"\b({'|'.join(p.value for p in rules.PathwayCode if '_' in p.value)})\b")
-_COMPONENT_SEPARATOR_RE = re.compile(r"\((\d+)\), (?=sins_)")
-# Fields whose code reads as a word already ("ESCC grade 3").
-_CODE_IS_WORD = frozenset({"escc_grade", "spinal_level"})
-
-
-def _points(n: str) -> str:
-    return f"{n} point" if n == "1" else f"{n} points"
-
-
-def _words(text: str) -> str:
-    """A label inside a sentence: lower-case first letter, unless it is an abbreviation (SBRT, T7)."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _value_words(field: str, code: str) -> str | None:
-    if code in ("yes", "no"):
-        return code
-    words = code_label(field, code)
-    return None if words == code and field not in _CODE_IS_WORD else _words(words)
-
-
-def reason_text(text: str) -> str:
-    """A rule's reason with each "field code" pair in clinical words ("Level T7: semi-rigid, 1 point")."""
-
-    def level(m: re.Match[str]) -> str:
-        location = code_label_location(m.group(2))
-        return f"Level {m.group(1)}: {location}, {_points(m.group(3))}"
-
-    def points(m: re.Match[str]) -> str:
-        words = _value_words(m.group(1), m.group(2))
-        return m.group(0) if words is None else f"{field_label(m.group(1))}: {words}, {_points(m.group(3))}"
-
-    def pair(m: re.Match[str]) -> str:
-        field, code = m.group(1), m.group(2)
-        words = _value_words(field, code)
-        if words is None:
-            return m.group(0)
-        if field in _CODE_IS_WORD:
-            return f"{field_label(field)} {code}"
-        return f"{field_label(field)}: {words}"
-
-    text = _COMPONENT_SEPARATOR_RE.sub(r"(\1); ", text)
-    text = _PATHWAY_RE.sub(lambda m: _words(label(rules.PathwayCode(m.group(1)))), text)
-    text = _LEVEL_RE.sub(level, text)
-    text = _POINTS_RE.sub(points, text)
-    return _PAIR_RE.sub(pair, text)
-
-
-def code_label_location(code: str) -> str:
-    try:
-        return _words(label(rules.SpineLocation(code)))
-    except ValueError:
-        return code
-
-
-_LESION_INPUT_RE = re.compile(r"lesions\[(\d+)\]\.(\w+)")
-
-
-def input_label(name: str) -> str:
-    """An input a reason read, by its label; a lesion's field (``lesions[1].sins_pain``) names its lesion.
-
-    The first lesion is the only one the web form holds (until issue 13), so it goes unnumbered.
-    """
-    m = _LESION_INPUT_RE.fullmatch(name)
-    if m is None:
-        return field_label(name)
-    position, field = int(m.group(1)), m.group(2)
-    return field_label(field) if position == 0 else f"{field_label(field)} (lesion {position + 1})"
-
-
-def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The reasons of a result in clinical words, with the inputs each one read named by their labels.
-
-    Each has an ``element_id`` from its topic, unique within the result, so a live update can keep a
-    reason that did not change wherever it moved in the list (``templatetags/live_update.py``).
-    """
-    rationale = list(rationale)
-    return [
-        {
-            "topic": item["topic"],
-            "element_id": element_id,
-            "rule": item["rule"],
-            "text": (prognosis_reason_text if item["topic"].startswith("prognosis:") else reason_text)(item["text"]),
-            "inputs": list(dict.fromkeys(input_label(name) for name in item["inputs"])),
-            "source": item["source"],
-        }
-        for item, element_id in zip(rationale, _reason_ids(item["topic"] for item in rationale), strict=True)
-    ]
-
-
-_ID_UNSAFE_RE = re.compile(r"[^a-z0-9]+")
-
-
-def _reason_ids(topics: Iterable[str]) -> list[str]:
-    """``reason-sins``, ``reason-prognosis-tomita``; a topic given twice gets ``-2``, ``-3``."""
-    seen: dict[str, int] = {}
-    ids = []
-    for topic in topics:
-        base = "reason-" + _ID_UNSAFE_RE.sub("-", topic.lower()).strip("-")
-        seen[base] = seen.get(base, 0) + 1
-        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return ids
 
 
 # --- Saved values: inputs, version history, the comparison after a refused save ------------------

@@ -9,7 +9,8 @@ Modules follow the spec: ``codes`` (the codes of sections 1-7), ``inputs`` (sect
 (2.1, 2.4), ``derived`` (2.2, 2.3, 2.5), ``lesions`` (2.6: each lesion as the rules read it, and the
 groups the any-lesion rules share), ``pathway`` (3, 4), ``supportive`` (5, 6), ``alerts`` (7),
 ``prognosis`` (8.2),
-``texts`` (rationale sentences and sources), ``result`` (the output object), ``engine``
+``texts`` (alert texts and sources), ``facts`` (the words of a reason as data: plain words and
+facts), ``result`` (the output object), ``engine``
 (:func:`evaluate`).
 """
 
@@ -76,6 +77,16 @@ from .codes import (
 )
 from .engine import (
     evaluate,
+)
+from .facts import (
+    Fact,
+    Listing,
+    Part,
+    Words,
+    spell,
+    text_of,
+    words_from_json,
+    words_to_json,
 )
 from .inputs import (
     CASE_FIELDS,
@@ -200,15 +211,18 @@ __all__ = [
     "CebrtRegimen",
     "EsccGrade",
     "ExpectedSurvival",
+    "Fact",
     "FrankelGrade",
     "Histology",
     "InputError",
     "LesionInput",
     "LesionResult",
+    "Listing",
     "Mobility",
     "MotorStatus",
     "Note",
     "OtherRadiosensitivity",
+    "Part",
     "PartialSins",
     "Pathway",
     "PathwayCode",
@@ -240,6 +254,7 @@ __all__ = [
     "Urgency",
     "VisceralMetastases",
     "VteProphylaxis",
+    "Words",
     "additional_high_grade_lesion",
     "additional_unstable_lesion",
     "biopsy_before_steroids",
@@ -260,9 +275,13 @@ __all__ = [
     "short_survival_surgery",
     "sins_category",
     "sins_partial",
+    "spell",
     "surgical_consultation",
     "survival_estimate_discordant",
     "systemic_therapy_option",
+    "text_of",
     "time_critical",
     "vcf_risk_after_sbrt",
+    "words_from_json",
+    "words_to_json",
 ]

@@ -1,7 +1,7 @@
-"""Spec 7 alerts: each alert's condition, written once, with the inputs it read and its text.
+"""Spec 7 alerts: each alert's condition, written once, with the inputs it read and the words that explain it.
 
-Every alert is a small function that returns None (not raised) or a :class:`_Raised`: the rationale
-sentence, the inputs read and, for the alerts that name levels, the levels. :func:`alerts_raised`
+Every alert is a small function that returns None (not raised) or a :class:`_Raised`: the reason's
+words (``facts.py``), the inputs read and, for the alerts that name levels, the levels. :func:`alerts_raised`
 keeps the order of the spec table (reading R20).
 """
 
@@ -24,11 +24,14 @@ from .codes import (
     SinsPain,
     SinsPosterolateral,
     SpinalLevel,
+    Stability,
     StabilityAssessment,
     Stabilization,
     Steroids,
     SurgicalCandidate,
 )
+from .facts import Fact, Words, bare, fact, fact_is, joined, text_of
+from .facts import levels as level_list
 from .inputs import (
     HEMATOLOGIC_HISTOLOGIES,
     NOT_AMBULATORY,
@@ -44,6 +47,7 @@ from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
 from .texts import ALERT_TEXTS
 
 _ALERT_RULE: Final = "7 Alerts"
+_STABILITY_UNSTABLE: Final[Fact] = fact("stability", Stability.UNSTABLE)
 OPEN_SURGERY_PATHWAYS: Final = frozenset(
     {PathwayCode.URGENT_DECOMPRESSION, PathwayCode.SEPARATION_SURGERY_SBRT, PathwayCode.MAXIMAL_EXCISION_CEBRT}
 )
@@ -69,23 +73,24 @@ class Context(NamedTuple):
 
 
 class _Raised(NamedTuple):
-    text: str
+    words: Words
     inputs: tuple[str, ...]
     levels: tuple[SpinalLevel, ...] = ()
 
 
 def surgical_consultation(c: Context) -> _Raised | None:
     """Any lesion with SINS >= 7 or stability unstable. Source: seed 'Mechanical (spinal stability)', [17,19]."""
-    reasons = []
+    reasons: list[Words] = []
     # In anatomical order, so a sentence does not depend on the order the lesions were entered.
     for view in c.lesions.anatomical:
+        level = bare("spinal_level", view.given.spinal_level)
         if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
-            reasons.append(f"SINS {view.derived.sins.total} is 7 or more at {view.given.spinal_level}")
+            reasons.append(("SINS ", bare("sins_total", view.derived.sins.total), " is 7 or more at ", level))
         if view in c.lesions.unstable:
-            reasons.append(f"stability unstable at {view.given.spinal_level}")
+            reasons.append((_STABILITY_UNSTABLE, " at ", level))
     if not reasons:
         return None
-    return _Raised(f"Raised because {' and '.join(reasons)}.", c.lesions.names.stability)
+    return _Raised(("Raised because ", *joined(reasons, " and "), "."), c.lesions.names.stability)
 
 
 def movement_pain_instability(c: Context) -> _Raised | None:
@@ -98,9 +103,16 @@ def movement_pain_instability(c: Context) -> _Raised | None:
     ]
     if not hits:
         return None
-    where = ", ".join(levels(hits))
     return _Raised(
-        f"Raised because sins_pain is mechanical and stability_assessment is not_assessed at {where}.",
+        (
+            "Raised because ",
+            fact_is("sins_pain", SinsPain.MECHANICAL),
+            " and ",
+            fact_is("stability_assessment", StabilityAssessment.NOT_ASSESSED),
+            " at ",
+            level_list(levels(hits)),
+            ".",
+        ),
         c.lesions.names.pain_and_assessment,
     )
 
@@ -112,12 +124,15 @@ def _walking_lost(c: Context, *, over: bool) -> _Raised | None:
     is_over = hours is not None and hours > HOURS_NONAMBULATORY_LIMIT
     if is_over != over:
         return None
-    if over:
-        text = f"Raised because motor_status is {motor} and hours_nonambulatory is {hours} (over 48)."
+    when: Words
+    if hours is None:
+        when = ("hours_nonambulatory is not known",)
     else:
-        when = "not known" if hours is None else f"{hours} (48 or less)"
-        text = f"Raised because motor_status is {motor} and hours_nonambulatory is {when}."
-    return _Raised(text, ("motor_status", "hours_nonambulatory"))
+        when = (fact_is("hours_nonambulatory", str(hours)), " (over 48)" if over else " (48 or less)")
+    return _Raised(
+        ("Raised because ", fact_is("motor_status", motor), " and ", *when, "."),
+        ("motor_status", "hours_nonambulatory"),
+    )
 
 
 def nonambulatory_over_48h(c: Context) -> _Raised | None:
@@ -142,8 +157,15 @@ def consider_surgery_radiosensitive(c: Context) -> _Raised | None:
     ):
         return None
     return _Raised(
-        f"Raised because P6 chose cEBRT for a solid radiosensitive tumor (histology {case.histology}) with "
-        "high-grade ESCC at the index level, neurologic_deficit yes and surgical_candidate yes.",
+        (
+            "Raised because P6 chose cEBRT for a solid radiosensitive tumor (",
+            fact("histology", case.histology),
+            ") with high-grade ESCC at the index level, ",
+            fact("neurologic_deficit", True),
+            " and ",
+            fact("surgical_candidate", case.surgical_candidate),
+            ".",
+        ),
         ("histology", c.index_lesion.name("escc_grade"), "neurologic_deficit", "surgical_candidate"),
     )
 
@@ -152,14 +174,14 @@ def rapid_steroid_response(c: Context) -> _Raised | None:
     """Lymphoma or myeloma (reading R19). Source: seed 'Glucocorticoids', [31,32]."""
     if c.case.histology not in HEMATOLOGIC_HISTOLOGIES:
         return None
-    return _Raised(f"Raised because histology is {c.case.histology}.", ("histology",))
+    return _Raised(("Raised because ", fact_is("histology", c.case.histology), "."), ("histology",))
 
 
 def systemic_therapy_option(c: Context) -> _Raised | None:
     """Lymphoma, germ cell, breast or prostate (reading R19). Source: seed 'Systemic therapy', [88-93]."""
     if c.case.histology not in SYSTEMIC_OPTION_HISTOLOGIES:
         return None
-    return _Raised(f"Raised because histology is {c.case.histology}.", ("histology",))
+    return _Raised(("Raised because ", fact_is("histology", c.case.histology), "."), ("histology",))
 
 
 def sbrt_unavailable(c: Context) -> _Raised | None:
@@ -167,7 +189,13 @@ def sbrt_unavailable(c: Context) -> _Raised | None:
     if not c.sbrt_preferred or c.case.sbrt_available:
         return None
     return _Raised(
-        f"Raised because rule {c.pathway.rule} names SBRT as the first choice for this case and sbrt_available is no.",
+        (
+            "Raised because rule ",
+            bare("pathway_rule", c.pathway.rule),
+            " names SBRT as the first choice for this case and ",
+            fact_is("sbrt_available", False),
+            ".",
+        ),
         (
             "sbrt_available",
             "histology",
@@ -184,7 +212,13 @@ def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
     ):
         return None
     return _Raised(
-        "Raised because P9 fired with escc_grade 2 at the index level and sbrt_available yes.",
+        (
+            "Raised because P9 fired with ",
+            fact("escc_grade", EsccGrade.GRADE_2),
+            " at the index level and ",
+            fact("sbrt_available", True),
+            ".",
+        ),
         (c.index_lesion.name("escc_grade"), "surgical_candidate", "sbrt_available"),
     )
 
@@ -195,7 +229,7 @@ def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     if not hits:
         return None
     return _Raised(
-        f"Raised because prior_radiation_in_field is yes at {', '.join(hits)}.",
+        ("Raised because ", fact_is("prior_radiation_in_field", True), " at ", level_list(hits), "."),
         c.lesions.names.prior_radiation,
         hits,
     )
@@ -206,17 +240,17 @@ def vcf_risk_after_sbrt(c: Context) -> _Raised | None:
     if c.pathway.radiation != Radiation.SBRT:
         return None
     lesion = c.index_lesion.given
-    reasons = []
+    reasons: list[Words] = []
     if lesion.sins_bone_lesion == SinsBoneLesion.LYTIC:
-        reasons.append("sins_bone_lesion lytic")
+        reasons.append((fact("sins_bone_lesion", lesion.sins_bone_lesion),))
     if lesion.sins_collapse in VCF_COLLAPSE:
-        reasons.append(f"sins_collapse {lesion.sins_collapse}")
+        reasons.append((fact("sins_collapse", lesion.sins_collapse),))
     if lesion.sins_alignment != SinsAlignment.NORMAL:
-        reasons.append(f"sins_alignment {lesion.sins_alignment}")
+        reasons.append((fact("sins_alignment", lesion.sins_alignment),))
     if not reasons:
         return None
     return _Raised(
-        f"Raised because the radiation is SBRT and {', '.join(reasons)}.",
+        ("Raised because the radiation is SBRT and ", *joined(reasons, ", "), "."),
         tuple(c.index_lesion.name(f) for f in ("sins_bone_lesion", "sins_collapse", "sins_alignment")),
     )
 
@@ -225,7 +259,10 @@ def grade0_not_escc(c: Context) -> _Raised | None:
     """Index grade 0 (reading R17). Source: seed figure 1, ref [15]."""
     if c.index_lesion.given.escc_grade != EsccGrade.GRADE_0:
         return None
-    return _Raised("Raised because escc_grade is 0 at the index level.", (c.index_lesion.name("escc_grade"),))
+    return _Raised(
+        ("Raised because ", fact_is("escc_grade", EsccGrade.GRADE_0), " at the index level."),
+        (c.index_lesion.name("escc_grade"),),
+    )
 
 
 def additional_unstable_lesion(c: Context) -> _Raised | None:
@@ -234,7 +271,7 @@ def additional_unstable_lesion(c: Context) -> _Raised | None:
     if not hits:
         return None
     return _Raised(
-        f"Raised because another level is unstable: {', '.join(hits)}.", c.lesions.others_names.stability, hits
+        ("Raised because another level is unstable: ", level_list(hits), "."), c.lesions.others_names.stability, hits
     )
 
 
@@ -244,7 +281,9 @@ def additional_high_grade_lesion(c: Context) -> _Raised | None:
     if not hits:
         return None
     return _Raised(
-        f"Raised because another level has high-grade ESCC: {', '.join(hits)}.", c.lesions.others_names.escc, hits
+        ("Raised because another level has high-grade ESCC: ", level_list(hits), "."),
+        c.lesions.others_names.escc,
+        hits,
     )
 
 
@@ -261,8 +300,15 @@ def escc_outside_index_block(c: Context) -> _Raised | None:
         return None
     outside = tuple(view.name("escc_grade") for view in c.lesions.views if view.given.spinal_level not in c.block)
     return _Raised(
-        f"Raised because ESCC (grade 1b or higher) lies outside the index block ({c.block[0]}-{c.block[-1]}): "
-        f"{', '.join(hits)}.",
+        (
+            "Raised because ESCC (grade 1b or higher) lies outside the index block (",
+            bare("spinal_level", c.block[0]),
+            "-",
+            bare("spinal_level", c.block[-1]),
+            "): ",
+            level_list(hits),
+            ".",
+        ),
         c.lesions.names.level_and_index + outside,
         hits,
     )
@@ -279,7 +325,13 @@ def cement_augmentation_option(c: Context) -> _Raised | None:
     ):
         return None
     return _Raised(
-        "Raised because P4 fired and the index level has low-grade ESCC, retropulsion no and sins_posterolateral none.",
+        (
+            "Raised because P4 fired and the index level has low-grade ESCC, ",
+            fact("retropulsion", False),
+            " and ",
+            fact("sins_posterolateral", SinsPosterolateral.NONE),
+            ".",
+        ),
         tuple(lesion.name(f) for f in ("escc_grade", "retropulsion", "sins_posterolateral")),
     )
 
@@ -294,8 +346,15 @@ def short_survival_surgery(c: Context) -> _Raised | None:
     if not (open_surgery and c.case.expected_survival == ExpectedSurvival.LT_3_MONTHS):
         return None
     return _Raised(
-        f"Raised because the pathway ({pathway.code}, rule {pathway.rule}) includes open surgery and "
-        "expected_survival is lt_3_months.",
+        (
+            "Raised because the pathway (",
+            bare("pathway", pathway.code),
+            ", rule ",
+            bare("pathway_rule", pathway.rule),
+            ") includes open surgery and ",
+            fact_is("expected_survival", ExpectedSurvival.LT_3_MONTHS),
+            ".",
+        ),
         ("expected_survival", "surgical_candidate"),
     )
 
@@ -305,7 +364,13 @@ def biopsy_before_steroids(c: Context) -> _Raised | None:
     if c.case.histology != Histology.UNKNOWN_PRIMARY or c.steroids == Steroids.NOT_ROUTINE:
         return None
     return _Raised(
-        f"Raised because histology is unknown_primary and the steroid recommendation is {c.steroids}.",
+        (
+            "Raised because ",
+            fact_is("histology", Histology.UNKNOWN_PRIMARY),
+            " and the steroid recommendation is ",
+            bare("steroids", c.steroids),
+            ".",
+        ),
         ("histology", "neurologic_deficit", *c.lesions.names.escc_and_pain),
     )
 
@@ -317,8 +382,15 @@ def survival_estimate_discordant(c: Context) -> _Raised | None:
     if band is None or band not in DISCORDANT_BANDS[survival]:
         return None
     return _Raised(
-        f"Raised because the revised Tokuhashi score {c.tokuhashi.score} (band {band}) does not overlap "
-        f"expected_survival {survival}; the pathway still follows the clinician's estimate.",
+        (
+            "Raised because the revised Tokuhashi score ",
+            bare("tokuhashi_revised", str(c.tokuhashi.score)),
+            " (band ",
+            bare("score_band", band),
+            ") does not overlap ",
+            fact("expected_survival", survival),
+            "; the pathway still follows the clinician's estimate.",
+        ),
         ("expected_survival", *(name for name, _ in c.tokuhashi.items)),
     )
 
@@ -366,10 +438,10 @@ def alerts_raised(
         if code in _LEVEL_NAMING:
             detail = AlertItem(code=code, text=f"Level(s): {', '.join(raised.levels)}. {note.text}", source=note.source)
         elif code == Alert.SURVIVAL_ESTIMATE_DISCORDANT:
-            detail = AlertItem(code=code, text=f"{raised.text} {note.text}", source=note.source)
+            detail = AlertItem(code=code, text=f"{text_of(raised.words)} {note.text}", source=note.source)
         else:
             detail = ALERT_ITEMS[code]
         codes.append(code)
         details.append(detail)
-        items.append(RationaleItem(_TOPICS[code], _ALERT_RULE, raised.text, raised.inputs, note.source))
+        items.append(RationaleItem(_TOPICS[code], _ALERT_RULE, raised.words, raised.inputs, note.source))
     return tuple(codes), tuple(details), tuple(items)

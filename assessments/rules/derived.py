@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .codes import EsccGrade, Histology, MotorStatus, OtherRadiosensitivity, Radiosensitivity
+from .facts import Words, bare, fact, fact_is
 from .inputs import HIGH_GRADES, NOT_AMBULATORY, RESISTANT_HISTOLOGIES, SENSITIVE_HISTOLOGIES
 from .lesions import LesionNames
 from .result import RationaleItem
@@ -23,14 +24,13 @@ def escc_class(grade: EsccGrade, *, names: LesionNames) -> tuple[bool, Rationale
     """
     high_grade = grade in HIGH_GRADES
     if high_grade:
-        text = f"escc_grade {grade}: the cord is displaced or compressed, so this is high-grade ESCC."
+        why = ": the cord is displaced or compressed, so this is high-grade ESCC."
     elif grade == EsccGrade.GRADE_0:
-        text = (
-            f"escc_grade {grade}: tumor confined to bone; not ESCC, handled as low grade (see alert grade0_not_escc)."
-        )
+        why = ": tumor confined to bone; not ESCC, handled as low grade (see alert grade0_not_escc)."
     else:
-        text = f"escc_grade {grade}: epidural tumor without cord displacement, so low-grade ESCC."
-    return high_grade, RationaleItem("escc", "2.2 ESCC class", text, (names.field["escc_grade"],), SRC_ESCC)
+        why = ": epidural tumor without cord displacement, so low-grade ESCC."
+    words = (fact("escc_grade", grade), why)
+    return high_grade, RationaleItem("escc", "2.2 ESCC class", words, (names.field["escc_grade"],), SRC_ESCC)
 
 
 def radiosensitivity_of(
@@ -41,29 +41,38 @@ def radiosensitivity_of(
 
     Source: seed table 1 and algorithm footnote, ref [16] (Gerszten 2009).
     """
+    words: Words
     if histology in SENSITIVE_HISTOLOGIES:
         value = Radiosensitivity.SENSITIVE
-        text = (
-            f"histology {histology} is classed as relatively radiosensitive to cEBRT at "
-            "doses the spinal cord tolerates."
+        words = (
+            fact("histology", histology),
+            " is classed as relatively radiosensitive to cEBRT at doses the spinal cord tolerates.",
         )
     elif histology in RESISTANT_HISTOLOGIES:
         value = Radiosensitivity.RESISTANT
-        text = (
-            f"histology {histology} is classed as relatively radioresistant: cEBRT at "
-            "doses the spinal cord tolerates controls it poorly."
+        words = (
+            fact("histology", histology),
+            " is classed as relatively radioresistant: cEBRT at doses the spinal cord tolerates controls it poorly.",
         )
     elif histology == Histology.OTHER and other is not None:
         value = Radiosensitivity(other.value)
-        text = f"histology other, classified by the clinician as {other} (other_radiosensitivity)."
+        words = (
+            fact("histology", histology),
+            ", classified by the clinician as ",
+            bare("other_radiosensitivity", other),
+            " (other_radiosensitivity).",
+        )
     else:
         # unknown_primary; CaseInput guarantees `other` is set when histology is other.
         value = Radiosensitivity.UNKNOWN
-        text = (
-            f"histology {histology}: no cancer diagnosis yet, so radiosensitivity is unknown until tissue is obtained."
+        words = (
+            fact("histology", histology),
+            ": no cancer diagnosis yet, so ",
+            fact_is("radiosensitivity", value),
+            " until tissue is obtained.",
         )
     inputs = RADIOSENSITIVITY_INPUTS if histology == Histology.OTHER else ("histology",)
-    item = RationaleItem("radiosensitivity", "2.3 Radiosensitivity", text, inputs, SRC_RADIOSENSITIVITY)
+    item = RationaleItem("radiosensitivity", "2.3 Radiosensitivity", words, inputs, SRC_RADIOSENSITIVITY)
     return value, item
 
 
@@ -78,12 +87,17 @@ def significant_deficit_of(
     """
     not_walking = motor in NOT_AMBULATORY
     value = deficit and (progressing or not_walking)
-    text = (
-        f"neurologic_deficit {yes_no(deficit)}, deficit_progressing {yes_no(progressing)}, "
-        f"motor_status {motor}: significant deficit {yes_no(value)} (a deficit that is "
-        "progressing or leaves the patient unable to walk)."
+    words = (
+        fact("neurologic_deficit", deficit),
+        ", ",
+        fact("deficit_progressing", progressing),
+        ", ",
+        fact("motor_status", motor),
+        ": significant deficit ",
+        bare("significant_deficit", yes_no(value)),
+        " (a deficit that is progressing or leaves the patient unable to walk).",
     )
     item = RationaleItem(
-        "significant_deficit", "2.5 Significant neurologic deficit", text, DEFICIT_INPUTS, SRC_SIGNIFICANT_DEFICIT
+        "significant_deficit", "2.5 Significant neurologic deficit", words, DEFICIT_INPUTS, SRC_SIGNIFICANT_DEFICIT
     )
     return value, item

@@ -1,9 +1,10 @@
 """The entry point :func:`evaluate`: every spec section applied to one case, no memo caches.
 
-Nothing is memoized: an 8-lesion evaluation costs about 140 us (``bench/bench_rules.py``, budget
-200 us), most of it in building the frozen result objects; form validation costs more. Each lesion
-is derived once and the lesions are grouped once (``lesions.py``); input names come from constant
-tables, so no rationale item is built twice.
+No evaluation is memoized: an 8-lesion evaluation costs about 160 us (``bench/bench_rules.py``,
+budget 200 us), most of it in building the frozen result objects; form validation costs more. Each
+lesion is derived once and the lesions are grouped once (``lesions.py``); input names come from
+constant tables, so no rationale item is built twice. The facts a reason names are interned
+(``facts.py``) and its text is spelled only when ``to_dict`` asks for it.
 """
 
 from __future__ import annotations

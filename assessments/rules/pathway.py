@@ -1,7 +1,7 @@
 """Spec 3, the definitive treatment pathway P1-P9 (on the index lesion), and spec 4, the cEBRT regimen and field.
 
-Every rule returns one :class:`_Choice` built with keyword arguments: the decision, the text that
-explains it and the inputs it read. Lesion fields are named bare here (``escc_grade``); the engine
+Every rule returns one :class:`_Choice` built with keyword arguments: the decision, the words that
+explain it and the inputs it read. Lesion fields are named bare here (``escc_grade``); the engine
 qualifies them with the index lesion's position (``lesions[0].escc_grade``).
 """
 
@@ -15,6 +15,7 @@ from .codes import (
     CebrtRegimen,
     EsccGrade,
     ExpectedSurvival,
+    Histology,
     PathwayCode,
     Radiation,
     Radiosensitivity,
@@ -25,6 +26,7 @@ from .codes import (
     Stabilization,
     SurgicalCandidate,
 )
+from .facts import Listing, Words, bare, fact, fact_is, joined
 from .lesions import LesionNames
 from .result import CebrtField, RationaleItem
 from .texts import (
@@ -50,10 +52,12 @@ from .texts import (
     SRC_REGIMEN_REIRRADIATION,
     SRC_REGIMEN_SHORT,
     STABILITY_INPUTS,
-    yes_no,
 )
 
 COMPRESSION_GRADES: Final = frozenset({EsccGrade.GRADE_1B, EsccGrade.GRADE_1C, EsccGrade.GRADE_2, EsccGrade.GRADE_3})
+_UNKNOWN_PRIMARY: Final = fact("histology", Histology.UNKNOWN_PRIMARY)
+# The regimen's favourable histologies, named as a group whichever of the two the case has.
+_HEMATOLOGIC: Final = Listing((fact("histology", Histology.LYMPHOMA), bare("histology", Histology.MYELOMA)), " or ")
 
 
 class Facts(NamedTuple):
@@ -86,7 +90,7 @@ class _Choice(NamedTuple):
     stabilization: Stabilization | None
     radiation: Radiation | None
     sbrt_preferred: bool
-    text: str
+    words: Words
     inputs: tuple[str, ...]
     source: str
 
@@ -129,12 +133,16 @@ def _p1_urgent_decompression(f: Facts) -> _Choice:
         stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
         radiation=None,
         sbrt_preferred=False,
-        text=(
-            "P1: no cancer diagnosis yet (histology unknown_primary), a significant neurologic "
-            f"deficit explained by compression (escc_grade {f.escc_grade}) and surgical_candidate yes. "
-            "The neurologic picture comes first: urgent surgical decompression with instrumented "
+        words=(
+            "P1: no cancer diagnosis yet (",
+            _UNKNOWN_PRIMARY,
+            "), a significant neurologic deficit explained by compression (",
+            fact("escc_grade", f.escc_grade),
+            ") and ",
+            fact("surgical_candidate", f.surgical_candidate),
+            ". The neurologic picture comes first: urgent surgical decompression with instrumented "
             "stabilization, tissue sent for histology at surgery and staging afterwards. Radiation is "
-            "chosen once the histology is known."
+            "chosen once the histology is known.",
         ),
         inputs=_UNKNOWN_INPUTS,
         source=SRC_P1,
@@ -154,33 +162,45 @@ def _p2_unknown_primary(f: Facts) -> _Choice:
             stabilization=None,
             radiation=Radiation.CEBRT,
             sbrt_preferred=False,
-            text=(
-                "P2: no cancer diagnosis yet (histology unknown_primary), a significant neurologic deficit "
-                f"explained by compression (escc_grade {f.escc_grade}) and surgical_candidate "
-                f"{f.surgical_candidate}: the neurologic presentation takes precedence, so an urgent core "
-                "biopsy (the same day where possible), then cEBRT without waiting for full staging."
+            words=(
+                "P2: no cancer diagnosis yet (",
+                _UNKNOWN_PRIMARY,
+                "), a significant neurologic deficit explained by compression (",
+                fact("escc_grade", f.escc_grade),
+                ") and ",
+                fact("surgical_candidate", f.surgical_candidate),
+                ": the neurologic presentation takes precedence, so an urgent core biopsy (the same day where "
+                "possible), then cEBRT without waiting for full staging.",
             ),
             inputs=_UNKNOWN_INPUTS,
             source=SRC_P2_BIOPSY_THEN_CEBRT,
         )
+    why: Words
     if not f.significant_deficit:
-        why = "without a significant neurologic deficit"
+        why = ("without a significant neurologic deficit",)
     else:
-        why = f"with a significant deficit but escc_grade {f.escc_grade} (no compression to explain it)"
-    text = (
-        f"P2: no cancer diagnosis yet (histology unknown_primary), {why}. Full staging, "
-        "tumor markers where relevant and a core biopsy of the most accessible site come "
-        "first; the definitive plan follows the histology."
+        why = (
+            "with a significant deficit but ",
+            fact("escc_grade", f.escc_grade),
+            " (no compression to explain it)",
+        )
+    words: Words = (
+        "P2: no cancer diagnosis yet (",
+        _UNKNOWN_PRIMARY,
+        "), ",
+        *why,
+        ". Full staging, tumor markers where relevant and a core biopsy of the most accessible site come "
+        "first; the definitive plan follows the histology.",
     )
     if f.stability == Stability.UNSTABLE:
-        text += " The spine is unstable: see the surgical consultation alert."
+        words += (" The spine is unstable: see the surgical consultation alert.",)
     return _Choice(
         code=PathwayCode.BIOPSY_AND_STAGING,
         rule=Rule.P2,
         stabilization=None,
         radiation=None,
         sbrt_preferred=False,
-        text=text,
+        words=words,
         inputs=(*_UNKNOWN_INPUTS, *STABILITY_INPUTS),
         source=SRC_P2,
     )
@@ -197,53 +217,75 @@ def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
     """
     resistant = f.radiosensitivity == Radiosensitivity.RESISTANT
     sbrt_preferred = resistant or f.prior_radiation
-    hard_to_treat = f"radiosensitivity {f.radiosensitivity}, prior_radiation_in_field {yes_no(f.prior_radiation)}"
-    screw_reasons = [
-        reason
-        for reason, present in (
-            ("high-grade ESCC", f.high_grade),
-            ("retropulsion yes", f.retropulsion),
-            (f"sins_posterolateral {f.posterolateral}", f.posterolateral != SinsPosterolateral.NONE),
-        )
-        if present
-    ]
+    hard_to_treat = (
+        fact("radiosensitivity", f.radiosensitivity),
+        ", ",
+        fact("prior_radiation_in_field", f.prior_radiation),
+    )
+    screw_reasons = joined(
+        [
+            (reason,)
+            for reason, present in (
+                ("high-grade ESCC", f.high_grade),
+                (fact("retropulsion", True), f.retropulsion),
+                (fact("sins_posterolateral", f.posterolateral), f.posterolateral != SinsPosterolateral.NONE),
+            )
+            if present
+        ],
+        ", ",
+    )
+    how: Words
     if f.high_grade and sbrt_preferred:
         stabilization = Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
         how = (
             "open decompression with instrumentation, because high-grade ESCC also needs "
-            f"decompression when radiation alone cannot be relied on ({hard_to_treat})"
+            "decompression when radiation alone cannot be relied on (",
+            *hard_to_treat,
+            ")",
         )
     elif screw_reasons:
         stabilization = Stabilization.PERCUTANEOUS_INSTRUMENTATION
         how = (
-            f"percutaneous instrumentation ({', '.join(screw_reasons)}): cement alone is unsafe "
-            "with high-grade ESCC or retropulsed fragments, and pedicle or posterior "
-            "element involvement needs screws"
+            "percutaneous instrumentation (",
+            *screw_reasons,
+            "): cement alone is unsafe with high-grade ESCC or retropulsed fragments, and pedicle or posterior "
+            "element involvement needs screws",
         )
     else:
         stabilization = Stabilization.CEMENT_AUGMENTATION
         how = (
             "cement augmentation (vertebroplasty or kyphoplasty): low-grade ESCC, no "
-            "retropulsion and no posterolateral involvement"
+            "retropulsion and no posterolateral involvement",
         )
+    then: Words
     if sbrt_preferred and f.sbrt_available:
         radiation = Radiation.SBRT
-        then = f"SBRT ({hard_to_treat}; sbrt_available yes)"
+        then = ("SBRT (", *hard_to_treat, "; ", fact("sbrt_available", True), ")")
     elif sbrt_preferred:
         radiation = Radiation.CEBRT
-        then = f"cEBRT, although SBRT would be preferred ({hard_to_treat}), because sbrt_available is no"
+        then = (
+            "cEBRT, although SBRT would be preferred (",
+            *hard_to_treat,
+            "), because ",
+            fact_is("sbrt_available", False),
+        )
     else:
         radiation = Radiation.CEBRT
-        then = f"cEBRT ({hard_to_treat})"
+        then = ("cEBRT (", *hard_to_treat, ")")
     return _Choice(
         code=PathwayCode.STABILIZATION_THEN_RADIATION,
         rule=Rule.P3,
         stabilization=stabilization,
         radiation=radiation,
         sbrt_preferred=sbrt_preferred,
-        text=(
-            "P3: the spine is unstable and surgical_candidate is yes, so stabilize first, "
-            f"then irradiate. Technique: {how}. Radiation afterwards: {then}."
+        words=(
+            "P3: the spine is unstable and ",
+            fact_is("surgical_candidate", f.surgical_candidate),
+            ", so stabilize first, then irradiate. Technique: ",
+            *how,
+            ". Radiation afterwards: ",
+            *then,
+            ".",
         ),
         inputs=_P3_INPUTS,
         source=SRC_P3,
@@ -261,9 +303,10 @@ def _p4_bracing_then_cebrt(f: Facts) -> _Choice:
         stabilization=Stabilization.BRACING,
         radiation=Radiation.CEBRT,
         sbrt_preferred=False,
-        text=(
-            f"P4: the spine is unstable and surgical_candidate is {f.surgical_candidate}: "
-            "noninvasive stabilization (brace, bed rest), then cEBRT."
+        words=(
+            "P4: the spine is unstable and ",
+            fact_is("surgical_candidate", f.surgical_candidate),
+            ": noninvasive stabilization (brace, bed rest), then cEBRT.",
         ),
         inputs=_P4_INPUTS,
         source=SRC_P4,
@@ -278,22 +321,25 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
     without SBRT. Source: seed 'Patients with prior in-field radiation', refs [49,50];
     'Management of recurrent ESCC', refs [66,110-117].
     """
-    lead = "P5: the level was irradiated before (prior_radiation_in_field yes)"
+    lead = ("P5: the level was irradiated before (", fact("prior_radiation_in_field", True), ")")
+    candidate = fact_is("surgical_candidate", f.surgical_candidate)
     if f.high_grade and f.candidate:
-        text = (
-            f"{lead}, ESCC is high grade and surgical_candidate is yes: separation surgery "
-            "(open decompression with instrumentation) first, so that SBRT can cover the "
-            "whole tumor without overdosing the cord."
+        words: Words = (
+            *lead,
+            ", ESCC is high grade and ",
+            candidate,
+            ": separation surgery (open decompression with instrumentation) first, so that SBRT can cover the "
+            "whole tumor without overdosing the cord.",
         )
         if not f.sbrt_available:
-            text += " SBRT is not available here (sbrt_available no): see alert."
+            words += (" SBRT is not available here (", fact("sbrt_available", False), "): see alert.")
         return _Choice(
             code=PathwayCode.SEPARATION_SURGERY_SBRT,
             rule=Rule.P5,
             stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
             radiation=Radiation.SBRT,
             sbrt_preferred=True,
-            text=text,
+            words=words,
             inputs=_P5_INPUTS,
             source=SRC_P5_SURGERY,
         )
@@ -304,9 +350,11 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
             stabilization=None,
             radiation=Radiation.CEBRT,
             sbrt_preferred=False,
-            text=(
-                f"{lead}, ESCC is high grade and surgical_candidate is {f.surgical_candidate}: palliative "
-                "radiation with glucocorticoids and a second, individualized course of cEBRT, as in P9."
+            words=(
+                *lead,
+                ", ESCC is high grade and ",
+                candidate,
+                ": palliative radiation with glucocorticoids and a second, individualized course of cEBRT, as in P9.",
             ),
             inputs=_P5_INPUTS,
             source=SRC_P5_PALLIATIVE,
@@ -318,7 +366,12 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
             stabilization=None,
             radiation=Radiation.SBRT,
             sbrt_preferred=True,
-            text=f"{lead} and ESCC is low grade: re-irradiation with SBRT (sbrt_available yes), any histology.",
+            words=(
+                *lead,
+                " and ESCC is low grade: re-irradiation with SBRT (",
+                fact("sbrt_available", True),
+                "), any histology.",
+            ),
             inputs=_P5_INPUTS,
             source=SRC_P5_REIRRADIATION,
         )
@@ -328,9 +381,11 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
         stabilization=None,
         radiation=Radiation.CEBRT,
         sbrt_preferred=True,
-        text=(
-            f"{lead} and ESCC is low grade: SBRT would be preferred but sbrt_available is no, "
-            "so a second course of cEBRT."
+        words=(
+            *lead,
+            " and ESCC is low grade: SBRT would be preferred but ",
+            fact_is("sbrt_available", False),
+            ", so a second course of cEBRT.",
         ),
         inputs=_P5_INPUTS,
         source=SRC_P5_REIRRADIATION,
@@ -348,10 +403,12 @@ def _p6_radiosensitive(f: Facts) -> _Choice:
         stabilization=None,
         radiation=Radiation.CEBRT,
         sbrt_preferred=False,
-        text=(
-            "P6: radiosensitive tumor (radiosensitivity sensitive), no prior in-field "
-            f"radiation and a spine that is not unstable (stability {f.stability}): cEBRT, "
-            "whatever the ESCC grade."
+        words=(
+            "P6: radiosensitive tumor (",
+            fact("radiosensitivity", f.radiosensitivity),
+            "), no prior in-field radiation and a spine that is not unstable (",
+            fact("stability", f.stability),
+            "): cEBRT, whatever the ESCC grade.",
         ),
         inputs=_P6_INPUTS,
         source=SRC_P6,
@@ -363,14 +420,18 @@ def _p7_resistant_low_grade(f: Facts) -> _Choice:
 
     Source: seed 'Radioresistant tumors with low-grade ESCC', refs [64-69], [2,45].
     """
-    lead = "P7: radioresistant tumor (radiosensitivity resistant) with low-grade ESCC"
+    lead = ("P7: radioresistant tumor (", fact("radiosensitivity", f.radiosensitivity), ") with low-grade ESCC")
+    words: Words
     if f.sbrt_available:
-        code, radiation, text = PathwayCode.SBRT, Radiation.SBRT, f"{lead}: SBRT (sbrt_available yes)."
+        code, radiation = PathwayCode.SBRT, Radiation.SBRT
+        words = (*lead, ": SBRT (", fact("sbrt_available", True), ").")
     else:
         code, radiation = PathwayCode.CEBRT, Radiation.CEBRT
-        text = (
-            f"{lead}: SBRT would be preferred but sbrt_available is no, so cEBRT; surgical "
-            "excision followed by cEBRT is the listed alternative."
+        words = (
+            *lead,
+            ": SBRT would be preferred but ",
+            fact_is("sbrt_available", False),
+            ", so cEBRT; surgical excision followed by cEBRT is the listed alternative.",
         )
     return _Choice(
         code=code,
@@ -378,7 +439,7 @@ def _p7_resistant_low_grade(f: Facts) -> _Choice:
         stabilization=None,
         radiation=radiation,
         sbrt_preferred=True,
-        text=text,
+        words=words,
         inputs=_P7_INPUTS,
         source=SRC_P7,
     )
@@ -390,15 +451,28 @@ def _p8_resistant_high_grade_operable(f: Facts) -> _Choice:
     Without SBRT: maximal excision then cEBRT. Source: seed 'Radioresistant tumors with
     high-grade ESCC', refs [46,47]; 'Separation surgery plus SBRT', ref [82].
     """
-    lead = "P8: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and surgical_candidate yes"
+    lead = (
+        "P8: radioresistant tumor (",
+        fact("radiosensitivity", f.radiosensitivity),
+        ") with high-grade ESCC and ",
+        fact("surgical_candidate", f.surgical_candidate),
+    )
+    words: Words
     if f.sbrt_available:
         code, radiation = PathwayCode.SEPARATION_SURGERY_SBRT, Radiation.SBRT
-        text = f"{lead}: separation surgery (open decompression with instrumentation), then SBRT (sbrt_available yes)."
+        words = (
+            *lead,
+            ": separation surgery (open decompression with instrumentation), then SBRT (",
+            fact("sbrt_available", True),
+            ").",
+        )
     else:
         code, radiation = PathwayCode.MAXIMAL_EXCISION_CEBRT, Radiation.CEBRT
-        text = (
-            f"{lead}: SBRT would be preferred but sbrt_available is no, so maximal surgical "
-            "excision with instrumentation, then a protracted course of cEBRT."
+        words = (
+            *lead,
+            ": SBRT would be preferred but ",
+            fact_is("sbrt_available", False),
+            ", so maximal surgical excision with instrumentation, then a protracted course of cEBRT.",
         )
     return _Choice(
         code=code,
@@ -406,7 +480,7 @@ def _p8_resistant_high_grade_operable(f: Facts) -> _Choice:
         stabilization=Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION,
         radiation=radiation,
         sbrt_preferred=True,
-        text=text,
+        words=words,
         inputs=_P8_INPUTS,
         source=SRC_P8,
     )
@@ -423,10 +497,12 @@ def _p9_resistant_high_grade_inoperable(f: Facts) -> _Choice:
         stabilization=None,
         radiation=Radiation.CEBRT,
         sbrt_preferred=False,
-        text=(
-            "P9: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and "
-            f"surgical_candidate {f.surgical_candidate}: palliative radiation with "
-            "glucocorticoids and short-course cEBRT."
+        words=(
+            "P9: radioresistant tumor (",
+            fact("radiosensitivity", f.radiosensitivity),
+            ") with high-grade ESCC and ",
+            fact("surgical_candidate", f.surgical_candidate),
+            ": palliative radiation with glucocorticoids and short-course cEBRT.",
         ),
         inputs=_P9_INPUTS,
         source=SRC_P9,
@@ -461,7 +537,7 @@ _REGIMEN_RULE: Final = "4 cEBRT regimen"
 
 
 class _Reason(NamedTuple):
-    text: str
+    words: Words
     inputs: tuple[str, ...]
     source: str
 
@@ -484,7 +560,7 @@ def cebrt_regimen(
         hematologic=hematologic,
     )
     inputs = names.qualify(reason.inputs)
-    return regimen, RationaleItem("cebrt_regimen", _REGIMEN_RULE, reason.text, inputs, reason.source)
+    return regimen, RationaleItem("cebrt_regimen", _REGIMEN_RULE, reason.words, inputs, reason.source)
 
 
 def _regimen(
@@ -504,61 +580,75 @@ def _regimen(
     recurrent ESCC', refs [111-119].
     """
     if prior_radiation:
-        text = (
-            "prior_radiation_in_field yes: a second course whose dose radiation oncology sets after "
-            "checking the cumulative spinal cord dose; never a first-course schedule."
+        words: Words = (
+            fact("prior_radiation_in_field", True),
+            ": a second course whose dose radiation oncology sets after checking the cumulative spinal cord "
+            "dose; never a first-course schedule.",
         )
         return CebrtRegimen.REIRRADIATION_INDIVIDUALIZED, _Reason(
-            text, ("prior_radiation_in_field",), SRC_REGIMEN_REIRRADIATION
+            words, ("prior_radiation_in_field",), SRC_REGIMEN_REIRRADIATION
         )
     if choice.stabilization == Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION:
-        text = (
-            f"After open surgery ({choice.code}, open decompression with instrumentation) the cEBRT course "
-            f"is protracted whatever the expected_survival ({survival}): 30 Gy in 10 fractions."
+        words = (
+            "After open surgery (",
+            bare("pathway", choice.code),
+            ", open decompression with instrumentation) the cEBRT course is protracted whatever the "
+            "expected_survival (",
+            bare("expected_survival", survival),
+            "): 30 Gy in 10 fractions.",
         )
         return CebrtRegimen.GY30_10FX, _Reason(
-            text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_EXCISION
+            words, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_EXCISION
         )
+    expected = fact("expected_survival", survival)
     if choice.code == PathwayCode.PALLIATIVE_RADIATION:
         if survival == ExpectedSurvival.LT_3_MONTHS:
             regimen = CebrtRegimen.GY8_1FX
-            text = f"Palliative radiation with expected_survival {survival}: a single 8 Gy fraction."
+            words = ("Palliative radiation with ", expected, ": a single 8 Gy fraction.")
         else:
             regimen = CebrtRegimen.GY20_5FX
-            text = f"Palliative radiation with expected_survival {survival}: a short course of 20 Gy in 5 fractions."
-        return regimen, _Reason(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
+            words = ("Palliative radiation with ", expected, ": a short course of 20 Gy in 5 fractions.")
+        return regimen, _Reason(words, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
     if survival == ExpectedSurvival.LT_3_MONTHS:
-        text = (
-            f"expected_survival {survival}: 8 Gy in a single fraction palliates quickly; "
-            "20 Gy in 5 fractions is an alternative with slightly better walking outcomes."
+        words = (
+            expected,
+            ": 8 Gy in a single fraction palliates quickly; 20 Gy in 5 fractions is an alternative with "
+            "slightly better walking outcomes.",
         )
-        return CebrtRegimen.GY8_1FX, _Reason(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT)
+        return CebrtRegimen.GY8_1FX, _Reason(
+            words, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_SHORT
+        )
     if survival == ExpectedSurvival.FROM_3_TO_6_MONTHS:
         inputs = ("prior_radiation_in_field", "expected_survival", "oligometastatic", "histology")
         if oligometastatic or hematologic:
-            factors = [
-                name
-                for name, present in (
-                    ("oligometastatic yes", oligometastatic),
-                    ("histology lymphoma or myeloma", hematologic),
-                )
-                if present
-            ]
-            text = (
-                f"expected_survival {survival} with a favourable prognosis "
-                f"({', '.join(factors)}): a protracted course, 30 Gy in 10 fractions."
+            factors = joined(
+                [
+                    (part,)
+                    for part, present in ((fact("oligometastatic", True), oligometastatic), (_HEMATOLOGIC, hematologic))
+                    if present
+                ],
+                ", ",
             )
-            return CebrtRegimen.GY30_10FX, _Reason(text, inputs, SRC_REGIMEN_FAVOURABLE)
-        text = (
-            f"expected_survival {survival} without a favourable factor (oligometastatic "
-            "no, histology not lymphoma or myeloma): a short course, 20 Gy in 5 fractions."
+            words = (
+                expected,
+                " with a favourable prognosis (",
+                *factors,
+                "): a protracted course, 30 Gy in 10 fractions.",
+            )
+            return CebrtRegimen.GY30_10FX, _Reason(words, inputs, SRC_REGIMEN_FAVOURABLE)
+        words = (
+            expected,
+            " without a favourable factor (",
+            fact("oligometastatic", False),
+            ", histology not lymphoma or myeloma): a short course, 20 Gy in 5 fractions.",
         )
-        return CebrtRegimen.GY20_5FX, _Reason(text, inputs, SRC_REGIMEN_MIDDLE)
-    text = (
-        f"expected_survival {survival}: a protracted course for durable local control, "
-        "30 Gy in 10 fractions (30-40 Gy in 10-20 fractions are also used)."
+        return CebrtRegimen.GY20_5FX, _Reason(words, inputs, SRC_REGIMEN_MIDDLE)
+    words = (
+        expected,
+        ": a protracted course for durable local control, 30 Gy in 10 fractions (30-40 Gy in 10-20 fractions "
+        "are also used).",
     )
-    return CebrtRegimen.GY30_10FX, _Reason(text, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_LONG)
+    return CebrtRegimen.GY30_10FX, _Reason(words, ("prior_radiation_in_field", "expected_survival"), SRC_REGIMEN_LONG)
 
 
 def contiguous(a: SpinalLevel, b: SpinalLevel) -> bool:
@@ -588,13 +678,27 @@ def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tupl
     field = CebrtField(
         from_level=LEVEL_ORDER[max(first - 1, 0)], to_level=LEVEL_ORDER[min(last + 1, len(LEVEL_ORDER) - 1)]
     )
-    span = block[0] if len(block) == 1 else f"{block[0]}-{block[-1]}"
-    text = f"cEBRT field {field.from_level} to {field.to_level}: the index block ({span}) and one level each side."
-    return field, RationaleItem("cebrt_field", "4 cEBRT field", text, inputs, SRC_CEBRT_FIELD)
+    words = (
+        "cEBRT field ",
+        bare("spinal_level", field.from_level),
+        " to ",
+        bare("spinal_level", field.to_level),
+        ": the index block (",
+        *block_span(block),
+        ") and one level each side.",
+    )
+    return field, RationaleItem("cebrt_field", "4 cEBRT field", words, inputs, SRC_CEBRT_FIELD)
+
+
+def block_span(block: tuple[SpinalLevel, ...]) -> Words:
+    """The index block in a sentence: its one level, or its first and last ("T5-T7")."""
+    if len(block) == 1:
+        return (bare("spinal_level", block[0]),)
+    return (bare("spinal_level", block[0]), "-", bare("spinal_level", block[-1]))
 
 
 def pathway_rule(facts: Facts, *, names: LesionNames) -> tuple[_Choice, RationaleItem]:
     """Spec 3: the pathway rule that fires (P1..P9) and its rationale item, naming the index lesion's inputs."""
     choice = _select_pathway(facts)
-    item = RationaleItem("pathway", choice.rule.value, choice.text, names.qualify(choice.inputs), choice.source)
+    item = RationaleItem("pathway", choice.rule.value, choice.words, names.qualify(choice.inputs), choice.source)
     return choice, item

@@ -12,6 +12,9 @@ from types import MappingProxyType
 from typing import Final
 
 from .codes import FrankelGrade, Histology, PrimaryGrowth, ScoreBand, ScoreName, VisceralMetastases
+from .facts import Fact, Form, Listing, bare
+from .facts import item as item_points
+from .facts import missing as missing_input
 from .inputs import GROWTH_BY_SITE, CaseInput
 from .result import RationaleItem, ScoreResult
 from .texts import SRC_BAUER, SRC_TOKUHASHI, SRC_TOMITA
@@ -57,8 +60,13 @@ def _vertebral_points(count: int) -> int:
 
 def _missing(name: ScoreName, maximum: int, missing: list[str], source: str) -> tuple[ScoreResult, RationaleItem]:
     fields = tuple(sorted(missing))
-    text = f"{name} not computed: not recorded: {', '.join(fields)}. No score is computed from a missing input."
-    item = RationaleItem(f"prognosis:{name}", _RULE, text, fields, source)
+    words = (
+        bare("score", name),
+        " not computed: not recorded: ",
+        Listing(tuple(missing_input(field) for field in fields)),
+        ". No score is computed from a missing input.",
+    )
+    item = RationaleItem(f"prognosis:{name}", _RULE, words, fields, source)
     return ScoreResult(name=name, maximum=maximum, missing=fields), item
 
 
@@ -71,9 +79,17 @@ def _computed(
     inputs: tuple[str, ...],
     source: str,
 ) -> tuple[ScoreResult, RationaleItem]:
-    listed = ", ".join(f"{item} {points}" for item, points in items)
-    text = f"{name} {score} of {maximum} (band {band}): {listed}."
-    item = RationaleItem(f"prognosis:{name}", _RULE, text, inputs, source)
+    words = (
+        bare("score", name),
+        " ",
+        bare("score_total", score),
+        f" of {maximum} (",
+        Fact("band", band, form=Form.BAND),
+        "): ",
+        Listing(tuple(item_points(name, points) for name, points in items)),
+        ".",
+    )
+    item = RationaleItem(f"prognosis:{name}", _RULE, words, inputs, source)
     return ScoreResult(name, maximum, score, band, items), item
 
 

@@ -29,6 +29,7 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
+from .facts import Words, text_of, words_to_json
 from .texts import (
     ALERT_TEXTS,
     CEBRT_FIELD_TEXT,
@@ -125,21 +126,28 @@ class ScoreResult:
         return {"score": self.score, "max": self.maximum, "band": self.band.value, "items": dict(self.items)}
 
 
-@dataclass(frozen=True, slots=True)
+# Not slotted: ``text`` is a property, spelled only when asked for (``to_dict``), and a slotted frozen
+# class raises TypeError instead of FrozenInstanceError on setting a property.
+@dataclass(frozen=True)
 class RationaleItem:
     """Why one part of the result is what it is.
 
     ``topic`` names the result part ("sins", "pathway", ... or "alert:<code>"); ``rule`` the
-    spec rule or section ("P8", "2.1 SINS"); ``text`` the reason in words, naming the inputs
-    and their values; ``inputs`` the input field names used; ``source`` the seed section and
-    reference numbers.
+    spec rule or section ("P8", "2.1 SINS"); ``words`` the reason as plain words and the facts it
+    names (``facts.py``); ``text`` the same spelled with the spec's codes ("sins_pain mechanical
+    (3)"); ``inputs`` the input field names used; ``source`` the seed section and reference numbers.
     """
 
     topic: str
     rule: str
-    text: str
+    words: Words
     inputs: tuple[str, ...]
     source: str
+
+    @property
+    def text(self) -> str:
+        """The reason as the engine writes it, each input named with its code."""
+        return text_of(self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +174,19 @@ def _components(sins: SinsResult) -> dict[str, int]:
         "collapse": points.collapse,
         "posterolateral": points.posterolateral,
     }
+
+
+def _reason(item: RationaleItem, *, words: bool) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "rule": item.rule,
+        "text": item.text,
+        "source": item.source,
+        "topic": item.topic,
+        "inputs": list(item.inputs),
+    }
+    if words:
+        entry["words"] = words_to_json(item.words)
+    return entry
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,6 +239,9 @@ class Result:
         ``alert_details``, ``supportive_care_always``, and when they apply
         ``regimen_text``, ``field_text``, ``sbrt_dose_text`` and ``steroid_dosing_text``.
         """
+        return self._as_dict(words=False)
+
+    def _as_dict(self, *, words: bool) -> dict[str, object]:
         sins = self.sins
         pathway = self.pathway
         field = pathway.cebrt_field
@@ -251,16 +275,7 @@ class Result:
             "alert_details": [
                 {"code": item.code.value, "text": item.text, "source": item.source} for item in self.alert_items
             ],
-            "rationale": [
-                {
-                    "rule": item.rule,
-                    "text": item.text,
-                    "source": item.source,
-                    "topic": item.topic,
-                    "inputs": list(item.inputs),
-                }
-                for item in self.rationale
-            ],
+            "rationale": [_reason(item, words=words) for item in self.rationale],
             "supportive_care_always": SUPPORTIVE_CARE_ALWAYS.text,
             "prognosis_scores": {score.name.value: score.to_dict() for score in self.prognosis_scores},
         }
@@ -273,3 +288,12 @@ class Result:
         if self.steroids == Steroids.HIGH_DOSE:
             result["steroid_dosing_text"] = STEROID_DOSING_TEXT.text
         return result
+
+    def to_snapshot(self) -> dict[str, object]:
+        """What a saved case stores and the page shows: :meth:`to_dict` with each reason's ``words``.
+
+        ``rationale[].words`` holds the parts of the reason (``facts.words_to_json``), so the page
+        spells the facts in clinical words without reading ``text``; :meth:`to_dict` itself stays the
+        case-format object that ``evaluate_case`` prints.
+        """
+        return self._as_dict(words=True)

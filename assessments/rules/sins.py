@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Final, TypeVar
 
 from .codes import (
     SinsAlignment,
@@ -19,6 +20,7 @@ from .codes import (
     Stability,
     StabilityAssessment,
 )
+from .facts import Fact, Form, Listing, Words, bare, fact, joined
 from .lesions import LesionNames
 from .result import RationaleItem, SinsComponents, SinsResult
 from .texts import SRC_SINS, SRC_STABILITY
@@ -191,23 +193,30 @@ def sins_partial(
     )
 
 
-# Pre-built phrases: the SINS has the largest key space, so its text is assembled from these.
 _SINS_MEANING: Final = {
     SinsCategory.STABLE: "0-6, stable",
     SinsCategory.INDETERMINATE: "7-12, possible impending instability",
     SinsCategory.UNSTABLE: "13-18, unstable",
 }
-_LEVEL_PHRASES: Final = {
-    level: f"spinal_level {level} is {location} ({LOCATION_POINTS[location]})"
+# Pre-built facts: the SINS has the largest key space, so its sentence is assembled from these.
+_LEVEL_FACTS: Final = {
+    level: Fact("spinal_level", location, LOCATION_POINTS[location], level, Form.LOCATION)
     for level, location in LOCATION_BY_LEVEL.items()
 }
-_PAIN_PHRASES: Final = {key: f"sins_pain {key} ({points})" for key, points in PAIN_POINTS.items()}
-_BONE_LESION_PHRASES: Final = {key: f"sins_bone_lesion {key} ({points})" for key, points in BONE_LESION_POINTS.items()}
-_ALIGNMENT_PHRASES: Final = {key: f"sins_alignment {key} ({points})" for key, points in ALIGNMENT_POINTS.items()}
-_COLLAPSE_PHRASES: Final = {key: f"sins_collapse {key} ({points})" for key, points in COLLAPSE_POINTS.items()}
-_POSTEROLATERAL_PHRASES: Final = {
-    key: f"sins_posterolateral {key} ({points})" for key, points in POSTEROLATERAL_POINTS.items()
-}
+
+
+_Code = TypeVar("_Code", bound=StrEnum)
+
+
+def _point_facts(field: str, table: Mapping[_Code, int]) -> dict[_Code, Fact]:
+    return {key: Fact(field, key, points, form=Form.POINTS) for key, points in table.items()}
+
+
+_PAIN_FACTS: Final = _point_facts("sins_pain", PAIN_POINTS)
+_BONE_LESION_FACTS: Final = _point_facts("sins_bone_lesion", BONE_LESION_POINTS)
+_ALIGNMENT_FACTS: Final = _point_facts("sins_alignment", ALIGNMENT_POINTS)
+_COLLAPSE_FACTS: Final = _point_facts("sins_collapse", COLLAPSE_POINTS)
+_POSTEROLATERAL_FACTS: Final = _point_facts("sins_posterolateral", POSTEROLATERAL_POINTS)
 
 
 def sins_score(
@@ -235,12 +244,18 @@ def sins_score(
     )
     total = sum(points)
     category = sins_category(total)
-    text = (
-        f"SINS {total} of 18 ({_SINS_MEANING[category]}): {_LEVEL_PHRASES[level]}, {_PAIN_PHRASES[pain]}, "
-        f"{_BONE_LESION_PHRASES[bone_lesion]}, {_ALIGNMENT_PHRASES[alignment]}, {_COLLAPSE_PHRASES[collapse]}, "
-        f"{_POSTEROLATERAL_PHRASES[posterolateral]}."
+    components = Listing(
+        (
+            _LEVEL_FACTS[level],
+            _PAIN_FACTS[pain],
+            _BONE_LESION_FACTS[bone_lesion],
+            _ALIGNMENT_FACTS[alignment],
+            _COLLAPSE_FACTS[collapse],
+            _POSTEROLATERAL_FACTS[posterolateral],
+        )
     )
-    item = RationaleItem("sins", "2.1 SINS", text, names.sins, SRC_SINS)
+    words = ("SINS ", bare("sins_total", total), f" of 18 ({_SINS_MEANING[category]}): ", components, ".")
+    item = RationaleItem("sins", "2.1 SINS", words, names.sins, SRC_SINS)
     return SinsResult(SinsComponents(*points), total, category, location), item
 
 
@@ -256,35 +271,42 @@ def stability_of(
 
     Source: seed 'Mechanical (spinal stability)' and algorithm footnote, refs [17], [18].
     """
+    total = bare("sins_total", sins_total)
+    words: Words
     if assessment == StabilityAssessment.STABLE:
         value = Stability.STABLE
-        text = (
-            "stability_assessment stable: a spine surgeon judged the spine stable, which "
-            f"takes precedence over the SINS ({sins_total}) and the pain pattern."
+        words = (
+            fact("stability_assessment", assessment),
+            ": a spine surgeon judged the spine stable, which takes precedence over the SINS (",
+            total,
+            ") and the pain pattern.",
         )
     elif assessment == StabilityAssessment.UNSTABLE:
         value = Stability.UNSTABLE
-        text = (
-            "stability_assessment unstable: a spine surgeon judged the spine unstable, "
-            f"which takes precedence over the SINS ({sins_total})."
+        words = (
+            fact("stability_assessment", assessment),
+            ": a spine surgeon judged the spine unstable, which takes precedence over the SINS (",
+            total,
+            ").",
         )
     else:
-        reasons = []
+        reasons: list[Words] = []
         if sins_total >= SINS_UNSTABLE_THRESHOLD:
-            reasons.append(f"SINS {sins_total} is 13 or more")
+            reasons.append(("SINS ", total, " is 13 or more"))
         if pain == SinsPain.MECHANICAL:
-            reasons.append("sins_pain mechanical (movement pain counts as instability until proven otherwise)")
+            reasons.append((fact("sins_pain", pain), " (movement pain counts as instability until proven otherwise)"))
         if reasons:
             value = Stability.UNSTABLE
-            text = f"Not assessed by a surgeon; unstable because {' and '.join(reasons)}."
+            words = ("Not assessed by a surgeon; unstable because ", *joined(reasons, " and "), ".")
         elif sins_total >= SINS_CONSULTATION_THRESHOLD:
             value = Stability.POTENTIALLY_UNSTABLE
-            text = (
-                f"Not assessed by a surgeon; SINS {sins_total} (7-12) without mechanical "
-                "pain: potentially unstable. The pathway proceeds as for a stable spine, "
-                "with a surgical consultation."
+            words = (
+                "Not assessed by a surgeon; SINS ",
+                total,
+                " (7-12) without mechanical pain: potentially unstable. The pathway proceeds as for a stable "
+                "spine, with a surgical consultation.",
             )
         else:
             value = Stability.STABLE
-            text = f"Not assessed by a surgeon; SINS {sins_total} (0-6) and pain not mechanical: stable."
-    return value, RationaleItem("stability", "2.4 Stability", text, names.stability, SRC_STABILITY)
+            words = ("Not assessed by a surgeon; SINS ", total, " (0-6) and pain not mechanical: stable.")
+    return value, RationaleItem("stability", "2.4 Stability", words, names.stability, SRC_STABILITY)

@@ -16,6 +16,8 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
+from .facts import Listing, Words, bare, fact, joined
+from .facts import levels as level_list
 from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
 from .lesions import Lesions, LesionView
 from .result import RationaleItem
@@ -35,9 +37,9 @@ from .texts import (
 _CARE: Final = "5 Supportive care"
 
 
-def levels(views: tuple[LesionView, ...]) -> str:
+def levels(views: tuple[LesionView, ...]) -> Listing:
     """The levels of a group of :class:`Lesions` (in anatomical order), for a sentence ("T7, L2")."""
-    return ", ".join(view.given.spinal_level for view in views)
+    return level_list([view.given.spinal_level for view in views])
 
 
 def steroids_rule(*, deficit: bool, code: PathwayCode, lesions: Lesions) -> tuple[Steroids, RationaleItem]:
@@ -48,29 +50,30 @@ def steroids_rule(*, deficit: bool, code: PathwayCode, lesions: Lesions) -> tupl
     """
     high, painful = lesions.high_grade, lesions.painful
     inputs = ("neurologic_deficit", *lesions.names.escc_and_pain)
-    reasons = []
+    reasons: list[Words] = []
     if deficit:
-        reasons.append("neurologic_deficit yes")
+        reasons.append((fact("neurologic_deficit", True),))
     if code == PathwayCode.PALLIATIVE_RADIATION:
-        reasons.append("palliative radiation (glucocorticoids with short-course cEBRT)")
+        reasons.append(("palliative radiation (glucocorticoids with short-course cEBRT)",))
     if high and painful:
-        reasons.append(f"high-grade ESCC at {levels(high)} with pain at {levels(painful)}")
+        reasons.append(("high-grade ESCC at ", levels(high), " with pain at ", levels(painful)))
     if reasons:
         source = SRC_STEROIDS_PALLIATIVE if code == PathwayCode.PALLIATIVE_RADIATION else SRC_STEROIDS_HIGH
-        text = f"High-dose dexamethasone because of {' and '.join(reasons)}: {STEROID_DOSING_TEXT.text}"
-        return Steroids.HIGH_DOSE, RationaleItem("steroids", _CARE, text, inputs, source)
+        words = ("High-dose dexamethasone because of ", *joined(reasons, " and "), f": {STEROID_DOSING_TEXT.text}")
+        return Steroids.HIGH_DOSE, RationaleItem("steroids", _CARE, words, inputs, source)
     if not high:
-        text = (
+        words = (
             "No neurologic deficit and no high-grade ESCC at any level: glucocorticoids are not started "
             "routinely (radiation without steroids is feasible for small epidural lesions with a normal "
-            "examination); analgesia treats the pain."
+            "examination); analgesia treats the pain.",
         )
-        return Steroids.NOT_ROUTINE, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_NOT_ROUTINE)
-    text = (
-        f"No neurologic deficit and no pain, but high-grade ESCC ({levels(high)}): consider "
-        "glucocorticoids as a bridge to definitive treatment."
+        return Steroids.NOT_ROUTINE, RationaleItem("steroids", _CARE, words, inputs, SRC_STEROIDS_NOT_ROUTINE)
+    words = (
+        "No neurologic deficit and no pain, but high-grade ESCC (",
+        levels(high),
+        "): consider glucocorticoids as a bridge to definitive treatment.",
     )
-    return Steroids.CONSIDER, RationaleItem("steroids", _CARE, text, inputs, SRC_STEROIDS_CONSIDER)
+    return Steroids.CONSIDER, RationaleItem("steroids", _CARE, words, inputs, SRC_STEROIDS_CONSIDER)
 
 
 def vte_rule(
@@ -83,37 +86,44 @@ def vte_rule(
     """
     inputs = ("motor_status", *lesions.names.stability, "vte_contraindication")
     unstable = lesions.unstable
-    reasons = []
+    reasons: list[Words] = []
     if motor in NOT_AMBULATORY:
-        reasons.append(f"motor_status {motor}")
+        reasons.append((fact("motor_status", motor),))
     if unstable:
-        reasons.append(f"unstable spine at {levels(unstable)}")
+        reasons.append(("unstable spine at ", levels(unstable)))
+    words: Words
     if not reasons:
-        text = (
-            f"Not immobilized (motor_status {motor}, no unstable level): no "
-            "ESCC-specific prophylaxis; the usual hospital VTE assessment applies."
+        words = (
+            "Not immobilized (",
+            fact("motor_status", motor),
+            ", no unstable level): no ESCC-specific prophylaxis; the usual hospital VTE assessment applies.",
         )
-        return VteProphylaxis.STANDARD, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
-    why = " and ".join(reasons)
+        return VteProphylaxis.STANDARD, RationaleItem("vte_prophylaxis", _CARE, words, inputs, SRC_VTE)
+    why = ("Immobilized (", *joined(reasons, " and "), ")")
     if contraindication:
         value = VteProphylaxis.MECHANICAL
-        text = (
-            f"Immobilized ({why}) with vte_contraindication yes: mechanical prophylaxis "
-            "(pneumatic compression or graduated compression stockings)."
+        words = (
+            *why,
+            " with ",
+            fact("vte_contraindication", True),
+            ": mechanical prophylaxis (pneumatic compression or graduated compression stockings).",
         )
     elif code in SURGICAL_PATHWAYS:
         value = VteProphylaxis.MECHANICAL_UNTIL_SURGERY
-        text = (
-            f"Immobilized ({why}) and the pathway ({code}) includes surgery: mechanical "
-            "prophylaxis, withholding anticoagulants while surgery is imminent."
+        words = (
+            *why,
+            " and the pathway (",
+            bare("pathway", code),
+            ") includes surgery: mechanical prophylaxis, withholding anticoagulants while surgery is imminent.",
         )
     else:
         value = VteProphylaxis.PHARMACOLOGIC
-        text = (
-            f"Immobilized ({why}), no contraindication and no imminent surgery: short-term "
-            "unfractionated heparin, low molecular weight heparin or fondaparinux."
+        words = (
+            *why,
+            ", no contraindication and no imminent surgery: short-term unfractionated heparin, low molecular "
+            "weight heparin or fondaparinux.",
         )
-    return value, RationaleItem("vte_prophylaxis", _CARE, text, inputs, SRC_VTE)
+    return value, RationaleItem("vte_prophylaxis", _CARE, words, inputs, SRC_VTE)
 
 
 def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, RationaleItem]:
@@ -122,16 +132,20 @@ def bladder_rule(*, retention: bool, symptoms: bool) -> tuple[Bladder, Rationale
     Source: seed 'Urinary retention and constipation'.
     """
     inputs = ("urinary_retention", "urinary_symptoms")
+    words: Words
     if retention:
         value = Bladder.CATHETERIZE
-        text = "urinary_retention yes: insert a urinary (Foley) catheter."
+        words = (fact("urinary_retention", True), ": insert a urinary (Foley) catheter.")
     elif symptoms:
         value = Bladder.BLADDER_SCAN
-        text = "urinary_symptoms yes without confirmed retention: a post-void bladder scan to look for retention."
+        words = (
+            fact("urinary_symptoms", True),
+            " without confirmed retention: a post-void bladder scan to look for retention.",
+        )
     else:
         value = Bladder.MONITOR
-        text = "No urinary symptoms or retention: watch for hesitancy, new incontinence or perineal numbness."
-    return value, RationaleItem("bladder", _CARE, text, inputs, SRC_BLADDER)
+        words = ("No urinary symptoms or retention: watch for hesitancy, new incontinence or perineal numbness.",)
+    return value, RationaleItem("bladder", _CARE, words, inputs, SRC_BLADDER)
 
 
 def mobility_rule(*, lesions: Lesions) -> tuple[Mobility, RationaleItem]:
@@ -140,16 +154,18 @@ def mobility_rule(*, lesions: Lesions) -> tuple[Mobility, RationaleItem]:
     Source: seed 'Pain management and role of immobilization', refs [18,38].
     """
     unstable = lesions.unstable
+    words: Words
     if unstable:
         value = Mobility.BRACE_OR_BED_REST
-        text = (
-            f"The spine is unstable at {levels(unstable)}: immobilize with a brace or bed rest until definitive "
-            "treatment."
+        words = (
+            "The spine is unstable at ",
+            levels(unstable),
+            ": immobilize with a brace or bed rest until definitive treatment.",
         )
     else:
         value = Mobility.AS_TOLERATED
-        text = "No level is unstable: no bed rest needed; the patient moves as pain allows."
-    return value, RationaleItem("mobility", _CARE, text, lesions.names.stability, SRC_MOBILITY)
+        words = ("No level is unstable: no bed rest needed; the patient moves as pain allows.",)
+    return value, RationaleItem("mobility", _CARE, words, lesions.names.stability, SRC_MOBILITY)
 
 
 def urgency_rule(
@@ -163,30 +179,34 @@ def urgency_rule(
     inputs = (*DEFICIT_INPUTS, *lesions.names.escc_and_stability)
     not_walking = motor in NOT_AMBULATORY
     high, shaky = lesions.high_grade, lesions.not_stable
+    reasons: list[Words] = []
+    words: Words
     if deficit and (high or progressing or not_walking):
-        reasons = []
         if high:
-            reasons.append(f"high-grade ESCC at {levels(high)}")
+            reasons.append(("high-grade ESCC at ", levels(high)))
         if progressing:
-            reasons.append("deficit_progressing yes")
+            reasons.append((fact("deficit_progressing", True),))
         if not_walking:
-            reasons.append(f"motor_status {motor}")
+            reasons.append((fact("motor_status", motor),))
         value = Urgency.EMERGENCY
-        text = (
-            f"neurologic_deficit yes with {', '.join(reasons)}: an emergency; definitive "
-            "treatment should start as soon as possible."
+        words = (
+            fact("neurologic_deficit", True),
+            " with ",
+            *joined(reasons, ", "),
+            ": an emergency; definitive treatment should start as soon as possible.",
         )
     elif deficit or high or shaky:
-        reasons = []
         if deficit:
-            reasons.append("neurologic_deficit yes")
+            reasons.append((fact("neurologic_deficit", True),))
         if high:
-            reasons.append(f"high-grade ESCC at {levels(high)}")
+            reasons.append(("high-grade ESCC at ", levels(high)))
         for view in shaky:
-            reasons.append(f"stability {view.derived.stability} at {view.given.spinal_level}")
+            reasons.append(
+                (fact("stability", view.derived.stability), " at ", bare("spinal_level", view.given.spinal_level))
+            )
         value = Urgency.URGENT
-        text = f"Urgent because of {', '.join(reasons)}, without an emergency criterion."
+        words = ("Urgent because of ", *joined(reasons, ", "), ", without an emergency criterion.")
     else:
         value = Urgency.ROUTINE
-        text = "Routine: no neurologic deficit, no high-grade ESCC and no level that is unstable or potentially so."
-    return value, RationaleItem("urgency", "6 Urgency", text, inputs, SRC_URGENCY)
+        words = ("Routine: no neurologic deficit, no high-grade ESCC and no level that is unstable or potentially so.",)
+    return value, RationaleItem("urgency", "6 Urgency", words, inputs, SRC_URGENCY)

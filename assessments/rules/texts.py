@@ -1,6 +1,8 @@
-"""Rationale sentences, alert texts and sources (own words; sources are the seed's sections and reference numbers).
+"""Alert texts, information notes and the sources of every reason (own words; sources are the seed's sections and
+reference numbers).
 
-Texts live apart from the logic so a safety officer can read every sentence the app shows in one file."""
+Texts live apart from the logic so a safety officer can read them in one file; each rule writes its reason as words
+and facts (``facts.py``) beside the condition it explains."""
 
 from __future__ import annotations
 
