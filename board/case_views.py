@@ -90,7 +90,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "panel": case_presenters.present_result(
-                result_now or case.result, expected_survival=case.expected_survival
+                result_now or case_selectors.case_stored_result(case=case), expected_survival=case.expected_survival
             ),
             "evaluated_now": result_now is not None,
             "inputs": input_rows.present_inputs(case),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments.access import BOARD_STATUSES, cases_visible_to
-from assessments.cases.selectors import case_result_now
+from assessments.cases.selectors import case_result_now, case_stored_result
 from assessments.models import BoardDecision, Case, CaseStatus, CommentKind
 from board.models import (
     FOLLOW_UP_DAYS,
@@ -285,7 +285,8 @@ def board_pack_cases(
     Chosen ids that are not with the board (a draft, or a case returned meanwhile)
     are left out, never shown. At most ``limit + 1`` are returned so the caller
     can tell the pack would be too long. Each case's ``result`` (not saved) is as
-    of now when it depends on the clock (``case_result_now``).
+    of now when it depends on the clock (``case_result_now``), else the stored one
+    with each reason's words (``case_stored_result``).
     """
     require_board(user)
     if case_ids:
@@ -299,7 +300,7 @@ def board_pack_cases(
     chosen = list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
     for case in chosen:
         # The pack is read at the meeting: its time alerts count hours to now, not to the last save.
-        case.result = case_result_now(case=case) or case.result
+        case.result = case_result_now(case=case) or case_stored_result(case=case)
     return chosen
 
 

@@ -79,6 +79,72 @@ def test_reasons_name_findings_in_words(alice_client, alice):
         assert code not in reasons, code
 
 
+def _reasons(client, case: Case) -> dict[str, str]:
+    """Each reason on the case page by its topic, as it reads (tags left out)."""
+    page = client.get(case.get_absolute_url()).content.decode()
+    items = re.findall(r'<li id="reason-[^"]*" data-topic="([^"]+)">(.*?)</li>', page, re.DOTALL)
+    return {topic: " ".join(visible(html).split()) for topic, html in items}
+
+
+def _decided_nonambulatory_case(alice, carol) -> Case:
+    """A decided case (shown as stored, never re-evaluated) that could not walk for 10 h when it was
+    evaluated, 60 h ago: its reasons read so only as of the time they were stored."""
+    case = submitted_case(alice, motor_status="nonambulatory", hours_nonambulatory=10, spinal_level="T7")
+    decide(case, carol)
+    earlier = datetime.timedelta(hours=60)
+    Case.objects.filter(pk=case.pk).update(
+        evaluated_at=case.evaluated_at - earlier, ambulation_lost_at=case.ambulation_lost_at - earlier
+    )
+    case.refresh_from_db()
+    return case
+
+
+def _store_without_words(case: Case, **texts: str) -> None:
+    """The result as a case stored it before reasons carried their words; ``texts`` replaces a topic's text."""
+    rationale = []
+    for item in case.result["rationale"]:
+        stored = {key: value for key, value in item.items() if key != "words"}
+        stored["text"] = texts.get(item["topic"], item["text"])
+        rationale.append(stored)
+    Case.objects.filter(pk=case.pk).update(result={**case.result, "rationale": rationale})
+
+
+def test_a_result_stored_without_words_shows_the_same_clinical_words(alice_client, alice, carol):
+    case = _decided_nonambulatory_case(alice, carol)
+    fresh = _reasons(alice_client, case)
+    assert "Motor status: cannot walk" in " ".join(fresh.values())
+    _store_without_words(case)
+
+    assert _reasons(alice_client, case) == fresh
+    case.refresh_from_db()
+    assert all("words" not in item for item in case.result["rationale"])  # shown so, never rewritten
+
+
+def test_the_meeting_pack_prints_a_result_stored_without_words_in_clinical_words(carol_client, alice, carol):
+    case = _decided_nonambulatory_case(alice, carol)
+    _store_without_words(case)
+    pack = visible(text_of(carol_client.get(reverse("assessments:board_pack"), {"case": [case.pk]})))
+    assert "Level T7: semi-rigid, 1 point" in pack
+    assert "Raised because Motor status: cannot walk" in pack
+    for code in ("spinal_level", "semi_rigid", "motor_status"):
+        assert code not in pack, code
+
+
+def test_a_stored_text_the_engine_does_not_spell_is_shown_as_stored(alice_client, alice, carol):
+    case = _decided_nonambulatory_case(alice, carol)
+    fresh = _reasons(alice_client, case)
+    sins = next(item["text"] for item in case.result["rationale"] if item["topic"] == "sins")
+    altered = sins.replace("semi_rigid (1)", "semi_rigid (2)")
+    assert altered != sins
+    _store_without_words(case, sins=altered)
+
+    shown = _reasons(alice_client, case)
+    assert shown["sins"].startswith(f"2.1 SINS {altered} Findings used: Level, Pain")
+    assert {topic: text for topic, text in shown.items() if topic != "sins"} == {
+        topic: text for topic, text in fresh.items() if topic != "sins"
+    }
+
+
 def test_live_panel_reasons_are_in_words(alice_client):
     response = alice_client.post(reverse("assessments:case_create"), form_post(spinal_level="T12"), headers=HX)
     panel = text_of(response)

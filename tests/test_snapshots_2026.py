@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.cases import services
 from assessments.cases.inputs import case_input
@@ -50,6 +51,8 @@ def test_case_page_renders_a_stored_2026_1_snapshot_as_saved(alice_client, alice
     assert "rule set 2026.1" in page
     assert f'data-pathway="{old["pathway"]["code"]}"' in page
     assert "prognosis_scores" not in old and "lesions" not in old
+    # Its reasons carry no words and are never re-evaluated under another rule set: shown as stored.
+    assert all(escape(item["text"]) in page for item in old["rationale"])
 
 
 def test_board_pages_render_a_stored_2026_1_snapshot(carol_client, alice, carol, snapshots):

@@ -140,6 +140,39 @@ def case_result_now(*, case: Case) -> dict[str, Any] | None:
     return rules.evaluate(now_input).to_snapshot()
 
 
+def case_stored_result(*, case: Case) -> dict[str, Any]:
+    """The case's stored result with each reason's words, for the page to spell in clinical words.
+
+    A result stored before reasons carried their words holds only each reason's text. Under the
+    current rule set the stored inputs are evaluated again as of the stored evaluation time, and a
+    reason takes the words of the fresh reason (same topic and rule) only when they spell its stored
+    text exactly, so the page shows what was stored. Any other reason, and every reason of an
+    earlier rule set, keeps its stored text as it is. The stored record is not changed.
+    """
+    stored: dict[str, Any] = case.result
+    rationale = stored.get("rationale", [])
+    if all("words" in item for item in rationale) or case.rule_set != rules.RULE_SET or case.evaluated_at is None:
+        return stored
+    try:
+        assessment = case_input_at(case=case, assessment=case_input(case), now=case.evaluated_at)
+    except rules.InputError:
+        return stored
+    fresh: list[dict[str, Any]] = rules.evaluate(assessment).to_snapshot()["rationale"]  # type: ignore[assignment]
+    words = {_reason_key(item): item["words"] for item in fresh}
+    return {**stored, "rationale": [_with_words(item, words) for item in rationale]}
+
+
+def _reason_key(item: dict[str, Any]) -> tuple[str, str, str]:
+    return item["topic"], item["rule"], item["text"]
+
+
+def _with_words(item: dict[str, Any], words: dict[tuple[str, str, str], Any]) -> dict[str, Any]:
+    """The stored reason with the words that spell its text, if the fresh evaluation has them."""
+    if "words" in item or _reason_key(item) not in words:
+        return item
+    return {**item, "words": words[_reason_key(item)]}
+
+
 def case_can_reevaluate(*, user: Any, case: Case) -> bool:
     """Whether ``user`` may re-evaluate ``case`` under the current rule set.
 

@@ -2,8 +2,9 @@
 
 A saved result carries each reason's ``words`` (``rules.facts``): the rule's plain words and the facts it
 names (field, code, points, level). Here every fact is spelled as a reader says it ("Level T7: semi-rigid,
-1 point", "Histology: melanoma"); the plain words are the rule's own. A result saved before reasons carried
-their words shows each reason as the engine wrote it.
+1 point", "Histology: melanoma"); the plain words are the rule's own. A reason without words is shown
+as stored: a result of an earlier rule set, or a stored text the current engine no longer spells
+(``assessments.cases.selectors.case_stored_result`` gives the words back to the others).
 """
 
 from __future__ import annotations
