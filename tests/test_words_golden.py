@@ -27,7 +27,8 @@ from assessments.rules.facts import Form
 from tests.test_rules import case_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT.parent / "shared" / "spec" / "examples-2027.1").glob("*.json"))
+EXAMPLES_DIR = ROOT.parent / "shared" / "spec" / "examples-2027.1"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 VIGNETTES = sorted((ROOT / "tests" / "vignettes-2027.1").glob("*.json"))
 VIGNETTES += sorted((ROOT / "tests" / "vignettes").glob("*.json"))
 SEED = 20271
@@ -40,6 +41,7 @@ RANDOM_CASES = 50
 
 
 def _document_cases() -> dict[str, rules.CaseInput]:
+    assert len(EXAMPLES) == 10, f"the spec's examples are not at {EXAMPLES_DIR}"
     cases = {}
     for path in [*EXAMPLES, *VIGNETTES]:
         document = json.loads(path.read_text(encoding="utf-8"))
