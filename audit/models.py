@@ -75,6 +75,8 @@ class Action(models.TextChoices):
     AUTH_OTP_VERIFIED = "auth.otp_verified", "Second factor passed"
     AUTH_OTP_FAILED = "auth.otp_failed", "Second factor failed"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
+    AUDIT_SEAL = "audit.seal", "Digests of clinical records recorded"
+    CASE_PLAN = "case.plan", "Decision plan and actions recorded"
     # Issue 13a: patients, care teams and handover.
     PATIENT_CREATE = "patient.create", "Patient record created"
     PATIENT_VIEW = "patient.view", "Patient record viewed"

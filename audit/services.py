@@ -5,6 +5,12 @@ the chain and names the first entry that does not fit. Appends lock the single
 ``AuditChainHead`` row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs
 transactions as ``BEGIN IMMEDIATE``, see settings), so any number of app
 servers append one after another and the chain never forks.
+
+Rows of the clinical record (``audit.tamper``) written in a transaction are noted
+as they are saved or deleted (``record_written``, connected to every such model in
+``audit.signals``); the next entry appended in that transaction records their keyed
+digests, and rows written after the last entry are sealed by an ``audit.seal`` entry
+when the transaction commits. So a new write path is covered without remembering to.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import logging
 import unicodedata
 from contextvars import ContextVar
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.apps import apps
@@ -26,6 +33,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit import tamper
 from audit.models import GENESIS_HASH, HEAD_ID, Action, AuditChainHead, AuditEntry, audit_keys
 from escc_site.client_ip import client_ip as _client_ip
 
@@ -92,6 +100,10 @@ def audit_record_many(
         **_request_fields(request),
     }
     entries = [AuditEntry(**common, **_target_fields(target)) for target in targets]
+    return _append(entries, _live_written())
+
+
+def _append(entries: list[AuditEntry], written: _Written | None) -> list[AuditEntry]:
     if not entries:
         return []
     with transaction.atomic():
@@ -100,6 +112,10 @@ def audit_record_many(
         now = timezone.now()
         at = max(now, head.last_at) if head.last_at else now
         key_id, key = audit_keys()[-1]
+        if written is not None and written.rows:
+            # The first entry carries the digests of the record rows its transaction wrote.
+            records = written.take(key)
+            entries[0].details = {**entries[0].details, "records": records}
         seq, prev = head.last_seq, head.last_hash
         for entry in entries:
             seq += 1
@@ -114,16 +130,75 @@ def audit_record_many(
     return entries
 
 
+class _Written:
+    """The clinical-record rows written in one transaction and not yet digested in an entry."""
+
+    def __init__(self) -> None:
+        self.rows: dict[type[Model], set[Any]] = {}
+
+    def take(self, key: bytes) -> dict[str, dict[str, str | None]]:
+        rows, self.rows = self.rows, {}
+        return {model._meta.label_lower: tamper.rows_digests(model, pks, key) for model, pks in rows.items()}
+
+    def seal(self) -> None:
+        """After commit: an entry for rows no entry of their transaction recorded (written after its last one)."""
+        if self.rows:
+            logger.warning("Record rows written after their transaction's last audit entry: sealed on commit")
+            _append([_seal_entry({"sealed": "on commit"})], self)
+
+
+def record_written(instance: Model) -> None:
+    """Note that a row of the clinical record was saved or deleted, for the digest in the next audit entry."""
+    connection = transaction.get_connection()
+    written = _live_written()
+    if written is None:
+        written = connection.escc_written = _Written()  # type: ignore[attr-defined]
+        written.rows.setdefault(type(instance), set()).add(instance.pk)
+        # Registered after the row is noted: outside a transaction it runs at once.
+        transaction.on_commit(written.seal, robust=True)
+    else:
+        written.rows.setdefault(type(instance), set()).add(instance.pk)
+
+
+def _live_written() -> _Written | None:
+    """The rows noted in the current transaction; None when there are none or their transaction rolled back."""
+    connection = transaction.get_connection()
+    written: _Written | None = getattr(connection, "escc_written", None)
+    if written is None or not connection.in_atomic_block:
+        return None
+    # A rollback drops the transaction's commit callbacks, and with them our claim on these rows.
+    if not any(getattr(func, "__self__", None) is written for _, func, _ in connection.run_on_commit):
+        return None
+    return written
+
+
+def _seal_entry(details: dict[str, Any]) -> AuditEntry:
+    fields = {**_request_fields(None), **_target_fields(None)}
+    return AuditEntry(action=Action.AUDIT_SEAL, actor=None, actor_username="", details=details, **fields)
+
+
+def records_seal_all(*, chunk: int = 1000) -> int:
+    """Record the digest of every row of the clinical record, ``chunk`` rows an entry; the number of rows.
+
+    For a database whose rows were written before digests were recorded (the migration
+    that introduced them runs this), so that ``verify_audit`` holds every row to it.
+    """
+    total = 0
+    for model in tamper.digested_models():
+        pks = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), chunk):
+            written = _Written()
+            written.rows[model] = set(pks[start : start + chunk])
+            _append([_seal_entry({"sealed": "baseline"})], written)
+        total += len(pks)
+    return total
+
+
 def content_digest(instance: Model) -> str:
-    """SHA-256 of a record's stored fields, as the database holds them (re-read, so types match)."""
+    """SHA-256 of a record's stored fields: what entries signing a decision held before keyed row digests."""
     fresh = type(instance)._default_manager.get(pk=instance.pk)
     fields = {f.attname: f.value_to_string(fresh) for f in fresh._meta.concrete_fields}
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def content_details(instance: Model) -> dict[str, Any]:
-    """Audit details that let ``audit_verify`` find a record changed after this entry was written."""
-    return {"content": {"model": instance._meta.label_lower, "id": instance.pk, "sha256": content_digest(instance)}}
 
 
 def _locked_head() -> AuditChainHead:
@@ -206,14 +281,16 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
     ``key_id`` names (unkeyed entries only before the first keyed one, keys only
     ever newer); the link to the entry before; time never going backwards. Then
     the head row, each head in ``exported_heads`` (``(seq, hash)`` pairs kept
-    outside the database: a truncated or rewritten tail misses them) and every
-    record whose digest an entry holds (a signed decision edited behind the app).
+    outside the database: a truncated or rewritten tail misses them), and then
+    every row of the clinical record against the newest keyed digest an entry
+    holds for it (``audit.tamper.record_problems``): all such rows are named.
     """
     keys = {key_id: (index, key) for index, (key_id, key) in enumerate(audit_keys())}
     expected_seq, expected_prev, count = 1, GENESIS_HASH, 0
     last_at: datetime.datetime | None = None
     key_index = -1  # -1: still in the unkeyed prefix
     digests: list[tuple[int, dict[str, Any]]] = []
+    recorded: dict[tuple[str, str], tamper.Recorded] = {}
     hashes: dict[int, str] = {}
     wanted = {seq for seq, _ in exported_heads or []}
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
@@ -225,6 +302,8 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
             key_index = keys[entry.key_id][0]
         if isinstance(entry.details, dict) and isinstance(entry.details.get("content"), dict):
             digests.append((entry.seq, entry.details["content"]))
+        if isinstance(entry.details, dict) and isinstance(entry.details.get("records"), dict):
+            _collect_records(recorded, entry)
         if entry.seq in wanted:
             hashes[entry.seq] = entry.hash
         expected_seq, expected_prev, last_at, count = expected_seq + 1, entry.hash, entry.at, count + 1
@@ -256,7 +335,24 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
         problem = _content_problem(content)
         if problem:
             return ChainReport(count, expected_prev, seq, f"{problem} after entry #{seq} recorded it")
+    row_problems = list(islice(tamper.record_problems(recorded, {k: v for k, (_, v) in keys.items()}), MAX_NAMED + 1))
+    if row_problems:
+        named = "; ".join(row_problems[:MAX_NAMED]) + ("; and more" if len(row_problems) > MAX_NAMED else "")
+        return ChainReport(count, expected_prev, None, named)
     return ChainReport(count, expected_prev)
+
+
+# Rows named at most in one report: enough to see the pattern, short enough to read.
+MAX_NAMED = 20
+
+
+def _collect_records(recorded: dict[tuple[str, str], tamper.Recorded], entry: AuditEntry) -> None:
+    if not entry.key_id:  # only keyed entries hold keyed digests
+        return
+    for label, rows in entry.details["records"].items():
+        if isinstance(rows, dict):
+            for pk, digest in rows.items():
+                recorded[(str(label), str(pk))] = tamper.Recorded(entry.seq, entry.key_id, digest)
 
 
 def _entry_problem(

@@ -2,7 +2,8 @@
 
 Log-in, log-out, failed log-in, lock-out; user creation; role changes (group
 membership) and changes of rights (``is_staff``, ``is_superuser``) and of
-``is_active`` (deactivation). Connected in ``AuditConfig.ready``.
+``is_active`` (deactivation); and every save or delete of a row of the clinical
+record, whose digest the next entry records. Connected in ``AuditConfig.ready``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from accounts.signin import sign_in_method
-from audit.services import audit_record, current_request
+from audit import tamper
+from audit.services import audit_record, current_request, record_written
 
 RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
 
@@ -142,7 +144,15 @@ def record_group_change(
         audit_record(action="user.role_change", target=instance, details={key: names, **approved})
 
 
+def on_record_written(sender: Any, instance: Any, **kwargs: Any) -> None:
+    record_written(instance)
+
+
 def connect() -> None:
+    for model in tamper.digested_models():
+        uid = f"audit.record:{model._meta.label_lower}"
+        post_save.connect(on_record_written, sender=model, dispatch_uid=uid)
+        post_delete.connect(on_record_written, sender=model, dispatch_uid=uid)
     user_model = get_user_model()
     user_logged_in.connect(on_logged_in, dispatch_uid="audit.login")
     user_logged_out.connect(on_logged_out, dispatch_uid="audit.logout")

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from assessments.models import TEXT_MAX, BoardDecision, Case
+from audit.tamper import not_clinical_record, tamper_evident
 
 
 class Specialty(models.TextChoices):
@@ -273,3 +274,20 @@ class IntervalHistogram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.measure} {self.minutes} min: {self.n}"
+
+
+# What is part of the clinical record and how it is kept tamper-evident (audit.tamper): the meeting
+# and its attendance; the plan, actions and ticks written once with or after a decision (append-only);
+# follow-ups and the clock, which are corrected in place (digested). The rest is derived or delivery.
+tamper_evident(Meeting)
+tamper_evident(Attendee)
+tamper_evident(DecisionRecord, append_only=True, trigger="record_append_only")
+tamper_evident(Action, append_only=True, trigger="action_append_only")
+tamper_evident(ActionDone, append_only=True, trigger="action_done_append_only")
+tamper_evident(FollowUp)
+tamper_evident(CaseClock)
+not_clinical_record(AgendaItem, "the order of business of a meeting; where a case was decided is on its DecisionRecord")
+not_clinical_record(Notification, "a message to a user about the record, and whether they read it")
+not_clinical_record(EmailDelivery, "delivery state of a notification's e-mail")
+not_clinical_record(MonthlySummary, "derived from cases; manage.py rebuild_monthly_summary recomputes it")
+not_clinical_record(IntervalHistogram, "derived from cases; manage.py rebuild_monthly_summary recomputes it")

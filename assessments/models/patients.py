@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pgtrigger
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessments import search
+from audit.tamper import tamper_evident
 
 
 class Sex(models.TextChoices):
@@ -80,7 +80,8 @@ class PatientRecordConflict(models.Model):
         return f"Patient {self.patient_id}: {self.field} differs on case {self.case_id}"
 
 
-# The patient record's versions are append-only in the database (PostgreSQL; the SQL a migration installs).
-pgtrigger.register(
-    pgtrigger.Protect(name="patient_history_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-)(Patient.history.model)
+# The patient record, its versions (append-only) and the conflicts kept for review are part of the
+# clinical record (audit.tamper).
+tamper_evident(Patient)
+tamper_evident(Patient.history.model, append_only=True, trigger="patient_history_append_only")
+tamper_evident(PatientRecordConflict)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from assessments.models.common import TEXT_MAX
+from audit.tamper import not_clinical_record, tamper_evident
 
 
 class CareTeam(models.Model):
@@ -68,3 +69,11 @@ class CaseHandover(models.Model):
 
     def __str__(self) -> str:
         return f"Handover {self.pk} of case {self.case_id}"
+
+
+# Who may see a case is access control, not the record: each change is an audit entry (team.change,
+# case.share). A handover (who offered the case to whom, with what note, and the answer) is part of
+# the clinical record (audit.tamper).
+not_clinical_record(CareTeam, "access control: who may see a case; every change is a team.change entry")
+not_clinical_record(CareTeamMembership, "access control: who may see a case; every change is a team.change entry")
+tamper_evident(CaseHandover)

@@ -32,7 +32,8 @@ def read_heads(path: Path) -> list[tuple[int, str]]:
 class Command(BaseCommand):
     help = (
         "Walk the audit trail's keyed chain. Exit 0 with 'OK: N entries' when intact; exit 1 naming the "
-        "first entry that was altered, deleted, inserted, forged or back-dated, or a signed record changed. "
+        "first entry that was altered, deleted, inserted, forged or back-dated, or each row of the clinical record "
+        "changed, deleted or inserted behind the app. "
         "With --head FILE, every head exported there (manage.py audit_head) must still be in the chain."
     )
 
@@ -42,6 +43,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         heads = [head for path in options["head"] for head in read_heads(path)]
         report = audit_verify(exported_heads=heads)
+        if not report.ok and report.bad_seq is None:
+            raise CommandError(
+                f"FAILED: {report.problem}. The chain of {report.count} entries is intact; "
+                "these rows of the clinical record are not as the trail recorded them."
+            )
         if not report.ok:
             raise CommandError(
                 f"FAILED: {report.problem}. First bad entry: #{report.bad_seq} "
