@@ -156,9 +156,7 @@ class EsccUserAdmin(DjangoUserAdmin):
             user.set_unusable_password()
             user.save(update_fields=["password"])
             PasswordChangeRequired.objects.get_or_create(user=user)
-            audit_record(
-                action="user.password_reset", target=user, request=request, details={"method": "unusable_password"}
-            )
+            audit_record(action="user.password_reset", target=user, details={"method": "unusable_password"})
             done += 1
         messages.success(request, f"{done} password(s) reset. Set a new password for each user from their page.")
 
@@ -173,5 +171,5 @@ class EsccUserAdmin(DjangoUserAdmin):
             method = "set_by_admin" if user.has_usable_password() else "disabled_by_admin"
             if user.pk != request.user.pk:  # the admin knows it: the user must choose their own
                 PasswordChangeRequired.objects.get_or_create(user=user)
-            audit_record(action="user.password_reset", target=user, request=request, details={"method": method})
+            audit_record(action="user.password_reset", target=user, details={"method": method})
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 
 from accounts import roles
 from audit.signals import grant_source
@@ -14,7 +14,7 @@ ROLE_GROUP_BY_KEY = {"clinician": roles.CLINICIAN, "tumor_board": roles.TUMOR_BO
 STAFF = "staff"
 
 
-def user_roles_sync(*, user: AbstractUser, granted: Collection[str]) -> None:
+def user_roles_sync(*, user: User, granted: Collection[str]) -> None:
     """Make the user's roles exactly the ``granted`` keys (``clinician``, ``tumor_board``, ``staff``).
 
     Roles the directory no longer grants are removed; groups that are not
@@ -29,7 +29,7 @@ def user_roles_sync(*, user: AbstractUser, granted: Collection[str]) -> None:
     user.__dict__.pop("_role_groups", None)  # roles._groups caches on the instance
 
 
-def _apply_roles(user: AbstractUser, granted: Collection[str]) -> None:
+def _apply_roles(user: User, granted: Collection[str]) -> None:
     wanted = {ROLE_GROUP_BY_KEY[key] for key in granted if key in ROLE_GROUP_BY_KEY}
     current = set(user.groups.filter(name__in=roles.ROLE_GROUPS).values_list("name", flat=True))
     if current - wanted:

@@ -94,9 +94,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = _matching_device(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
-            audit_record(action="auth.otp_verified", request=request, details={"kind": _kind(device)})
+            audit_record(action="auth.otp_verified", details={"kind": _kind(device)})
             return redirect(_next(request))
-        audit_record(action="auth.otp_failed", request=request)
+        audit_record(action="auth.otp_failed")
         form.add_error("token", "That code is not right, or was used already. Try the current one.")
     status = 422 if form.is_bound else 200
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}, status=status)
@@ -130,7 +130,7 @@ def _enrol(request: HttpRequest, device: TOTPDevice) -> list[str]:
             recovery.token_set.create(token=code)
         otp_login(request, device)
         request.session[ENROLLED_SESSION_KEY] = True
-        audit_record(action="user.otp_enrol", target=request.user, request=request)
+        audit_record(action="user.otp_enrol", target=request.user)
     return codes
 
 

@@ -62,9 +62,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)  # keeps the session (update_session_auth_hash)
         forced = PasswordChangeRequired.objects.filter(user=self.request.user).delete()[0] > 0
         self.request.session.pop(SESSION_KEY, None)
-        audit_record(
-            action="user.password_change", target=self.request.user, request=self.request, details={"forced": forced}
-        )
+        audit_record(action="user.password_change", target=self.request.user, details={"forced": forced})
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Model
@@ -40,13 +41,15 @@ current_request: ContextVar[HttpRequest | None] = ContextVar("audit_current_requ
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: User | None = None,
     target: Model | None = None,
-    request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
     actor_username: str | None = None,
 ) -> AuditEntry:
-    """Append one entry: who (``actor``, else ``request.user``), what, which object, from where.
+    """Append one entry: who (``actor``, else the request's user), what, which object, from where.
+
+    Where from is the request being served (``current_request``): a service is
+    never handed the request, and an entry written outside one names no address.
 
     ``action`` must be one of ``audit.models.Action`` (ValueError otherwise: a
     typo must fail a test, not vanish from the trail). ``actor_username`` names
@@ -56,7 +59,7 @@ def audit_record(
     rolled back leaves no entry.
     """
     return audit_record_many(
-        action=action, actor=actor, targets=[target], request=request, details=details, actor_username=actor_username
+        action=action, actor=actor, targets=[target], details=details, actor_username=actor_username
     )[0]
 
 
@@ -64,8 +67,7 @@ def audit_record_many(
     *,
     action: str,
     targets: list[Model | None],
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: User | None = None,
     details: dict[str, Any] | None = None,
     actor_username: str | None = None,
 ) -> list[AuditEntry]:
@@ -76,8 +78,7 @@ def audit_record_many(
     """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}; add it to audit.models.Action")
-    if request is None:
-        request = current_request.get()
+    request = current_request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -114,16 +115,18 @@ def audit_record_many(
     return entries
 
 
-def content_digest(instance: Model) -> str:
+def content_digest(*, instance: Model) -> str:
     """SHA-256 of a record's stored fields, as the database holds them (re-read, so types match)."""
     fresh = type(instance)._default_manager.get(pk=instance.pk)
     fields = {f.attname: f.value_to_string(fresh) for f in fresh._meta.concrete_fields}
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def content_details(instance: Model) -> dict[str, Any]:
+def content_details(*, instance: Model) -> dict[str, Any]:
     """Audit details that let ``audit_verify`` find a record changed after this entry was written."""
-    return {"content": {"model": instance._meta.label_lower, "id": instance.pk, "sha256": content_digest(instance)}}
+    return {
+        "content": {"model": instance._meta.label_lower, "id": instance.pk, "sha256": content_digest(instance=instance)}
+    }
 
 
 def _locked_head() -> AuditChainHead:
@@ -163,14 +166,9 @@ def _request_fields(request: HttpRequest | None) -> dict[str, str]:
     if request is None:
         return {"ip_address": "", "user_agent": ""}
     return {
-        "ip_address": client_ip(request),
+        "ip_address": _client_ip(request),  # as django-axes sees it: PROXY_COUNT applies to both
         "user_agent": _printable(request.META.get("HTTP_USER_AGENT", ""), 255),
     }
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as django-axes sees it (``escc_site.client_ip``: PROXY_COUNT applies to both), or ""."""
-    return _client_ip(request)
 
 
 def _printable(text: str, limit: int) -> str:
@@ -298,6 +296,6 @@ def _content_problem(content: dict[str, Any]) -> str:
     label = f"{model._meta.verbose_name} {content.get('id')}"
     if instance is None:
         return f"{label} was deleted"
-    if content_digest(instance) != content.get("sha256"):
+    if content_digest(instance=instance) != content.get("sha256"):
         return f"{label} was changed"
     return ""

@@ -64,7 +64,6 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     last_seq = AuditEntry.objects.aggregate(last=Max("seq"))["last"] or 0
     audit_record(
         action="audit.export",
-        request=request,
         details={"filters": {k: v for k, v in filters.items() if v not in (None, "")}, "up_to": last_seq},
     )
     rows = audit_entries(**filters).filter(seq__lte=last_seq).order_by("seq")

@@ -596,7 +596,7 @@ def test_decision_entry_holds_the_digest_of_the_decision(decision):
     assert entry.details["content"] == {
         "model": "assessments.boarddecision",
         "id": decision.pk,
-        "sha256": content_digest(decision),
+        "sha256": content_digest(instance=decision),
     }
     assert audit_verify().ok
 
