@@ -13,9 +13,7 @@ for an action on a case they may act on whose status forbids it (as ``case_edit`
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -34,9 +32,9 @@ from assessments import presenters as case_presenters
 from assessments.access import cases_visible_to
 from assessments.cases import input_rows
 from assessments.cases import selectors as case_selectors
+from assessments.cases import services as case_services
 from assessments.models import BoardDecision, Case, CaseStatus
-from audit.services import audit_record
-from board import charts, presenters, selectors, services
+from board import charts, exports, presenters, selectors, services
 from board.case_forms import (
     PACK_MAX,
     CloseForm,
@@ -346,20 +344,7 @@ def board_queue_csv(request: HttpRequest) -> HttpResponse:
     if len(cases) > CSV_MAX_ROWS:
         messages.error(request, f"More than {CSV_MAX_ROWS} cases match: narrow the filters to export.")
         return redirect(reverse("assessments:board_queue") + "?" + request.GET.urlencode())
-    now = timezone.now()
-    rows = [presenters.present_queue_row(case, now) for case in cases]
-    with transaction.atomic():
-        for case in cases:
-            audit_record(action="case.export", actor=request.user, target=case)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # byte-order mark: spreadsheet programs then read the file as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(presenters.CSV_COLUMNS)
-    writer.writerows([presenters.csv_cell(value) for value in presenters.csv_row(row)] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="board-queue-{stamp}.csv"'
-    return response
+    return exports.board_queue_csv(user=request.user, cases=cases, now=timezone.now())
 
 
 @require_GET
@@ -376,9 +361,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
     if len(cases) > PACK_MAX:
         form.add_error(None, f"More than {PACK_MAX} cases for this meeting: choose the cases in the queue.")
         return render(request, "assessments/board_pack.html", {"form": form, "packs": []}, status=422)
-    with transaction.atomic():
-        for case in cases:
-            audit_record(action="case.print", actor=request.user, target=case)
+    case_services.case_print_record(user=request.user, cases=cases)
     now = timezone.now()
     packs = [presenters.present_pack_page(case, now) for case in cases]
     context = {

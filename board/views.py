@@ -8,9 +8,6 @@ Pages that show a patient's identifiers record ``case.view``.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import roles
 from assessments.access import cases_visible_to
 from assessments.cases import selectors as case_selectors
+from assessments.cases import services as case_services
 from assessments.models import CaseStatus
 from audit.services import audit_record
 from board import exports, presenters, selectors, services
@@ -156,7 +154,7 @@ def meeting_mode(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
     """The one-page outcome letter for the referring clinician and the notes (print to PDF from the browser)."""
     decision = selectors.decision_get(user=request.user, pk=decision_pk)
-    audit_record(action="case.print", actor=request.user, target=decision.case)
+    case_services.case_print_record(user=request.user, cases=[decision.case])
     record = selectors.decision_record(decision)
     context = {
         "decision": decision,
@@ -262,10 +260,4 @@ def audit_measures_csv(request: HttpRequest) -> HttpResponse:
     """The network audit measures per month, pathway and concordance (no patient data; docs/audit-measures.md)."""
     if not roles.is_board_member(request.user):
         raise Http404("No such page")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerows(exports.audit_rows())
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="escc-audit-measures.csv"'
-    return response
+    return exports.audit_measures_csv()

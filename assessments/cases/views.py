@@ -40,7 +40,6 @@ from assessments.models import Case, CaseStatus
 from assessments.patients import selectors as patient_selectors
 from assessments.patients import services as patient_services
 from assessments.templatetags import live_update
-from audit.services import audit_record
 
 CASE_FORM = "assessments/case_form.html"
 
@@ -121,7 +120,7 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         context[live_update.SHOWN_PARTS] = live_update.shown_parts(request)
     else:
         context[live_update.SHOWN_PARTS] = {}  # the full page marks its parts for the first live update
-        context.update(_lesion_cards(context["assessment"], added=_is_add_lesion(request)))
+        context |= _lesion_cards(context["assessment"], added=_is_add_lesion(request))
     return TemplateResponse(request, template, context, status=status)
 
 
@@ -329,7 +328,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Download one case in the case-file format."""
     case = selectors.case_get_visible(user=request.user, pk=pk)
-    audit_record(action="case.export", actor=request.user, target=case)
+    services.case_export_record(user=request.user, cases=[case])
     response = HttpResponse(json.dumps(case_format.export_case(case), indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
     return response
@@ -345,7 +344,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _, errors = case_format.validate_case(form.cleaned_data["file"])
         if not errors:
-            audit_record(action="case.import", actor=request.user)
+            services.case_import_record(user=request.user)
             entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))
             panel, _ = result_panel(entry)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
