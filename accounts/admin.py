@@ -31,9 +31,7 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from accounts import roles
-from accounts.models import PasswordChangeRequired
-from audit.services import audit_record
+from accounts import roles, services
 
 SELF_GRANT_REFUSED = "You cannot give yourself a role or a permission: another admin must grant it."
 
@@ -53,7 +51,7 @@ class SelfGrantGuard:
                 before = set(getattr(instance, field).values_list("pk", flat=True))
                 if {item.pk for item in data[field]} - before:
                     self.add_error(field, SELF_GRANT_REFUSED)  # type: ignore[attr-defined]
-                    audit_record(action="user.role_refused", target=instance, details={"field": field})
+                    services.user_role_refused_record(user=instance, field=field)
         return data
 
 
@@ -139,8 +137,7 @@ class EsccUserAdmin(DjangoUserAdmin):
             if user.pk == request.user.pk or not self.has_change_permission(request, user):
                 messages.warning(request, f"{user.get_username()} was not deactivated (yourself or a superuser).")
                 continue
-            user.is_active = False
-            user.save(update_fields=["is_active"])  # audited as user.deactivate by audit.signals
+            services.user_deactivate(user=user)
             done += 1
         messages.success(request, f"{done} user(s) deactivated.")
 
@@ -151,14 +148,7 @@ class EsccUserAdmin(DjangoUserAdmin):
             if not self.has_change_permission(request, user):
                 messages.warning(request, f"{user.get_username()} is a superuser: not changed.")
                 continue
-            # An unusable password also ends the user's open sessions (their
-            # session hash no longer matches).
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-            PasswordChangeRequired.objects.get_or_create(user=user)
-            audit_record(
-                action="user.password_reset", target=user, request=request, details={"method": "unusable_password"}
-            )
+            services.user_password_reset_force(user=user)
             done += 1
         messages.success(request, f"{done} password(s) reset. Set a new password for each user from their page.")
 
@@ -170,8 +160,5 @@ class EsccUserAdmin(DjangoUserAdmin):
         if user is not None:
             user.refresh_from_db(fields=["password"])
         if request.method == "POST" and user is not None and before is not None and user.password != before:
-            method = "set_by_admin" if user.has_usable_password() else "disabled_by_admin"
-            if user.pk != request.user.pk:  # the admin knows it: the user must choose their own
-                PasswordChangeRequired.objects.get_or_create(user=user)
-            audit_record(action="user.password_reset", target=user, request=request, details={"method": method})
+            services.user_password_set_record(user=user, admin=request.user)
         return response

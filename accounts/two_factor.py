@@ -18,7 +18,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,10 +25,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audit.services import audit_record
+from accounts import services
 
 RECOVERY_CODES = 10
 MODES = ("off", "staff", "all")
@@ -94,9 +93,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = _matching_device(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
-            audit_record(action="auth.otp_verified", request=request, details={"kind": _kind(device)})
+            services.user_otp_check_record(user=request.user, passed_with=_kind(device))
             return redirect(_next(request))
-        audit_record(action="auth.otp_failed", request=request)
+        services.user_otp_check_record(user=request.user, passed_with=None)
         form.add_error("token", "That code is not right, or was used already. Try the current one.")
     status = 422 if form.is_bound else 200
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}, status=status)
@@ -105,33 +104,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: show its key, confirm one code, then show the recovery codes once."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    device = services.user_otp_device_pending(user=request.user)
     form = TokenForm(request.POST or None)
     if form.is_valid() and device.verify_token(form.cleaned_data["token"].replace(" ", "")):
-        codes = _enrol(request, device)
+        codes = services.user_otp_enrol(user=request.user, device=device, recovery_codes=RECOVERY_CODES)
+        otp_login(request, device)
+        request.session[ENROLLED_SESSION_KEY] = True
         return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
     if form.is_bound and not form.errors:
         form.add_error("token", "That code is not right. Check the app's clock and try the current code.")
     context = {"form": form, "key": _base32(device), "config_url": device.config_url, "next": _next(request)}
     return render(request, "registration/two_factor_setup.html", context, status=422 if form.is_bound else 200)
-
-
-def _enrol(request: HttpRequest, device: TOTPDevice) -> list[str]:
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()  # one app at a time
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        StaticDevice.objects.filter(user=request.user).delete()
-        recovery = StaticDevice.objects.create(user=request.user, name="Recovery codes", confirmed=True)
-        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-        for code in codes:
-            recovery.token_set.create(token=code)
-        otp_login(request, device)
-        request.session[ENROLLED_SESSION_KEY] = True
-        audit_record(action="user.otp_enrol", target=request.user, request=request)
-    return codes
 
 
 def _matching_device(user: Any, token: str) -> Any:

@@ -13,10 +13,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from accounts.models import PasswordChangeRequired
+from accounts import services
 from accounts.password_gate import SESSION_KEY
 from accounts.signin import provider_logout_url
-from audit.services import audit_record
 
 
 class SignInView(auth_views.LoginView):
@@ -60,11 +59,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> Any:
         response = super().form_valid(form)  # keeps the session (update_session_auth_hash)
-        forced = PasswordChangeRequired.objects.filter(user=self.request.user).delete()[0] > 0
+        services.user_password_change_record(user=self.request.user)
         self.request.session.pop(SESSION_KEY, None)
-        audit_record(
-            action="user.password_change", target=self.request.user, request=self.request, details={"forced": forced}
-        )
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

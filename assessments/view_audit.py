@@ -42,10 +42,10 @@ class CaseViewAuditMiddleware:
             return response
         cases = cases_shown(response.context_data or {})
         if cases:
-            audit_record_many(action="case.view", actor=request.user, targets=cases, request=request)
+            audit_record_many(action="case.view", actor=request.user, targets=cases)
         patients = patients_shown(response.context_data or {})  # issue 13a: the patient page
         if patients:
-            audit_record_many(action="patient.view", actor=request.user, targets=patients, request=request)
+            audit_record_many(action="patient.view", actor=request.user, targets=patients)
         return response
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Model
@@ -48,13 +49,15 @@ current_request: ContextVar[HttpRequest | None] = ContextVar("audit_current_requ
 def audit_record(
     *,
     action: str,
-    actor: Any = None,
+    actor: User | None = None,
     target: Model | None = None,
-    request: HttpRequest | None = None,
     details: dict[str, Any] | None = None,
     actor_username: str | None = None,
 ) -> AuditEntry:
-    """Append one entry: who (``actor``, else ``request.user``), what, which object, from where.
+    """Append one entry: who (``actor``, else the request's user), what, which object, from where.
+
+    Where from is the request being served (``current_request``): a service is
+    never handed the request, and an entry written outside one names no address.
 
     ``action`` must be one of ``audit.models.Action`` (ValueError otherwise: a
     typo must fail a test, not vanish from the trail). ``actor_username`` names
@@ -64,7 +67,7 @@ def audit_record(
     rolled back leaves no entry.
     """
     return audit_record_many(
-        action=action, actor=actor, targets=[target], request=request, details=details, actor_username=actor_username
+        action=action, actor=actor, targets=[target], details=details, actor_username=actor_username
     )[0]
 
 
@@ -72,8 +75,7 @@ def audit_record_many(
     *,
     action: str,
     targets: list[Model | None],
-    actor: Any = None,
-    request: HttpRequest | None = None,
+    actor: User | None = None,
     details: dict[str, Any] | None = None,
     actor_username: str | None = None,
 ) -> list[AuditEntry]:
@@ -84,8 +86,7 @@ def audit_record_many(
     """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}; add it to audit.models.Action")
-    if request is None:
-        request = current_request.get()
+    request = current_request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -147,7 +148,7 @@ class _Written:
             _append([_seal_entry({"sealed": "on commit"})], self)
 
 
-def record_written(instance: Model) -> None:
+def record_written(*, instance: Model) -> None:
     """Note that a row of the clinical record was saved or deleted, for the digest in the next audit entry."""
     connection = transaction.get_connection()
     written = _live_written()
@@ -194,7 +195,7 @@ def records_seal_all(*, chunk: int = 1000) -> int:
     return total
 
 
-def content_digest(instance: Model) -> str:
+def content_digest(*, instance: Model) -> str:
     """SHA-256 of a record's stored fields: what entries signing a decision held before keyed row digests."""
     fresh = type(instance)._default_manager.get(pk=instance.pk)
     fields = {f.attname: f.value_to_string(fresh) for f in fresh._meta.concrete_fields}
@@ -238,14 +239,9 @@ def _request_fields(request: HttpRequest | None) -> dict[str, str]:
     if request is None:
         return {"ip_address": "", "user_agent": ""}
     return {
-        "ip_address": client_ip(request),
+        "ip_address": _client_ip(request),  # as django-axes sees it: PROXY_COUNT applies to both
         "user_agent": _printable(request.META.get("HTTP_USER_AGENT", ""), 255),
     }
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as django-axes sees it (``escc_site.client_ip``: PROXY_COUNT applies to both), or ""."""
-    return _client_ip(request)
 
 
 def _printable(text: str, limit: int) -> str:
@@ -394,6 +390,6 @@ def _content_problem(content: dict[str, Any]) -> str:
     label = f"{model._meta.verbose_name} {content.get('id')}"
     if instance is None:
         return f"{label} was deleted"
-    if content_digest(instance) != content.get("sha256"):
+    if content_digest(instance=instance) != content.get("sha256"):
         return f"{label} was changed"
     return ""

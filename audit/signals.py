@@ -30,14 +30,14 @@ RIGHTS_FIELDS = ("is_active", "is_staff", "is_superuser")
 
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     # The method (local, ldap, oidc) tells a directory sign-in from a local one.
-    audit_record(action="auth.login", actor=user, request=request, details={"method": sign_in_method(user)})
+    audit_record(action="auth.login", actor=user, details={"method": sign_in_method(user)})
 
 
 def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is None:  # logging out an anonymous session is no event
         return
     reason = getattr(request, "escc_logout_reason", "user")
-    audit_record(action="auth.logout", actor=user, request=request, details={"reason": reason})
+    audit_record(action="auth.logout", actor=user, details={"reason": reason})
 
 
 def typed_username(typed: Any) -> tuple[str, dict[str, Any]]:
@@ -60,12 +60,12 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     # Never the password (Django has masked it in ``credentials``), and the typed
     # name only when it is an account's.
     username, details = typed_username(credentials.get(get_user_model().USERNAME_FIELD))
-    audit_record(action="auth.login_failed", request=request, actor_username=username, details=details)
+    audit_record(action="auth.login_failed", actor_username=username, details=details)
 
 
 def on_locked_out(sender: Any, request: Any, username: Any, ip_address: Any, **kwargs: Any) -> None:
     name, details = typed_username(username)
-    audit_record(action="auth.lockout", request=request, actor_username=name, details=details)
+    audit_record(action="auth.lockout", actor_username=name, details=details)
 
 
 def remember_rights(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
@@ -145,7 +145,7 @@ def record_group_change(
 
 
 def on_record_written(sender: Any, instance: Any, **kwargs: Any) -> None:
-    record_written(instance)
+    record_written(instance=instance)
 
 
 def connect() -> None:

@@ -13,9 +13,7 @@ for an action on a case they may act on whose status forbids it (as ``case_edit`
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -34,9 +32,9 @@ from assessments import presenters as case_presenters
 from assessments.access import cases_visible_to
 from assessments.cases import input_rows
 from assessments.cases import selectors as case_selectors
+from assessments.cases import services as case_services
 from assessments.models import BoardDecision, Case, CaseStatus
-from audit.services import audit_record
-from board import charts, presenters, selectors, services
+from board import charts, exports, presenters, selectors, services
 from board.case_forms import (
     PACK_MAX,
     CloseForm,
@@ -119,7 +117,7 @@ def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubmitToBoardForm(request.POST or None, initial=initial)
     if form.is_valid():
         try:
-            services.case_submit_to_board(case=case, user=request.user, request=request, **form.cleaned_data)
+            services.case_submit_to_board(case=case, user=request.user, **form.cleaned_data)
         except services.CaseStateError as error:
             raise PermissionDenied(str(error)) from None
         messages.success(request, "Submitted to the tumor board. The case is read-only until the board answers.")
@@ -140,7 +138,7 @@ def case_treatment_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         services.case_treatment_start_record(
-            case=case, user=request.user, started_at=form.cleaned_data["treatment_start_at"], request=request
+            case=case, user=request.user, started_at=form.cleaned_data["treatment_start_at"]
         )
         messages.success(request, "Treatment start recorded.")
         return redirect(case)
@@ -155,7 +153,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only a case the board has decided can be closed.")
     form = CloseForm(request.POST or None, treatment_started=case.treatment_start_at is not None)
     if form.is_valid():
-        services.case_close(case=case, user=request.user, reason=form.cleaned_data["reason"], request=request)
+        services.case_close(case=case, user=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "Case closed.")
         return redirect(case)
     return _action_page(request, case, form, title="Close the case", submit_label="Close the case")
@@ -171,7 +169,7 @@ def case_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST or None)
     if form.is_valid():
         try:
-            services.case_comment_add(case=case, author=request.user, text=form.cleaned_data["text"], request=request)
+            services.case_comment_add(case=case, author=request.user, text=form.cleaned_data["text"])
         except services.CaseStateError as error:
             raise PermissionDenied(str(error)) from None
         return redirect(reverse("assessments:case_detail", args=[case.pk]) + "#discussion")
@@ -187,9 +185,7 @@ def case_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST or None)
     if form.is_valid():
         try:
-            services.case_return_to_clinician(
-                case=case, user=request.user, comment=form.cleaned_data["text"], request=request
-            )
+            services.case_return_to_clinician(case=case, user=request.user, comment=form.cleaned_data["text"])
         except services.CaseStateError as error:
             raise PermissionDenied(str(error)) from None
         messages.success(request, "Returned to the clinician for more information.")
@@ -268,7 +264,6 @@ def _sign(
                 attendees=data["attendees"],
                 supersedes=supersedes,
                 correction_reason=data.get("correction_reason", ""),
-                request=request,
             )
             extras.record(decision=decision, signed_by=request.user)
     except services.CaseStateError as error:
@@ -323,7 +318,7 @@ def _meeting_from_query(request: HttpRequest, case: Case) -> Meeting | None:
 def initial_attendees(request: HttpRequest, case: Case) -> str:
     """The chosen meeting's attendance as the decision's attendee text ("" without a meeting)."""
     meeting = _meeting_from_query(request, case)
-    return services.attendees_text(meeting) if meeting else ""
+    return services.attendees_text(meeting=meeting) if meeting else ""
 
 
 # --- Board pages ----------------------------------------------------------------------------
@@ -349,20 +344,7 @@ def board_queue_csv(request: HttpRequest) -> HttpResponse:
     if len(cases) > CSV_MAX_ROWS:
         messages.error(request, f"More than {CSV_MAX_ROWS} cases match: narrow the filters to export.")
         return redirect(reverse("assessments:board_queue") + "?" + request.GET.urlencode())
-    now = timezone.now()
-    rows = [presenters.present_queue_row(case, now) for case in cases]
-    with transaction.atomic():
-        for case in cases:
-            audit_record(action="case.export", actor=request.user, target=case, request=request)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # byte-order mark: spreadsheet programs then read the file as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(presenters.CSV_COLUMNS)
-    writer.writerows([presenters.csv_cell(value) for value in presenters.csv_row(row)] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="board-queue-{stamp}.csv"'
-    return response
+    return exports.board_queue_csv(user=request.user, cases=cases, now=timezone.now())
 
 
 @require_GET
@@ -379,9 +361,7 @@ def board_pack(request: HttpRequest) -> HttpResponse:
     if len(cases) > PACK_MAX:
         form.add_error(None, f"More than {PACK_MAX} cases for this meeting: choose the cases in the queue.")
         return render(request, "assessments/board_pack.html", {"form": form, "packs": []}, status=422)
-    with transaction.atomic():
-        for case in cases:
-            audit_record(action="case.print", actor=request.user, target=case, request=request)
+    case_services.case_print_record(user=request.user, cases=cases)
     now = timezone.now()
     packs = [presenters.present_pack_page(case, now) for case in cases]
     context = {

@@ -1,13 +1,41 @@
-"""The network audit export: the monthly measures as CSV rows (definitions: docs/audit-measures.md)."""
+"""The board's CSV downloads: the queue with its filters, and the network audit measures (docs/audit-measures.md).
+
+Both are written by ``audit.exports.csv_download`` (the formula guard, UTF-8); each exported case is recorded.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.utils import timezone
+
+from assessments.cases.services import case_export_record
+from assessments.models import Case
+from audit.exports import csv_download
+from board import presenters
 from board.models import MonthlySummary
 from board.summary import MEASURES
 
 HEADER = ["month", "pathway_recommended", "pathway_chosen", "followed_recommendation", *MEASURES]
+
+
+def board_queue_csv(*, user: User, cases: Sequence[Case], now: datetime.datetime) -> HttpResponse:
+    """The queue's ``cases`` as CSV (a header a person reads, codes beside labels); one ``case.export`` per case."""
+    rows = [presenters.present_queue_row(case, now) for case in cases]
+    case_export_record(user=user, cases=cases)
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
+    return csv_download(
+        filename=f"board-queue-{stamp}.csv", rows=[presenters.CSV_COLUMNS, *map(presenters.csv_row, rows)]
+    )
+
+
+def audit_measures_csv() -> HttpResponse:
+    """The monthly measures as CSV. No entry in the trail: the rows are counts, no patient is named."""
+    return csv_download(filename="escc-audit-measures.csv", rows=audit_rows())
 
 
 def audit_rows() -> list[list[Any]]:

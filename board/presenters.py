@@ -221,18 +221,6 @@ def _iso(value: datetime.datetime | None) -> str:
     return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text: a leading = + - @ (or tab, CR) gets an apostrophe.
-
-    OWASP "CSV injection": such a cell would otherwise run as a formula when opened.
-    """
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def months_back(today: datetime.date, months: int) -> datetime.date:
     """The first day of the month ``months - 1`` months before ``today``'s: a window of ``months`` whole months."""
     index = today.year * 12 + today.month - 1 - (months - 1)

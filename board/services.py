@@ -63,7 +63,7 @@ class MeetingError(Exception):
 # --- Meetings and the agenda ---------------------------------------------------------------
 
 
-def meeting_create(*, created_by: User, chair: User, starts_at: datetime.datetime, request: Any = None) -> Meeting:
+def meeting_create(*, created_by: User, chair: User, starts_at: datetime.datetime) -> Meeting:
     """Create a meeting; its agenda starts with every case waiting for the board, emergencies first."""
     with transaction.atomic():
         meeting = Meeting.objects.create(starts_at=starts_at, chair=chair, created_by=created_by)
@@ -72,11 +72,11 @@ def meeting_create(*, created_by: User, chair: User, starts_at: datetime.datetim
             AgendaItem(meeting=meeting, case_id=pk, position=i)
             for i, pk in enumerate(waiting.values_list("pk", flat=True), start=1)
         )
-        audit_record(action="meeting.change", actor=created_by, target=meeting, request=request)
+        audit_record(action="meeting.change", actor=created_by, target=meeting)
     return meeting
 
 
-def agenda_add(*, meeting: Meeting, case: Case, user: User, request: Any = None) -> AgendaItem:
+def agenda_add(*, meeting: Meeting, case: Case, user: User) -> AgendaItem:
     """Put a case at the end of the agenda (no-op when already on it)."""
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.DECIDED):
         raise MeetingError("Only a case with the tumor board can go on an agenda.")
@@ -88,13 +88,12 @@ def agenda_add(*, meeting: Meeting, case: Case, user: User, request: Any = None)
                 action="meeting.change",
                 actor=user,
                 target=case,
-                request=request,
                 details={"meeting": meeting.pk, "agenda": "add"},
             )
     return item
 
 
-def agenda_move(*, item: AgendaItem, offset: int, user: User, request: Any = None) -> None:
+def agenda_move(*, item: AgendaItem, offset: int, user: User) -> None:
     """Move an agenda item one place up (offset -1) or down (+1) by swapping with its neighbour."""
     with transaction.atomic():
         items = list(AgendaItem.objects.select_for_update().filter(meeting=item.meeting_id).order_by("position", "pk"))
@@ -106,47 +105,46 @@ def agenda_move(*, item: AgendaItem, offset: int, user: User, request: Any = Non
         for position, other in enumerate(items, start=1):
             other.position = position
         AgendaItem.objects.bulk_update(items, ["position"])
-        audit_record(action="meeting.change", actor=user, target=item.meeting, request=request)
+        audit_record(action="meeting.change", actor=user, target=item.meeting)
 
 
-def next_meeting(meeting: Meeting) -> Meeting | None:
+def next_meeting(*, meeting: Meeting) -> Meeting | None:
     return Meeting.objects.filter(starts_at__gt=meeting.starts_at).order_by("starts_at", "pk").first()
 
 
-def agenda_defer(*, item: AgendaItem, user: User, request: Any = None) -> Meeting:
+def agenda_defer(*, item: AgendaItem, user: User) -> Meeting:
     """Move a case from this meeting's agenda to the end of the next meeting's."""
-    following = next_meeting(item.meeting)
+    following = next_meeting(meeting=item.meeting)
     if following is None:
         raise MeetingError("There is no later meeting yet: create the next meeting first.")
     with transaction.atomic():
         case = item.case
         item.delete()
-        agenda_add(meeting=following, case=case, user=user, request=request)
+        agenda_add(meeting=following, case=case, user=user)
         audit_record(
             action="meeting.change",
             actor=user,
             target=case,
-            request=request,
             details={"agenda": "defer", "to": following.pk},
         )
     return following
 
 
-def attendee_add(*, meeting: Meeting, name: str, specialty: str, user: User, request: Any = None) -> Attendee:
+def attendee_add(*, meeting: Meeting, name: str, specialty: str, user: User) -> Attendee:
     with transaction.atomic():
         attendee = Attendee.objects.create(meeting=meeting, name=name, specialty=specialty)
-        audit_record(action="meeting.change", actor=user, target=meeting, request=request, details={"add": specialty})
+        audit_record(action="meeting.change", actor=user, target=meeting, details={"add": specialty})
     return attendee
 
 
-def attendee_remove(*, attendee: Attendee, user: User, request: Any = None) -> None:
+def attendee_remove(*, attendee: Attendee, user: User) -> None:
     with transaction.atomic():
         meeting = attendee.meeting
         attendee.delete()
-        audit_record(action="meeting.change", actor=user, target=meeting, request=request, details={"remove": True})
+        audit_record(action="meeting.change", actor=user, target=meeting, details={"remove": True})
 
 
-def attendees_text(meeting: Meeting) -> str:
+def attendees_text(*, meeting: Meeting) -> str:
     """The attendance as the decision's ``attendees`` text (names and specialties)."""
     return "\n".join(str(a) for a in meeting.attendees.all())
 
@@ -185,7 +183,7 @@ def decision_extras_record(
     return record
 
 
-def action_tick(*, action: Action, user: User, request: Any = None) -> ActionDone:
+def action_tick(*, action: Action, user: User) -> ActionDone:
     """Tick an action off (once; a second tick keeps the first)."""
     with transaction.atomic():
         done, created = ActionDone.objects.get_or_create(
@@ -196,7 +194,6 @@ def action_tick(*, action: Action, user: User, request: Any = None) -> ActionDon
                 action="case.action_done",
                 actor=user,
                 target=action.case,
-                request=request,
                 details={"action": action.pk},
             )
     return done
@@ -235,20 +232,20 @@ def notifications_mark_read(*, user: User) -> int:
 # --- Follow-up and the clock ----------------------------------------------------------------
 
 
-def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any], request: Any = None) -> FollowUp:
+def follow_up_record(*, case: Case, days: int, user: User, data: dict[str, Any]) -> FollowUp:
     """Record (or correct) the 30- or 90-day follow-up of a decided case, and refresh the dashboard rows."""
     with transaction.atomic():
         follow_up, _ = FollowUp.objects.update_or_create(case=case, days=days, defaults={**data, "recorded_by": user})
-        audit_record(action="case.follow_up", actor=user, target=case, request=request, details={"days": days})
+        audit_record(action="case.follow_up", actor=user, target=case, details={"days": days})
         summary_refresh(case=case)
     return follow_up
 
 
-def clock_record(*, case: Case, user: User, data: dict[str, Any], request: Any = None) -> CaseClock:
+def clock_record(*, case: Case, user: User, data: dict[str, Any]) -> CaseClock:
     """Record the referral and MRI report times of a case (the other time points are on the case)."""
     with transaction.atomic():
         clock, _ = CaseClock.objects.update_or_create(case=case, defaults=data)
-        audit_record(action="case.update", actor=user, target=case, request=request, details={"field": "clock"})
+        audit_record(action="case.update", actor=user, target=case, details={"field": "clock"})
         summary_refresh(case=case)
     return clock
 
@@ -256,9 +253,7 @@ def clock_record(*, case: Case, user: User, data: dict[str, Any], request: Any =
 # --- The case with the board: submit, discuss, return, decide, correct, treatment start, close ---
 
 
-def case_submit_to_board(
-    *, case: Case, user: Any, question: str, meeting_date: datetime.date | None, request: Any = None
-) -> Case:
+def case_submit_to_board(*, case: Case, user: User, question: str, meeting_date: datetime.date | None) -> Case:
     """Send the owner's draft case to the tumor board with a question; it becomes read-only for the clinician."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -271,11 +266,11 @@ def case_submit_to_board(
         case.meeting_date = meeting_date
         case.submitted_at = timezone.now()
         case.save()
-        audit_record(action="case.submit", actor=user, target=case, request=request)
+        audit_record(action="case.submit", actor=user, target=case)
     return case
 
 
-def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: Any = None) -> Case:
+def case_return_to_clinician(*, case: Case, user: User, comment: str) -> Case:
     """The board asks for more information: the case goes back to draft with the board's comment."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -285,7 +280,7 @@ def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: An
         case.status = CaseStatus.DRAFT
         case.submitted_at = None
         case.save()
-        audit_record(action="case.return", actor=user, target=case, request=request)
+        audit_record(action="case.return", actor=user, target=case)
         # The owner is told in the app and by e-mail (queued after commit; never breaks the return).
         notification_create(recipient=case.owner, case=case, kind=NotificationKind.RETURNED)
     return case
@@ -294,21 +289,21 @@ def case_return_to_clinician(*, case: Case, user: Any, comment: str, request: An
 COMMENTABLE = (CaseStatus.SUBMITTED, CaseStatus.DECIDED)
 
 
-def case_comment_add(*, case: Case, author: Any, text: str, request: Any = None) -> CaseComment:
+def case_comment_add(*, case: Case, author: User, text: str) -> CaseComment:
     """Add a message to the board discussion of a submitted or decided case."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status not in COMMENTABLE:
             raise CaseStateError("Only a case with the tumor board can be discussed.")
         comment = CaseComment.objects.create(case=case, author=author, text=text)
-        audit_record(action="case.comment", actor=author, target=case, request=request)
+        audit_record(action="case.comment", actor=author, target=case)
     return comment
 
 
 def board_decision_record(
     *,
     case: Case,
-    signed_by: Any,
+    signed_by: User,
     meeting_date: datetime.date,
     pathway_code: str,
     other_pathway_text: str,
@@ -316,7 +311,6 @@ def board_decision_record(
     attendees: str,
     supersedes: BoardDecision | None = None,
     correction_reason: str = "",
-    request: Any = None,
 ) -> BoardDecision:
     """Record and sign the board's decision; a correction supersedes the case's current decision.
 
@@ -369,7 +363,6 @@ def board_decision_record(
             action="case.decide",
             actor=signed_by,
             target=case,
-            request=request,
             details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
         summary_refresh(case=case)  # the dashboard's monthly rows
@@ -385,7 +378,7 @@ def _check_decision_input(pathway_code: str, other_text: str, attendees: str) ->
         raise DecisionInputError("Name the attendees.")
 
 
-def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.datetime, request: Any = None) -> Case:
+def case_treatment_start_record(*, case: Case, user: User, started_at: datetime.datetime) -> Case:
     """The owner records when definitive treatment started, after the board's decision (for the 24 h target)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -400,14 +393,13 @@ def case_treatment_start_record(*, case: Case, user: Any, started_at: datetime.d
             action="case.update",
             actor=user,
             target=case,
-            request=request,
             details={"version": case.version, "field": "treatment_start_at"},
         )
         summary_refresh(case=case)  # the dashboard's monthly rows
     return case
 
 
-def case_close(*, case: Case, user: Any, reason: str = "", request: Any = None) -> Case:
+def case_close(*, case: Case, user: User, reason: str = "") -> Case:
     """The owner closes a decided case: once treatment has started, or earlier with a reason."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -422,5 +414,5 @@ def case_close(*, case: Case, user: Any, reason: str = "", request: Any = None) 
         case.close_reason = reason.strip()
         case._history_user = user
         case.save()
-        audit_record(action="case.close", actor=user, target=case, request=request)
+        audit_record(action="case.close", actor=user, target=case)
     return case

@@ -8,9 +8,6 @@ Pages that show a patient's identifiers record ``case.view``.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import roles
 from assessments.access import cases_visible_to
 from assessments.cases import selectors as case_selectors
+from assessments.cases import services as case_services
 from assessments.models import CaseStatus
 from audit.services import audit_record
 from board import exports, presenters, selectors, services
@@ -40,7 +38,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, initial={"chair": request.user.pk})
     if form.is_valid():
         meeting = services.meeting_create(
-            created_by=request.user, chair=form.cleaned_data["chair"], starts_at=form.starts_at(), request=request
+            created_by=request.user, chair=form.cleaned_data["chair"], starts_at=form.starts_at()
         )
         messages.success(request, "Meeting created; its agenda holds the cases waiting for the board.")
         return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -56,7 +54,7 @@ def _detail(request: HttpRequest, meeting, *, status: int = 200, **forms) -> Htt
         "missing": meeting.missing_for_quorum(),
         "attendee_form": forms.get("attendee_form") or AttendeeForm(),
         "agenda_form": forms.get("agenda_form") or AgendaAddForm(),
-        "next_meeting": services.next_meeting(meeting),
+        "next_meeting": services.next_meeting(meeting=meeting),
     }
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
@@ -73,7 +71,7 @@ def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendeeForm(request.POST)
     if not form.is_valid():
         return _detail(request, meeting, status=422, attendee_form=form)
-    services.attendee_add(meeting=meeting, user=request.user, request=request, **form.cleaned_data)
+    services.attendee_add(meeting=meeting, user=request.user, **form.cleaned_data)
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#attendees")
 
 
@@ -83,7 +81,7 @@ def meeting_attendee_remove(request: HttpRequest, attendee_pk: int) -> HttpRespo
     attendee = Attendee.objects.filter(pk=attendee_pk).select_related("meeting").first()
     if attendee is None:
         raise Http404("No such attendee")
-    services.attendee_remove(attendee=attendee, user=request.user, request=request)
+    services.attendee_remove(attendee=attendee, user=request.user)
     return redirect(reverse("meetings:meeting_detail", args=[attendee.meeting_id]) + "#attendees")
 
 
@@ -97,7 +95,7 @@ def meeting_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         if visible is None or visible.status not in (CaseStatus.SUBMITTED, CaseStatus.DECIDED):
             form.add_error("case", "No case with this number is with the board.")
         else:
-            services.agenda_add(meeting=meeting, case=visible, user=request.user, request=request)
+            services.agenda_add(meeting=meeting, case=visible, user=request.user)
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#agenda")
     return _detail(request, meeting, status=422, agenda_form=form)
 
@@ -108,7 +106,7 @@ def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
         raise PermissionDenied("Move an agenda item up or down.")
-    services.agenda_move(item=item, offset=offset, user=request.user, request=request)
+    services.agenda_move(item=item, offset=offset, user=request.user)
     return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
 
@@ -116,7 +114,7 @@ def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
 def agenda_item_defer(request: HttpRequest, item_pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(user=request.user, pk=item_pk)
     try:
-        following = services.agenda_defer(item=item, user=request.user, request=request)
+        following = services.agenda_defer(item=item, user=request.user)
     except services.MeetingError as error:
         raise PermissionDenied(str(error)) from None
     messages.success(request, f"Case {item.case_id} deferred to {following}.")
@@ -134,7 +132,7 @@ def meeting_mode(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.GET.get("case", "")
     index = next((i for i, item in enumerate(items) if str(item.case_id) == wanted), 0)
     case = case_selectors.case_get_visible(user=request.user, pk=items[index].case_id)
-    audit_record(action="case.view", actor=request.user, target=case, request=request)
+    audit_record(action="case.view", actor=request.user, target=case)
     context = {
         "meeting": meeting,
         "items": items,
@@ -156,7 +154,7 @@ def meeting_mode(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
     """The one-page outcome letter for the referring clinician and the notes (print to PDF from the browser)."""
     decision = selectors.decision_get(user=request.user, pk=decision_pk)
-    audit_record(action="case.print", actor=request.user, target=decision.case, request=request)
+    case_services.case_print_record(user=request.user, cases=[decision.case])
     record = selectors.decision_record(decision)
     context = {
         "decision": decision,
@@ -173,7 +171,7 @@ def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
     action = selectors.action_get(user=request.user, pk=action_pk)
-    services.action_tick(action=action, user=request.user, request=request)
+    services.action_tick(action=action, user=request.user)
     messages.success(request, "Action ticked off.")
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
@@ -223,10 +221,10 @@ def follow_up(request: HttpRequest, pk: int, days: int) -> HttpResponse:
     form = FollowUpForm(request.POST or None, instance=existing)
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.follow_up_record(case=case, days=days, user=request.user, data=data, request=request)
+        services.follow_up_record(case=case, days=days, user=request.user, data=data)
         messages.success(request, f"{days}-day follow-up recorded.")
         return redirect(case)
-    audit_record(action="case.view", actor=request.user, target=case, request=request)
+    audit_record(action="case.view", actor=request.user, target=case)
     status = 422 if form.is_bound else 200
     return render(request, "meetings/follow_up_form.html", {"case": case, "form": form, "days": days}, status=status)
 
@@ -247,7 +245,7 @@ def case_clock(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = ClockForm(request.POST or None, initial=initial)
     if form.is_valid():
-        services.clock_record(case=case, user=request.user, data=form.cleaned_data, request=request)
+        services.clock_record(case=case, user=request.user, data=form.cleaned_data)
         messages.success(request, "Times recorded.")
         return redirect(case)
     status = 422 if form.is_bound else 200
@@ -262,10 +260,4 @@ def audit_measures_csv(request: HttpRequest) -> HttpResponse:
     """The network audit measures per month, pathway and concordance (no patient data; docs/audit-measures.md)."""
     if not roles.is_board_member(request.user):
         raise Http404("No such page")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerows(exports.audit_rows())
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="escc-audit-measures.csv"'
-    return response
+    return exports.audit_measures_csv()

@@ -175,7 +175,7 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
         decision = board_services.board_decision_record(
             case=Case.objects.get(pk=decided.pk), signed_by=carol, meeting_date=datetime.date(2026, 12, 1),
             pathway_code="separation_surgery_sbrt", other_pathway_text="", reason="",
-            attendees=board_services.attendees_text(meeting),
+            attendees=board_services.attendees_text(meeting=meeting),
         )  # fmt: skip
         board_services.decision_extras_record(
             decision=decision, meeting=meeting, plan="Separation surgery, then SBRT 24 Gy in 2 fractions.",

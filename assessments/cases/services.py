@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,7 +30,7 @@ from assessments.models import (
     HandoverStatus,
 )
 from assessments.patients.services import identifiers_of, patient_for_case, split_patient
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 
 
 class StaleVersionError(Exception):
@@ -75,11 +77,10 @@ def _store_lesions(case: Case, assessment: rules.CaseInput) -> None:
 
 def case_create(
     *,
-    owner: Any,
+    owner: User,
     patient: dict[str, Any],
     assessment: rules.CaseInput,
     save_token: uuid.UUID | None = None,
-    request: Any = None,
 ) -> Case:
     """Create a draft case for ``owner`` with the rules' result stored beside the inputs.
 
@@ -90,15 +91,15 @@ def case_create(
     """
     if save_token is not None and (done := Case.objects.filter(owner=owner, save_token=save_token).first()):
         return done
-    identifiers, case_fields = split_patient(patient)
+    identifiers, case_fields = split_patient(patient=patient)
     case = Case(owner=owner, save_token=save_token, **case_fields)
     case._history_user = owner  # the version is attributed even outside a web request
     _apply_assessment(case, assessment)
     try:
         with transaction.atomic():
-            case.patient = patient_for_case(identifiers=identifiers, user=owner, request=request)
+            case.patient = patient_for_case(identifiers=identifiers, user=owner)
             case.save()
-            audit_record(action="case.create", actor=owner, target=case, request=request)
+            audit_record(action="case.create", actor=owner, target=case)
     except IntegrityError:
         # Two copies of one save raced past the check above; the unique token let one in.
         done = Case.objects.filter(owner=owner, save_token=save_token).first() if save_token else None
@@ -111,12 +112,11 @@ def case_create(
 def case_update(
     *,
     case_id: int,
-    editor: Any,
+    editor: User,
     based_on_version: int,
     patient: dict[str, Any],
     assessment: rules.CaseInput,
     save_token: uuid.UUID | None = None,
-    request: Any = None,
 ) -> Case:
     """Save a new version of a draft case; refuse if a newer version exists (no lost updates).
 
@@ -133,11 +133,11 @@ def case_update(
             raise StaleVersionError(case)
         if not case.is_editable:
             raise CaseStateError("Only a draft case can be edited.")
-        identifiers, case_fields = split_patient(patient)
+        identifiers, case_fields = split_patient(patient=patient)
         if identifiers:
             current = case.patient
-            identifiers = {**identifiers_of(current), **identifiers}
-            case.patient = patient_for_case(identifiers=identifiers, user=editor, request=request, current=current)
+            identifiers = {**identifiers_of(patient=current), **identifiers}
+            case.patient = patient_for_case(identifiers=identifiers, user=editor, current=current)
         for name, value in case_fields.items():
             setattr(case, name, value)
         _apply_assessment(case, assessment)
@@ -145,13 +145,11 @@ def case_update(
         case.save_token = save_token
         case.version += 1
         case.save()
-        audit_record(
-            action="case.update", actor=editor, target=case, request=request, details={"version": case.version}
-        )
+        audit_record(action="case.update", actor=editor, target=case, details={"version": case.version})
     return case
 
 
-def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request: Any = None) -> Case:
+def case_reevaluate(*, case_id: int, editor: User, based_on_version: int) -> Case:
     """Re-evaluate a draft's stored inputs under the current rule set and save that as a new version.
 
     Never automatic: the owner asks for it after seeing the differences (``cases.views.case_reevaluate``).
@@ -187,7 +185,6 @@ def case_reevaluate(*, case_id: int, editor: Any, based_on_version: int, request
             action="case.update",
             actor=editor,
             target=case,
-            request=request,
             details={
                 "version": case.version,
                 "reevaluated": True,
@@ -210,17 +207,17 @@ def _store_result(case: Case, result: rules.Result, now: datetime.datetime) -> N
     case.sins_total = result.sins.total
 
 
-def case_discard(*, case: Case, user: Any, request: Any = None) -> Case:
+def case_discard(*, case: Case, user: User) -> Case:
     """The owner discards a draft: kept in the database and audited, hidden from lists, restorable."""
-    return _set_discarded(case=case, user=user, discarded=True, request=request)
+    return _set_discarded(case=case, user=user, discarded=True)
 
 
-def case_restore(*, case: Case, user: Any, request: Any = None) -> Case:
+def case_restore(*, case: Case, user: User) -> Case:
     """The owner brings a discarded draft back."""
-    return _set_discarded(case=case, user=user, discarded=False, request=request)
+    return _set_discarded(case=case, user=user, discarded=False)
 
 
-def _set_discarded(*, case: Case, user: Any, discarded: bool, request: Any) -> Case:
+def _set_discarded(*, case: Case, user: User, discarded: bool) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.owner_id != user.pk:
@@ -230,11 +227,11 @@ def _set_discarded(*, case: Case, user: Any, discarded: bool, request: Any) -> C
         case.discarded_at = timezone.now() if discarded else None
         case._history_user = user
         case.save()
-        audit_record(action="case.discard" if discarded else "case.restore", actor=user, target=case, request=request)
+        audit_record(action="case.discard" if discarded else "case.restore", actor=user, target=case)
     return case
 
 
-def case_share_with_team(*, case: Case, user: Any, team: CareTeam | None, request: Any = None) -> Case:
+def case_share_with_team(*, case: Case, user: User, team: CareTeam | None) -> Case:
     """The owner shares a case with a care team (its members see and edit it), or stops sharing (``None``)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -248,7 +245,6 @@ def case_share_with_team(*, case: Case, user: Any, team: CareTeam | None, reques
             action="case.share",
             actor=user,
             target=case,
-            request=request,
             details={"team": team.pk if team else None, "previous_team": previous},
         )
     return case
@@ -258,7 +254,7 @@ class HandoverError(Exception):
     """The handover cannot be proposed or answered as asked (wrong person, none open, one already open)."""
 
 
-def case_handover_propose(*, case: Case, user: Any, to_user: Any, note: str, request: Any = None) -> CaseHandover:
+def case_handover_propose(*, case: Case, user: User, to_user: User, note: str) -> CaseHandover:
     """The owner offers the case to another clinician with a handover note; ownership moves only on acceptance."""
 
     if not note.strip():
@@ -276,15 +272,12 @@ def case_handover_propose(*, case: Case, user: Any, to_user: Any, note: str, req
             action="case.handover_propose",
             actor=user,
             target=case,
-            request=request,
             details={"handover": handover.pk, "to_user": to_user.pk},
         )
     return handover
 
 
-def case_handover_answer(
-    *, case: Case, user: Any, accept: bool, response_note: str = "", request: Any = None
-) -> CaseHandover:
+def case_handover_answer(*, case: Case, user: User, accept: bool, response_note: str = "") -> CaseHandover:
     """The clinician offered the case accepts it (becomes its owner) or declines it (the owner keeps it)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -303,13 +296,12 @@ def case_handover_answer(
             action="case.handover_accept" if accept else "case.handover_decline",
             actor=user,
             target=case,
-            request=request,
             details={"handover": handover.pk, "from_user": handover.from_user_id},
         )
     return handover
 
 
-def case_handover_withdraw(*, case: Case, user: Any, request: Any = None) -> CaseHandover:
+def case_handover_withdraw(*, case: Case, user: User) -> CaseHandover:
     """The owner takes back an offer not yet answered."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -319,7 +311,20 @@ def case_handover_withdraw(*, case: Case, user: Any, request: Any = None) -> Cas
         handover.status = HandoverStatus.WITHDRAWN
         handover.responded_at = timezone.now()
         handover.save()
-        audit_record(
-            action="case.handover_withdraw", actor=user, target=case, request=request, details={"handover": handover.pk}
-        )
+        audit_record(action="case.handover_withdraw", actor=user, target=case, details={"handover": handover.pk})
     return handover
+
+
+def case_export_record(*, user: User, cases: Sequence[Case]) -> None:
+    """Record that ``user`` downloaded ``cases`` (a case file, a row of the board's CSV): one entry each, one INSERT."""
+    audit_record_many(action="case.export", actor=user, targets=list(cases))
+
+
+def case_print_record(*, user: User, cases: Sequence[Case]) -> None:
+    """Record that ``user`` was given ``cases`` to print (the meeting pack, an outcome letter): one entry each."""
+    audit_record_many(action="case.print", actor=user, targets=list(cases))
+
+
+def case_import_record(*, user: User) -> None:
+    """Record that ``user`` read a case file in (nothing is stored until the case is saved)."""
+    audit_record(action="case.import", actor=user)

@@ -40,7 +40,6 @@ from assessments.models import Case, CaseStatus
 from assessments.patients import selectors as patient_selectors
 from assessments.patients import services as patient_services
 from assessments.templatetags import live_update
-from audit.services import audit_record
 
 CASE_FORM = "assessments/case_form.html"
 
@@ -121,7 +120,7 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         context[live_update.SHOWN_PARTS] = live_update.shown_parts(request)
     else:
         context[live_update.SHOWN_PARTS] = {}  # the full page marks its parts for the first live update
-        context.update(_lesion_cards(context["assessment"], added=_is_add_lesion(request)))
+        context |= _lesion_cards(context["assessment"], added=_is_add_lesion(request))
     return TemplateResponse(request, template, context, status=status)
 
 
@@ -170,7 +169,6 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     patient=patient_form.cleaned_data,
                     assessment=entry.to_case_input(),
                     save_token=save_form.cleaned_data["save_token"],
-                    request=request,
                 )
             except patient_services.PatientDetailsMismatch as mismatch:
                 patient_mismatch_errors(request.user, patient_form, mismatch)  # the entries stay
@@ -230,7 +228,6 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 patient=patient_form.cleaned_data,
                 assessment=entry.to_case_input(),
                 save_token=save_form.cleaned_data["save_token"],
-                request=request,
             )
         except services.StaleVersionError as stale:
             conflict = stale.current
@@ -331,7 +328,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Download one case in the case-file format."""
     case = selectors.case_get_visible(user=request.user, pk=pk)
-    audit_record(action="case.export", actor=request.user, target=case, request=request)
+    services.case_export_record(user=request.user, cases=[case])
     response = HttpResponse(json.dumps(case_format.export_case(case), indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
     return response
@@ -347,7 +344,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _, errors = case_format.validate_case(form.cleaned_data["file"])
         if not errors:
-            audit_record(action="case.import", actor=request.user, request=request)
+            services.case_import_record(user=request.user)
             entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))
             panel, _ = result_panel(entry)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
@@ -372,7 +369,7 @@ def case_discard(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_owned(user=request.user, pk=pk)
     if not case.is_editable:
         raise PermissionDenied("Only a draft can be discarded.")
-    services.case_discard(case=case, user=request.user, request=request)
+    services.case_discard(case=case, user=request.user)
     messages.success(request, f"Draft {case.pk} discarded. Find it under Discarded drafts to restore it.")
     return redirect("assessments:case_list")
 
@@ -383,7 +380,7 @@ def case_restore(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_owned(user=request.user, pk=pk)
     if case.discarded_at is None:
         raise PermissionDenied("This case is not discarded.")
-    services.case_restore(case=case, user=request.user, request=request)
+    services.case_restore(case=case, user=request.user)
     messages.success(request, "Draft restored.")
     return redirect(case)
 
@@ -404,7 +401,6 @@ def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
                 case_id=case.pk,
                 editor=request.user,
                 based_on_version=version_form.cleaned_data["version"],
-                request=request,
             )
         except services.StaleVersionError as stale:
             case, status = stale.current, 409
@@ -467,9 +463,7 @@ def patient_attached_messages(request: HttpRequest, case: Case) -> None:
         f"{earlier} other episode{'s' if earlier != 1 else ''}. See the patient record below.",
     )
     if hidden["count"]:
-        patient_services.patient_hidden_episodes_disclose(
-            user=request.user, patient=case.patient, hidden=hidden, request=request
-        )
+        patient_services.patient_hidden_episodes_disclose(user=request.user, patient=case.patient, hidden=hidden)
         holders = ", ".join(hidden["owners"])
         teams = f"; or a member of {', '.join(hidden['teams'])}" if hidden["teams"] else ""
         messages.warning(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from assessments import search
@@ -33,18 +34,18 @@ class PatientDetailsMismatch(Exception):
         self.fields = fields
 
 
-def split_patient(patient: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def split_patient(*, patient: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The patient's identifiers typed with a case, and the rest of what was typed (the case's own fields)."""
     identifiers = {name: patient[name] for name in PATIENT_IDENTIFIERS if name in patient}
     return identifiers, {name: value for name, value in patient.items() if name not in PATIENT_IDENTIFIERS}
 
 
-def identifiers_of(patient: Patient) -> dict[str, Any]:
+def identifiers_of(*, patient: Patient) -> dict[str, Any]:
     """The patient record's identifiers under their form names."""
     return {form_name: getattr(patient, field) for form_name, field in PATIENT_FIELDS.items()}
 
 
-def patient_differences(patient: Patient, identifiers: dict[str, Any]) -> list[str]:
+def patient_differences(*, patient: Patient, identifiers: dict[str, Any]) -> list[str]:
     """The form fields whose typed value differs from the patient record (names ignoring case and accents)."""
     out = []
     if search.normalise(identifiers["patient_name"]) != search.normalise(patient.name):
@@ -56,9 +57,7 @@ def patient_differences(patient: Patient, identifiers: dict[str, Any]) -> list[s
     return out
 
 
-def patient_for_case(
-    *, identifiers: dict[str, Any], user: Any, request: Any = None, current: Patient | None = None
-) -> Patient:
+def patient_for_case(*, identifiers: dict[str, Any], user: User, current: Patient | None = None) -> Patient:
     """The patient a case being saved belongs to, by MRN; created when the MRN is new.
 
     An existing patient's details are never overwritten from a new episode: differing
@@ -78,9 +77,9 @@ def patient_for_case(
         except IntegrityError:
             patient = Patient.objects.get(mrn=mrn)  # another save created it a moment ago: compare with it
         else:
-            audit_record(action="patient.create", actor=user, target=patient, request=request)
+            audit_record(action="patient.create", actor=user, target=patient)
             return patient
-    differs = patient_differences(patient, identifiers)
+    differs = patient_differences(patient=patient, identifiers=identifiers)
     if not differs:
         return patient
     if current is None or current.pk != patient.pk:
@@ -90,19 +89,16 @@ def patient_for_case(
         setattr(patient, name, value)
     patient._history_user = user
     patient.save()
-    audit_record(action="patient.update", actor=user, target=patient, request=request, details={"fields": differs})
+    audit_record(action="patient.update", actor=user, target=patient, details={"fields": differs})
     return patient
 
 
-def patient_hidden_episodes_disclose(
-    *, user: Any, patient: Patient, hidden: dict[str, Any], request: Any = None
-) -> None:
+def patient_hidden_episodes_disclose(*, user: User, patient: Patient, hidden: dict[str, Any]) -> None:
     """Record that ``user`` was told of episodes they may not see, and who holds them (no content shown)."""
     if hidden["count"]:
         audit_record(
             action="patient.episodes_disclosed",
             actor=user,
             target=patient,
-            request=request,
             details={"episodes": hidden["case_ids"]},
         )

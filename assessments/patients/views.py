@@ -14,7 +14,7 @@ def patient_detail(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """The patient and their episodes the user may see, newest first; the others are named, never shown."""
     patient, episodes = selectors.patient_get_visible(user=request.user, pk=patient_pk)  # patient.view: view_audit
     hidden = selectors.patient_hidden_episodes(user=request.user, patient_id=patient.pk)
-    services.patient_hidden_episodes_disclose(user=request.user, patient=patient, hidden=hidden, request=request)
+    services.patient_hidden_episodes_disclose(user=request.user, patient=patient, hidden=hidden)
     return TemplateResponse(
         request,
         "assessments/patient_detail.html",

@@ -53,7 +53,7 @@ def case_share(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose one of the care teams listed.")
         return redirect(case)
     team = form.cleaned_data["team"]
-    services.case_share_with_team(case=case, user=request.user, team=team, request=request)
+    services.case_share_with_team(case=case, user=request.user, team=team)
     messages.success(request, f"Case shared with {team.name}." if team else "Case no longer shared with a team.")
     return redirect(case)
 
@@ -66,9 +66,7 @@ def case_handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         to = form.cleaned_data["to_user"]
         try:
-            services.case_handover_propose(
-                case=case, user=request.user, to_user=to, note=form.cleaned_data["note"], request=request
-            )
+            services.case_handover_propose(case=case, user=request.user, to_user=to, note=form.cleaned_data["note"])
         except services.HandoverError as refused:
             form.add_error(None, str(refused))
         else:
@@ -88,7 +86,6 @@ def _answer(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
     try:
         services.case_handover_answer(
             case=case, user=request.user, accept=accept, response_note=form.cleaned_data["response_note"],
-            request=request,
         )  # fmt: skip
     except services.HandoverError:
         raise Http404("No handover of this case is waiting for you") from None
@@ -116,7 +113,7 @@ def case_handover_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner takes back an offer not yet answered."""
     case = selectors.case_get_owned(user=request.user, pk=pk)
     try:
-        services.case_handover_withdraw(case=case, user=request.user, request=request)
+        services.case_handover_withdraw(case=case, user=request.user)
     except services.HandoverError as refused:
         raise PermissionDenied(str(refused)) from None
     messages.success(request, "Handover withdrawn.")
