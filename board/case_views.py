@@ -18,7 +18,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +31,6 @@ from assessments import presenters as case_presenters
 from assessments.access import cases_visible_to
 from assessments.cases import input_rows
 from assessments.cases import selectors as case_selectors
-from assessments.cases import services as case_services
 from assessments.models import BoardDecision, Case, CaseStatus
 from board import charts, exports, presenters, selectors, services
 from board.case_forms import (
@@ -52,7 +50,6 @@ from board.forms import ActionFormSet, DecisionExtrasForm, actions_from
 from board.models import Meeting
 
 ACTION_PAGE = "assessments/board_action.html"
-QUEUE_PAGE_SIZE = 25
 # Each exported row is an audit entry; a queue this long should be filtered first.
 CSV_MAX_ROWS = 1000
 
@@ -69,7 +66,9 @@ def _board_case(request: HttpRequest, pk: int) -> Case:
 
 
 def _action_page(request: HttpRequest, case: Case, form: Any, **context: Any) -> HttpResponse:
+    """The form of an action on ``case``, which names its patient: first shown, or again with its errors."""
     status = 422 if form.is_bound else 200
+    case_selectors.case_shown(user=request.user, case=case)
     return TemplateResponse(request, ACTION_PAGE, {"case": case, "form": form, **context}, status=status)
 
 
@@ -79,7 +78,7 @@ def _action_page(request: HttpRequest, case: Case, form: Any, **context: Any) ->
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The saved case as the clinician saw it: stored result, rationale, history."""
-    case = case_selectors.case_get_visible(user=request.user, pk=pk)  # case.view: assessments.view_audit
+    case = case_selectors.case_get_for_view(user=request.user, pk=pk)
     result_now = case_selectors.case_result_now(case=case)
     board_context = selectors.case_board_context(user=request.user, case=case)
     return TemplateResponse(
@@ -329,8 +328,7 @@ def board_queue(request: HttpRequest) -> HttpResponse:
     """Submitted cases, emergency first then longest waiting, with the time since MRI flagged past 24 h."""
     _require_board(request)
     form = QueueFilterForm(request.GET)
-    cases = selectors.board_queue(user=request.user, **form.filters())
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.board_queue_page(user=request.user, page=request.GET.get("page"), **form.filters())
     now = timezone.now()
     rows = [presenters.present_queue_row(case, now) for case in page.object_list]
     return TemplateResponse(request, "assessments/board_queue.html", {"form": form, "page": page, "rows": rows})
@@ -340,8 +338,9 @@ def board_queue(request: HttpRequest) -> HttpResponse:
 def board_queue_csv(request: HttpRequest) -> HttpResponse:
     """The queue with its current filters as CSV (UTF-8, header row, formulas neutralised); each row audited."""
     _require_board(request)
-    cases = list(selectors.board_queue(user=request.user, **QueueFilterForm(request.GET).filters())[: CSV_MAX_ROWS + 1])
-    if len(cases) > CSV_MAX_ROWS:
+    filters = QueueFilterForm(request.GET).filters()
+    cases = selectors.board_queue_for_export(user=request.user, limit=CSV_MAX_ROWS, **filters)
+    if cases is None:
         messages.error(request, f"More than {CSV_MAX_ROWS} cases match: narrow the filters to export.")
         return redirect(reverse("assessments:board_queue") + "?" + request.GET.urlencode())
     return exports.board_queue_csv(user=request.user, cases=cases, now=timezone.now())
@@ -361,7 +360,6 @@ def board_pack(request: HttpRequest) -> HttpResponse:
     if len(cases) > PACK_MAX:
         form.add_error(None, f"More than {PACK_MAX} cases for this meeting: choose the cases in the queue.")
         return render(request, "assessments/board_pack.html", {"form": form, "packs": []}, status=422)
-    case_services.case_print_record(user=request.user, cases=cases)
     now = timezone.now()
     packs = [presenters.present_pack_page(case, now) for case in cases]
     context = {

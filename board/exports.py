@@ -13,7 +13,6 @@ from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.utils import timezone
 
-from assessments.cases.services import case_export_record
 from assessments.models import Case
 from audit.exports import csv_download
 from board import presenters
@@ -24,9 +23,11 @@ HEADER = ["month", "pathway_recommended", "pathway_chosen", "followed_recommenda
 
 
 def board_queue_csv(*, user: User, cases: Sequence[Case], now: datetime.datetime) -> HttpResponse:
-    """The queue's ``cases`` as CSV (a header a person reads, codes beside labels); one ``case.export`` per case."""
+    """The queue's ``cases`` as CSV (a header a person reads, codes beside labels).
+
+    The selector that read ``cases`` (``board_queue_for_export``) recorded their ``case.export``.
+    """
     rows = [presenters.present_queue_row(case, now) for case in cases]
-    case_export_record(user=user, cases=cases)
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     return csv_download(
         filename=f"board-queue-{stamp}.csv", rows=[presenters.CSV_COLUMNS, *map(presenters.csv_row, rows)]

@@ -2,7 +2,10 @@
 
 Meetings, agendas and the failed-delivery list belong to roles (board members,
 admins): anyone else gets 404 (docs/decisions/0003-board-access.md). Cases are
-always reached through ``assessments.access.cases_visible_to``.
+always reached through ``assessments.access.cases_visible_to``. A read for a page
+that names patients records what it shows (``assessments.access.reads_record``):
+the queue's page, the agenda, the follow-ups due, and as ``case.export`` and
+``case.print`` the queue's CSV, the meeting pack and the decision letter.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
-from assessments.access import BOARD_STATUSES, cases_visible_to
+from assessments.access import BOARD_STATUSES, cases_visible_to, reads_record
 from assessments.cases.selectors import case_result_now, case_stored_result
 from assessments.models import BoardDecision, Case, CaseStatus, CommentKind
 from board.models import (
@@ -35,6 +40,7 @@ from board.presenters import present_decision
 from board.summary import board_figures
 
 TARGET = datetime.timedelta(hours=24)
+QUEUE_PAGE_SIZE = 25
 
 
 def require_board(user: Any) -> None:
@@ -78,9 +84,19 @@ def agenda_item_get(*, user: Any, pk: int) -> AgendaItem:
 
 
 def agenda(*, user: Any, meeting: Meeting) -> list[AgendaItem]:
-    """The agenda in order, without cases the user may no longer see (a case returned to its clinician)."""
+    """The agenda in order, without cases the user may no longer see (a case returned to its clinician).
+
+    Records nothing: meeting mode steps through it by case number and shows one case at a time.
+    """
     items = meeting.agenda.filter(case__in=cases_visible_to(user))
     return list(items.select_related("case", "case__owner", "case__patient"))
+
+
+def agenda_for_view(*, user: User, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda as ``agenda``, each case's ``case.view`` recorded (one INSERT): the meeting page names them all."""
+    items = agenda(user=user, meeting=meeting)
+    reads_record(user=user, cases=[item.case for item in items])
+    return items
 
 
 def decision_get(*, user: Any, pk: int) -> BoardDecision:
@@ -91,6 +107,13 @@ def decision_get(*, user: Any, pk: int) -> BoardDecision:
         )
     except BoardDecision.DoesNotExist:
         raise Http404("No such decision") from None
+
+
+def decision_get_for_print(*, user: User, pk: int) -> BoardDecision:
+    """A decision as ``decision_get``, its case's ``case.print`` recorded: for the outcome letter."""
+    decision = decision_get(user=user, pk=pk)
+    reads_record(user=user, cases=[decision.case], action="case.print")
+    return decision
 
 
 def decision_record(decision: BoardDecision) -> DecisionRecord | None:
@@ -144,8 +167,11 @@ def follow_up_start(case: Case) -> datetime.datetime | None:
     return case.treatment_start_at or case.decided_at
 
 
-def follow_ups_due(*, user: Any) -> list[dict[str, Any]]:
-    """The owner's decided cases whose 30- or 90-day follow-up is due and not recorded, oldest first."""
+def follow_ups_due(*, user: User) -> list[dict[str, Any]]:
+    """The owner's decided cases whose 30- or 90-day follow-up is due and not recorded, oldest first, recorded.
+
+    The worklist names each case's patient: one ``case.view`` per case listed, in one INSERT.
+    """
     if not roles.is_clinician(user):
         raise Http404("No such page")
     now = timezone.now()
@@ -163,7 +189,9 @@ def follow_ups_due(*, user: Any) -> list[dict[str, Any]]:
         for case in cases:
             start = follow_up_start(case)
             out.append({"case": case, "days": days, "due": start + datetime.timedelta(days=days) if start else None})
-    return sorted(out, key=lambda row: (row["due"], row["case"].pk))
+    rows = sorted(out, key=lambda row: (row["due"], row["case"].pk))
+    reads_record(user=user, cases=[row["case"] for row in rows])
+    return rows
 
 
 def interval(
@@ -277,15 +305,37 @@ def board_queue(
     )
 
 
+def board_queue_page(*, user: User, page: str | None, **filters: Any) -> Page:
+    """One page of the queue (``board_queue`` with ``filters``), its cases read once and recorded (``case.view``)."""
+    shown = Paginator(board_queue(user=user, **filters), QUEUE_PAGE_SIZE).get_page(page)
+    shown.object_list = list(shown.object_list)
+    reads_record(user=user, cases=shown.object_list)
+    return shown
+
+
+def board_queue_for_export(*, user: User, limit: int, **filters: Any) -> list[Case] | None:
+    """The queue (``board_queue`` with ``filters``) for its CSV, each row's ``case.export`` recorded in one INSERT.
+
+    None, and nothing recorded, when more than ``limit`` cases match: the export is refused.
+    """
+    cases = list(board_queue(user=user, **filters)[: limit + 1])
+    if len(cases) > limit:
+        return None
+    reads_record(user=user, cases=cases, action="case.export")
+    return cases
+
+
 def board_pack_cases(
-    *, user: Any, case_ids: list[int] | None = None, meeting_date: datetime.date | None = None, limit: int
+    *, user: User, case_ids: list[int] | None = None, meeting_date: datetime.date | None = None, limit: int
 ) -> list[Case]:
     """Cases for a meeting pack, in queue order: the chosen ids, else the submitted cases for a meeting date.
 
     Chosen ids that are not with the board (a draft, or a case returned meanwhile)
     are left out, never shown. At most ``limit + 1`` are returned so the caller
-    can tell the pack would be too long. Each case's ``result`` (not saved) is as
-    of now when it depends on the clock (``case_result_now``), else the stored one
+    can tell the pack would be too long; up to ``limit``, each is recorded as
+    printed (``case.print``, one INSERT), a longer list is refused and not. Each
+    case's ``result`` (not saved) is as of now when it depends on the clock
+    (``case_result_now``), else the stored one
     with each reason's words (``case_stored_result``).
     """
     require_board(user)
@@ -298,6 +348,9 @@ def board_pack_cases(
     # The pack prints the discussion and the current decision: fetched in two queries for all cases.
     cases = cases.select_related("owner", "patient").prefetch_related("comments__author", "decisions__signed_by")
     chosen = list(cases.order_by("urgency_rank", "submitted_at", "pk")[: limit + 1])
+    if len(chosen) > limit:
+        return chosen
+    reads_record(user=user, cases=chosen, action="case.print")
     for case in chosen:
         # The pack is read at the meeting: its time alerts count hours to now, not to the last save.
         case.result = case_result_now(case=case) or case_stored_result(case=case)

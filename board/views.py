@@ -3,7 +3,8 @@
 Access as on the board pages (docs/decisions/0003-board-access.md): 404 for a
 page the user's role does not use or a case they may not see, 403 with the
 reason when the case's status forbids the action, 422 for an incomplete form.
-Pages that show a patient's identifiers record ``case.view``.
+Pages that show a patient's identifiers read them through selectors that record
+the view (``case.view``), the letter as ``case.print``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import roles
 from assessments.access import cases_visible_to
 from assessments.cases import selectors as case_selectors
-from assessments.cases import services as case_services
 from assessments.models import CaseStatus
-from audit.services import audit_record
 from board import exports, presenters, selectors, services
 from board.forms import AgendaAddForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
 from board.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
@@ -49,7 +48,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def _detail(request: HttpRequest, meeting, *, status: int = 200, **forms) -> HttpResponse:
     context = {
         "meeting": meeting,
-        "items": selectors.agenda(user=request.user, meeting=meeting),
+        "items": selectors.agenda_for_view(user=request.user, meeting=meeting),
         "attendees": list(meeting.attendees.all()),
         "missing": meeting.missing_for_quorum(),
         "attendee_form": forms.get("attendee_form") or AttendeeForm(),
@@ -131,8 +130,7 @@ def meeting_mode(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:meeting_detail", pk=meeting.pk)
     wanted = request.GET.get("case", "")
     index = next((i for i, item in enumerate(items) if str(item.case_id) == wanted), 0)
-    case = case_selectors.case_get_visible(user=request.user, pk=items[index].case_id)
-    audit_record(action="case.view", actor=request.user, target=case)
+    case = case_selectors.case_get_for_view(user=request.user, pk=items[index].case_id)
     context = {
         "meeting": meeting,
         "items": items,
@@ -153,8 +151,7 @@ def meeting_mode(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
     """The one-page outcome letter for the referring clinician and the notes (print to PDF from the browser)."""
-    decision = selectors.decision_get(user=request.user, pk=decision_pk)
-    case_services.case_print_record(user=request.user, cases=[decision.case])
+    decision = selectors.decision_get_for_print(user=request.user, pk=decision_pk)
     record = selectors.decision_record(decision)
     context = {
         "decision": decision,
@@ -224,8 +221,8 @@ def follow_up(request: HttpRequest, pk: int, days: int) -> HttpResponse:
         services.follow_up_record(case=case, days=days, user=request.user, data=data)
         messages.success(request, f"{days}-day follow-up recorded.")
         return redirect(case)
-    audit_record(action="case.view", actor=request.user, target=case)
     status = 422 if form.is_bound else 200
+    case_selectors.case_shown(user=request.user, case=case)
     return render(request, "meetings/follow_up_form.html", {"case": case, "form": form, "days": days}, status=status)
 
 
@@ -249,6 +246,7 @@ def case_clock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Times recorded.")
         return redirect(case)
     status = 422 if form.is_bound else 200
+    case_selectors.case_shown(user=request.user, case=case)
     return render(request, "meetings/clock_form.html", {"case": case, "form": form}, status=status)
 
 

@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "escc_site.middleware.NoStoreForAuthenticatedMiddleware",
     "audit.middleware.AuditRequestMiddleware",
-    "assessments.view_audit.CaseViewAuditMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "assessments.middleware.SessionTimeoutMiddleware",
     "assessments.middleware.HtmxAwareLoginRequiredMiddleware",

@@ -30,7 +30,7 @@ PER_REQUEST = 3
 # Every full page of a clinician or board member, in the navigation: the unread notifications
 # (counted in the page instead of by a second request through the whole stack, issue 16).
 BADGE = 1
-# A page that shows patients writes their case.view entries (assessments.view_audit), however many:
+# A page that shows patients writes their case.view entries (assessments.access.reads_record), however many:
 # savepoint, head lock, one INSERT, head update, release.
 VIEW_AUDIT = 5
 URGENCY = "emergency"  # of the factories' case (ex03)

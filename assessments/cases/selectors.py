@@ -2,19 +2,27 @@
 
 Anything outside that answers 404, so a case id reveals nothing. Also the care-team reads of a
 case: who may edit it, the team's list, its handovers and the case page's team section.
+
+A read for a page records what it shows (``access.reads_record``): ``case_get_for_view``, the lists
+(``case_list_page``, ``team_case_list_page``, ``recent_cases_for_owner``) and ``case_shown`` for a
+form page that read its case to act on it and draws the page instead. ``case_get_visible``,
+``case_get_editable`` and ``case_get_owned`` read a case to act on it and record nothing: the
+service records what was done.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
 from assessments import rules, search
-from assessments.access import care_team_ids, cases_visible_to
+from assessments.access import care_team_ids, cases_visible_to, reads_record
 from assessments.cases.inputs import case_input, case_input_at
 from assessments.models import (
     CareTeam,
@@ -34,6 +42,31 @@ def case_get_visible(*, user: Any, pk: int) -> Case:
         return cases_visible_to(user).select_related("owner", "patient", "team").get(pk=pk)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
+
+
+def case_get_for_view(*, user: User, pk: int) -> Case:
+    """The case if ``user`` may read it (else 404), its ``case.view`` recorded: for a page that shows it."""
+    case = case_get_visible(user=user, pk=pk)
+    reads_record(user=user, cases=[case])
+    return case
+
+
+def case_get_for_export(*, user: User, pk: int) -> Case:
+    """The case if ``user`` may read it (else 404), its ``case.export`` recorded: for the case-file download."""
+    case = case_get_visible(user=user, pk=pk)
+    reads_record(user=user, cases=[case], action="case.export")
+    return case
+
+
+def case_shown(*, user: User, case: Case) -> Case:
+    """Record the ``case.view`` of a case read to act on (``case_get_owned``…) whose page is drawn instead.
+
+    A form page's first GET and a form shown again with its errors show the patient; a successful
+    POST redirects and shows nothing, so the form views call this only where they render. Not for
+    an HTMX partial of a page already recorded (the live result panel names no patient).
+    """
+    reads_record(user=user, cases=[case])
+    return case
 
 
 def case_get_editable(*, user: Any, pk: int) -> Case:
@@ -108,8 +141,35 @@ def _case_list(cases: QuerySet[Case], *, query: str, status: str, urgency: str) 
     )
 
 
+def case_list_page(
+    *, user: User, page: str | None, query: str = "", status: str = "", urgency: str = "", discarded: bool = False
+) -> tuple[Page, list[CaseHandover]]:
+    """One page (25) of My cases (``case_list_for_owner``) and the handovers offered to ``user``, recorded.
+
+    Each case on the page and each offered case is recorded (``case.view``) in one INSERT; the page's
+    cases are read once, for the record and the template alike.
+    """
+    cases = case_list_for_owner(user=user, query=query, status=status, urgency=urgency, discarded=discarded)
+    return _page_shown(user=user, cases=cases, page=page)
+
+
+def team_case_list_page(
+    *, user: User, page: str | None, status: str = "", urgency: str = ""
+) -> tuple[Page, list[CaseHandover]]:
+    """One page (25) of My team's cases (``case_list_for_team``) and the handovers offered to ``user``, recorded."""
+    return _page_shown(user=user, cases=case_list_for_team(user=user, status=status, urgency=urgency), page=page)
+
+
+def _page_shown(*, user: User, cases: QuerySet[Case], page: str | None) -> tuple[Page, list[CaseHandover]]:
+    shown = Paginator(cases, 25).get_page(page)
+    shown.object_list = list(shown.object_list)
+    offered = handovers_offered_to(user=user)
+    reads_record(user=user, cases=[*shown.object_list, *(handover.case for handover in offered)])
+    return shown, offered
+
+
 def recent_cases_for_owner(*, user: Any, limit: int = 5) -> list[Case]:
-    """The clinician's most recently updated cases (not discarded), with only what the home page shows.
+    """The clinician's most recently updated cases (not discarded), with only what the home page shows, recorded.
 
     Not ``case_list_for_owner``: the home page needs neither the search nor the board's returned
     comment (a correlated subquery) nor the result columns, and it is the page every sign-in lands on.
@@ -118,7 +178,9 @@ def recent_cases_for_owner(*, user: Any, limit: int = 5) -> list[Case]:
         raise Http404("No case list for this account")
     cases = Case.objects.filter(owner=user, discarded_at__isnull=True).select_related("patient")
     fields = ("pk", "patient__mrn", "patient__name", "status", "urgency", "updated_at")
-    return list(cases.only(*fields).order_by("-updated_at", "-pk")[:limit])
+    recent = list(cases.only(*fields).order_by("-updated_at", "-pk")[:limit])
+    reads_record(user=user, cases=recent)
+    return recent
 
 
 def case_result_now(*, case: Case) -> dict[str, Any] | None:

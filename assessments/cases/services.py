@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -30,7 +29,7 @@ from assessments.models import (
     HandoverStatus,
 )
 from assessments.patients.services import identifiers_of, patient_for_case, split_patient
-from audit.services import audit_record, audit_record_many
+from audit.services import audit_record
 
 
 class StaleVersionError(Exception):
@@ -313,16 +312,6 @@ def case_handover_withdraw(*, case: Case, user: User) -> CaseHandover:
         handover.save()
         audit_record(action="case.handover_withdraw", actor=user, target=case, details={"handover": handover.pk})
     return handover
-
-
-def case_export_record(*, user: User, cases: Sequence[Case]) -> None:
-    """Record that ``user`` downloaded ``cases`` (a case file, a row of the board's CSV): one entry each, one INSERT."""
-    audit_record_many(action="case.export", actor=user, targets=list(cases))
-
-
-def case_print_record(*, user: User, cases: Sequence[Case]) -> None:
-    """Record that ``user`` was given ``cases`` to print (the meeting pack, an outcome letter): one entry each."""
-    audit_record_many(action="case.print", actor=user, targets=list(cases))
 
 
 def case_import_record(*, user: User) -> None:

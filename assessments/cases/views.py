@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -275,6 +274,8 @@ def _case_edit_response(
         **panel,
     }
     refused = conflict is not None or (read_only and _is_save(request))
+    if not request.htmx:  # the live result panel belongs to a page already recorded
+        selectors.case_shown(user=request.user, case=case)
     return _render_case_form(request, context, 409 if refused else _form_status(request, status))
 
 
@@ -304,16 +305,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = status if status in CaseStatus.values else ""
     urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
     discarded = request.GET.get("discarded") == "1"
-    cases = selectors.case_list_for_owner(
-        user=request.user, query=query, status=status, urgency=urgency, discarded=discarded
-    )
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    page, offered = selectors.case_list_page(
+        user=request.user, page=request.GET.get("page"), query=query, status=status, urgency=urgency,
+        discarded=discarded,
+    )  # fmt: skip
     return TemplateResponse(
         request,
         "assessments/case_list.html",
         {
             "page": page,
-            "handovers_offered": selectors.handovers_offered_to(user=request.user),
+            "handovers_offered": offered,
             "discarded": discarded,
             "query": query,
             "status": status,
@@ -327,8 +328,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Download one case in the case-file format."""
-    case = selectors.case_get_visible(user=request.user, pk=pk)
-    services.case_export_record(user=request.user, cases=[case])
+    case = selectors.case_get_for_export(user=request.user, pk=pk)
     response = HttpResponse(json.dumps(case_format.export_case(case), indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
     return response
@@ -425,6 +425,7 @@ def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
     if contradiction is None:
         context["diff"] = presenters.present_reevaluation(case.result, new)
         context["panel"] = presenters.present_result(new, expected_survival=case.expected_survival)
+    selectors.case_shown(user=request.user, case=case)
     return TemplateResponse(request, "assessments/case_reevaluate.html", context, status=status)
 
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
-from assessments.access import cases_visible_to
+from assessments.access import cases_visible_to, reads_record
 from assessments.models import Case, Patient, PatientRecordConflict
 
 
-def patient_get_visible(*, user: Any, pk: int) -> tuple[Patient, list[Case]]:
-    """The patient and the episodes ``user`` may see, newest first; 404 when they may see none."""
+def patient_get_for_view(*, user: User, pk: int) -> tuple[Patient, list[Case]]:
+    """The patient and the episodes ``user`` may see, newest first, recorded; 404 when they may see none.
+
+    The page shows the patient (``patient.view``) and each episode (``case.view``, one INSERT for all).
+    """
     episodes = list(
         cases_visible_to(user)
         .filter(patient_id=pk, discarded_at__isnull=True)
@@ -25,7 +29,9 @@ def patient_get_visible(*, user: Any, pk: int) -> tuple[Patient, list[Case]]:
     )
     if not episodes:
         raise Http404("No such patient")
-    return Patient.objects.get(pk=pk), episodes
+    patient = Patient.objects.get(pk=pk)
+    reads_record(user=user, cases=episodes, patients=[patient])
+    return patient, episodes
 
 
 def patient_hidden_episodes(*, user: Any, patient_id: int) -> dict[str, Any]:

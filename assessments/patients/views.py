@@ -12,7 +12,7 @@ from assessments.patients import selectors, services
 @require_GET
 def patient_detail(request: HttpRequest, patient_pk: int) -> HttpResponse:
     """The patient and their episodes the user may see, newest first; the others are named, never shown."""
-    patient, episodes = selectors.patient_get_visible(user=request.user, pk=patient_pk)  # patient.view: view_audit
+    patient, episodes = selectors.patient_get_for_view(user=request.user, pk=patient_pk)
     hidden = selectors.patient_hidden_episodes(user=request.user, patient_id=patient.pk)
     services.patient_hidden_episodes_disclose(user=request.user, patient=patient, hidden=hidden)
     return TemplateResponse(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,14 +26,16 @@ def team_case_list(request: HttpRequest) -> HttpResponse:
     urgency = request.GET.get("urgency", "")
     status = status if status in CaseStatus.values else ""
     urgency = urgency if urgency in {u.value for u in rules.Urgency} else ""
-    cases = selectors.case_list_for_team(user=request.user, status=status, urgency=urgency)
+    page, offered = selectors.team_case_list_page(
+        user=request.user, page=request.GET.get("page"), status=status, urgency=urgency
+    )
     return TemplateResponse(
         request,
         "assessments/case_list.html",
         {
-            "page": Paginator(cases, 25).get_page(request.GET.get("page")),
+            "page": page,
             "team_view": True,
-            "handovers_offered": selectors.handovers_offered_to(user=request.user),
+            "handovers_offered": offered,
             "teams": selectors.teams_of(user=request.user),
             "status": status,
             "urgency": urgency,
@@ -74,6 +75,7 @@ def case_handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Handover offered to {name}. You own the case until they accept.")
             return redirect(case)
     status = 422 if form.is_bound else 200
+    selectors.case_shown(user=request.user, case=case)
     return TemplateResponse(request, "assessments/case_handover.html", {"case": case, "form": form}, status=status)
 
 

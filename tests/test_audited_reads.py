@@ -1,0 +1,74 @@
+"""Every page that shows a patient records that it did: the URL walk, as every role, over the seeded patients.
+
+Each URL the walk finds (``tests.test_access.walk``), filled with the page snapshots' seeded objects
+(``tests.test_page_snapshots``: Ann Example with two episodes, Bert Waiting with the board, Cara
+Shared in a care team), is fetched as alice, bob, carol and dave, as a page and as an HTMX request,
+a quarter after the data were made so that the follow-up worklist lists Ann Example's 90-day follow-up.
+Whenever the answer names a seeded patient (their name or hospital number), the same request must
+have written a ``case.view``, ``patient.view``, ``case.export`` or ``case.print`` entry, by that
+user, for one of that patient's cases (or the patient). And a ``case.view`` it wrote must be of a
+case whose patient the answer names: a list records the page it shows, not the whole list. A new
+page that shows a patient without going through an audited read (``assessments.access``) fails here.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from assessments.models import Case, Patient
+from audit.models import AuditEntry
+from tests import test_page_snapshots as snapshots
+from tests.test_page_snapshots import PAGES, RENDERED, fill
+
+# The page snapshots' data set, built once for this module too.
+seeded, page_db = snapshots.seeded, snapshots.page_db
+
+READS = ("case.view", "patient.view", "case.export", "case.print")
+HX = {"HX-Request": "true"}
+# Past the 90-day follow-up of the seeded decided case (treatment started the day before RENDERED).
+LATER = RENDERED + datetime.timedelta(days=91)
+
+
+def identifiers() -> dict[int, dict]:
+    """Each seeded patient by id: what identifies them on a page, and their cases' ids."""
+    out = {}
+    for patient in Patient.objects.all():
+        cases = {str(pk) for pk in Case.objects.filter(patient=patient).values_list("pk", flat=True)}
+        out[patient.pk] = {"words": (patient.name, patient.mrn), "cases": cases}
+    return out
+
+
+def body_of(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize(("name", "route", "values", "query", "role"), PAGES)
+def test_a_page_that_names_a_patient_records_the_read(client, page_db, name, route, values, query, role, htmx):
+    user = page_db.users[role]
+    path = fill(route, values, page_db) + query.format(**page_db.objects["case"])
+    patients = identifiers()
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    with time_machine.travel(LATER, tick=False):
+        client.force_login(user)
+        body = body_of(client.get(path, headers=HX if htmx else {}))
+    written = list(AuditEntry.objects.filter(seq__gt=last, action__in=READS))
+    assert all(entry.actor_id == user.pk for entry in written), [(e.action, e.actor_username) for e in written]
+    recorded_cases = {e.target_id for e in written if e.target_type == "assessments.case"}
+    recorded_patients = {e.target_id for e in written if e.target_type == "assessments.patient"}
+    shown = {pk for pk, patient in patients.items() if any(word in body for word in patient["words"])}
+    for pk in shown:
+        assert patients[pk]["cases"] & recorded_cases or str(pk) in recorded_patients, (
+            f"{path} names patient {pk} ({patients[pk]['words'][0]}) but recorded no read of them: "
+            f"{[(e.action, e.target_type, e.target_id) for e in written]}"
+        )
+    viewed = {e.target_id for e in written if e.action == "case.view"}
+    named_cases = set().union(*(patients[pk]["cases"] for pk in shown)) if shown else set()
+    assert viewed <= named_cases, (
+        f"{path} recorded views of cases whose patient it does not name: {viewed - named_cases}"
+    )
