@@ -119,7 +119,7 @@ def scenario(alice, bob, carol):
     with transaction.atomic():
         decision = services.board_decision_record(
             case=case, signed_by=carol, meeting_date=datetime.date(2026, 12, 2), pathway_code=case.pathway_code,
-            other_pathway_text="", reason="", attendees=services.attendees_text(meeting),
+            other_pathway_text="", reason="", attendees=services.attendees_text(meeting=meeting),
         )  # fmt: skip
         services.decision_extras_record(
             decision=decision, meeting=meeting, plan="SBRT 24 Gy in 2 fractions",
