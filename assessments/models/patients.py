@@ -9,6 +9,11 @@ from simple_history.models import HistoricalRecords
 
 from assessments import search
 
+# The patient's identifiers as a case names them -> the Patient field that holds each. The case
+# forms keep these names, so pages, imports and the session-expiry stash post what they always did.
+PATIENT_FIELDS = {"mrn": "mrn", "patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
+PATIENT_IDENTIFIERS = tuple(PATIENT_FIELDS)
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
