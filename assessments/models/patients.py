@@ -35,8 +35,9 @@ class Patient(models.Model):
     sex = models.CharField(max_length=8, choices=Sex.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # No index: a word is matched anywhere in it (LIKE '%word%'), after the owner's or team's cases are found.
-    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
+    # A word is matched anywhere in it (LIKE '%word%'): on PostgreSQL a trigram index serves that
+    # (migration 0016, PostgreSQL only, so not declared here); SQLite scans.
+    search_text = models.CharField(max_length=search.SEARCH_TEXT_MAX, blank=True, default="", editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 
