@@ -1,32 +1,39 @@
 """Patient search text: one normalised form for stored names/MRNs and for what the user types.
 
-Lower case, accents and apostrophes removed, hyphens and other punctuation as
-spaces, so "N'Diaye", "ndiaye" and "NDIAYE" are the same word and "José" is
-"jose". The same function fills ``Patient.search_text`` and splits the query, so a
-plain ``LIKE '%word%'`` finds it on SQLite and PostgreSQL alike.
+Every letter as its plain ASCII spelling (anyascii: "José" is "jose", "Søren" "soren", "Łódź"
+"lodz", "Ærø" "aero"), lower case, apostrophes removed, hyphens and other punctuation as spaces,
+so "N'Diaye", "ndiaye" and "NDIAYE" are the same word. The same function fills
+``Patient.search_text`` and splits the query, so a plain ``LIKE '%word%'`` finds it on SQLite and
+PostgreSQL alike (where a trigram index serves it: migration 0016).
 """
 
 from __future__ import annotations
 
-import unicodedata
+from anyascii import anyascii
 
-# ASCII and typographic apostrophes, modifier letter apostrophe, grave and acute accents.
-APOSTROPHES = frozenset("'\u2019\u2018\u02bc`\u00b4")
+# What anyascii spells the apostrophes as (typographic ones, the modifier letter, the acute accent
+# and grave accent typed as apostrophes all become one of these).
+APOSTROPHES = frozenset("'`")
+# The length of ``Patient.search_text``: a name spelled out in ASCII can be several times longer
+# than typed (one CJK character is a syllable), so the name is cut to leave room for the MRN.
+SEARCH_TEXT_MAX = 240
 
 
 def normalise(text: str) -> str:
-    """``text`` lower-cased, without accents or apostrophes, other punctuation as single spaces."""
+    """``text`` in lower-case ASCII, without apostrophes, other punctuation as single spaces."""
     out = []
-    for char in unicodedata.normalize("NFKD", text.casefold()):
-        if char in APOSTROPHES or unicodedata.combining(char):
+    for char in anyascii(text).lower():
+        if char in APOSTROPHES:
             continue
         out.append(char if char.isalnum() else " ")
     return " ".join("".join(out).split())
 
 
 def search_text(*, patient_name: str, mrn: str) -> str:
-    """What a case is found by: its patient's name and MRN, normalised."""
-    return f"{normalise(patient_name)} {normalise(mrn)}".strip()
+    """What a case is found by: its patient's name and MRN, normalised, at most ``SEARCH_TEXT_MAX`` long."""
+    number = normalise(mrn)[:SEARCH_TEXT_MAX]
+    name = normalise(patient_name)[: max(0, SEARCH_TEXT_MAX - len(number) - 1)]
+    return f"{name.strip()} {number}".strip()
 
 
 def query_words(query: str) -> list[str]:

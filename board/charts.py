@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from board.models import TARGET_HOURS
 from board.presenters import hours_text, pathway_label, percent_text
 
 CHART_WIDTH = 600
@@ -156,8 +157,8 @@ def present_dashboard(metrics: dict[str, Any], *, since: datetime.date, today: d
 
 
 TARGET_LABELS = {
-    "mri_to_decision": "MRI to decision within 24 h",
-    "decision_to_treatment": "Decision to treatment within 24 h",
+    "mri_to_decision": f"MRI to decision within {TARGET_HOURS} h",
+    "decision_to_treatment": f"Decision to treatment within {TARGET_HOURS} h",
 }
 
 

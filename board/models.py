@@ -186,6 +186,10 @@ class Bladder(models.TextChoices):
 
 
 FOLLOW_UP_DAYS = (30, 90)
+# NICE's clock for spinal cord compression: each interval of a case's pathway (referral to MRI, MRI to
+# report, MRI to decision, decision to treatment) is measured against this one target.
+TARGET_HOURS = 24
+CLOCK_TARGET = datetime.timedelta(hours=TARGET_HOURS)
 
 
 class FollowUp(models.Model):

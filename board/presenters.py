@@ -9,11 +9,11 @@ from assessments import rules
 from assessments.labels import badge, label
 from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
 from assessments.presenters.rule_sets import present_rule_set
+from board.models import CLOCK_TARGET, TARGET_HOURS
 
 OTHER_PATHWAY_LABEL = "Other (described)"
 PATHWAY_CODES = frozenset(p.value for p in rules.PathwayCode)
 HOUR = datetime.timedelta(hours=1)
-MRI_TARGET = datetime.timedelta(hours=24)
 
 
 def pathway_label(code: str, other_text: str = "") -> str:
@@ -52,7 +52,7 @@ def percent_text(part: int, whole: int) -> str:
 def present_queue_row(case: Any, now: datetime.datetime) -> dict[str, Any]:
     """One board-queue row: the case, time waiting, and time since MRI flagged past the 24 h target."""
     since_mri = now - case.mri_at if case.mri_at else None
-    overdue = since_mri is not None and since_mri > MRI_TARGET
+    overdue = since_mri is not None and since_mri > CLOCK_TARGET
     return {
         "case": case,
         "urgency": label(rules.Urgency(case.urgency)),
@@ -182,8 +182,8 @@ def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:
 CSV_COLUMNS = (
     "Case", "MRN", "Patient name", "Date of birth", "Urgency", "Urgency code", "Recommended pathway",
     "Pathway code", "Rule", "Rule set", "SINS total", "Histology", "Histology code", "ESCC grade", "MRI at",
-    "Hours since MRI", "Over 24 h since MRI", "Submitted at", "Board meeting date", "Question for the board",
-    "Clinician",
+    "Hours since MRI", f"Over {TARGET_HOURS} h since MRI", "Submitted at", "Board meeting date",
+    "Question for the board", "Clinician",
 )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from assessments.access import BOARD_STATUSES, cases_visible_to, reads_record
 from assessments.cases.selectors import case_result_now, case_stored_result
 from assessments.models import BoardDecision, Case, CaseStatus, CommentKind
 from board.models import (
+    CLOCK_TARGET,
     FOLLOW_UP_DAYS,
     QUORUM,
     Action,
@@ -39,7 +40,6 @@ from board.models import (
 from board.presenters import present_decision
 from board.summary import board_figures
 
-TARGET = datetime.timedelta(hours=24)
 QUEUE_PAGE_SIZE = 25
 
 
@@ -224,7 +224,9 @@ def case_clock(case: Case, *, before_decision: bool = False) -> list[dict[str, A
             ("MRI → board decision", case.mri_at, case.decided_at),
             ("Board decision → treatment start", case.decided_at, case.treatment_start_at),
         ]
-    return [{"label": text, "start": start, "end": end, **interval(start, end, TARGET)} for text, start, end in steps]
+    return [
+        {"label": text, "start": start, "end": end, **interval(start, end, CLOCK_TARGET)} for text, start, end in steps
+    ]
 
 
 def case_board_context(*, user: Any, case: Case) -> dict[str, Any]:

@@ -28,10 +28,9 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.models import Case
-from board.models import Ambulatory, FollowUp, IntervalHistogram, MonthlySummary
+from board.models import CLOCK_TARGET, Ambulatory, FollowUp, IntervalHistogram, MonthlySummary
 
-TARGET = datetime.timedelta(hours=24)
-WALKING_BEFORE = (rules.MotorStatus.AMBULATORY.value, rules.MotorStatus.AMBULATORY_WITH_AID.value)
+WALKING_BEFORE = tuple(status.value for status in rules.MotorStatus if status not in rules.NOT_AMBULATORY)
 WALKING_AFTER = (Ambulatory.INDEPENDENT.value, Ambulatory.WITH_AID.value)
 MEASURES = (
     "decided", "referral_mri_n", "referral_mri_within", "mri_decision_n", "mri_decision_within",
@@ -66,11 +65,13 @@ def _aggregate(cases: QuerySet[Case]) -> list[dict[str, Any]]:
             treatment_missing=Count("pk", filter=Q(treatment_start_at__isnull=True)),
             treatment_out_of_order=Count("pk", filter=Q(treatment_start_at__lt=F("decided_at"))),
             referral_mri_n=Count("pk", filter=ref_ok),
-            referral_mri_within=Count("pk", filter=ref_ok & Q(mri_at__lte=referral + TARGET)),
+            referral_mri_within=Count("pk", filter=ref_ok & Q(mri_at__lte=referral + CLOCK_TARGET)),
             mri_decision_n=Count("pk", filter=mri_ok),
-            mri_decision_within=Count("pk", filter=mri_ok & Q(decided_at__lte=F("mri_at") + TARGET)),
+            mri_decision_within=Count("pk", filter=mri_ok & Q(decided_at__lte=F("mri_at") + CLOCK_TARGET)),
             decision_treatment_n=Count("pk", filter=tx_ok),
-            decision_treatment_within=Count("pk", filter=tx_ok & Q(treatment_start_at__lte=F("decided_at") + TARGET)),
+            decision_treatment_within=Count(
+                "pk", filter=tx_ok & Q(treatment_start_at__lte=F("decided_at") + CLOCK_TARGET)
+            ),
             follow_up_30=Count("pk", filter=Q(fu30=True)),
             walking_before=Count("pk", filter=Q(fu30=True) & before),
             walking_before_walking_30=Count("pk", filter=Q(walk30=True) & before),

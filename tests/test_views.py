@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments import rules
 from assessments.models import Case, CaseStatus
+from assessments.search import SEARCH_TEXT_MAX
 from board import services as board_services
 from tests.factories import ASSESSMENT, form_post, make_case
 
@@ -503,6 +504,18 @@ def test_search_finds_the_name_in_any_order_case_accent_and_apostrophe_free(alic
     assert "Other Person" not in body
 
 
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [("Søren Ærø", "soren"), ("Søren Ærø", "aero"), ("Łódź Đorđević", "lodz"), ("Łódź Đorđević", "DORDEVIC")],
+)
+def test_search_finds_letters_that_are_not_accents_by_their_plain_spelling(alice_client, alice, name, query):
+    make_case(alice, patient={"patient_name": name, "mrn": "H0044556"})
+    make_case(alice, patient={"patient_name": "Other Person", "mrn": "X9990001"})
+    body = search(alice_client, query)
+    assert f"{name}</a>" in body
+    assert "Other Person" not in body
+
+
 def test_search_needs_every_word_and_stays_within_the_users_cases(alice_client, alice, bob):
     make_case(alice, patient={"patient_name": "Aminata Ndiaye", "mrn": "H1"})
     make_case(bob, patient={"patient_name": "Aminata Ndiaye", "mrn": "B1"})
@@ -533,3 +546,11 @@ def test_search_text_is_filled_on_every_save(alice, alice_client):
     )
     case.patient.refresh_from_db()
     assert case.patient.search_text.startswith("ann smith jones")
+
+
+def test_search_text_of_a_name_longer_in_ascii_than_typed_fits_and_keeps_its_mrn(alice, alice_client):
+    """Each CJK character is a syllable in ASCII: the name is cut, the MRN stays findable."""
+    case = make_case(alice, patient={"patient_name": "東京" * 100, "mrn": "T-77"})
+    assert len(case.patient.search_text) == SEARCH_TEXT_MAX
+    assert case.patient.search_text.startswith("dongjing") and case.patient.search_text.endswith(" t 77")
+    assert "東京東京東京東京" in search(alice_client, "t 77")

@@ -22,13 +22,13 @@ from assessments.cases.inputs import build_case_input, prognosis_values, with_pr
 from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
 from assessments.models import (
     ASSESSMENT_FIELDS,
+    PATIENT_IDENTIFIERS,
     TEXT_MAX,
     Case,
     Sex,
 )
 
 YES_NO = [("true", "Yes"), ("false", "No")]
-NOT_AMBULATORY = {rules.MotorStatus.NONAMBULATORY.value, rules.MotorStatus.PARAPLEGIC.value}
 
 # Characters that render invisibly or reorder text (bidi overrides, zero-width
 # joiners) can disguise a note; C0/C1 control characters corrupt exports.
@@ -354,12 +354,12 @@ class CaseFieldsForm(_AssessmentFieldsForm):
             )
         motor = data.get("motor_status")
         hours = data.get("hours_nonambulatory")
-        if motor and motor not in NOT_AMBULATORY and hours is not None:
+        if motor and motor not in rules.NOT_AMBULATORY and hours is not None:
             self.add_error(
                 "hours_nonambulatory",
                 "Leave empty for a patient who can walk: it counts hours since the patient lost the ability to walk.",
             )
-        if motor in NOT_AMBULATORY and self.ambulation_lost_at is not None:
+        if motor in rules.NOT_AMBULATORY and self.ambulation_lost_at is not None:
             # The time is what is stored; typed hours may only confirm it (within an hour's rounding).
             elapsed = max(0, int((timezone.now() - self.ambulation_lost_at).total_seconds() // 3600))
             if hours is None:
@@ -827,11 +827,6 @@ def flat_choices(choices: Any) -> list[tuple[str, str]]:
     for code, text in choices:
         flat.extend(text if isinstance(text, list | tuple) else [(code, text)])
     return flat
-
-
-# The patient's identifiers are the Patient's (one per MRN); the form keeps their
-# field names, so pages, imports and the session-expiry stash post what they always did.
-PATIENT_IDENTIFIERS = ("mrn", "patient_name", "date_of_birth", "sex")
 
 
 class PatientForm(LimitsShownMixin, forms.ModelForm):

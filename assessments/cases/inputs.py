@@ -12,7 +12,6 @@ from assessments.labels import FIELD_ENUMS
 if TYPE_CHECKING:
     from assessments.models import Case
 
-NOT_AMBULATORY = frozenset({rules.MotorStatus.NONAMBULATORY, rules.MotorStatus.PARAPLEGIC})
 HOUR = datetime.timedelta(hours=1)
 
 
@@ -28,7 +27,7 @@ def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.date
     worked out at each evaluation, so a case waiting at the board never carries
     a stale 48-hour alert.
     """
-    if case.ambulation_lost_at is None or assessment.motor_status not in NOT_AMBULATORY:
+    if case.ambulation_lost_at is None or assessment.motor_status not in rules.NOT_AMBULATORY:
         return assessment
     return dataclasses.replace(assessment, hours_nonambulatory=hours_since(case.ambulation_lost_at, now))
 

@@ -9,13 +9,15 @@ from assessments.models.decisions import (
     CommentKind,
     ImmutableDecisionError,
 )
-from assessments.models.patients import Patient, PatientRecordConflict, Sex
+from assessments.models.patients import PATIENT_FIELDS, PATIENT_IDENTIFIERS, Patient, PatientRecordConflict, Sex
 from assessments.models.teams import CareTeam, CareTeamMembership, CaseHandover, HandoverStatus
 
 __all__ = [
     "ASSESSMENT_FIELDS",
     "DECISION_PATHWAY_CHOICES",
     "OTHER_PATHWAY",
+    "PATIENT_FIELDS",
+    "PATIENT_IDENTIFIERS",
     "PROGNOSIS_FIELDS",
     "TEXT_MAX",
     "URGENCY_RANK",

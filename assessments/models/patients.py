@@ -9,6 +9,11 @@ from simple_history.models import HistoricalRecords
 from assessments import search
 from audit.tamper import tamper_evident
 
+# The patient's identifiers as a case names them -> the Patient field that holds each. The case
+# forms keep these names, so pages, imports and the session-expiry stash post what they always did.
+PATIENT_FIELDS = {"mrn": "mrn", "patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
+PATIENT_IDENTIFIERS = tuple(PATIENT_FIELDS)
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
@@ -30,8 +35,9 @@ class Patient(models.Model):
     sex = models.CharField(max_length=8, choices=Sex.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # No index: a word is matched anywhere in it (LIKE '%word%'), after the owner's or team's cases are found.
-    search_text = models.CharField(max_length=240, blank=True, default="", editable=False)
+    # A word is matched anywhere in it (LIKE '%word%'): on PostgreSQL a trigram index serves that
+    # (migration 0016, PostgreSQL only, so not declared here); SQLite scans.
+    search_text = models.CharField(max_length=search.SEARCH_TEXT_MAX, blank=True, default="", editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 

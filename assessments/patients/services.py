@@ -13,12 +13,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from assessments import search
-from assessments.models import Patient
+from assessments.models import PATIENT_FIELDS, PATIENT_IDENTIFIERS, Patient
 from audit.services import audit_record
-
-PATIENT_IDENTIFIERS = ("mrn", "patient_name", "date_of_birth", "sex")
-# Form name -> Patient field.
-PATIENT_FIELDS = {"mrn": "mrn", "patient_name": "name", "date_of_birth": "date_of_birth", "sex": "sex"}
 
 
 class PatientDetailsMismatch(Exception):

@@ -16,11 +16,17 @@ from django.utils import timezone
 from accounts import roles
 from assessments.models import DECISION_PATHWAY_CHOICES, Case
 from board import selectors
-from board.models import FOLLOW_UP_DAYS, Action, DecisionRecord, FollowUp
+from board.models import FOLLOW_UP_DAYS, TARGET_HOURS, Action, DecisionRecord, FollowUp
 from board.summary import summary_totals
 
 register = template.Library()
 PATHWAY_TEXT = dict(DECISION_PATHWAY_CHOICES)
+
+
+@register.simple_tag
+def target_hours() -> int:
+    """The hours of the clock's target (``board.models.TARGET_HOURS``), for a page that states it."""
+    return TARGET_HOURS
 
 
 @register.inclusion_tag("meetings/_decision_extras.html", takes_context=True)
@@ -72,6 +78,7 @@ def case_outcomes(context: Any, case: Case) -> dict[str, Any]:
         "is_owner": is_owner,
         "decided": case.decided_at is not None,
         "follow_ups": follow_ups,
+        "target_hours": TARGET_HOURS,
     }
 
 
@@ -79,7 +86,10 @@ def case_outcomes(context: Any, case: Case) -> dict[str, Any]:
 def queue_clock(case: Case) -> dict[str, Any]:
     """The queue's clock cell: referral → MRI and MRI → report against 24 h (the queue selects the clock)."""
     steps = selectors.case_clock(case, before_decision=True)
-    return {"steps": [{**step, "short": step["label"].split(" → ")[-1]} for step in steps]}
+    return {
+        "steps": [{**step, "short": step["label"].split(" → ")[-1]} for step in steps],
+        "target_hours": TARGET_HOURS,
+    }
 
 
 @register.inclusion_tag("meetings/_actions_panel.html", takes_context=True)
@@ -127,4 +137,5 @@ def dashboard_outcomes(since: datetime.date) -> dict[str, Any]:
     return {
         "by_pathway": present(summary_totals(since=since, by="pathway_code"), lambda c: PATHWAY_TEXT.get(c, c)),
         "by_follows": present(summary_totals(since=since, by="follows"), lambda f: follows_text.get(f, "Not known")),
+        "target_hours": TARGET_HOURS,
     }
