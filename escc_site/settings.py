@@ -368,7 +368,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Site default for the `sbrt_available` field; each case can override it.
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)
 
-# --- Notifications: e-mail and the background task queue (issue 14) -------------------
+# --- Notifications: e-mail and the background task queue -------------------
 # E-mail goes out from the task worker (`manage.py db_worker`), never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
