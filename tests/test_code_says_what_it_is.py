@@ -15,8 +15,8 @@ SOURCE_SUFFIXES = {".py", ".html", ".js", ".css"}
 SOURCE_NAMES = {"Makefile", ".ci/run"}
 NOT_WALKED = re.compile(r"(^|/)migrations/|^docs/|(^|/)__snapshots__/|^static/vendor/")
 
-# A ticket number in a comment, docstring, name or template ("Issue 13a:", "(issue 14)",
-# ``ISSUE_14_URLS``), and an end-of-section marker.
+# A ticket number in a comment, docstring, name or template (the word "issue", then a number,
+# in prose or in a name such as ``ISSUE_<n>_URLS``), and an end-of-section marker.
 NARRATION = re.compile(r"(?<![a-z])issue[\s_#]*\d+|#\s*-{3}\s*end\b", re.IGNORECASE)
 
 APPS = ("accounts", "audit", "assessments", "board", "escc_site")
