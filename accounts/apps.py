@@ -1,3 +1,5 @@
+"""The accounts app's configuration: it connects what runs at each sign-in."""
+
 from django.apps import AppConfig
 
 

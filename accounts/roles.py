@@ -32,7 +32,7 @@ def _groups(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
 
 
 # ``user.groups.values_list("name", flat=True)`` written out: the same query, which the ORM would
-# build afresh on every request (about three quarters of the query's CPU; issue 16,
+# build afresh on every request (about three quarters of the query's CPU;
 # docs/performance.md "home page and middleware"). The tables are django.contrib.auth's
 # (AUTH_USER_MODEL is auth.User); tests/test_foundation.py checks it against the ORM.
 GROUP_NAMES_SQL = (

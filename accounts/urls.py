@@ -1,3 +1,5 @@
+"""Sign-in, sign-out, single sign-on, two-factor and password URLs."""
+
 from django.urls import path
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 

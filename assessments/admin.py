@@ -1,4 +1,4 @@
-"""Issue 13a: care teams in the Django admin, for admins (staff users), every change audited.
+"""Care teams in the Django admin, for admins (staff users), every change audited.
 
 Teams hold no patient data: a name, a description and their members. Like the user pages
 (accounts.admin), staff status is the admin role, so these pages check it rather than

@@ -1,3 +1,5 @@
+"""The assessments app's configuration: it connects the care-team audit receivers."""
+
 from django.apps import AppConfig
 
 

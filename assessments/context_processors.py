@@ -1,3 +1,5 @@
+"""The user's roles in every template's context, for the navigation."""
+
 from django.http import HttpRequest
 
 from accounts import roles

@@ -329,7 +329,7 @@ HELP_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-# --- Prognosis inputs (issue 13c) ---------------------------------------------------------------
+# --- Prognosis inputs ---------------------------------------------------------------
 # The Karnofsky performance status in its eleven steps, each in our own short words.
 KARNOFSKY_STEPS: Final[tuple[tuple[int, str], ...]] = (
     (100, "normal, no complaints"),
@@ -385,7 +385,6 @@ PROGNOSIS_HELP_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
         ),
     }
 )
-# --- end prognosis inputs ---
 
 _BADGES: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
     {
@@ -432,7 +431,7 @@ FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "sbrt_available": "SBRT available",
         "oligometastatic": "Oligometastatic",
         "vte_contraindication": "Contraindication to anticoagulants",
-        # Prognosis inputs (issue 13c)
+        # Prognosis inputs
         "karnofsky": "Karnofsky performance status",
         "extraspinal_bone_metastases": "Bone metastases outside the spine",
         "vertebral_metastases": "Vertebral bodies with metastases",
@@ -499,7 +498,7 @@ FIELD_ENUMS: Final[Mapping[str, type[StrEnum]]] = MappingProxyType(
 )
 
 # Saved fields that are bookkeeping, not clinical content: never listed as a change.
-# Issue 13a: "team" and "patient" (sharing, the patient link) show in the case's care section, not as findings.
+# "team" and "patient" (sharing, the patient link) show in the case's care section, not as findings.
 INTERNAL_FIELDS: Final = frozenset(
     {"version", "urgency_rank", "updated_at", "created_at", "result", "owner", "team", "patient"}
 )

@@ -1,3 +1,5 @@
+"""The audit app's configuration: it connects the signal receivers that record changes."""
+
 from django.apps import AppConfig
 
 

@@ -53,7 +53,7 @@ class Action(models.TextChoices):
     CASE_EXPORT = "case.export", "Case exported"
     CASE_PRINT = "case.print", "Case printed"
     CASE_IMPORT = "case.import", "Case file imported"
-    # Issue 14: meetings, actions and follow-up (meetings app).
+    # Meetings, actions and follow-up (meetings app).
     MEETING_CHANGE = "meeting.change", "Board meeting, agenda or attendance changed"
     CASE_ACTION_DONE = "case.action_done", "Board action ticked off"
     CASE_FOLLOW_UP = "case.follow_up", "Follow-up recorded"
@@ -77,7 +77,7 @@ class Action(models.TextChoices):
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
     AUDIT_SEAL = "audit.seal", "Digests of clinical records recorded"
     CASE_PLAN = "case.plan", "Decision plan and actions recorded"
-    # Issue 13a: patients, care teams and handover.
+    # Patients, care teams and handover.
     PATIENT_CREATE = "patient.create", "Patient record created"
     PATIENT_VIEW = "patient.view", "Patient record viewed"
     PATIENT_UPDATE = "patient.update", "Patient details corrected"

@@ -1,3 +1,5 @@
+"""The audit report and its CSV export."""
+
 from django.urls import path
 
 from audit import views

@@ -197,7 +197,7 @@ def make_endpoints(
         return response.status_code == 200 and f'data-testid="sins-total">{total}<'.encode() in response.content
 
     def badge() -> bool:
-        # The navigation's unread count as HTMX asks for it (every 30 s; before issue 16 also at every page load).
+        # The navigation's unread count as HTMX asks for it (every 30 s; the page itself carries the count at load).
         response = client.get("/notifications/count/", headers={"HX-Request": "true"})
         return response.status_code == 200 and b"notification-link" in response.content
 
@@ -240,7 +240,7 @@ def main() -> int:
         "--cases", type=int, default=0, help="saved cases the clinician has (the home page lists the 5 newest)"
     )
     parser.add_argument("--dbname", default="escc_bench_cpu", help="PostgreSQL database to create (escc_bench*)")
-    parser.add_argument("--lesions", type=int, default=1, help="lesion cards in the partial's form (issue 13)")
+    parser.add_argument("--lesions", type=int, default=1, help="lesion cards in the partial's form")
     args = parser.parse_args()
     variants = [(common.with_lesions(data, args.lesions), total) for data, total in VARIANTS]
 

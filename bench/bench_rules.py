@@ -10,7 +10,7 @@ the timed step runs in the loop. The process is pinned to one core where the OS 
 
 * ``evaluate, 1 lesion``: a 2026.1-shaped case with no prognosis inputs.
 * ``evaluate, 8 lesions``: eight lesions at random distinct levels and every prognosis input
-  recorded, so all three scores are computed. Budget (issue 12): at most 200 us per call.
+  recorded, so all three scores are computed. Budget: at most 200 us per call.
 * ``form + evaluate``: what the live-update endpoint does before rendering: build an
   ``AssessmentForm`` from a POST-like dict of strings, validate it, map it to the rules' input and
   evaluate (one lesion, the web form's shape). Django is set up (``DEBUG=true``, no database access).

@@ -215,7 +215,7 @@ def load_cases(first: int, last: int, people: dict[str, int], snapshot_columns: 
         cur.execute("SELECT setseed(%s)", [first / (last + 1)])
         cur.execute("SELECT max(id) FROM assessments_case")
         before = cur.fetchone()[0] or 0
-        # Issue 13a: one patient per case (identifiers live on the patient; search text as assessments.search).
+        # One patient per case (identifiers live on the patient; search text as assessments.search).
         cur.execute(
             """
             INSERT INTO assessments_patient (mrn, name, date_of_birth, sex, created_at, updated_at, search_text)
@@ -487,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for size in sizes:
         t0 = time.perf_counter()
         steps = load_cases(loaded + 1, size, people, columns)
-        # Issue 14: the SQL load bypasses the services, so the dashboard's monthly rows are rebuilt
+        # The SQL load bypasses the services, so the dashboard's monthly rows are rebuilt
         # as an operator would after a bulk load (manage.py rebuild_monthly_summary).
         from board.summary import summary_rebuild
 

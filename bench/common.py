@@ -65,7 +65,7 @@ FORM_POST: dict[str, str] = {
     "sbrt_available": "true",
     "oligometastatic": "false",
     "vte_contraindication": "false",
-    # Issue 13: the lesion cards are a Django formset (one card here, the index lesion).
+    # The lesion cards are a Django formset (one card here, the index lesion).
     "lesions-TOTAL_FORMS": "1",
     "lesions-INITIAL_FORMS": "0",
     "lesions-index": "0",

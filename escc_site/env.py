@@ -60,3 +60,13 @@ def env_str(name: str, default: str | None = None) -> str:
             raise ImproperSetting(f"{name} is required")
         return default
     return raw.strip()
+
+
+def env_secret(name: str, *, debug: bool, dev_default: str, min_length: int) -> str:
+    """Return the secret in ``name``: ``dev_default`` when unset in development, required and long in production."""
+    if debug:
+        return env_str(name, dev_default)
+    value = env_str(name)
+    if len(value) < min_length:
+        raise ImproperSetting(f"{name} must be at least {min_length} characters in production")
+    return value

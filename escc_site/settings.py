@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from escc_site.env import ImproperSetting, env_bool, env_int, env_list, env_str
+from escc_site.env import ImproperSetting, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,23 +20,17 @@ DEBUG = env_bool("DEBUG", False)
 # Demo accounts (alice, bob, carol, dave) exist only in a development run.
 DEMO_MODE = DEBUG and env_bool("DEMO_MODE", True)
 
-if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-used-in-production")
-else:
-    SECRET_KEY = env_str("SECRET_KEY")
-    if len(SECRET_KEY) < 50:
-        raise ImproperSetting("SECRET_KEY must be at least 50 characters in production")
+SECRET_KEY = env_secret(
+    "SECRET_KEY", debug=DEBUG, dev_default="dev-only-insecure-key-never-used-in-production", min_length=50
+)
 
 # The audit chain's HMAC key: in the environment (never in the database), so
 # someone who can write audit rows cannot make a forged row verify. Rotation:
 # the new key goes in AUDIT_HMAC_KEY, the old one to the end of
 # AUDIT_HMAC_PREVIOUS_KEYS (oldest first), which verify_audit needs for older rows.
-if DEBUG:
-    AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "dev-only-audit-key-never-used-in-production")
-else:
-    AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY")
-    if len(AUDIT_HMAC_KEY) < 32:
-        raise ImproperSetting("AUDIT_HMAC_KEY must be at least 32 characters in production")
+AUDIT_HMAC_KEY = env_secret(
+    "AUDIT_HMAC_KEY", debug=DEBUG, dev_default="dev-only-audit-key-never-used-in-production", min_length=32
+)
 AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -368,7 +362,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Site default for the `sbrt_available` field; each case can override it.
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)
 
-# --- Notifications: e-mail and the background task queue (issue 14) -------------------
+# --- Notifications: e-mail and the background task queue -------------------
 # E-mail goes out from the task worker (`manage.py db_worker`), never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

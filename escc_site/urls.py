@@ -1,3 +1,5 @@
+"""The site's URL map: each app's URLs under their prefix, and the site-wide pages."""
+
 from django.contrib import admin
 from django.urls import include, path
 

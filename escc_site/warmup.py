@@ -3,7 +3,7 @@
 Django compiles a template the first time a process renders it and keeps it (the cached loader of
 production settings). Each gunicorn worker is a process of its own, so after every start or restart
 the first live updates and pages a worker served took 50-80 ms instead of 15 (measured with
-``bench/bench_browser.py`` and gunicorn's access log, issue 16). ``escc_site.wsgi`` calls
+``bench/bench_browser.py`` and gunicorn's access log). ``escc_site.wsgi`` calls
 :func:`compile_templates` once per worker as it loads, then :func:`freeze_startup_objects`;
 ``manage.py`` and the tests do neither.
 

@@ -55,8 +55,7 @@ def make_case(
 
     ``lesions`` (case-format lesion objects) gives several levels; each starts from the index lesion
     of ``ASSESSMENT`` and overrides what it names. A patient named without an MRN gets one derived
-    from the name, so differently named patients are different people (one MRN is one patient since
-    issue 13a).
+    from the name, so differently named patients are different people (one MRN is one patient).
     """
     values = {**ASSESSMENT, **assessment}
     if lesions is None:

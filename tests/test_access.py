@@ -21,9 +21,9 @@ PUBLIC = {
     "oidc_authentication_callback": "the OpenID provider's redirect back (404 while single sign-on is not configured)",
 }
 CASE_PARAMS = {"pk", "case_pk", "case_id"}
-# Issue 14 (meetings app): ids of things that belong to a case or to the board.
+# The meetings app: ids of things that belong to a case or to the board.
 CASE_PARAMS |= {"decision_pk", "action_pk", "item_pk", "attendee_pk"}
-# Issue 13a: a patient is seen through its episodes.
+# A patient is seen through its episodes.
 CASE_PARAMS |= {"patient_pk"}
 
 
@@ -129,7 +129,7 @@ def test_htmx_post_with_the_token_header_passes_csrf(alice):
     assert response.status_code == 200
 
 
-# --- Issue 14: the meetings app's objects, each reached with a real id ----------------------------------
+# --- The meetings app's objects, each reached with a real id ----------------------------------
 
 
 def _board_objects(alice, carol):
@@ -157,7 +157,7 @@ def _board_objects(alice, carol):
 
 
 # name, how to build the args from the objects, who may use it (the others get 404)
-ISSUE_14_URLS = [
+MEETINGS_URLS = [
     ("meetings:meeting_detail", lambda o: [o["meeting"].pk], {"carol"}),
     ("meetings:meeting_mode", lambda o: [o["meeting"].pk], {"carol"}),
     ("meetings:meeting_attendee_add", lambda o: [o["meeting"].pk], {"carol"}),
@@ -176,7 +176,7 @@ ISSUE_14_URLS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "args", "allowed"), ISSUE_14_URLS, ids=[n for n, _, _ in ISSUE_14_URLS])
+@pytest.mark.parametrize(("name", "args", "allowed"), MEETINGS_URLS, ids=[n for n, _, _ in MEETINGS_URLS])
 def test_meetings_urls_answer_404_to_everyone_else(client, alice, bob, carol, dave, name, args, allowed):
     case, meeting, attendee, item, decision, action = _board_objects(alice, carol)
     objects = {"case": case, "meeting": meeting, "attendee": attendee, "item": item, "decision": decision,
@@ -191,13 +191,13 @@ def test_meetings_urls_answer_404_to_everyone_else(client, alice, bob, carol, da
             assert statuses == {404}, f"{username} on {path}: {statuses}"
 
 
-def test_every_meetings_url_is_in_the_issue_14_table():
+def test_every_meetings_url_is_in_the_meetings_table():
     names = {n for n, _ in APP_ROUTES if (n or "").startswith("meetings:")}
-    covered = {n for n, _, _ in ISSUE_14_URLS} | {"meetings:notification_list", "meetings:notification_count"}
+    covered = {n for n, _, _ in MEETINGS_URLS} | {"meetings:notification_list", "meetings:notification_count"}
     assert names == covered
 
 
-# --- Issue 13a: care teams and handover -----------------------------------------------------------------
+# --- Care teams and handover -----------------------------------------------------------------
 
 
 def fill_for(route: str, case) -> str:
@@ -248,7 +248,7 @@ def test_team_member_reaches_the_team_case_and_nothing_owner_only(client, team_c
     if name in TEAM_MEMBER_MAY:
         assert status == 200, f"{path}: {status}"
     elif name.startswith("meetings:") or name in {"assessments:board_decision_correct"}:
-        return  # ids of other objects: covered by the issue 14 table
+        return  # ids of other objects: covered by the meetings table
     else:
         # Owner-only and board actions: 404 or 405 (a POST-only URL), never the page.
         assert status in {404, 405}, f"{path}: {status}"

@@ -426,7 +426,7 @@ def test_user_model_is_protected_from_deletion_while_in_the_trail(alice):
         User.objects.filter(pk=alice.pk).delete()
 
 
-# --- Issue 11: a forged entry does not verify; time only moves forward; exported heads -------
+# --- A forged entry does not verify; time only moves forward; exported heads -------
 
 
 def append_outside(entry: AuditEntry) -> None:
@@ -563,7 +563,7 @@ def test_production_refuses_to_start_without_the_audit_key():
     assert result.returncode != 0 and "AUDIT_HMAC_KEY is required" in result.stderr
 
 
-# --- Issue 11: signed decisions and history are append-only; a decision's digest is in the trail ----
+# --- Signed decisions and history are append-only; a decision's digest is in the trail ----
 
 
 @pytest.fixture
@@ -642,13 +642,13 @@ def test_database_refuses_to_change_or_delete_case_history(decision, sql):
 @pytest.mark.parametrize("sql", ["UPDATE assessments_historicalpatient SET name = 'x' WHERE id = %s",
                                  "DELETE FROM assessments_historicalpatient WHERE id = %s"])  # fmt: skip
 def test_database_refuses_to_change_or_delete_patient_history(decision, sql):
-    """Issue 13a: the patient record's versions are append-only too."""
+    """The patient record's versions are append-only too."""
     with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
         raw(sql, [decision.case.patient_id])
     assert decision.case.patient.history.count() >= 1
 
 
-# --- Issue 11: every page that shows patient identifiers writes case.view, from one place -----------
+# --- Every page that shows patient identifiers writes case.view, from one place -----------
 
 
 @pytest.fixture
@@ -657,7 +657,7 @@ def board_cases(alice, carol, decision):
 
     draft = make_case(alice)
     submitted = board_services.case_submit_to_board(case=make_case(alice), user=alice, question="Q?", meeting_date=None)
-    # Issue 13a: a case shared with alice's care team.
+    # A case shared with alice's care team.
     from assessments.models import CareTeam
 
     team = CareTeam.objects.create(name="Spinal oncology")
@@ -681,7 +681,7 @@ PATIENT_PAGES = [
     ("carol", "assessments:case_return", "submitted", "submitted"),
     ("carol", "assessments:board_decide", "submitted", "submitted"),
     ("carol", "assessments:board_decision_correct", "decision", "decided"),
-    # Issue 13a: the handover form names the case's patient; My team's cases lists the team's.
+    # The handover form names the case's patient; My team's cases lists the team's.
     ("alice", "assessments:case_handover_propose", "draft", "draft"),
     ("alice", "assessments:team_case_list", None, "shared"),
 ]
@@ -695,7 +695,6 @@ NOT_A_VIEW = {
     "assessments:board_dashboard": "counts and intervals, no patient",
     "assessments:case_discard": "POST only, redirects; writes case.discard",
     "assessments:case_restore": "POST only, redirects; writes case.restore",
-    # Issue 13a.
     "assessments:patient_detail": "writes patient.view and a case.view per episode shown (tested below)",
     "assessments:case_share": "POST only, redirects; writes case.share",
     "assessments:case_handover_accept": "POST only, redirects; writes case.handover_accept",

@@ -684,7 +684,7 @@ def known_decisions(alice, carol):
     _set_times(b, decided_at=decided, mri_at=decided - 20 * h, treatment_start_at=decided + 30 * h)
     _set_times(c, decided_at=decided, mri_at=decided - 30 * h, treatment_start_at=decided - 2 * h)
     _set_times(old, decided_at=decided - datetime.timedelta(days=430), mri_at=decided - datetime.timedelta(days=431))
-    # The times were set behind the services' back: rebuild the dashboard's monthly rows (issue 14).
+    # The times were set behind the services' back: rebuild the dashboard's monthly rows.
     summary_rebuild()
     return {"a": a, "b": b, "c": c, "old": old}
 
@@ -762,8 +762,8 @@ def test_queue_queries_do_not_grow(carol_client, alice, django_assert_max_num_qu
         _set_times(case, mri_at=timezone.now() - datetime.timedelta(hours=n))
     _warm_up(carol_client)
     # + the case.view entries of the cases shown: head lock, one INSERT, head update (in a transaction)
-    # + the overdue board actions shown above the queue (issue 14)
-    # + the navigation's unread-notifications count, in the page rather than a second request (issue 16)
+    # + the overdue board actions shown above the queue
+    # + the navigation's unread-notifications count, in the page rather than a second request
     with django_assert_max_num_queries(6 + 4 + 1 + 1):
         response = carol_client.get(reverse("assessments:board_queue"))
     assert body(response).count("<tr data-case=") == count
@@ -778,8 +778,8 @@ def test_review_page_queries_do_not_grow(carol_client, alice, carol, django_asse
         decision = decide(case, carol, supersedes=decision)
     view_cost = _audit_cost(carol, case)
     _warm_up(carol_client)
-    # + 4 (issue 14): decision records and actions of the case (once per page), follow-ups, clock.
-    # + 2 (issue 13a): the case's handovers, and its patient's episodes seen and not seen (one query).
+    # + 4: decision records and actions of the case (once per page), follow-ups, clock.
+    # + 2: the case's handovers, and its patient's episodes seen and not seen (one query).
     with django_assert_max_num_queries(8 + 4 + 2 + view_cost):
         response = carol_client.get(case.get_absolute_url())
     assert body(response).count("data-comment=") == 6
@@ -814,7 +814,7 @@ def test_dashboard_queries_do_not_grow(carol_client, alice, carol, django_assert
         case = submitted_case(alice, patient={"mrn": f"D{n}"})
         decide(case, carol, pathway_code="cebrt" if n % 2 else RECOMMENDED, reason="r")
         _set_times(case, mri_at=timezone.now() - datetime.timedelta(hours=n + 2))
-    summary_rebuild()  # times set behind the services' back (issue 14)
+    summary_rebuild()  # times set behind the services' back
     _warm_up(carol_client)
     with django_assert_max_num_queries(12):
         response = carol_client.get(reverse("assessments:board_dashboard"))
@@ -843,7 +843,7 @@ def test_board_pages_have_no_inline_styles_or_scripts(carol_client, alice, carol
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
 
 
-# --- The clinician sees the board's outcome (issue 10) ----------------------------------------
+# --- The clinician sees the board's outcome ----------------------------------------
 
 
 def test_returned_case_shows_returned_by_the_board_with_comment(alice_client, alice, carol):
@@ -869,7 +869,7 @@ def test_decided_case_shows_the_boards_decision_beside_the_recommendation(alice_
     assert "The rules recommended" in outcome and "rule P8" in outcome
 
 
-# --- Lifecycle (issue 10) -----------------------------------------------------------------
+# --- Lifecycle -----------------------------------------------------------------
 
 
 def test_decision_numbers_count_within_the_case(alice_client, alice, carol):

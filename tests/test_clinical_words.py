@@ -1,4 +1,4 @@
-"""Every page a person reads speaks clinical words, not codes (issue 10, part B).
+"""Every page a person reads speaks clinical words, not codes.
 
 Version history, the comparison after a refused save, the reasons, the meeting pack and the
 partial SINS; one date format; the board member's home page; the ``label`` filter.
@@ -154,7 +154,7 @@ def test_live_panel_reasons_are_in_words(alice_client):
 
 def test_prognosis_reasons_name_scores_items_and_missing_inputs_in_words(alice_client):
     """The 8.2 reasons read "Revised Tokuhashi score 13 of 15 (…): General condition (Karnofsky) 2 points",
-    never "tokuhashi_revised 13 of 15 (band gte_12_months): karnofsky 2" (issue 16, seen on the live panel)."""
+    never "tokuhashi_revised 13 of 15 (band gte_12_months): karnofsky 2" (seen on the live panel)."""
     url = reverse("assessments:case_create")
     empty = text_of(alice_client.post(url, form_post(), headers=HX))
     assert "Revised Tokuhashi score not computed: not recorded: Karnofsky performance status" in empty

@@ -160,7 +160,7 @@ def test_directory_sign_in_goes_through_the_same_lockout(client, ldap_directory)
     response = sign_in(client, "amara")  # the right password, but locked
     assert response.status_code == 429 and signed_in_as(client) is None
     # amara has never signed in, so she has no account here yet: the trail keeps only the keyed
-    # digest of the typed name (issue 11), never the name itself.
+    # digest of the typed name, never the name itself.
     _, details = typed_username("amara")
     assert AuditEntry.objects.filter(action="auth.lockout", actor_username="", details=details).exists()
 

@@ -143,7 +143,7 @@ def test_patient_text_fields_have_maximum_lengths():
     assert set(form.errors) == {"mrn", "patient_name", "clinical_notes"}
 
 
-# --- Nothing cut off, dates plausible (issue 10) ------------------------------------
+# --- Nothing cut off, dates plausible ------------------------------------
 
 
 def _patient(**overrides):
@@ -218,7 +218,7 @@ def test_treatment_start_cannot_precede_the_boards_decision():
     assert "before the board's decision" in form.errors["treatment_start_at"][0]
 
 
-# --- Issue 13: the lesion cards (AssessmentEntry = CaseFieldsForm + LesionFormSet + the index) ---------
+# --- The lesion cards (AssessmentEntry = CaseFieldsForm + LesionFormSet + the index) ---------
 
 
 def _entry_data(levels, index="0", **extra):

@@ -241,7 +241,7 @@ def test_demo_accounts_created_in_demo_mode(db, settings, monkeypatch):
 
 
 def test_a_new_worker_compiles_every_project_template_before_its_first_request(settings, tmp_path, caplog):
-    """escc_site.wsgi warms each gunicorn worker (issue 16: a worker's first requests took 50-80 ms)."""
+    """escc_site.wsgi warms each gunicorn worker (without it a worker's first requests take 50-80 ms)."""
     from pathlib import Path
 
     from escc_site.warmup import compile_templates

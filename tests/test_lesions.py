@@ -1,4 +1,4 @@
-"""Several lesions on the case pages (issue 13): cards, index, live panel, spine picture, saving, files.
+"""Several lesions on the case pages: cards, index, live panel, spine picture, saving, files.
 
 The JavaScript-off path (the Django formset: "Add a lesion", "Remove this lesion") is driven here
 with the test client; tests/browser/test_lesions.py drives the same page in Chromium.

@@ -1,4 +1,4 @@
-"""The live update sends a part of the result panel only when it changed (issue 16, templatetags/live_update.py),
+"""The live update sends a part of the result panel only when it changed (templatetags/live_update.py),
 as elements the page merges into its own by id (static/js/kept_parts.js).
 
 Every part kept on the page must be byte for byte what the answer would have sent: the tests compare

@@ -1,4 +1,4 @@
-"""Data migrations of issue 10 fill what existing rows lack (search text, decision numbers, evaluation time)."""
+"""Data migrations fill what existing rows lack: search text, decision numbers, evaluation time, lesions, patients."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_existing_cases_become_searchable_and_decisions_numbered_per_case():
     new = _migrate(leaves)
     Case = new.get_model("assessments", "Case")
     Decision = new.get_model("assessments", "BoardDecision")
-    # Issue 13a: the search text is the patient's now.
+    # The search text is held by the patient record.
     assert Case.objects.get(pk=first.pk).patient.search_text == "aminata ndiaye h0044556"
     assert [Decision.objects.get(pk=d.pk).number for d in (d1, d2, d_other)] == [1, 2, 1]
     migrated = Case.objects.get(pk=second.pk)
@@ -51,7 +51,7 @@ def test_existing_cases_become_searchable_and_decisions_numbered_per_case():
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_cases_and_their_versions_get_their_one_lesion_as_the_index(settings):
-    """Issue 13 (0013): a 2026.1-era case and each of its stored versions hold ``lesions = [its lesion]``."""
+    """Migration 0013: a 2026.1-era case and each of its stored versions hold ``lesions = [its lesion]``."""
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old = _migrate([("assessments", "0009_pathway_choices_biopsy_then_cebrt")])
     owner = old.get_model("auth", "User").objects.create(username="era2026")
@@ -79,7 +79,7 @@ def test_existing_cases_and_their_versions_get_their_one_lesion_as_the_index(set
     assert all(row.lesions[0]["index"] is True and row.rule_set == "2026.1" for row in versions)
 
 
-# --- Issue 13a: today's cases become episodes of one patient per MRN ---------------------------------------
+# --- Existing cases become episodes of one patient per MRN ---------------------------------------
 
 
 def _fill_2026_cases(old):

@@ -1,4 +1,4 @@
-"""Issue 13a: the patient record (one per MRN, cases as episodes), care teams and handover."""
+"""The patient record (one per MRN, cases as episodes), care teams and handover."""
 
 from __future__ import annotations
 

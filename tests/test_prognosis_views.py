@@ -1,4 +1,4 @@
-"""Issue 13c: the prognosis inputs on the case form and the prognosis panel (spec 1 and 8.2)."""
+"""The prognosis inputs on the case form and the prognosis panel (spec 1 and 8.2)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ HX = {"HX-Request": "true"}
 # Every authenticated request: session, user, the user's role groups.
 PER_REQUEST = 3
 # Every full page of a clinician or board member, in the navigation: the unread notifications
-# (counted in the page instead of by a second request through the whole stack, issue 16).
+# (counted in the page instead of by a second request through the whole stack).
 BADGE = 1
 # A page that shows patients writes their case.view entries (assessments.access.reads_record), however many:
 # savepoint, head lock, one INSERT, head update, release.
@@ -63,7 +63,7 @@ def _new_versions(case: Case, editor: User, count: int) -> Case:
 def test_home_queries_do_not_grow(alice_client, alice, django_assert_max_num_queries, count):
     _cases(alice, count)
     _warm_up(alice_client)
-    # + the five most recent cases, + the user's open board actions (issue 14), + the view audit
+    # + the five most recent cases, + the user's open board actions, + the view audit
     with django_assert_max_num_queries(PER_REQUEST + BADGE + 2 + (VIEW_AUDIT if count else 0)):
         response = alice_client.get(reverse("home"))
     assert response.content.decode().count('class="list-group-item"') == min(count, 5)
@@ -101,7 +101,7 @@ def test_case_list_queries_do_not_grow(alice_client, alice, bob, django_assert_m
     _cases(alice, count)
     _cases(bob, 3)  # somebody else's cases are neither shown nor counted
     _warm_up(alice_client)
-    # + count for the paginator, + one page, + the handovers offered to the user (issue 13a)
+    # + count for the paginator, + one page, + the handovers offered to the user
     with django_assert_max_num_queries(PER_REQUEST + BADGE + 3 + VIEW_AUDIT):
         response = alice_client.get(reverse("assessments:case_list"))
     body = response.content.decode()
@@ -127,8 +127,8 @@ def test_case_detail_queries_do_not_grow_with_versions(alice_client, alice, djan
     view_cost = _audit_cost(alice, case)
     _warm_up(alice_client)
     # + case, versions with their users, comments, decisions, and the audit entry of the view
-    # + 2 (issue 14): the follow-ups and the 24-hour clock of the case.
-    # + 2 (issue 13a): the case's handovers, its patient's episodes seen and not seen; + 1 the care teams
+    # + 2: the follow-ups and the 24-hour clock of the case.
+    # + 2: the case's handovers, its patient's episodes seen and not seen; + 1 the care teams
     # the owner may share it with.
     with django_assert_max_num_queries(PER_REQUEST + BADGE + 4 + 2 + 3 + view_cost):
         response = alice_client.get(case.get_absolute_url())
@@ -187,7 +187,7 @@ def test_audit_report_queries_do_not_grow(client, dave, alice, django_assert_max
     assert response.content.decode().count("<tr") - 1 == min(count, 50)
 
 
-# --- Issue 13: the number of lesions never adds a query ---------------------------------------------
+# --- The number of lesions never adds a query ---------------------------------------------
 
 LEVELS = ["T7", "T8", "L3", "L4", "C5", "C6", "S1", "T2"]
 
@@ -224,7 +224,7 @@ def test_live_update_needs_no_query_beyond_the_login_with_any_number_of_lesions(
     assert response.content.decode().count("data-lesion-sins=") == count
 
 
-# --- Issue 13a: patient page, My team's cases, and the case page with a team and handovers ---------------
+# --- Patient page, My team's cases, and the case page with a team and handovers ---------------
 
 
 def _team(members: int, *also: User):

@@ -1,4 +1,4 @@
-"""Issue 13c: rule-set versions. A case saved under 2026.1 shows its stored result, labelled; its owner
+"""Rule-set versions. A case saved under 2026.1 shows its stored result, labelled; its owner
 re-evaluates it under 2027.1 only by confirming the differences; the board sees each recommendation's rule set.
 
 The stored results are real 2026.1 outputs, from the golden file frozen from the 2026.1 engine
@@ -271,7 +271,7 @@ def test_re_evaluate_page_queries_do_not_grow_with_versions(
         case._history_user = alice
         case.save()
     alice_client.get(reverse("home"))  # warm up the session and the user
-    with django_assert_max_num_queries(10):  # 9, + the navigation badge (issue 16)
+    with django_assert_max_num_queries(10):  # 9, + the navigation badge
         response = alice_client.get(reverse("assessments:case_reevaluate", args=[case.pk]))
     assert response.status_code == 200
 

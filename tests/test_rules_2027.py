@@ -260,7 +260,7 @@ def test_prognosis_inputs_are_read_and_scored() -> None:
 
 def test_web_import_reader_takes_several_lesions_and_prognosis_inputs() -> None:
     several = shaped({"spinal_level": "L2"})
-    case_input, errors = validate_case(several)  # issue 13: one card per lesion
+    case_input, errors = validate_case(several)  # one card per lesion
     assert errors == {} and case_input is not None and len(case_input.lesions) == 2
     assert validate_case(shaped(karnofsky=70))[1] == {}, "the web form holds prognosis inputs (13c)"
     assert validate_case(shaped())[1] == {}

@@ -46,7 +46,7 @@ def logged_in(client: Client) -> bool:
 # --- Least privilege: an admin without a clinical role sees no patient data ---
 
 
-# Issue 13a: care teams are names and members, no patient data; admins define them in the admin.
+# Care teams are names and members, no patient data; admins define them in the admin.
 NOT_PATIENT_DATA = {"CareTeam", "CareTeamMembership"}
 
 
@@ -470,7 +470,7 @@ def test_case_with_a_bidi_override_in_the_name_is_not_saved(alice_client):
     assert not Case.objects.exists()
 
 
-# --- Issue 11: the client's address behind the proxy (axes and the audit trail) -------------------
+# --- The client's address behind the proxy (axes and the audit trail) -------------------
 
 PROXY = "10.0.0.2"  # the hospital's reverse proxy, as the app server sees it
 
@@ -522,7 +522,7 @@ def test_two_proxies_take_the_address_the_outer_one_saw(settings, rf):
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR="junk, nonsense")) == "10.0.0.3"
 
 
-# --- Issue 11: no demo accounts in production ---------------------------------------------------
+# --- No demo accounts in production ---------------------------------------------------
 
 
 def test_manage_py_does_not_guess_debug(tmp_path):
@@ -537,7 +537,7 @@ def test_seed_demo_refuses_against_a_production_configuration(tmp_path):
     assert run_manage("migrate", "--noinput", **env).returncode == 0
     result = run_manage("seed_demo", **env)
     assert result.returncode != 0 and "only created when DEBUG=true" in result.stderr
-    # DEBUG left unset (what manage.py used to turn into DEBUG=true) is no better.
+    # DEBUG left unset is no better: production never defaults to debug.
     env.pop("DEBUG")
     assert run_manage("seed_demo", **env).returncode != 0
     assert "escc-demo-2026" not in result.stdout
@@ -575,7 +575,7 @@ def test_evaluate_case_still_runs_with_no_configuration_at_all(tmp_path):
     assert done.returncode == 1 and json.loads(done.stdout)["id"] == "x", done.stderr
 
 
-# --- Issue 11: a failed log-in's typed name is kept only when it is an account's --------------------
+# --- A failed log-in's typed name is kept only when it is an account's --------------------
 
 
 def test_failed_login_with_an_unknown_name_does_not_store_it(client, alice):
@@ -598,7 +598,7 @@ def test_lockout_of_an_unknown_name_does_not_store_it(client, db):
     assert all("my-secret-password-99" not in e.canonical().decode() for e in entries)
 
 
-# --- Issue 11: throttling per address as well as per user ----------------------------------------
+# --- Throttling per address as well as per user ----------------------------------------
 
 
 def test_many_usernames_from_one_address_lock_that_address(settings, alice):
@@ -625,7 +625,7 @@ def test_a_few_mistakes_by_several_people_at_one_pc_do_not_lock_it(settings, ali
     assert login(Client(), "alice", PASSWORD, address="192.0.2.60").status_code == 302
 
 
-# --- Issue 11: no 500 on bad input; each message names the field or parameter -------------------
+# --- No 500 on bad input; each message names the field or parameter -------------------
 
 
 @pytest.mark.parametrize("query", [{"q": "smith\x00"}, {"status": "\x00"}, {"page": "1\x00"}])
@@ -695,7 +695,7 @@ def test_huge_case_id_in_a_url_is_404(alice_client):
     assert alice_client.get("/cases/" + "9" * 5000 + "/").status_code == 404
 
 
-# --- Issue 11: roles need a second person; one's own password -----------------------------------
+# --- Roles need a second person; one's own password -----------------------------------
 
 
 def _change_user(client: Client, user: User, groups: list[Group], **extra: str):
@@ -802,7 +802,7 @@ def test_after_a_forced_reset_the_user_must_change_the_password_first(dave_clien
     assert AuditEntry.objects.get(action="user.password_change").details == {"forced": True}
 
 
-# --- Issue 11: check --deploy is clean in every configuration docs/deployment.md allows -------------
+# --- Check --deploy is clean in every configuration docs/deployment.md allows -------------
 
 DOCUMENTED_CONFIGURATIONS = {
     "defaults": {},
@@ -839,7 +839,7 @@ def test_redirect_check_is_silenced_only_when_the_proxy_redirects():
     assert "SILENCED_SYSTEM_CHECKS = ['security.W008']" in result.stdout
 
 
-# --- Issue 11: two-factor sign-in for local accounts (django-otp: TOTP + recovery codes) ----------
+# --- Two-factor sign-in for local accounts (django-otp: TOTP + recovery codes) ----------
 
 
 def current_code(user: User) -> str:
@@ -931,7 +931,7 @@ def test_site_setting_off_asks_nobody(settings, client, dave):
 
 
 class DirectoryBackend(ModelBackend):
-    """Stands in for a directory sign-in backend (LDAP, OpenID Connect: issue 15)."""
+    """Stands in for a directory sign-in backend (LDAP, OpenID Connect)."""
 
 
 def test_directory_sign_in_is_exempt(two_factor_for_staff, settings, client, dave):
@@ -947,7 +947,7 @@ def test_unknown_two_factor_setting_stops_start_up():
     assert result.returncode != 0 and "TWO_FACTOR must be one of off/staff/all" in result.stderr
 
 
-# --- Issue 13a: care teams give no one outside the clinical role a way in ---------------------------------
+# --- Care teams give no one outside the clinical role a way in ---------------------------------
 
 
 @pytest.fixture

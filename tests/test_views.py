@@ -204,7 +204,7 @@ def test_submit_between_the_views_check_and_the_save_is_refused_not_500(alice_cl
     from assessments.cases import selectors
 
     case = make_case(alice)
-    read_draft = selectors.case_get_editable  # issue 13a: the owner's or the care team's draft
+    read_draft = selectors.case_get_editable  # the owner's or the care team's draft
 
     def read_then_other_tab_submits(*, user, pk):
         draft = read_draft(user=user, pk=pk)

@@ -1,4 +1,4 @@
-"""Display of the prognosis scores (spec 8.2) and of the rule set a stored result came from (issue 13c).
+"""Display of the prognosis scores (spec 8.2) and of the rule set a stored result came from.
 
 The scores are information beside the clinician's own survival estimate, never a treatment and never
 a pre-filled estimate: nothing here writes to an input. Works on the result dictionary, so the live

@@ -175,14 +175,14 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         ],
         "rationale": present_reasons(result["rationale"]),
         "prognosis": [{"text": note.text, "source": note.source} for note in rules.PROGNOSIS_NOTES],
-        # Issue 13c: the scores of spec 8.2 and the rule set's words (both result shapes).
+        # The scores of spec 8.2 and the rule set's words (both result shapes).
         "prognosis_scores": present_prognosis(result, expected_survival=expected_survival),
         "rule_set_view": present_rule_set(result["rule_set"]),
         **present_lesions(result),
     }
 
 
-# --- Several lesions (issue 13): each lesion's SINS and grade, the index block, the spine picture ----
+# --- Several lesions: each lesion's SINS and grade, the index block, the spine picture ----
 
 # The alerts that speak about the other levels: shown again beside the lesions they concern.
 MULTILEVEL_ALERTS = (

@@ -1,4 +1,4 @@
-"""Which rule set a stored result came from, and what re-evaluating it under the current one changes (issue 13c).
+"""Which rule set a stored result came from, and what re-evaluating it under the current one changes.
 
 A saved case keeps the result it was saved with, under the rule set of that day (2026.1 results have
 no ``lesions``, ``cebrt_field`` or ``prognosis_scores``); re-evaluating is the owner's explicit action

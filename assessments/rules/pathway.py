@@ -121,6 +121,25 @@ _P8_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "surgical_candidate", "sbrt_avai
 _P9_INPUTS: Final = (*_P6_INPUTS, "escc_grade", "surgical_candidate", "sbrt_available")
 
 
+def _sbrt_where_available(
+    f: Facts, lead: Words, *, sbrt: tuple[PathwayCode, str, str], otherwise: tuple[PathwayCode, str, str]
+) -> tuple[PathwayCode, Radiation, Words]:
+    """The SBRT branch of a rule when the centre offers SBRT, else its cEBRT alternative (P5, P7, P8).
+
+    Each branch is the pathway code and the words around the ``sbrt_available`` fact; the
+    alternative's words say that SBRT would be preferred, so every rule says it the same way.
+    """
+    if f.sbrt_available:
+        code, before, after = sbrt
+        return code, Radiation.SBRT, (*lead, before, fact("sbrt_available", True), after)
+    code, before, after = otherwise
+    return (
+        code,
+        Radiation.CEBRT,
+        (*lead, f"{before}SBRT would be preferred but ", fact_is("sbrt_available", False), after),
+    )
+
+
 def _p1_urgent_decompression(f: Facts) -> _Choice:
     """P1: unknown primary, significant deficit, index grade 1b or higher, surgical candidate.
 
@@ -359,34 +378,19 @@ def _p5_prior_radiation(f: Facts) -> _Choice:
             inputs=_P5_INPUTS,
             source=SRC_P5_PALLIATIVE,
         )
-    if f.sbrt_available:
-        return _Choice(
-            code=PathwayCode.SBRT,
-            rule=Rule.P5,
-            stabilization=None,
-            radiation=Radiation.SBRT,
-            sbrt_preferred=True,
-            words=(
-                *lead,
-                " and ESCC is low grade: re-irradiation with SBRT (",
-                fact("sbrt_available", True),
-                "), any histology.",
-            ),
-            inputs=_P5_INPUTS,
-            source=SRC_P5_REIRRADIATION,
-        )
+    code, radiation, words = _sbrt_where_available(
+        f,
+        lead,
+        sbrt=(PathwayCode.SBRT, " and ESCC is low grade: re-irradiation with SBRT (", "), any histology."),
+        otherwise=(PathwayCode.CEBRT, " and ESCC is low grade: ", ", so a second course of cEBRT."),
+    )
     return _Choice(
-        code=PathwayCode.CEBRT,
+        code=code,
         rule=Rule.P5,
         stabilization=None,
-        radiation=Radiation.CEBRT,
+        radiation=radiation,
         sbrt_preferred=True,
-        words=(
-            *lead,
-            " and ESCC is low grade: SBRT would be preferred but ",
-            fact_is("sbrt_available", False),
-            ", so a second course of cEBRT.",
-        ),
+        words=words,
         inputs=_P5_INPUTS,
         source=SRC_P5_REIRRADIATION,
     )
@@ -421,18 +425,16 @@ def _p7_resistant_low_grade(f: Facts) -> _Choice:
     Source: seed 'Radioresistant tumors with low-grade ESCC', refs [64-69], [2,45].
     """
     lead = ("P7: radioresistant tumor (", fact("radiosensitivity", f.radiosensitivity), ") with low-grade ESCC")
-    words: Words
-    if f.sbrt_available:
-        code, radiation = PathwayCode.SBRT, Radiation.SBRT
-        words = (*lead, ": SBRT (", fact("sbrt_available", True), ").")
-    else:
-        code, radiation = PathwayCode.CEBRT, Radiation.CEBRT
-        words = (
-            *lead,
-            ": SBRT would be preferred but ",
-            fact_is("sbrt_available", False),
+    code, radiation, words = _sbrt_where_available(
+        f,
+        lead,
+        sbrt=(PathwayCode.SBRT, ": SBRT (", ")."),
+        otherwise=(
+            PathwayCode.CEBRT,
+            ": ",
             ", so cEBRT; surgical excision followed by cEBRT is the listed alternative.",
-        )
+        ),
+    )
     return _Choice(
         code=code,
         rule=Rule.P7,
@@ -457,23 +459,20 @@ def _p8_resistant_high_grade_operable(f: Facts) -> _Choice:
         ") with high-grade ESCC and ",
         fact("surgical_candidate", f.surgical_candidate),
     )
-    words: Words
-    if f.sbrt_available:
-        code, radiation = PathwayCode.SEPARATION_SURGERY_SBRT, Radiation.SBRT
-        words = (
-            *lead,
+    code, radiation, words = _sbrt_where_available(
+        f,
+        lead,
+        sbrt=(
+            PathwayCode.SEPARATION_SURGERY_SBRT,
             ": separation surgery (open decompression with instrumentation), then SBRT (",
-            fact("sbrt_available", True),
             ").",
-        )
-    else:
-        code, radiation = PathwayCode.MAXIMAL_EXCISION_CEBRT, Radiation.CEBRT
-        words = (
-            *lead,
-            ": SBRT would be preferred but ",
-            fact_is("sbrt_available", False),
+        ),
+        otherwise=(
+            PathwayCode.MAXIMAL_EXCISION_CEBRT,
+            ": ",
             ", so maximal surgical excision with instrumentation, then a protracted course of cEBRT.",
-        )
+        ),
+    )
     return _Choice(
         code=code,
         rule=Rule.P8,

@@ -140,7 +140,7 @@ function attachCounter(field) {
 
 document.querySelectorAll("[data-maxlength]").forEach(attachCounter);
 
-// --- Prognosis section (issue 13c) ----------------------------------------------
+// --- Prognosis section ----------------------------------------------
 // Whether the primary site and its growth are asked for is the server's decision
 // (spec 8.2): each live update sends #prognosis-fields-state with it; this only
 // shows or hides the two fields accordingly. No rule is written here.
@@ -157,7 +157,7 @@ document.body.addEventListener("htmx:afterSettle", function () {
   });
 });
 
-// --- Live update: parts kept as they are (issue 16) --------------------------------
+// --- Live update: parts kept as they are --------------------------------
 // Each part of the result panel (and a few out-of-band ones) carries a digest of its HTML (data-part). Tell the
 // server which parts this page shows; it then sends an empty placeholder (data-kept) wherever the
 // page's copy is exactly what it would send, and kept_parts.js leaves that copy in place; a part in

@@ -1,4 +1,4 @@
-// The live update's swap (issue 16, docs/decisions/0012-live-update-merge.md): an htmx extension for
+// The live update's swap (docs/decisions/0012-live-update-merge.md): an htmx extension for
 // hx-swap="kept-parts". The answer is a list of elements with ids (the result panel, the sticky
 // summary, the announcement, and the flowchart or the prognosis notes when they changed); each is
 // merged into the page's element with the same id, changing only what differs, so one finding changed

@@ -1,4 +1,4 @@
-"""Nothing typed is lost: import then save, and a session that ends mid-assessment (issue 10)."""
+"""Nothing typed is lost: import then save, and a session that ends mid-assessment."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def fill_every_field(page) -> None:
 
 
 def assert_saved_with_every_entry(case: Case, **changed: object) -> None:
-    # Issue 13a: the identifiers are the patient record's.
+    # The identifiers are the patient record's.
     assert (case.patient.mrn, case.patient.name, case.patient.sex) == ("R0042", "Rita Recover", "female")
     expected = {
         "clinical_notes": "Back pain for three days.",

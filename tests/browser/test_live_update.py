@@ -1,6 +1,6 @@
 """In Chromium: a live update keeps the unchanged parts of the result panel, changes only what differs, and
-the page ends up showing exactly what a full answer for the same entries shows (issue 16,
-templatetags/live_update.py and static/js/kept_parts.js)."""
+the page ends up showing exactly what a full answer for the same entries shows
+(templatetags/live_update.py and static/js/kept_parts.js)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 14, end to end: a meeting from agenda to decision, the owner told in the app and by e-mail,
+"""A meeting end to end, from agenda to decision, the owner told in the app and by e-mail,
 the outcome letter printed on one page, the 30-day follow-up, and the dashboard counting it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13a: a patient with two episodes, and a case handed over from alice to bob."""
+"""A patient with two episodes, and a case handed over from alice to bob."""
 
 from __future__ import annotations
 

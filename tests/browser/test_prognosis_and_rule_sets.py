@@ -1,4 +1,4 @@
-"""Issue 13c in the browser: prognosis scores appear as their inputs are filled; a 2026.1 case is re-evaluated."""
+"""In the browser: prognosis scores appear as their inputs are filled; a 2026.1 case is re-evaluated."""
 
 from __future__ import annotations
 

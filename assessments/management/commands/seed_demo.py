@@ -51,7 +51,7 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
-        # Issue 13a: two care teams, so sharing and My team's cases can be tried.
+        # Two care teams, so sharing and My team's cases can be tried.
         for name, members in DEMO_TEAMS:
             team, _ = CareTeam.objects.get_or_create(name=name)
             team.members.add(*User.objects.filter(username__in=members))

@@ -1,3 +1,5 @@
+"""``manage.py rebuild_monthly_summary``: recompute the dashboard's monthly rows."""
+
 from django.core.management.base import BaseCommand
 
 from board.summary import summary_rebuild
