@@ -244,13 +244,14 @@ def test_entry_maps_every_card_in_order_with_the_marked_index():
 
 
 def test_entry_skips_a_removed_card_and_the_index_follows_its_card():
-    from assessments.cases.forms import AssessmentEntry, compact_lesion_data
+    from assessments.cases.forms import AssessmentEntry
+    from assessments.cases.posted import posted_entries
 
     data = _entry_data(["T7", "T8", "L3"], index="2", **{"lesions-0-DELETE": "on"})
     entry = AssessmentEntry(data)
     assert entry.is_valid(), entry.needed()
     assert [lesion.spinal_level.value for lesion in entry.to_case_input().lesions] == ["T8", "L3"]
-    compact = compact_lesion_data(data)
+    compact = posted_entries(data)
     assert compact["lesions-TOTAL_FORMS"] == "2" and compact["lesions-index"] == "1"
     assert compact["lesions-0-spinal_level"] == "T8" and "lesions-2-spinal_level" not in compact
 

@@ -2,7 +2,8 @@
 
 Forms parse; they never decide. ``AssessmentForm`` is the one validation path for an assessment: the web page,
 ``manage.py evaluate_case`` and case import all use it, and ``to_case_input``
-maps a valid form to the rules' input. Clinical decisions live in ``rules``.
+maps a valid form to the rules' input. Clinical decisions live in ``rules``. The forms read one shape of
+data; an older page's post is brought to it before any form sees it (``cases.posted``).
 """
 
 from __future__ import annotations
@@ -462,82 +463,6 @@ LesionFormSet = forms.formset_factory(
 )
 
 
-def upgrade_flat_post(data: Any) -> Any:
-    """A POST from a page drawn before lesions (one flat lesion) read as one index lesion card.
-
-    Such a page may still be open when the app is upgraded; its entries are kept, not refused.
-    """
-    if data is None or f"{LESION_PREFIX}-TOTAL_FORMS" in data or not any(k in data for k in rules.LESION_FIELDS):
-        return data
-    upgraded = data.copy()
-    for name in rules.LESION_FIELDS:
-        if name in upgraded:
-            value = data.get(name)
-            del upgraded[name]
-            upgraded[f"{LESION_PREFIX}-0-{name}"] = value
-    upgraded[f"{LESION_PREFIX}-TOTAL_FORMS"] = "1"
-    upgraded[f"{LESION_PREFIX}-INITIAL_FORMS"] = "0"
-    upgraded[INDEX_KEY] = "0"
-    return upgraded
-
-
-def compact_lesion_data(data: Any) -> Any:
-    """The POST with removed cards dropped and the rest renumbered 0..n-1 (the index follows its card).
-
-    Used before a full page is drawn again, so a removed card never comes back and names stay contiguous.
-    """
-    if data is None or f"{LESION_PREFIX}-TOTAL_FORMS" not in data:
-        return data
-    try:
-        total = min(int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS")), 2 * rules.MAX_LESIONS)
-    except (TypeError, ValueError):
-        return data
-    out = data.copy()
-    for key in list(out.keys()):
-        if key.startswith(f"{LESION_PREFIX}-") and key[len(LESION_PREFIX) + 1 : len(LESION_PREFIX) + 2].isdigit():
-            del out[key]
-    index_raw = data.get(INDEX_KEY)
-    new_index = None
-    kept = 0
-    for old in range(total):
-        if data.get(f"{LESION_PREFIX}-{old}-DELETE") in ("on", "true", "1"):
-            continue
-        for name in rules.LESION_FIELDS:
-            key = f"{LESION_PREFIX}-{old}-{name}"
-            if key in data:
-                out[f"{LESION_PREFIX}-{kept}-{name}"] = data.get(key)
-        if index_raw == str(old):
-            new_index = kept
-        kept += 1
-    if kept == 0:
-        # Every card marked for removal: keep them on the page (the formset says one must stay), never
-        # drop what was typed in the last one.
-        return data
-    out[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(kept)
-    if new_index is None:
-        out.pop(INDEX_KEY, None)
-    else:
-        out[INDEX_KEY] = str(new_index)
-    return out
-
-
-def add_lesion_card(data: Any) -> Any:
-    """The entries with one more, empty lesion card after the others (no-JavaScript "Add a lesion").
-
-    Every entry stays as typed; at the limit of ``rules.MAX_LESIONS`` cards nothing is added.
-    """
-    try:
-        number = int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS"))
-    except (TypeError, ValueError):
-        return data
-    if number >= rules.MAX_LESIONS:
-        return data
-    data = data.copy()
-    data[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(number + 1)
-    data[f"{LESION_PREFIX}-{number}-stability_assessment"] = rules.StabilityAssessment.NOT_ASSESSED.value
-    return data
-
-
 class AssessmentEntry:
     """The assessment part of the case page: the case's own fields, one lesion card per level, the index.
 
@@ -554,7 +479,6 @@ class AssessmentEntry:
         lesions: list[dict[str, Any]] | None = None,
         ambulation_lost_at: datetime | None = None,
     ) -> None:
-        data = upgrade_flat_post(data)
         self.data = data
         self.is_bound = data is not None
         self.case_form = CaseFieldsForm(data, initial=initial, ambulation_lost_at=ambulation_lost_at)
