@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -95,35 +96,25 @@ def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> l
     return out
 
 
-class SharedChoicesMixin:
-    """Each form's copy of the field shares the field's choices instead of deep-copying them.
+def fixed_choices(choices: Iterable[tuple[str, Any]]) -> Callable[[], tuple[tuple[str, Any], ...]]:
+    """Choices made once, at import, as Django's callable choices: shared by every form, never copied.
 
-    Django deep-copies every declared field for every form instance, choices included; for the
-    23 assessment fields that was the largest single cost of a live update (docs/performance.md).
-    The choices are built once at import and never changed per form: a form that needs other
-    choices assigns a new list (as the board's case forms do), which replaces the shared one on its copy only.
+    Django deep-copies each declared field for every form it builds, and a list of choices with it:
+    for the assessment's fields that was the largest part of building the live update's forms
+    (docs/performance.md). A callable is kept by reference and read each time the choices are
+    iterated. A form that needs other choices assigns them to its own copy of the field.
     """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        # What Field.__deepcopy__ and Widget.__deepcopy__ copy (the per-form attrs, error messages
-        # and validators), by copying __dict__ rather than through copy.copy's generic protocol.
-        result = object.__new__(type(self))
-        result.__dict__ = self.__dict__.copy()
-        memo[id(self)] = result
-        widget = object.__new__(type(self.widget))  # type: ignore[attr-defined]
-        widget.__dict__ = self.widget.__dict__.copy()  # type: ignore[attr-defined]
-        widget.attrs = self.widget.attrs.copy()  # type: ignore[attr-defined]
-        result.widget = widget
-        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
-        result.validators = self.validators[:]  # type: ignore[attr-defined]
-        return result
+    fixed = tuple(choices)
+    return lambda: fixed
 
 
-class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
+class StrictBooleanField(forms.TypedChoiceField):
     """A required yes/no: accepts JSON true/false or the strings 'true'/'false'; nothing is guessed."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=YES_NO, coerce=lambda v: v == "true", widget=YesNoWidget, empty_value=None, **kwargs)
+        super().__init__(
+            choices=fixed_choices(YES_NO), coerce=lambda v: v == "true", widget=YesNoWidget, empty_value=None, **kwargs
+        )
 
     def to_python(self, value: Any) -> Any:
         if value is True or value is False:
@@ -134,8 +125,11 @@ class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
         return value in ("true", "false")
 
 
-class StrictChoiceField(SharedChoicesMixin, forms.ChoiceField):
+class StrictChoiceField(forms.ChoiceField):
     """A choice that accepts only the exact code (strings only: JSON 1 is not "1")."""
+
+    def __init__(self, *, choices: Iterable[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(choices=fixed_choices(choices), **kwargs)
 
     def to_python(self, value: Any) -> str:
         if value in self.empty_values:
