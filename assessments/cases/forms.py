@@ -1,9 +1,9 @@
 """The case forms (patient, assessment with its lesion cards, prognosis, import) and the fields other forms share.
 
-Forms parse; they never decide. ``AssessmentForm`` is the one validation path for an assessment: the web page,
-``manage.py evaluate_case`` and case import all use it, and ``to_case_input``
-maps a valid form to the rules' input. Clinical decisions live in ``rules``. The forms read one shape of
-data; an older page's post is brought to it before any form sees it (``cases.posted``).
+Forms parse; they never decide. ``AssessmentEntry`` is the one validation path for an assessment: the web page,
+``manage.py evaluate_case`` and case import (through ``case_format``) all use it, and it maps the parsed
+entries to the rules' input once. Clinical decisions live in ``rules``. The forms read one shape of data;
+an older page's post is brought to it before any form sees it (``cases.posted``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.cases.case_json import CaseFileError, load_case_json
-from assessments.cases.inputs import build_case_input, prognosis_values, with_prognosis
+from assessments.cases.inputs import build_case_input, prognosis_values
 from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
 from assessments.models import (
-    ASSESSMENT_FIELDS,
     PATIENT_IDENTIFIERS,
     TEXT_MAX,
     Case,
@@ -294,11 +293,6 @@ class LesionForm(_AssessmentFieldsForm):
         names = ("spinal_level", "sins_pain", "sins_bone_lesion", "sins_alignment", "sins_collapse")
         return {name: self._valid_choice(name) for name in (*names, "sins_posterolateral")}
 
-    def lesion_values(self, *, index: bool) -> dict[str, Any]:
-        """The valid lesion as a case-format object (codes as strings), with ``index``."""
-        assert self.is_valid(), "lesion_values needs a valid form"
-        return {**{name: self.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": index}
-
 
 class CaseFieldsForm(_AssessmentFieldsForm):
     """The case's own inputs of clinical-rules.md section 1 (neurologic, oncologic, systemic)."""
@@ -379,22 +373,6 @@ class CaseFieldsForm(_AssessmentFieldsForm):
         return data
 
 
-class AssessmentForm(CaseFieldsForm, LesionForm):
-    """The 23 inputs of a 2026.1 (flat) case: the case's own fields and one lesion, same names and codes.
-
-    ``case_format`` validates each lesion of a case file with it (together with the case's fields), so
-    a file and the web page share one validation path.
-    """
-
-    field_order = ASSESSMENT_FIELDS
-
-    def to_case_input(self) -> rules.CaseInput:
-        """The rules' input for a valid form (one index lesion)."""
-        assert self.is_valid(), "to_case_input needs a valid form"
-        case_values = {name: self.cleaned_data[name] for name in rules.CASE_FIELDS}
-        return build_case_input(case_values=case_values, lesions=[self.lesion_values(index=True)])
-
-
 # Several lesions on the web page: one LesionForm per card, one of them the index lesion.
 LESION_PREFIX = "lesions"
 INDEX_KEY = f"{LESION_PREFIX}-index"
@@ -460,9 +438,11 @@ LesionFormSet = forms.formset_factory(
 class AssessmentEntry:
     """The assessment part of the case page: the case's own fields, one lesion card per level, the index.
 
-    Not a Django form itself: it combines a :class:`CaseFieldsForm` and a :class:`LesionFormSet`, is
-    valid when both are and exactly one kept card is marked as the index lesion, and maps to the rules'
-    input in :meth:`to_case_input` (through ``cases.inputs.build_case_input``, the app's one builder).
+    Not a Django form itself: it combines a :class:`CaseFieldsForm`, a :class:`LesionFormSet` and the
+    :class:`PrognosisForm`, is valid when all three are, exactly one kept card is marked as the index
+    lesion and the whole case holds no contradiction, and maps to the rules' input once, while it
+    validates (through ``cases.inputs.build_case_input``, the app's one builder); :meth:`to_case_input`
+    returns that input.
     """
 
     def __init__(
@@ -530,6 +510,7 @@ class AssessmentEntry:
         return None if position is None else self.lesions.forms.index(kept[position])
 
     def is_valid(self) -> bool:
+        """Every form valid, one index card, and the whole case free of contradictions (then mapped once)."""
         if self._valid is None:
             case_ok = self.case_form.is_valid()
             lesions_ok = self.lesions.is_valid()
@@ -537,31 +518,67 @@ class AssessmentEntry:
             if lesions_ok and self.index_position() is None:
                 self._index_error = "Mark the index lesion: the lesion whose compression decides the pathway."
             prognosis_ok = self.prognosis_form.is_valid()
-            self._valid = case_ok and lesions_ok and self._index_error is None and prognosis_ok
-            if self._valid:
-                case_values = {name: self.case_form.cleaned_data[name] for name in rules.CASE_FIELDS}
-                assessment = build_case_input(case_values=case_values, lesions=self.lesion_values())
-                self._case_input = self.prognosis_form.apply_to(assessment)
-                self._valid = self._case_input is not None
+            fields_ok = case_ok and lesions_ok and self._index_error is None and prognosis_ok
+            self._case_input = self._map_to_case_input() if fields_ok else None
+            self._valid = self._case_input is not None
         return self._valid
 
-    def lesion_values(self) -> list[dict[str, Any]]:
-        """The valid lesions as case-format objects, in the order given, the index marked."""
-        assert self.is_valid(), "lesion_values needs a valid entry"
+    def _map_to_case_input(self) -> rules.CaseInput | None:
+        """The one mapping of the parsed entries to the rules' input, or None with the contradiction on its field.
+
+        The contradictions that need the whole case (spec section 1: Frankel grade against motor status,
+        vertebral metastases against the lesions, primary site and growth against histology) are decided by
+        the rules' ``CaseInput``; this only puts the message on the field, in words.
+        """
+        case_values = {name: self.case_form.cleaned_data[name] for name in rules.CASE_FIELDS}
+        prognosis = self.prognosis_form.cleaned_data
+        try:
+            return build_case_input(
+                case_values=case_values, lesions=self._lesion_values(), prognosis=prognosis_values(prognosis)
+            )
+        except rules.InputError as error:
+            if error.field not in self.prognosis_form.fields:
+                raise
+            without = build_case_input(case_values=case_values, lesions=self._lesion_values())
+            self.prognosis_form.add_error(error.field, prognosis_contradiction(error.field, without, prognosis))
+            return None
+
+    def _lesion_values(self) -> list[dict[str, Any]]:
+        """The parsed lesions as case-format objects, in the order given, the index marked."""
         index = self.index_position()
-        return [form.lesion_values(index=position == index) for position, form in enumerate(self.lesions.kept_forms())]
+        return [
+            {**{name: form.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": position == index}
+            for position, form in enumerate(self.lesions.kept_forms())
+        ]
 
     def to_case_input(self) -> rules.CaseInput:
         """The rules' input for a valid entry."""
         assert self.is_valid() and self._case_input is not None, "to_case_input needs a valid entry"
         return self._case_input
 
+    def error_messages(self) -> dict[str, list[str]]:
+        """Every error, all its messages, named as ``needed`` names them (a lesion's by its card's position)."""
+        self.is_valid()
+        errors: dict[str, list[str]] = {}
+        for name, messages in self.case_form.errors.items():
+            errors[name] = list(messages)
+        if self.lesions.non_form_errors():
+            errors[LESION_PREFIX] = list(self.lesions.non_form_errors())
+        for position, form in enumerate(self.lesions.kept_forms()):
+            for name, messages in form.errors.items():
+                errors[f"{LESION_PREFIX}[{position}].{name}"] = list(messages)
+        if self._index_error:
+            errors[INDEX_KEY] = [self._index_error]
+        for name, messages in self.prognosis_form.errors.items():
+            errors[name] = list(messages)
+        return errors
+
     def cleaned_values(self) -> dict[str, Any]:
         """What parsed, for the comparison with a newer version: the case's fields and, if valid, the lesions."""
         values = dict(getattr(self.case_form, "cleaned_data", {}))
         values.update(getattr(self.prognosis_form, "cleaned_data", {}))
         if self.is_valid():
-            values["lesions"] = self.lesion_values()
+            values["lesions"] = self._lesion_values()
         return values
 
     def needed(self) -> list[dict[str, str]]:
@@ -642,7 +659,7 @@ class PrognosisForm(forms.Form):
 
     Each may be absent. Contradictions that need the whole case (Frankel grade against motor status,
     vertebral metastases against the lesions, primary site against histology) are checked by the rules'
-    ``CaseInput`` and reported on the field by ``case_format``.
+    ``CaseInput`` when ``AssessmentEntry`` maps the whole case, which reports them on the field here.
     """
 
     use_required_attribute = False
@@ -682,31 +699,11 @@ class PrognosisForm(forms.Form):
             if isinstance(field.widget, forms.NumberInput):
                 field.widget.attrs["inputmode"] = "numeric"
 
-    def apply_to(self, case_input: rules.CaseInput) -> rules.CaseInput | None:
-        """``case_input`` with these prognosis inputs, or None with the contradiction on its field.
-
-        The contradictions that need the whole case (spec section 1: Frankel grade against motor
-        status, vertebral metastases against the lesions, primary site and growth against histology)
-        are decided by the rules' ``CaseInput``; this only puts the message on the field, in words.
-        """
-        if not self.is_valid():
-            raise ValueError("apply_to needs a valid form")
-        try:
-            return with_prognosis(case_input, self.cleaned_data)
-        except rules.InputError as error:
-            self.add_error(error.field, prognosis_contradiction(error.field, case_input, self.cleaned_data))
-            return None
-
     def clean_karnofsky(self) -> int | None:
         value: int | None = self.cleaned_data["karnofsky"]
         if value is not None and value % 10:
             raise forms.ValidationError("Give the Karnofsky score as a multiple of 10 (10 to 100).")
         return value
-
-    def to_values(self) -> dict[str, Any]:
-        """The rules' keyword arguments for the recorded prognosis inputs (codes as enums)."""
-        assert self.is_valid(), "to_values needs a valid form"
-        return prognosis_values(self.cleaned_data)
 
 
 KARNOFSKY_CHOICES = [("", "Not recorded"), *((str(kps), f"{kps}: {text}") for kps, text in KARNOFSKY_STEPS)]
