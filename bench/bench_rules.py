@@ -12,7 +12,7 @@ the timed step runs in the loop. The process is pinned to one core where the OS 
 * ``evaluate, 8 lesions``: eight lesions at random distinct levels and every prognosis input
   recorded, so all three scores are computed. Budget: at most 200 us per call.
 * ``form + evaluate``: what the live-update endpoint does before rendering: build an
-  ``AssessmentForm`` from a POST-like dict of strings, validate it, map it to the rules' input and
+  ``AssessmentEntry`` from a POST-like dict of strings, validate it, map it to the rules' input and
   evaluate (one lesion, the web form's shape). Django is set up (``DEBUG=true``, no database access).
 
 There are no memo caches any more (rule set 2027.1), so there is no cold/warm distinction.
@@ -144,12 +144,12 @@ def form_payload(case: rules.CaseInput) -> dict[str, str]:
 
 def validate_and_evaluate(payload: dict[str, str]) -> rules.Result:
     """Form validation + rules, as the case form view does for an HTMX preview."""
-    from assessments.cases.forms import AssessmentForm
+    from assessments.cases.forms import AssessmentEntry
 
-    form = AssessmentForm(payload)
-    if not form.is_valid():
-        raise AssertionError(f"benchmark payload is invalid: {form.errors.as_json()}")
-    return rules.evaluate(form.to_case_input())
+    entry = AssessmentEntry(payload)
+    if not entry.is_valid():
+        raise AssertionError(f"benchmark payload is invalid: {entry.error_messages()}")
+    return rules.evaluate(entry.to_case_input())
 
 
 BUDGET_US = 200

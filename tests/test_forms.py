@@ -1,4 +1,4 @@
-"""AssessmentForm: the one validation path. Every field required; contradictions name the field."""
+"""AssessmentEntry: the one validation path. Every field required; contradictions name the field."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from assessments import rules
 from assessments.cases.case_format import validate_case
-from assessments.cases.forms import AssessmentForm, PatientForm
+from assessments.cases.forms import PatientForm
 from tests.factories import ASSESSMENT
 
 
@@ -17,9 +17,8 @@ def errors_for(**overrides):
 
 
 def test_valid_case_maps_to_rules_input():
-    form = AssessmentForm(data={k: v for k, v in ASSESSMENT.items() if v is not None})
-    assert form.is_valid(), form.errors
-    case = form.to_case_input()
+    case, errors = validate_case(ASSESSMENT)
+    assert errors == {}
     assert case.histology is rules.Histology.MELANOMA
     assert case.index_lesion.spinal_level is rules.SpinalLevel.T6
     assert case.hours_nonambulatory is None
@@ -244,13 +243,14 @@ def test_entry_maps_every_card_in_order_with_the_marked_index():
 
 
 def test_entry_skips_a_removed_card_and_the_index_follows_its_card():
-    from assessments.cases.forms import AssessmentEntry, compact_lesion_data
+    from assessments.cases.forms import AssessmentEntry
+    from assessments.cases.posted import posted_entries
 
     data = _entry_data(["T7", "T8", "L3"], index="2", **{"lesions-0-DELETE": "on"})
     entry = AssessmentEntry(data)
     assert entry.is_valid(), entry.needed()
     assert [lesion.spinal_level.value for lesion in entry.to_case_input().lesions] == ["T8", "L3"]
-    compact = compact_lesion_data(data)
+    compact = posted_entries(data)
     assert compact["lesions-TOTAL_FORMS"] == "2" and compact["lesions-index"] == "1"
     assert compact["lesions-0-spinal_level"] == "T8" and "lesions-2-spinal_level" not in compact
 
@@ -281,3 +281,24 @@ def test_a_repeated_level_names_the_later_card():
     (item,) = [item for item in entry.needed() if item["field"] == "lesions[2].spinal_level"]
     assert item["label"] == "Lesion 3 \u2014 Spinal level"
     assert item["message"].startswith("Lesion 3 \u2014 spinal level: T7 is already Lesion 1")
+
+
+def test_a_case_file_is_refused_in_the_words_of_the_page():
+    """The import, evaluate_case and the page share one validation path, so one contradiction has one message."""
+    from assessments.cases.forms import AssessmentEntry
+
+    lesion = {name: ASSESSMENT[name] for name in rules.LESION_FIELDS}
+    case = {
+        **{k: v for k, v in ASSESSMENT.items() if k not in lesion},
+        "lesions": [{**lesion, "index": True}, {**lesion, "index": False}],
+        "frankel_grade": "A",
+    }
+    _, file_errors = validate_case(case)
+    page = AssessmentEntry(_entry_data(["T6", "T6"], frankel_grade="A"))
+    assert not page.is_valid()
+    assert file_errors["lesions[1].spinal_level"] == page.error_messages()["lesions[1].spinal_level"]
+    _, file_errors = validate_case({**case, "lesions": [{**lesion, "index": True}]})
+    page = AssessmentEntry(_entry_data(["T6"], frankel_grade="A"))
+    assert not page.is_valid()
+    assert file_errors["frankel_grade"] == page.error_messages()["frankel_grade"]
+    assert file_errors["frankel_grade"][0].startswith("Frankel grade A does not fit the motor status")

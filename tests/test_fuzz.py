@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.cases.case_format import validate_case
-from assessments.cases.forms import AssessmentEntry, PatientForm, compact_lesion_data, upgrade_flat_post
+from assessments.cases.forms import AssessmentEntry, PatientForm
+from assessments.cases.posted import posted_entries
 from assessments.models import Case
 from board import services as board_services
 from tests.conftest import make_user
@@ -89,7 +90,7 @@ def rolled_back():
 def is_valid_case(data) -> bool:
     patient = PatientForm(data)
     lost = patient.cleaned_data.get("ambulation_lost_at") if patient.is_valid() else None
-    entry = AssessmentEntry(compact_lesion_data(upgrade_flat_post(data)), ambulation_lost_at=lost)
+    entry = AssessmentEntry(posted_entries(data), ambulation_lost_at=lost)
     return patient.is_valid() and entry.is_valid()
 
 

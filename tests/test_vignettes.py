@@ -1,6 +1,6 @@
 """The spec's public examples and the project's hand-worked vignettes, through the whole validation path.
 
-Each case goes through ``evaluate_case_object`` (AssessmentForm, then the rules), as
+Each case goes through ``evaluate_case_object`` (AssessmentEntry, then the rules), as
 ``manage.py evaluate_case`` does. The spec examples give a subset of the result; the
 project's vignettes give every headline output and the complete set of alerts.
 """

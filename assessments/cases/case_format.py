@@ -1,8 +1,9 @@
 """The JSON case-file format of ``case-format.md``: read one case (either shape), evaluate it, export one.
 
-Shared by ``manage.py evaluate_case``, case import and case export, so all three validate through
-``AssessmentForm`` (each lesion is validated by the same form, together with the case's own fields)
-and ``PrognosisForm``, and speak the same field names and codes.
+Shared by ``manage.py evaluate_case``, case import and case export, so all three validate through the
+web page's own form, ``AssessmentEntry`` (the file's values bound to it as they are, one lesion card per
+lesion), and speak the same field names and codes. What is checked here is the file's shape only:
+unknown keys, the nulls it must hold, the lesions list and its ``index`` marks.
 
 Two shapes are read:
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from assessments import rules
 from assessments.cases.case_json import HugeNumber
-from assessments.cases.forms import INDEX_KEY, LESION_PREFIX, AssessmentForm, PrognosisForm
+from assessments.cases.forms import INDEX_KEY, LESION_PREFIX, AssessmentEntry
 from assessments.models import ASSESSMENT_FIELDS, Case
 
 LESION_KEYS = frozenset(rules.LESION_FIELDS)
@@ -32,26 +33,37 @@ NULLABLE_KEYS = frozenset({"hours_nonambulatory", "other_radiosensitivity"})
 Errors = dict[str, list[str]]
 
 
-def _form_errors(form: Any, prefix: str = "", only: frozenset[str] | None = None) -> Errors:
-    errors: Errors = {}
-    for field, messages in form.errors.get_json_data().items():
-        if only is not None and field not in only:
-            continue
-        errors.setdefault(f"{prefix}{field}", []).extend(m["message"] for m in messages)
-    return errors
-
-
 def _given(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
     """The keys a form should see: a JSON null is "not given"."""
     return {k: v for k, v in data.items() if k in keys and v is not None}
 
 
-def _prognosis(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
-    form = PrognosisForm(data=_given(data, PROGNOSIS_KEYS))
-    if not form.is_valid():
-        errors.update(_form_errors(form))
-        return {}
-    return form.to_values()
+def _entry(data: dict[str, Any], lesions: list[dict[str, Any]], index: int | None) -> AssessmentEntry:
+    """The web page's form, bound to the file's values as they are (JSON types kept for the strict fields)."""
+    entries: dict[str, Any] = {
+        **_given(data, CASE_KEYS | PROGNOSIS_KEYS),
+        f"{LESION_PREFIX}-TOTAL_FORMS": str(len(lesions)),
+        f"{LESION_PREFIX}-INITIAL_FORMS": "0",
+    }
+    for position, lesion in enumerate(lesions):
+        entries.update({f"{LESION_PREFIX}-{position}-{k}": v for k, v in _given(lesion, LESION_KEYS).items()})
+    if index is not None:
+        entries[INDEX_KEY] = str(index)
+    return AssessmentEntry(entries)
+
+
+def _entry_errors(entry: AssessmentEntry, *, flat: bool = False, skipped: frozenset[int] = frozenset()) -> Errors:
+    """The form's errors under the file's names: ``lesions[i].field``, or ``field`` for a flat file's lesion.
+
+    The index is the file's ``index`` marks, checked by the readers; the errors of a lesion that is not
+    an object (already named as such) are left out.
+    """
+    errors: Errors = {}
+    for name, messages in entry.error_messages().items():
+        if name == INDEX_KEY or any(name.startswith(f"{LESION_PREFIX}[{position}].") for position in skipped):
+            continue
+        errors[name.removeprefix(f"{LESION_PREFIX}[0].") if flat else name] = messages
+    return errors
 
 
 def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
@@ -60,14 +72,11 @@ def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
         errors[str(key)] = ["Unknown field: the case format has no such key."]
     for key in sorted(NULLABLE_KEYS - set(data)):
         errors[key] = ["This field is required: give null when it does not apply."]
-    form = AssessmentForm(data=_given(data, frozenset(ASSESSMENT_FIELDS)))
-    if not form.is_valid():
-        errors.update(_form_errors(form))
-    prognosis = _prognosis(data, errors)
+    entry = _entry(data, [data], index=0)
+    errors.update(_entry_errors(entry, flat=True))
     if errors:
         return None, errors
-    flat = form.to_case_input()
-    return _build(flat, flat.lesions, prognosis)
+    return entry.to_case_input(), {}
 
 
 def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
@@ -85,13 +94,17 @@ def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]
     if not isinstance(lesions, list) or not 1 <= len(lesions) <= rules.MAX_LESIONS:
         errors["lesions"] = [f"Give a list of 1 to {rules.MAX_LESIONS} lesions, one object per involved level."]
         return None, errors
-    case_data = _given(data, CASE_KEYS)
-    built: list[rules.LesionInput] = []
+    cards: list[dict[str, Any]] = []
+    marked: list[int] = []
+    skipped: set[int] = set()
     for position, lesion in enumerate(lesions):
         prefix = f"lesions[{position}]."
         if not isinstance(lesion, dict):
             errors[f"lesions[{position}]"] = ["A lesion must be a JSON object with the lesion fields."]
+            cards.append({})
+            skipped.add(position)
             continue
+        cards.append(lesion)
         for key in sorted(set(lesion) - LESION_KEYS - {"index"}):
             errors[f"{prefix}{key}"] = ["Unknown field: a lesion has no such key."]
         index = lesion.get("index")
@@ -102,40 +115,15 @@ def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]
             ]
         elif "index" in lesion and not isinstance(index, bool):
             errors[f"{prefix}index"] = ["Give true or false."]
-        form = AssessmentForm(data={**case_data, **_given(lesion, LESION_KEYS)})
-        if not form.is_valid():
-            errors.update(_form_errors(form, prefix, only=LESION_KEYS))
-            if position == 0:
-                errors.update(_form_errors(form, only=CASE_KEYS))
-            continue
-        if position == 0:
-            first = form
-        given = form.to_case_input().index_lesion
-        built.append(_with_index(given, index if isinstance(index, bool) else True))
-    prognosis = _prognosis(data, errors)
+        elif lesion.get("index", True) is True:
+            marked.append(position)
+    entry = _entry(data, cards, index=marked[0] if len(marked) == 1 else None)
+    errors.update(_entry_errors(entry, skipped=frozenset(skipped)))
     if errors:
         return None, errors
-    return _build(first.to_case_input(), tuple(built), prognosis)
-
-
-def _with_index(lesion: rules.LesionInput, index: bool) -> rules.LesionInput:
-    values = {name: getattr(lesion, name) for name in rules.LESION_FIELDS}
-    return rules.LesionInput(**values, index=index)
-
-
-def _build(
-    flat: rules.CaseInput, lesions: tuple[rules.LesionInput, ...], prognosis: dict[str, Any]
-) -> tuple[rules.CaseInput | None, Errors]:
-    """The rules' input; a contradiction only the whole case shows (spec 1) is reported on its field."""
-    case_values = {name: getattr(flat, name) for name in rules.CASE_FIELDS}
-    try:
-        return rules.CaseInput(**case_values, lesions=lesions, **prognosis), {}
-    except rules.InputError as error:
-        return None, {error.field: [_sentence(error.message)]}
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + "."
+    if len(marked) != 1:
+        return None, {"lesions": ["Exactly one lesion must be the index lesion."]}
+    return entry.to_case_input(), {}
 
 
 def _without_huge_numbers(data: dict[Any, Any], prefix: str = "") -> tuple[Errors, dict[Any, Any]]:

@@ -1,14 +1,16 @@
 """The case forms (patient, assessment with its lesion cards, prognosis, import) and the fields other forms share.
 
-Forms parse; they never decide. ``AssessmentForm`` is the one validation path for an assessment: the web page,
-``manage.py evaluate_case`` and case import all use it, and ``to_case_input``
-maps a valid form to the rules' input. Clinical decisions live in ``rules``.
+Forms parse; they never decide. ``AssessmentEntry`` is the one validation path for an assessment: the web page,
+``manage.py evaluate_case`` and case import (through ``case_format``) all use it, and it maps the parsed
+entries to the rules' input once. Clinical decisions live in ``rules``. The forms read one shape of data;
+an older page's post is brought to it before any form sees it (``cases.posted``).
 """
 
 from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,10 +20,9 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.cases.case_json import CaseFileError, load_case_json
-from assessments.cases.inputs import build_case_input, prognosis_values, with_prognosis
+from assessments.cases.inputs import build_case_input, prognosis_values
 from assessments.labels import HELP_TEXTS, KARNOFSKY_STEPS, PROGNOSIS_HELP_TEXTS, field_label, label
 from assessments.models import (
-    ASSESSMENT_FIELDS,
     PATIENT_IDENTIFIERS,
     TEXT_MAX,
     Case,
@@ -94,35 +95,25 @@ def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> l
     return out
 
 
-class SharedChoicesMixin:
-    """Each form's copy of the field shares the field's choices instead of deep-copying them.
+def fixed_choices(choices: Iterable[tuple[str, Any]]) -> Callable[[], tuple[tuple[str, Any], ...]]:
+    """Choices made once, at import, as Django's callable choices: shared by every form, never copied.
 
-    Django deep-copies every declared field for every form instance, choices included; for the
-    23 assessment fields that was the largest single cost of a live update (docs/performance.md).
-    The choices are built once at import and never changed per form: a form that needs other
-    choices assigns a new list (as the board's case forms do), which replaces the shared one on its copy only.
+    Django deep-copies each declared field for every form it builds, and a list of choices with it:
+    for the assessment's fields that was the largest part of building the live update's forms
+    (docs/performance.md). A callable is kept by reference and read each time the choices are
+    iterated. A form that needs other choices assigns them to its own copy of the field.
     """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        # What Field.__deepcopy__ and Widget.__deepcopy__ copy (the per-form attrs, error messages
-        # and validators), by copying __dict__ rather than through copy.copy's generic protocol.
-        result = object.__new__(type(self))
-        result.__dict__ = self.__dict__.copy()
-        memo[id(self)] = result
-        widget = object.__new__(type(self.widget))  # type: ignore[attr-defined]
-        widget.__dict__ = self.widget.__dict__.copy()  # type: ignore[attr-defined]
-        widget.attrs = self.widget.attrs.copy()  # type: ignore[attr-defined]
-        result.widget = widget
-        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
-        result.validators = self.validators[:]  # type: ignore[attr-defined]
-        return result
+    fixed = tuple(choices)
+    return lambda: fixed
 
 
-class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
+class StrictBooleanField(forms.TypedChoiceField):
     """A required yes/no: accepts JSON true/false or the strings 'true'/'false'; nothing is guessed."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=YES_NO, coerce=lambda v: v == "true", widget=YesNoWidget, empty_value=None, **kwargs)
+        super().__init__(
+            choices=fixed_choices(YES_NO), coerce=lambda v: v == "true", widget=YesNoWidget, empty_value=None, **kwargs
+        )
 
     def to_python(self, value: Any) -> Any:
         if value is True or value is False:
@@ -133,8 +124,11 @@ class StrictBooleanField(SharedChoicesMixin, forms.TypedChoiceField):
         return value in ("true", "false")
 
 
-class StrictChoiceField(SharedChoicesMixin, forms.ChoiceField):
+class StrictChoiceField(forms.ChoiceField):
     """A choice that accepts only the exact code (strings only: JSON 1 is not "1")."""
+
+    def __init__(self, *, choices: Iterable[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(choices=fixed_choices(choices), **kwargs)
 
     def to_python(self, value: Any) -> str:
         if value in self.empty_values:
@@ -299,11 +293,6 @@ class LesionForm(_AssessmentFieldsForm):
         names = ("spinal_level", "sins_pain", "sins_bone_lesion", "sins_alignment", "sins_collapse")
         return {name: self._valid_choice(name) for name in (*names, "sins_posterolateral")}
 
-    def lesion_values(self, *, index: bool) -> dict[str, Any]:
-        """The valid lesion as a case-format object (codes as strings), with ``index``."""
-        assert self.is_valid(), "lesion_values needs a valid form"
-        return {**{name: self.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": index}
-
 
 class CaseFieldsForm(_AssessmentFieldsForm):
     """The case's own inputs of clinical-rules.md section 1 (neurologic, oncologic, systemic)."""
@@ -384,22 +373,6 @@ class CaseFieldsForm(_AssessmentFieldsForm):
         return data
 
 
-class AssessmentForm(CaseFieldsForm, LesionForm):
-    """The 23 inputs of a 2026.1 (flat) case: the case's own fields and one lesion, same names and codes.
-
-    ``case_format`` validates each lesion of a case file with it (together with the case's fields), so
-    a file and the web page share one validation path.
-    """
-
-    field_order = ASSESSMENT_FIELDS
-
-    def to_case_input(self) -> rules.CaseInput:
-        """The rules' input for a valid form (one index lesion)."""
-        assert self.is_valid(), "to_case_input needs a valid form"
-        case_values = {name: self.cleaned_data[name] for name in rules.CASE_FIELDS}
-        return build_case_input(case_values=case_values, lesions=[self.lesion_values(index=True)])
-
-
 # Several lesions on the web page: one LesionForm per card, one of them the index lesion.
 LESION_PREFIX = "lesions"
 INDEX_KEY = f"{LESION_PREFIX}-index"
@@ -462,88 +435,14 @@ LesionFormSet = forms.formset_factory(
 )
 
 
-def upgrade_flat_post(data: Any) -> Any:
-    """A POST from a page drawn before lesions (one flat lesion) read as one index lesion card.
-
-    Such a page may still be open when the app is upgraded; its entries are kept, not refused.
-    """
-    if data is None or f"{LESION_PREFIX}-TOTAL_FORMS" in data or not any(k in data for k in rules.LESION_FIELDS):
-        return data
-    upgraded = data.copy()
-    for name in rules.LESION_FIELDS:
-        if name in upgraded:
-            value = data.get(name)
-            del upgraded[name]
-            upgraded[f"{LESION_PREFIX}-0-{name}"] = value
-    upgraded[f"{LESION_PREFIX}-TOTAL_FORMS"] = "1"
-    upgraded[f"{LESION_PREFIX}-INITIAL_FORMS"] = "0"
-    upgraded[INDEX_KEY] = "0"
-    return upgraded
-
-
-def compact_lesion_data(data: Any) -> Any:
-    """The POST with removed cards dropped and the rest renumbered 0..n-1 (the index follows its card).
-
-    Used before a full page is drawn again, so a removed card never comes back and names stay contiguous.
-    """
-    if data is None or f"{LESION_PREFIX}-TOTAL_FORMS" not in data:
-        return data
-    try:
-        total = min(int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS")), 2 * rules.MAX_LESIONS)
-    except (TypeError, ValueError):
-        return data
-    out = data.copy()
-    for key in list(out.keys()):
-        if key.startswith(f"{LESION_PREFIX}-") and key[len(LESION_PREFIX) + 1 : len(LESION_PREFIX) + 2].isdigit():
-            del out[key]
-    index_raw = data.get(INDEX_KEY)
-    new_index = None
-    kept = 0
-    for old in range(total):
-        if data.get(f"{LESION_PREFIX}-{old}-DELETE") in ("on", "true", "1"):
-            continue
-        for name in rules.LESION_FIELDS:
-            key = f"{LESION_PREFIX}-{old}-{name}"
-            if key in data:
-                out[f"{LESION_PREFIX}-{kept}-{name}"] = data.get(key)
-        if index_raw == str(old):
-            new_index = kept
-        kept += 1
-    if kept == 0:
-        # Every card marked for removal: keep them on the page (the formset says one must stay), never
-        # drop what was typed in the last one.
-        return data
-    out[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(kept)
-    if new_index is None:
-        out.pop(INDEX_KEY, None)
-    else:
-        out[INDEX_KEY] = str(new_index)
-    return out
-
-
-def add_lesion_card(data: Any) -> Any:
-    """The entries with one more, empty lesion card after the others (no-JavaScript "Add a lesion").
-
-    Every entry stays as typed; at the limit of ``rules.MAX_LESIONS`` cards nothing is added.
-    """
-    try:
-        number = int(data.get(f"{LESION_PREFIX}-TOTAL_FORMS"))
-    except (TypeError, ValueError):
-        return data
-    if number >= rules.MAX_LESIONS:
-        return data
-    data = data.copy()
-    data[f"{LESION_PREFIX}-TOTAL_FORMS"] = str(number + 1)
-    data[f"{LESION_PREFIX}-{number}-stability_assessment"] = rules.StabilityAssessment.NOT_ASSESSED.value
-    return data
-
-
 class AssessmentEntry:
     """The assessment part of the case page: the case's own fields, one lesion card per level, the index.
 
-    Not a Django form itself: it combines a :class:`CaseFieldsForm` and a :class:`LesionFormSet`, is
-    valid when both are and exactly one kept card is marked as the index lesion, and maps to the rules'
-    input in :meth:`to_case_input` (through ``cases.inputs.build_case_input``, the app's one builder).
+    Not a Django form itself: it combines a :class:`CaseFieldsForm`, a :class:`LesionFormSet` and the
+    :class:`PrognosisForm`, is valid when all three are, exactly one kept card is marked as the index
+    lesion and the whole case holds no contradiction, and maps to the rules' input once, while it
+    validates (through ``cases.inputs.build_case_input``, the app's one builder); :meth:`to_case_input`
+    returns that input.
     """
 
     def __init__(
@@ -554,7 +453,6 @@ class AssessmentEntry:
         lesions: list[dict[str, Any]] | None = None,
         ambulation_lost_at: datetime | None = None,
     ) -> None:
-        data = upgrade_flat_post(data)
         self.data = data
         self.is_bound = data is not None
         self.case_form = CaseFieldsForm(data, initial=initial, ambulation_lost_at=ambulation_lost_at)
@@ -612,6 +510,7 @@ class AssessmentEntry:
         return None if position is None else self.lesions.forms.index(kept[position])
 
     def is_valid(self) -> bool:
+        """Every form valid, one index card, and the whole case free of contradictions (then mapped once)."""
         if self._valid is None:
             case_ok = self.case_form.is_valid()
             lesions_ok = self.lesions.is_valid()
@@ -619,31 +518,67 @@ class AssessmentEntry:
             if lesions_ok and self.index_position() is None:
                 self._index_error = "Mark the index lesion: the lesion whose compression decides the pathway."
             prognosis_ok = self.prognosis_form.is_valid()
-            self._valid = case_ok and lesions_ok and self._index_error is None and prognosis_ok
-            if self._valid:
-                case_values = {name: self.case_form.cleaned_data[name] for name in rules.CASE_FIELDS}
-                assessment = build_case_input(case_values=case_values, lesions=self.lesion_values())
-                self._case_input = self.prognosis_form.apply_to(assessment)
-                self._valid = self._case_input is not None
+            fields_ok = case_ok and lesions_ok and self._index_error is None and prognosis_ok
+            self._case_input = self._map_to_case_input() if fields_ok else None
+            self._valid = self._case_input is not None
         return self._valid
 
-    def lesion_values(self) -> list[dict[str, Any]]:
-        """The valid lesions as case-format objects, in the order given, the index marked."""
-        assert self.is_valid(), "lesion_values needs a valid entry"
+    def _map_to_case_input(self) -> rules.CaseInput | None:
+        """The one mapping of the parsed entries to the rules' input, or None with the contradiction on its field.
+
+        The contradictions that need the whole case (spec section 1: Frankel grade against motor status,
+        vertebral metastases against the lesions, primary site and growth against histology) are decided by
+        the rules' ``CaseInput``; this only puts the message on the field, in words.
+        """
+        case_values = {name: self.case_form.cleaned_data[name] for name in rules.CASE_FIELDS}
+        prognosis = self.prognosis_form.cleaned_data
+        try:
+            return build_case_input(
+                case_values=case_values, lesions=self._lesion_values(), prognosis=prognosis_values(prognosis)
+            )
+        except rules.InputError as error:
+            if error.field not in self.prognosis_form.fields:
+                raise
+            without = build_case_input(case_values=case_values, lesions=self._lesion_values())
+            self.prognosis_form.add_error(error.field, prognosis_contradiction(error.field, without, prognosis))
+            return None
+
+    def _lesion_values(self) -> list[dict[str, Any]]:
+        """The parsed lesions as case-format objects, in the order given, the index marked."""
         index = self.index_position()
-        return [form.lesion_values(index=position == index) for position, form in enumerate(self.lesions.kept_forms())]
+        return [
+            {**{name: form.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": position == index}
+            for position, form in enumerate(self.lesions.kept_forms())
+        ]
 
     def to_case_input(self) -> rules.CaseInput:
         """The rules' input for a valid entry."""
         assert self.is_valid() and self._case_input is not None, "to_case_input needs a valid entry"
         return self._case_input
 
+    def error_messages(self) -> dict[str, list[str]]:
+        """Every error, all its messages, named as ``needed`` names them (a lesion's by its card's position)."""
+        self.is_valid()
+        errors: dict[str, list[str]] = {}
+        for name, messages in self.case_form.errors.items():
+            errors[name] = list(messages)
+        if self.lesions.non_form_errors():
+            errors[LESION_PREFIX] = list(self.lesions.non_form_errors())
+        for position, form in enumerate(self.lesions.kept_forms()):
+            for name, messages in form.errors.items():
+                errors[f"{LESION_PREFIX}[{position}].{name}"] = list(messages)
+        if self._index_error:
+            errors[INDEX_KEY] = [self._index_error]
+        for name, messages in self.prognosis_form.errors.items():
+            errors[name] = list(messages)
+        return errors
+
     def cleaned_values(self) -> dict[str, Any]:
         """What parsed, for the comparison with a newer version: the case's fields and, if valid, the lesions."""
         values = dict(getattr(self.case_form, "cleaned_data", {}))
         values.update(getattr(self.prognosis_form, "cleaned_data", {}))
         if self.is_valid():
-            values["lesions"] = self.lesion_values()
+            values["lesions"] = self._lesion_values()
         return values
 
     def needed(self) -> list[dict[str, str]]:
@@ -724,7 +659,7 @@ class PrognosisForm(forms.Form):
 
     Each may be absent. Contradictions that need the whole case (Frankel grade against motor status,
     vertebral metastases against the lesions, primary site against histology) are checked by the rules'
-    ``CaseInput`` and reported on the field by ``case_format``.
+    ``CaseInput`` when ``AssessmentEntry`` maps the whole case, which reports them on the field here.
     """
 
     use_required_attribute = False
@@ -764,31 +699,11 @@ class PrognosisForm(forms.Form):
             if isinstance(field.widget, forms.NumberInput):
                 field.widget.attrs["inputmode"] = "numeric"
 
-    def apply_to(self, case_input: rules.CaseInput) -> rules.CaseInput | None:
-        """``case_input`` with these prognosis inputs, or None with the contradiction on its field.
-
-        The contradictions that need the whole case (spec section 1: Frankel grade against motor
-        status, vertebral metastases against the lesions, primary site and growth against histology)
-        are decided by the rules' ``CaseInput``; this only puts the message on the field, in words.
-        """
-        if not self.is_valid():
-            raise ValueError("apply_to needs a valid form")
-        try:
-            return with_prognosis(case_input, self.cleaned_data)
-        except rules.InputError as error:
-            self.add_error(error.field, prognosis_contradiction(error.field, case_input, self.cleaned_data))
-            return None
-
     def clean_karnofsky(self) -> int | None:
         value: int | None = self.cleaned_data["karnofsky"]
         if value is not None and value % 10:
             raise forms.ValidationError("Give the Karnofsky score as a multiple of 10 (10 to 100).")
         return value
-
-    def to_values(self) -> dict[str, Any]:
-        """The rules' keyword arguments for the recorded prognosis inputs (codes as enums)."""
-        assert self.is_valid(), "to_values needs a valid form"
-        return prognosis_values(self.cleaned_data)
 
 
 KARNOFSKY_CHOICES = [("", "Not recorded"), *((str(kps), f"{kps}: {text}") for kps, text in KARNOFSKY_STEPS)]

@@ -34,11 +34,11 @@ def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.date
 
 def case_input(case: Case) -> rules.CaseInput:
     """The rules' input rebuilt from a saved case's fields, lesions and prognosis inputs."""
-    built = build_case_input(
+    return build_case_input(
         case_values={name: getattr(case, name) for name in rules.CASE_FIELDS},
         lesions=case.stored_lesions(),
+        prognosis=prognosis_values({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS}),
     )
-    return with_prognosis(built, {name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS})
 
 
 def case_input_from_mapping(values: dict[str, object]) -> rules.CaseInput:
@@ -97,9 +97,3 @@ def prognosis_values(values: dict[str, object]) -> dict[str, object]:
             continue
         out[name] = _typed(name, value)
     return out
-
-
-def with_prognosis(case_input: rules.CaseInput, values: dict[str, object]) -> rules.CaseInput:
-    """``case_input`` with the recorded prognosis inputs; raises ``rules.InputError`` on a contradiction."""
-    given = prognosis_values(values)
-    return dataclasses.replace(case_input, **given) if given else case_input  # type: ignore[arg-type]

@@ -24,16 +24,14 @@ from assessments import presenters, rules
 from assessments.cases import case_format, selectors, services
 from assessments.cases.forms import (
     AssessmentEntry,
-    AssessmentForm,
+    CaseFieldsForm,
     CaseImportForm,
     PatientForm,
     PrognosisForm,
     SaveTokenForm,
     VersionForm,
-    add_lesion_card,
-    compact_lesion_data,
-    upgrade_flat_post,
 )
+from assessments.cases.posted import posted_entries
 from assessments.middleware import pop_stashed_entries
 from assessments.models import Case, CaseStatus
 from assessments.patients import selectors as patient_selectors
@@ -93,19 +91,15 @@ def _assessment_entry(data: Any, patient_form: PatientForm) -> AssessmentEntry:
 def _entries(request: HttpRequest) -> Any:
     """The POSTed entries, or on a GET those kept when a save arrived after the session ended.
 
-    Removed lesion cards are dropped and the rest numbered 0..n-1 (``compact_lesion_data``), so a page
-    drawn again from them shows exactly the cards that were kept.
+    Either is brought to the forms' shape once, here (``posted_entries``: an older page's flat lesion
+    as one card, removed cards dropped, and without JavaScript "Add a lesion" as one more empty card).
     """
     if request.method == "POST":
-        data = compact_lesion_data(upgrade_flat_post(request.POST))
-        if _is_add_lesion(request):
-            # No JavaScript: "Add a lesion" draws the page again with one more, empty card; nothing typed is lost.
-            data = add_lesion_card(data)
-        return data
+        return posted_entries(request.POST, add_lesion=_is_add_lesion(request))
     restored = pop_stashed_entries(request)
     if restored is not None:
         messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
-    return compact_lesion_data(upgrade_flat_post(restored))
+    return posted_entries(restored)
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -176,7 +170,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 patient_attached_messages(request, case)
                 return redirect(case)
     else:
-        patient_form, entry = PatientForm(), AssessmentEntry(initial=AssessmentForm.site_defaults())
+        patient_form, entry = PatientForm(), AssessmentEntry(initial=CaseFieldsForm.site_defaults())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
     panel, status = result_panel(entry if entry.is_bound else AssessmentEntry(_default_entries()))
     context = {
@@ -192,7 +186,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def _default_entries() -> dict[str, str]:
     """An empty page as form data: the site defaults and one card at its default stability assessment."""
     return {
-        **AssessmentForm.site_defaults(),
+        **CaseFieldsForm.site_defaults(),
         **case_format.lesion_form_data([{"stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}]),
     }
 

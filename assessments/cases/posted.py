@@ -1,0 +1,99 @@
+"""A case page's posted entries brought to the shape the forms read, before any form sees them.
+
+The forms parse one shape only: the case's fields, one lesion card per involved level (a Django
+formset under ``LESION_PREFIX``) and the index mark. Everything else a browser may send is made
+into that shape here, once per request, by :func:`posted_entries`:
+
+- a page drawn before lesions existed (one flat lesion: rule set 2026.1) may still be open when the
+  app is upgraded; its entries become one index card, kept rather than refused;
+- cards marked for removal are dropped and the rest numbered 0..n-1 (the index mark follows its card),
+  so a page drawn again from the entries shows exactly the cards kept and its names stay contiguous;
+- without JavaScript, "Add a lesion" draws the page again with one more, empty card.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assessments import rules
+from assessments.cases.forms import INDEX_KEY, LESION_PREFIX
+
+TOTAL_FORMS = f"{LESION_PREFIX}-TOTAL_FORMS"
+
+
+def posted_entries(data: Any, *, add_lesion: bool = False) -> Any:
+    """``data`` (a POST or the entries kept when a session ended) as the case forms read it.
+
+    ``None`` stays ``None`` (nothing was posted); ``add_lesion`` appends one empty card.
+    """
+    if data is None:
+        return None
+    data = _compact(_upgrade_flat(data))
+    return _with_added_card(data) if add_lesion else data
+
+
+def _upgrade_flat(data: Any) -> Any:
+    """A flat (2026.1-shaped) post as one index lesion card; any other post as it is."""
+    if TOTAL_FORMS in data or not any(name in data for name in rules.LESION_FIELDS):
+        return data
+    upgraded = data.copy()
+    for name in rules.LESION_FIELDS:
+        if name in upgraded:
+            value = data.get(name)
+            del upgraded[name]
+            upgraded[f"{LESION_PREFIX}-0-{name}"] = value
+    upgraded[TOTAL_FORMS] = "1"
+    upgraded[f"{LESION_PREFIX}-INITIAL_FORMS"] = "0"
+    upgraded[INDEX_KEY] = "0"
+    return upgraded
+
+
+def _compact(data: Any) -> Any:
+    """The entries with removed cards dropped and the rest renumbered 0..n-1."""
+    if TOTAL_FORMS not in data:
+        return data
+    try:
+        total = min(int(data.get(TOTAL_FORMS)), 2 * rules.MAX_LESIONS)
+    except (TypeError, ValueError):
+        return data
+    out = data.copy()
+    for key in list(out.keys()):
+        if key.startswith(f"{LESION_PREFIX}-") and key[len(LESION_PREFIX) + 1 : len(LESION_PREFIX) + 2].isdigit():
+            del out[key]
+    index_raw = data.get(INDEX_KEY)
+    new_index = None
+    kept = 0
+    for old in range(total):
+        if data.get(f"{LESION_PREFIX}-{old}-DELETE") in ("on", "true", "1"):
+            continue
+        for name in rules.LESION_FIELDS:
+            key = f"{LESION_PREFIX}-{old}-{name}"
+            if key in data:
+                out[f"{LESION_PREFIX}-{kept}-{name}"] = data.get(key)
+        if index_raw == str(old):
+            new_index = kept
+        kept += 1
+    if kept == 0:
+        # Every card marked for removal: keep them on the page (the formset says one must stay), never
+        # drop what was typed in the last one.
+        return data
+    out[TOTAL_FORMS] = str(kept)
+    if new_index is None:
+        out.pop(INDEX_KEY, None)
+    else:
+        out[INDEX_KEY] = str(new_index)
+    return out
+
+
+def _with_added_card(data: Any) -> Any:
+    """The entries with one more, empty card after the others; at ``rules.MAX_LESIONS`` cards, as they are."""
+    try:
+        number = int(data.get(TOTAL_FORMS))
+    except (TypeError, ValueError):
+        return data
+    if number >= rules.MAX_LESIONS:
+        return data
+    data = data.copy()
+    data[TOTAL_FORMS] = str(number + 1)
+    data[f"{LESION_PREFIX}-{number}-stability_assessment"] = rules.StabilityAssessment.NOT_ASSESSED.value
+    return data
