@@ -44,16 +44,24 @@
     return result;
   }
 
+  // Whether a disclosure is open is the user's: an element the merge lines up with the page's (by id, or
+  // by its place among children that line up) keeps it. One that comes new (its surroundings changed)
+  // opens as the answer says, as it would on a fresh page.
+  function isUsers(element, name) {
+    return name === "open" && element.localName === "details";
+  }
+
   function syncAttributes(shown, sent) {
     var i;
     for (i = shown.attributes.length - 1; i >= 0; i--) {
-      if (!sent.hasAttribute(shown.attributes[i].name)) {
-        shown.removeAttribute(shown.attributes[i].name);
+      var name = shown.attributes[i].name;
+      if (!sent.hasAttribute(name) && !isUsers(shown, name)) {
+        shown.removeAttribute(name);
       }
     }
     for (i = 0; i < sent.attributes.length; i++) {
       var attribute = sent.attributes[i];
-      if (shown.getAttribute(attribute.name) !== attribute.value) {
+      if (shown.getAttribute(attribute.name) !== attribute.value && !isUsers(shown, attribute.name)) {
         shown.setAttribute(attribute.name, attribute.value);
       }
     }

@@ -1,8 +1,10 @@
 """In Chromium: a live update keeps the unchanged parts of the result panel, changes only what differs, and
-the page ends up showing exactly what a full answer for the same entries shows
-(templatetags/live_update.py and static/js/kept_parts.js)."""
+the page ends up showing exactly what a full answer for the same entries shows, except that a section stays
+open or closed as the user left it (templatetags/live_update.py and static/js/kept_parts.js)."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -126,3 +128,28 @@ def test_unchanged_parts_stay_and_the_panel_matches_a_full_answer(page, live_ser
         choose(page, name, value)
     expect(sins_total(page)).to_have_text("6")
     compared = matches_full_answer(page)
+
+
+def test_open_and_closed_sections_stay_as_the_user_left_them(page, live_server, login, alice):
+    login(alice)
+    page.goto(f"{live_server.url}/cases/new/")
+    fill_ex03(page)
+    rationale, notes = page.locator("#rationale"), page.locator("#prognosis-notes")
+    expect(rationale).to_have_attribute("open", "")  # as the answer has them
+    expect(notes).not_to_have_attribute("open", "")
+    rationale.locator("summary").click()
+    notes.locator("summary").click()
+    expect(rationale).not_to_have_attribute("open", "")
+    expect(notes).to_have_attribute("open", "")
+
+    # Each answer says the reasons are open and the notes closed; the user's choice stays, while the
+    # closed section's content still follows the result. The notes never change, so the page forgets
+    # their digest and the answer sends them whole rather than keeping the page's copy.
+    for value, total in (("lytic", "3"), ("blastic", "1")):
+        page.evaluate("() => document.getElementById('prognosis-notes').removeAttribute('data-part')")
+        choose(page, "lesions-0-sins_bone_lesion", value)
+        expect(sins_total(page)).to_have_text(total)
+        expect(page.locator("#reason-sins")).to_contain_text(f"SINS {total} of 18")
+        expect(notes).to_have_attribute("data-part", re.compile(r"."))  # it was sent, and merged
+        expect(rationale).not_to_have_attribute("open", "")
+        expect(notes).to_have_attribute("open", "")
