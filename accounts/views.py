@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,7 +56,17 @@ def oidc_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, whose mismatch message names the field it is about, not only the confirmation."""
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_mismatch": "The new password and its confirmation differ: type the same new password in both.",
+    }
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form: Any) -> Any:
