@@ -63,6 +63,13 @@ def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
     form = AssessmentForm(data=_given(data, frozenset(ASSESSMENT_FIELDS)))
     if not form.is_valid():
         errors.update(_form_errors(form))
+    if not set(data) & LESION_KEYS:
+        # Neither shape's lesions: one error naming the list, not "required" on every lesion field.
+        errors = {key: messages for key, messages in errors.items() if key not in LESION_KEYS}
+        errors["lesions"] = [
+            f"Give a lesions list of 1 to {rules.MAX_LESIONS} lesions, one object per involved level "
+            "(or, in the 2026.1 shape, the lesion fields at the top level)."
+        ]
     prognosis = _prognosis(data, errors)
     if errors:
         return None, errors
