@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
@@ -20,9 +21,23 @@ from accounts.signin import provider_logout_url
 from audit.services import audit_record
 
 
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's login form, refusing a username longer than any account's before it is looked up.
+
+    Django sets the field's ``max_length`` after the field is built, so nothing checks it; a failed
+    sign-in with a longer name would reach the lock-out log, whose column is 255 characters.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class SignInView(auth_views.LoginView):
     """Django's login form, with "Sign in with <hospital>" when single sign-on is configured."""
 
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
