@@ -8,8 +8,10 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
@@ -18,9 +20,23 @@ from accounts.password_gate import SESSION_KEY
 from accounts.signin import provider_logout_url
 
 
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's login form, refusing a username longer than any account's before it is looked up.
+
+    Django sets the field's ``max_length`` after the field is built, so nothing checks it; a failed
+    sign-in with a longer name would reach the lock-out log, whose column is 255 characters.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class SignInView(auth_views.LoginView):
     """Django's login form, with "Sign in with <hospital>" when single sign-on is configured."""
 
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -54,7 +70,17 @@ def oidc_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, whose mismatch message names the field it is about, not only the confirmation."""
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_mismatch": "The new password and its confirmation differ: type the same new password in both.",
+    }
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form: Any) -> Any:

@@ -44,7 +44,8 @@ class AuditFilterForm(forms.Form):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
-            self.add_error("until", "The end is before the start.")
+            since_label, until_label = self.fields["since"].label, self.fields["until"].label
+            self.add_error("until", f"The end is before the start. Give a {until_label} later than {since_label}.")
         return data
 
     def filters(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,9 @@ from assessments.models import CaseStatus
 from board import exports, presenters, selectors, services
 from board.forms import AgendaAddForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
 from board.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
+
+# The longest return path a form may ask for; a page's own path is far shorter.
+NEXT_MAX = 2000
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(user=request.user, pk=item_pk)
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
-        raise PermissionDenied("Move an agenda item up or down.")
+        raise PermissionDenied("The direction must be up or down.")
     services.agenda_move(item=item, offset=offset, user=request.user)
     return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
@@ -170,11 +173,15 @@ def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
     action = selectors.action_get(user=request.user, pk=action_pk)
     services.action_tick(action=action, user=request.user)
     messages.success(request, "Action ticked off.")
+    # Back to the page the form was on: a path on this site, or else the start page. redirect()
+    # would read any other text as a URL name, and refuses a location over 16 KB.
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if target and safe else "home")
+    if target.startswith("/") and len(target) <= NEXT_MAX and safe:
+        return HttpResponseRedirect(target)
+    return redirect("home")
 
 
 # --- Notifications -----------------------------------------------------------------------------

@@ -74,6 +74,13 @@ def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
         errors[key] = ["This field is required: give null when it does not apply."]
     entry = _entry(data, [data], index=0)
     errors.update(_entry_errors(entry, flat=True))
+    if not set(data) & LESION_KEYS:
+        # Neither shape's lesions: one error naming the list, not "required" on every lesion field.
+        errors = {key: messages for key, messages in errors.items() if key not in LESION_KEYS}
+        errors["lesions"] = [
+            f"Give a lesions list of 1 to {rules.MAX_LESIONS} lesions, one object per involved level "
+            "(or, in the 2026.1 shape, the lesion fields at the top level)."
+        ]
     if errors:
         return None, errors
     return entry.to_case_input(), {}

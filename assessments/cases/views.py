@@ -291,7 +291,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """
     if request.method == "POST":
         request.session[CASE_QUERY_KEY] = request.POST.get("q", "").strip()[:100]
-        filters = {name: request.POST[name] for name in ("status", "urgency") if request.POST.get(name)}
+        # Only values a filter takes go into the URL: the GET ignores any other, and a long one
+        # would make a redirect Django refuses.
+        allowed = {"status": set(CaseStatus.values), "urgency": {u.value for u in rules.Urgency}}
+        filters = {name: value for name in allowed if (value := request.POST.get(name, "")) in allowed[name]}
         return redirect(reverse("assessments:case_list") + (f"?{urlencode(filters)}" if filters else ""))
     query = request.session.get(CASE_QUERY_KEY, "")
     status = request.GET.get("status", "")
