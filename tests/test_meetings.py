@@ -393,3 +393,15 @@ def test_a_case_returned_to_its_clinician_leaves_the_agenda_pages(carol_client, 
     mode = carol_client.get(reverse("meetings:meeting_mode", args=[meeting.pk]), {"case": returned.pk})
     assert "Kept Kay" in detail and "Returned Rae" not in detail
     assert mode.status_code == 200 and "Returned Rae" not in mode.content.decode() and kept.pk
+
+
+@pytest.mark.parametrize(
+    "next_value", ["0", "meetings:meeting_list", "https://elsewhere.example/", "//evil", "/" * 3000]
+)
+def test_ticking_an_action_with_a_next_that_is_no_path_here_goes_home(client, alice, carol, next_value):
+    action = _decided_with_action(alice, carol, due=timezone.now() + datetime.timedelta(hours=2))
+    client.force_login(alice)
+    response = client.post(reverse("meetings:action_done", args=[action.pk]), {"next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert ActionDone.objects.filter(action=action).exists()

@@ -1002,3 +1002,12 @@ def test_a_forged_share_or_handover_post_is_refused(alice_client, alice, carol, 
     )
     assert forged.status_code == 422  # carol is not a clinician: not in the choices
     assert not case.handovers.exists()
+
+
+@pytest.mark.parametrize("length", [151, 256, 100_000])
+def test_a_sign_in_name_longer_than_any_account_is_refused_naming_the_field(client, alice, length):
+    response = login(client, "a" * length, WRONG)
+    assert response.status_code == 200
+    assert not logged_in(client)
+    assert "Username" in response.content.decode()
+    assert "characters" in response.content.decode()
