@@ -4,7 +4,7 @@ Every letter as its plain ASCII spelling (anyascii: "José" is "jose", "Søren" 
 "lodz", "Ærø" "aero"), lower case, apostrophes removed, hyphens and other punctuation as spaces,
 so "N'Diaye", "ndiaye" and "NDIAYE" are the same word. The same function fills
 ``Patient.search_text`` and splits the query, so a plain ``LIKE '%word%'`` finds it on SQLite and
-PostgreSQL alike (where a trigram index serves it: migration 0016).
+PostgreSQL alike (where a trigram index serves it: migration 0017).
 """
 
 from __future__ import annotations

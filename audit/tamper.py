@@ -102,11 +102,6 @@ def digested_models() -> list[type[Model]]:
     return [d.model for d in declarations() if d.has_digest]
 
 
-def is_digested(model: type[Model]) -> bool:
-    found = declaration(model)
-    return found is not None and found.has_digest
-
-
 def _refuse_change(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if not instance._state.adding:
         raise AppendOnlyError(f"{sender._meta.verbose_name} {instance.pk} is part of the record and cannot be changed.")

@@ -343,7 +343,7 @@ def board_queue_csv(request: HttpRequest) -> HttpResponse:
     if cases is None:
         messages.error(request, f"More than {CSV_MAX_ROWS} cases match: narrow the filters to export.")
         return redirect(reverse("assessments:board_queue") + "?" + request.GET.urlencode())
-    return exports.board_queue_csv(user=request.user, cases=cases, now=timezone.now())
+    return exports.board_queue_csv(cases=cases, now=timezone.now())
 
 
 @require_GET

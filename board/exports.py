@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from board.summary import MEASURES
 HEADER = ["month", "pathway_recommended", "pathway_chosen", "followed_recommendation", *MEASURES]
 
 
-def board_queue_csv(*, user: User, cases: Sequence[Case], now: datetime.datetime) -> HttpResponse:
+def board_queue_csv(*, cases: Sequence[Case], now: datetime.datetime) -> HttpResponse:
     """The queue's ``cases`` as CSV (a header a person reads, codes beside labels).
 
     The selector that read ``cases`` (``board_queue_for_export``) recorded their ``case.export``.

@@ -329,3 +329,18 @@ def test_the_migration_records_the_digest_of_rows_written_before_digests(carol):
     migration.seal_existing_rows(apps, None)
     assert verify().startswith("OK: ")
     assert AuditEntry.objects.filter(action="audit.seal").exists()
+
+
+def test_the_columns_each_digest_covers_change_only_with_a_reseal(snapshot):
+    """A digest covers every column of its row, so adding, removing or renaming a column of a digested
+    table changes the digest of every row already recorded, and ``verify_audit`` would report them all.
+
+    When this fails, the migration that changes the table must also re-record the digests of its rows
+    (a ``RunPython`` calling ``audit.services.records_seal_all`` after the schema change, as
+    ``audit/migrations/0007_seal_clinical_records.py`` does), and then this snapshot is updated.
+    """
+    columns = {
+        model._meta.label_lower: sorted(field.attname for field in model._meta.concrete_fields)
+        for model in tamper.digested_models()
+    }
+    assert columns == snapshot

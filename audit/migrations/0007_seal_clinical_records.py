@@ -19,7 +19,8 @@ def seal_existing_rows(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0006_seal_and_plan_audit_actions"),
-        ("assessments", "0015_comment_append_only"),
+        # After every migration that rewrites rows of the record (0016 recomputes the search text in bulk).
+        ("assessments", "0017_patient_search_trigram"),
         ("meetings", "0002_plan_actions_ticks_append_only"),
     ]
 
