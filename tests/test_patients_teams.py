@@ -117,6 +117,8 @@ def test_differing_details_for_a_known_mrn_are_refused_with_the_entries_kept(ali
     assert Case.objects.count() == 1
     patient = Patient.objects.get()
     assert (patient.name, patient.date_of_birth) == ("Ann Example", datetime.date(1960, 5, 17))  # not overwritten
+    # Showing her the stored details is a read of the patient record.
+    assert AuditEntry.objects.filter(action="patient.view", actor=alice, target_id=str(patient.pk)).count() == 1
 
 
 def test_stored_details_are_not_shown_to_a_user_who_may_not_see_the_patient(alice, bob):
@@ -126,6 +128,7 @@ def test_stored_details_are_not_shown_to_a_user_who_may_not_see_the_patient(alic
     body = response.content.decode()
     assert "Differs from the patient record for this MRN." in body
     assert "Ann Example" not in body
+    assert not AuditEntry.objects.filter(action="patient.view", actor=bob).exists()
 
 
 def test_names_differing_only_in_case_and_accents_are_the_same_patient(alice_client, alice):

@@ -433,6 +433,8 @@ def patient_mismatch_errors(
     may_see = patient_selectors.patient_is_visible(user=user, patient_id=mismatch.patient.pk)
     patient = mismatch.patient
     stored = {"patient_name": patient.name, "date_of_birth": patient.date_of_birth, "sex": patient.get_sex_display()}
+    if may_see and mismatch.fields:
+        patient_selectors.patient_shown(user=user, patient=patient)
     for name in mismatch.fields:
         if may_see:
             shown = stored[name].strftime("%d/%m/%Y") if name == "date_of_birth" else stored[name]

@@ -62,6 +62,16 @@ def patient_is_visible(*, user: Any, patient_id: int) -> bool:
     return cases_visible_to(user).filter(patient_id=patient_id).exists()
 
 
+def patient_shown(*, user: User, patient: Patient) -> Patient:
+    """Record the ``patient.view`` of a stored patient's details shown outside the patient page.
+
+    A save refused because the MRN's record differs shows a user who may see the patient what the
+    record holds, next to the fields they typed.
+    """
+    reads_record(user=user, patients=[patient])
+    return patient
+
+
 def patient_open_conflicts(*, patient: Patient) -> QuerySet[PatientRecordConflict]:
     """The details on which the patient's merged cases disagreed, not yet resolved."""
     return patient.record_conflicts.filter(resolved_at__isnull=True)
