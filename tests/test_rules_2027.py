@@ -6,6 +6,7 @@ Hypothesis properties over consistent cases with 1 to 8 lesions and any subset o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -302,6 +303,23 @@ def test_case_input_rejects_contradictions_naming_the_field(overrides: dict[str,
         _case(**overrides)
     assert raised.value.field == field
     assert str(raised.value).startswith(f"{field}: ")
+
+
+def test_case_input_names_the_later_lesion_that_repeats_a_level() -> None:
+    first = CASE.lesions[0]
+    repeat = dataclasses.replace(first, index=False)
+    with pytest.raises(rules.InputError) as raised:
+        _case(lesions=(first, repeat))
+    assert raised.value.field == "lesions[1].spinal_level"
+
+
+def test_case_input_needs_exactly_one_index_lesion_among_several() -> None:
+    first = CASE.lesions[0]
+    other = dataclasses.replace(first, spinal_level=rules.SpinalLevel.L2)
+    with pytest.raises(rules.InputError) as raised:
+        _case(lesions=(first, other))  # both marked as the index
+    assert raised.value.field == "lesions"
+    assert "exactly one" in str(raised.value)
 
 
 def test_flat_values_are_the_index_lesions_and_the_cases() -> None:
