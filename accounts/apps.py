@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     """User administration for admins (the Django admin's User pages, tightened) and one's own password."""
 
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "Role requests and account safeguards"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -3,6 +3,10 @@
 Clinicians own cases; tumor board members review submitted cases; admins are
 staff users who manage accounts and see no patient data unless they also hold
 a clinical role (least privilege).
+
+Every role and every admin right that an admin gives needs a second admin
+(``accounts.services.user_role_request`` and ``user_role_request_decide``): the
+clinical roles see patient data, and admin rights could approve them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from django.db import connection
 CLINICIAN = "Clinician"
 TUMOR_BOARD = "Tumor board"
 ROLE_GROUPS = (CLINICIAN, TUMOR_BOARD)
+# Rights that are not groups, named as a role request names them (accounts.models.RoleGrantRequest).
+ADMIN_RIGHTS = "Admin rights"
+SUPERUSER_RIGHTS = "Superuser rights"
+RIGHTS_BY_FIELD = {"is_staff": ADMIN_RIGHTS, "is_superuser": SUPERUSER_RIGHTS}
 
 
 def _groups(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:

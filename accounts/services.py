@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
-from accounts.models import PasswordChangeRequired
+from accounts.models import PasswordChangeRequired, RoleGrantRequest, SecondFactorEnrolmentRequired
 from audit.services import audit_record
-from audit.signals import grant_source
+from audit.signals import grant_requested_by, grant_source
 
 # The role keys of the settings (LDAP_ROLE_GROUPS, OIDC_ROLE_GROUPS) and the groups they grant.
 ROLE_GROUP_BY_KEY = {"clinician": roles.CLINICIAN, "tumor_board": roles.TUMOR_BOARD}
@@ -100,9 +103,19 @@ def user_otp_device_pending(*, user: User) -> TOTPDevice:
     return device
 
 
-def user_otp_enrol(*, user: User, device: TOTPDevice, recovery_codes: int) -> list[str]:
-    """Confirm ``device`` as the user's one authenticator app and give them fresh recovery codes (returned once)."""
+class SecondFactorReplacementRefused(PermissionDenied):
+    """A session that has not passed the user's second factor tried to replace it."""
+
+
+def user_otp_enrol(*, user: User, device: TOTPDevice, recovery_codes: int, session_verified: bool) -> list[str]:
+    """Confirm ``device`` as the user's one authenticator app and give them fresh recovery codes (returned once).
+
+    Replacing a device the user has needs a session that passed it (``session_verified``):
+    otherwise a stolen password would swap the owner's authenticator for the thief's.
+    """
     with transaction.atomic():
+        if not session_verified and any(devices_for_user(user, confirmed=True)):
+            raise SecondFactorReplacementRefused("Pass your current second factor before replacing it.")
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()  # one app at a time
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -111,8 +124,101 @@ def user_otp_enrol(*, user: User, device: TOTPDevice, recovery_codes: int) -> li
         codes = [StaticToken.random_token() for _ in range(recovery_codes)]
         for code in codes:
             recovery.token_set.create(token=code)
+        SecondFactorEnrolmentRequired.objects.filter(user=user).delete()
         audit_record(action="user.otp_enrol", target=user)
     return codes
+
+
+def user_otp_reset(*, user: User) -> None:
+    """An admin removes the user's authenticator and recovery codes; the user sets up new ones at the next sign-in.
+
+    For a user who lost the device. Until then the password alone reaches the
+    enrolment page, so the admin resets only once he has reached the user.
+    """
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        SecondFactorEnrolmentRequired.objects.get_or_create(user=user)
+        audit_record(action="user.otp_reset", target=user)
+
+
+def user_otp_enrolment_required(*, user: User) -> bool:
+    """Whether an admin's reset asks the user to set up a second factor again."""
+    return SecondFactorEnrolmentRequired.objects.filter(user=user).exists()
+
+
+def user_role_request(*, user: User, role: str, requested_by: User) -> RoleGrantRequest:
+    """``requested_by`` asks for ``user`` to get ``role`` (a role group or admin rights); nothing is granted yet."""
+    with transaction.atomic():
+        pending = RoleGrantRequest.objects.filter(user=user, role=role, approved__isnull=True).first()
+        if pending is not None:
+            return pending
+        grant = RoleGrantRequest.objects.create(user=user, role=role, requested_by=requested_by)
+        audit_record(action="user.role_requested", actor=requested_by, target=user, details={"role": role})
+    return grant
+
+
+def _refusal(grant: RoleGrantRequest, admin: User, approve: bool) -> str | None:
+    """Why ``admin`` may not decide ``grant`` (None: he may)."""
+    if grant.approved is not None:
+        return "it was decided already"
+    if not roles.is_admin(admin):
+        return "only an admin decides a role request"
+    if not approve:
+        return None  # any admin may refuse or withdraw a request
+    if admin.pk == grant.requested_by_id:
+        return "a second admin, not the one who asked, must approve it"
+    if admin.pk == grant.user_id:
+        return "nobody approves a role for his own account"
+    if grant.role == roles.SUPERUSER_RIGHTS and not admin.is_superuser:
+        return "only a superuser approves superuser rights"
+    return None
+
+
+def user_role_request_decide(*, grant: RoleGrantRequest, admin: User, approve: bool) -> str | None:
+    """``admin`` approves (the role is granted) or refuses ``grant``; the reason it was not allowed, else None.
+
+    A request is approved by an admin other than the one who asked and other than
+    the user it is for. Every decision, and every refused attempt, is audited.
+    """
+    with transaction.atomic():
+        grant = RoleGrantRequest.objects.select_for_update().get(pk=grant.pk)
+        reason = _refusal(grant, admin, approve)
+        if reason is not None:
+            audit_record(
+                action="user.role_refused",
+                actor=admin,
+                target=grant.user,
+                details={"role": grant.role, "reason": reason},
+            )
+            return reason
+        grant.decided_by, grant.decided_at, grant.approved = admin, timezone.now(), approve
+        grant.save(update_fields=["decided_by", "decided_at", "approved"])
+        if approve:
+            _grant(grant)
+        else:
+            audit_record(
+                action="user.role_refused",
+                actor=admin,
+                target=grant.user,
+                details={"role": grant.role, "reason": "refused"},
+            )
+    return None
+
+
+def _grant(grant: RoleGrantRequest) -> None:
+    user = grant.user
+    token = grant_requested_by.set(grant.requested_by.get_username())  # named in the user.role_change entry
+    try:
+        field = {right: name for name, right in roles.RIGHTS_BY_FIELD.items()}.get(grant.role)
+        if field is None:
+            user.groups.add(Group.objects.get_or_create(name=grant.role)[0])
+        elif not getattr(user, field):
+            setattr(user, field, True)
+            user.save(update_fields=[field])
+    finally:
+        grant_requested_by.reset(token)
+    user.__dict__.pop("_role_groups", None)
 
 
 def user_otp_check_record(*, user: User, passed_with: str | None) -> None:

@@ -8,6 +8,13 @@ through the hospital's directory (LDAP, OpenID Connect) has had that
 directory's own second factor, and is exempt. A user who must use it and has no
 device is sent to enrolment; one who has a device, to the code page. A
 recovery code works once, in place of a code from the app.
+
+Setting up an authenticator when the user already has one replaces it, so it
+needs a session that has passed the second factor: a password alone never
+reaches the enrolment page of an enrolled user (it is sent to the code page),
+and the enrolment service refuses it as well. A user who lost the device asks
+an admin, whose reset (``accounts.services.user_otp_reset``, audited) removes the
+old one and sends the user to enrolment at the next sign-in.
 """
 
 from __future__ import annotations
@@ -38,9 +45,9 @@ ENROLLED_SESSION_KEY = "escc_has_second_factor"
 
 
 def remember_enrolment_at_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    """Read once per sign-in whether the user has set up a second factor (no query per request after)."""
+    """Read once per sign-in whether the user has (or, after an admin's reset, must set up) a second factor."""
     if request is not None and hasattr(request, "session") and settings.TWO_FACTOR != "off":
-        request.session[ENROLLED_SESSION_KEY] = user_has_device(user)
+        request.session[ENROLLED_SESSION_KEY] = user_has_device(user) or services.user_otp_enrolment_required(user=user)
 
 
 def two_factor_required(request: HttpRequest) -> bool:
@@ -64,8 +71,7 @@ class TwoFactorGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        verified = getattr(request.user, "is_verified", lambda: False)()
-        if not verified and two_factor_required(request):
+        if not _verified(request) and two_factor_required(request):
             allowed = {reverse("two_factor_verify"), reverse("two_factor_setup"), reverse("logout")}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 target = "two_factor_verify" if user_has_device(request.user) else "two_factor_setup"
@@ -103,11 +109,19 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: show its key, confirm one code, then show the recovery codes once."""
+    """Enrol an authenticator app: show its key, confirm one code, then show the recovery codes once.
+
+    A user who has one already must pass it first (a replacement needs a verified session).
+    """
+    verified = _verified(request)
+    if not verified and user_has_device(request.user, confirmed=True):
+        return redirect(f"{reverse('two_factor_verify')}?next={reverse('two_factor_setup')}")
     device = services.user_otp_device_pending(user=request.user)
     form = TokenForm(request.POST or None)
     if form.is_valid() and device.verify_token(form.cleaned_data["token"].replace(" ", "")):
-        codes = services.user_otp_enrol(user=request.user, device=device, recovery_codes=RECOVERY_CODES)
+        codes = services.user_otp_enrol(
+            user=request.user, device=device, recovery_codes=RECOVERY_CODES, session_verified=verified
+        )
         otp_login(request, device)
         request.session[ENROLLED_SESSION_KEY] = True
         return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
@@ -115,6 +129,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("token", "That code is not right. Check the app's clock and try the current code.")
     context = {"form": form, "key": _base32(device), "config_url": device.config_url, "next": _next(request)}
     return render(request, "registration/two_factor_setup.html", context, status=422 if form.is_bound else 200)
+
+
+def _verified(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_verified", lambda: False)())
 
 
 def _matching_device(user: Any, token: str) -> Any:

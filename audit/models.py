@@ -72,6 +72,8 @@ class Action(models.TextChoices):
     USER_PASSWORD_CHANGE = "user.password_change", "User changed own password"
     USER_ROLE_REFUSED = "user.role_refused", "Role grant refused (needs a second person)"
     USER_OTP_ENROL = "user.otp_enrol", "Two-factor sign-in set up"
+    USER_OTP_RESET = "user.otp_reset", "Two-factor sign-in reset by an admin"
+    USER_ROLE_REQUESTED = "user.role_requested", "Role requested (awaits a second admin)"
     AUTH_OTP_VERIFIED = "auth.otp_verified", "Second factor passed"
     AUTH_OTP_FAILED = "auth.otp_failed", "Second factor failed"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"

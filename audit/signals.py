@@ -69,12 +69,22 @@ def on_locked_out(sender: Any, request: Any, username: Any, ip_address: Any, **k
 
 
 def remember_rights(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
-    """Keep the stored rights of a user about to be saved, so post_save can tell what changed."""
-    if raw or instance.pk is None:
+    """Keep the stored rights of a user about to be saved, so post_save can tell what changed.
+
+    Admin rights given in a request need a second admin's approval (see
+    ``record_group_change``): given any other way there, the write is refused.
+    """
+    if raw:
         return
     if update_fields is not None and not set(update_fields) & set(RIGHTS_FIELDS):
         return  # e.g. the last_login update at every log-in
-    instance._audit_old_rights = sender._default_manager.filter(pk=instance.pk).values(*RIGHTS_FIELDS).first()
+    old = None if instance.pk is None else sender._default_manager.filter(pk=instance.pk).values(*RIGHTS_FIELDS).first()
+    if _granted_in_a_request_without_approval():
+        raised = [f for f in ("is_staff", "is_superuser") if getattr(instance, f) and not (old or {}).get(f)]
+        if raised:
+            raise SecondAdminRequired(f"{', '.join(raised)} needs a second admin's approval (a role request).")
+    if old is not None:
+        instance._audit_old_rights = old
 
 
 def record_user_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
@@ -91,16 +101,31 @@ def record_user_saved(sender: Any, instance: Any, created: bool, raw: bool = Fal
         action = "user.reactivate" if changed.pop("is_active")[1] else "user.deactivate"
         audit_record(action=action, target=instance)
     if changed:
-        audit_record(action="user.role_change", target=instance, details={"changed": changed})
+        audit_record(action="user.role_change", target=instance, details={"changed": changed, **_requested()})
 
 
-class SelfGrantRefused(PermissionDenied):
+class SecondAdminRequired(PermissionDenied):
+    """A role or admin right was about to be given in a request without a second admin's approval."""
+
+
+class SelfGrantRefused(SecondAdminRequired):
     """Someone tried to add a role to his own account."""
 
 
 # Who stands behind a role change made by the app itself rather than by an admin's request: the
 # directory sync (accounts.services.user_roles_sync) sets "directory" while it applies the groups.
 grant_source: contextvars.ContextVar[str] = contextvars.ContextVar("grant_source", default="")
+# The admin who asked for a role that a second admin is now approving (accounts.services._grant).
+grant_requested_by: contextvars.ContextVar[str] = contextvars.ContextVar("grant_requested_by", default="")
+
+
+def _requested() -> dict[str, str]:
+    requested_by = grant_requested_by.get()
+    return {"requested_by": requested_by} if requested_by else {}
+
+
+def _granted_in_a_request_without_approval() -> bool:
+    return _approver() is not None and not grant_source.get() and not grant_requested_by.get()
 
 
 def _approver() -> Any:
@@ -116,14 +141,19 @@ def record_group_change(
 
     A grant needs a second person: adding a group to the account of the user
     making the request is refused (the admin form refuses it first, with a
-    message and a ``user.role_refused`` entry; this is the backstop). The
-    entry of a grant names who approved it; "" when done outside a request
-    (a management command run by someone with shell access to the server).
+    message and a ``user.role_refused`` entry; this is the backstop), and in a
+    request any grant is refused unless it applies a role request a second
+    admin approved (``accounts.services.user_role_request_decide``) or comes
+    from the directory. The entry of a grant names who approved it and who
+    asked; "" when done outside a request (a management command run by someone
+    with shell access to the server).
     """
     approver = _approver()
     to_self = approver is not None and bool(pk_set) and approver.pk in (pk_set if reverse else {instance.pk})
     if action == "pre_add" and to_self:
         raise SelfGrantRefused("A role cannot be granted to oneself: another admin must grant it.")
+    if action == "pre_add" and pk_set and _granted_in_a_request_without_approval():
+        raise SecondAdminRequired("A role is given through a role request that a second admin approves.")
     if action == "pre_clear":
         related = instance.user_set.all() if reverse else instance.groups.all()
         instance._audit_cleared = set(related.values_list("pk", flat=True))
@@ -135,7 +165,7 @@ def record_group_change(
     if not pk_set:
         return
     key = "added" if action == "post_add" else "removed"
-    approved = {"approved_by": approver.get_username() if approver is not None else grant_source.get()}
+    approved = {"approved_by": approver.get_username() if approver is not None else grant_source.get(), **_requested()}
     if reverse:  # instance is a group; pk_set are users
         for user in model._default_manager.filter(pk__in=pk_set).order_by("pk"):
             audit_record(action="user.role_change", target=user, details={key: [instance.name], **approved})

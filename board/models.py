@@ -168,6 +168,8 @@ class EmailDelivery(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
+        verbose_name = "e-mail delivery"
+        verbose_name_plural = "e-mail deliveries"
 
     def __str__(self) -> str:
         return f"E-mail for notification {self.notification_id}: {self.status}"

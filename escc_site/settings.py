@@ -36,9 +36,11 @@ AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The framework's and third-party apps through escc_site.apps: the same apps, named in words
+# (the admin index shows the names) and the admin site whose lists check a posted selection.
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
+    "escc_site.apps.EsccAdminConfig",
+    "escc_site.apps.UsersAndRolesConfig",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -52,13 +54,13 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "pgtrigger",
-    "axes",
+    "escc_site.apps.SignInLockoutsConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "escc_site.apps.AuthenticatorAppsConfig",
+    "escc_site.apps.RecoveryCodesConfig",
     "csp",
     "django_tasks",
-    "django_tasks_db",
+    "escc_site.apps.BackgroundTasksConfig",
     "assessments",
     "audit",
     "accounts",
@@ -256,6 +258,8 @@ if TWO_FACTOR not in ("off", "staff", "all"):
     raise ImproperSetting(f"TWO_FACTOR must be one of off/staff/all, got {TWO_FACTOR!r}")
 TWO_FACTOR_LOCAL_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 OTP_TOTP_ISSUER = "ESCC decision support"
+# Never shown anyway (django-otp's device pages are not registered: accounts.admin); hidden should they return.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock by username + address, for a limited time only, so that
 # nobody can lock a colleague out for good by typing their name wrongly.

@@ -179,10 +179,11 @@ def test_user_created_in_the_admin_is_recorded_with_the_admin_as_actor(dave_clie
          "password2": "a-long-new-password-9", "groups": [clinician.pk]},
     )  # fmt: skip
     assert response.status_code == 302, response.context["adminform"].form.errors
-    created, role = last("user.create"), last("user.role_change")
+    created, asked = last("user.create"), last("user.role_requested")
     assert (created.actor, created.target_repr) == (dave, "erin")
-    assert (role.actor, role.target_repr) == (dave, "erin")
-    assert role.details == {"added": [roles.CLINICIAN], "approved_by": "dave"}
+    # The role is asked for, not given: a second admin approves it (tests/test_admin_accounts.py).
+    assert (asked.actor, asked.target_repr, asked.details) == (dave, "erin", {"role": roles.CLINICIAN})
+    assert not AuditEntry.objects.filter(action="user.role_change", target_repr="erin").exists()
 
 
 # --- Append-only and the chain -----------------------------------------------

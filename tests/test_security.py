@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from accounts import roles
+from accounts.models import RoleGrantRequest
 from assessments import urls as case_urls
 from assessments.cases import services
 from assessments.cases.forms import CleanCharField, PatientForm, reject_hidden_characters
@@ -132,7 +133,10 @@ def test_admin_creates_a_user_with_a_role(dave_client):
     )  # fmt: skip
     assert response.status_code == 302
     frank = User.objects.get(username="frank")
-    assert roles.is_board_member(frank) and not frank.is_staff and frank.check_password("a-long-new-password-9")
+    assert not frank.is_staff and frank.check_password("a-long-new-password-9")
+    # The role waits for a second admin (tests/test_admin_accounts.py).
+    assert not roles.is_board_member(frank)
+    assert RoleGrantRequest.objects.get(user=frank, approved__isnull=True).role == roles.TUMOR_BOARD
 
 
 def test_admin_user_creation_applies_the_password_rules(dave_client):
@@ -748,11 +752,21 @@ def test_a_self_grant_behind_the_form_is_refused_at_the_write(dave, rf):
 
 def test_a_grant_by_another_admin_is_recorded_with_who_approved_it(dave_client, dave, db):
     erin = User.objects.create_user("erin", password=PASSWORD, is_staff=True)
+    frank = User.objects.create_user("frank", password=PASSWORD, is_staff=True)
     group = Group.objects.get(name=roles.CLINICIAN)
     response = _change_user(dave_client, erin, [group], is_staff="on")
-    assert response.status_code == 302
+    assert response.status_code == 302 and not erin.groups.exists()
+    grant = RoleGrantRequest.objects.get(user=erin)
+    second = Client()
+    second.force_login(frank)
+    second.post(
+        reverse("admin:accounts_rolegrantrequest_changelist"), {"action": "approve", "_selected_action": [grant.pk]}
+    )
     entry = AuditEntry.objects.filter(action="user.role_change", target_id=str(erin.pk)).latest("seq")
-    assert (entry.actor, entry.details) == (dave, {"added": [roles.CLINICIAN], "approved_by": "dave"})
+    assert (entry.actor, entry.details) == (
+        frank,
+        {"added": [roles.CLINICIAN], "approved_by": "frank", "requested_by": "dave"},
+    )
 
 
 def test_a_user_changes_her_own_password(client, alice):
