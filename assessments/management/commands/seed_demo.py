@@ -24,12 +24,14 @@ DEMO_USERS = (
     ("carol", "Carol Board", roles.TUMOR_BOARD, False),
     # dave is a superuser (all Django admin rights) with no clinical role: he sees no patient data.
     ("dave", "Dave Admin", None, True),
+    # erin is the second admin, who approves the roles dave asks for (and dave hers).
+    ("erin", "Erin Admin", None, True),
 )
 DEMO_TEAMS = (("Spinal oncology", ("alice", "bob")), ("On-call oncology", ("bob",)))
 
 
 class Command(BaseCommand):
-    help = "Create demo users alice, bob (clinicians), carol (tumor board), dave (admin). Demo mode only."
+    help = "Create demo users alice, bob (clinicians), carol (tumor board), dave and erin (admins). Demo mode only."
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEMO_MODE or os.environ.get("DEBUG", "").strip().lower() not in {"1", "true", "yes", "on"}:
