@@ -80,6 +80,19 @@ def test_a_password_alone_cannot_replace_the_owner_s_authenticator(two_factor_fo
     assert owner.get(reverse("admin:index")).status_code == 200
 
 
+def test_the_enrolment_service_refuses_to_replace_a_device_without_a_verified_session(
+    two_factor_for_staff, client, dave
+):
+    from accounts import services
+    from accounts.services import SecondFactorReplacementRefused
+
+    real = _enrolled(client, dave)
+    pending = services.user_otp_device_pending(user=dave)
+    with pytest.raises(SecondFactorReplacementRefused):
+        services.user_otp_enrol(user=dave, device=pending, recovery_codes=10, session_verified=False)
+    assert TOTPDevice.objects.filter(pk=real.pk, confirmed=True).exists()
+
+
 def test_a_verified_session_may_replace_its_authenticator(two_factor_for_staff, client, dave):
     old = _enrolled(client, dave)
     assert client.get(reverse("two_factor_setup")).status_code == 200
