@@ -32,6 +32,9 @@ AUDIT_HMAC_KEY = env_secret(
     "AUDIT_HMAC_KEY", debug=DEBUG, dev_default="dev-only-audit-key-never-used-in-production", min_length=32
 )
 AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])
+# Where manage.py audit_head appends the signed head (a file the database's users cannot
+# write), and which verify_audit then checks without being told; blank: neither does.
+AUDIT_HEAD_FILE = env_str("AUDIT_HEAD_FILE", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
