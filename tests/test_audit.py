@@ -549,6 +549,15 @@ def test_entry_signed_with_a_retired_key_after_a_newer_one_does_not_verify(chain
     assert f"entry #{forged.seq} is signed with a key retired before" in verify_fails()
 
 
+def test_the_deploy_check_asks_for_the_exported_head_file():
+    from tests.test_foundation import PRODUCTION_ENV, run_manage
+
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_HEAD_FILE"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0 and "audit.W001" in result.stderr + result.stdout
+    assert "AUDIT_HEAD_FILE is not set" in result.stderr + result.stdout
+
+
 def test_production_refuses_to_start_without_the_audit_key():
     from tests.test_foundation import PRODUCTION_ENV, run_manage
 
