@@ -366,7 +366,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)
 
 # --- Notifications: e-mail and the background task queue -------------------
-# E-mail goes out from the task worker (`manage.py db_worker`), never from a request.
+# E-mail goes out from the task worker (`manage.py task_worker`), never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)

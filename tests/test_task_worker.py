@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import get_commands
 
 from tests.servers import postgres
 from tests.test_foundation import PRODUCTION_ENV, TEST_ONLY_ENV
@@ -130,3 +131,25 @@ def test_the_worker_outlives_a_database_restart_and_sends_the_next_email(cluster
         worker.send_signal(signal.SIGTERM)
         output = worker.communicate(timeout=20)[0]
     assert "Database unavailable" in output and "Queued again after the database came back" in output, output
+
+
+def systemd_units() -> dict[str, str]:
+    """The ``ini`` blocks of docs/deployment.md by the unit file each names in its first line."""
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    blocks = [block.split("```", 1)[0] for block in text.split("```ini\n")[1:]]
+    return {block.splitlines()[0].rsplit("/", 1)[-1]: block for block in blocks if block.startswith("# /etc/systemd/")}
+
+
+def test_the_deployment_guide_runs_the_worker_and_the_head_export_under_systemd():
+    units = systemd_units()
+    assert {"escc-worker.service", "escc-audit-head.service", "escc-audit-head.timer"} <= set(units)
+    assert "Restart=always" in units["escc-worker.service"].splitlines()
+    assert "OnCalendar=hourly" in units["escc-audit-head.timer"].splitlines()
+    started = {
+        name: line.split("manage.py ", 1)[1].split()[0]
+        for name, unit in units.items()
+        for line in unit.splitlines()
+        if line.startswith("ExecStart=")
+    }
+    assert started == {"escc-worker.service": WORKER, "escc-audit-head.service": "audit_head"}
+    assert set(started.values()) <= set(get_commands())
