@@ -394,8 +394,8 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
             return ChainReport(
                 count, expected_prev, seq, f"entry #{seq} is not the one an exported head records (rewritten)"
             )
-    if not marked:
-        return ChainReport(count, expected_prev, 1, _unmarked_problem(count))
+    if not marked:  # then no entry of it can be trusted, from the first
+        return ChainReport(0, GENESIS_HASH, 1, _unmarked_problem(count))
     for seq, content in digests:
         problem = _content_problem(content)
         if problem:
