@@ -905,3 +905,15 @@ def test_an_exported_head_not_signed_with_the_key_is_refused(chain, tmp_path, ed
     path.write_text(json.dumps(line) + "\n")
     with pytest.raises(CommandError, match="line 1 is not a head signed with the audit key"):
         call_command("verify_audit", "--head", str(path))
+
+
+def test_a_configured_head_file_that_is_gone_is_a_clear_failure(chain, tmp_path, settings):
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.jsonl")  # never exported, or deleted
+    with pytest.raises(CommandError, match=r"Cannot read the exported head file .*audit-heads\.jsonl"):
+        call_command("verify_audit")
+
+
+def test_a_head_file_that_cannot_be_written_is_a_clear_failure(chain, tmp_path, settings):
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "no-such-folder" / "audit-heads.jsonl")
+    with pytest.raises(CommandError, match=r"Cannot append the head to .*audit-heads\.jsonl"):
+        call_command("audit_head", stdout=io.StringIO())
