@@ -1,4 +1,4 @@
-"""The audit app's configuration: it connects the signal receivers that record changes."""
+"""The audit app's configuration: it connects the signal receivers that record changes and registers its checks."""
 
 from django.apps import AppConfig
 
@@ -8,6 +8,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from audit import signals
+        from audit import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()

@@ -7,7 +7,9 @@ happened (``manage.py verify_audit`` finds it). The hash is keyed with
 can write rows cannot compute a hash that verifies. ``key_id`` names the key (a
 fingerprint, not the key); entries written before keying (``key_id`` blank) carry
 the plain SHA-256 of the first version and are accepted only as the start of the
-chain. ``AuditChainHead`` is a single row holding the last ``seq``, ``hash`` and
+chain, and only as many as the keyed ``audit.keyed`` entry that ``migrate`` writes
+counts: a trail without that entry (emptied, or rewritten without the key) does not
+verify. ``AuditChainHead`` is a single row holding the last ``seq``, ``hash`` and
 time: appends lock it, so they are serialised across processes, and it also
 catches rows removed from the end (an exported head, ``manage.py audit_head``,
 catches it even when the head row was rewritten too).
@@ -78,6 +80,7 @@ class Action(models.TextChoices):
     AUTH_OTP_FAILED = "auth.otp_failed", "Second factor failed"
     AUDIT_EXPORT = "audit.export", "Audit trail exported"
     AUDIT_SEAL = "audit.seal", "Digests of clinical records recorded"
+    AUDIT_KEYED = "audit.keyed", "Keyed trail begins (counts the unkeyed entries before it)"
     CASE_PLAN = "case.plan", "Decision plan and actions recorded"
     # Patients, care teams and handover.
     PATIENT_CREATE = "patient.create", "Patient record created"

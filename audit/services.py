@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import logging
 import unicodedata
@@ -195,6 +196,63 @@ def records_seal_all(*, chunk: int = 1000) -> int:
     return total
 
 
+def audit_keying_mark() -> AuditEntry:
+    """Append the keyed ``audit.keyed`` entry: how many unkeyed entries come before it, and the last one's hash.
+
+    ``migrate`` writes it (``audit/migrations/0008_keyed_trail_marker.py``), as the first
+    entry of a new database's trail; the app never writes another. ``audit_verify`` accepts
+    unkeyed entries only as many as it counts, and fails a trail that lacks it: one emptied,
+    or rewritten with plain SHA-256 entries by someone who does not hold the key.
+    """
+    with transaction.atomic():
+        _locked_head()  # no entry is appended between the count and the marker
+        unkeyed = AuditEntry.objects.filter(key_id="").order_by("-seq")
+        last = unkeyed.first()
+        details = {"unkeyed_entries": unkeyed.count(), "unkeyed_head": last.hash if last else GENESIS_HASH}
+        fields = {**_request_fields(None), **_target_fields(None)}
+        marker = AuditEntry(action=Action.AUDIT_KEYED, actor=None, actor_username="", details=details, **fields)
+        return _append([marker], None)[0]
+
+
+def audit_head_signed() -> dict[str, Any]:
+    """The last entry's number, hash and time, signed with the audit key: one line of ``manage.py audit_head``.
+
+    The last entry itself, not the head row: the head row is what an intruder would rewrite.
+    The signature lets ``verify_audit`` tell the app's exports from lines someone else wrote
+    to the same log.
+    """
+    last = AuditEntry.objects.order_by("-seq").first()
+    key_id, key = audit_keys()[-1]
+    head = {
+        "seq": last.seq if last else 0,
+        "hash": last.hash if last else "",
+        "at": last.at.isoformat() if last else None,
+        "exported_at": timezone.now().isoformat(),
+        "key_id": key_id,
+    }
+    return {**head, "signature": _head_signature(head, key)}
+
+
+def audit_head_checked(*, head: dict[str, Any]) -> tuple[int, str]:
+    """``(seq, hash)`` of a head ``audit_head_signed`` wrote; ValueError unless one of the audit keys signed it."""
+    fields = {name: value for name, value in head.items() if name != "signature"}
+    key = dict(audit_keys()).get(str(fields.get("key_id")))
+    signature = head.get("signature")
+    if (
+        key is None
+        or not isinstance(signature, str)
+        or not hmac.compare_digest(signature, _head_signature(fields, key))
+    ):
+        raise ValueError("not signed with the audit key")
+    return int(fields["seq"]), str(fields["hash"])
+
+
+def _head_signature(fields: dict[str, Any], key: bytes) -> str:
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Prefixed, so that no entry's hash can ever serve as a head's signature.
+    return hmac.new(key, b"escc-audit-head:" + text.encode(), hashlib.sha256).hexdigest()
+
+
 def content_digest(*, instance: Model) -> str:
     """SHA-256 of a record's stored fields: what entries signing a decision held before keyed row digests."""
     fresh = type(instance)._default_manager.get(pk=instance.pk)
@@ -275,9 +333,12 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
 
     Checks per entry: consecutive ``seq``; the hash, keyed with the key its
     ``key_id`` names (unkeyed entries only before the first keyed one, keys only
-    ever newer); the link to the entry before; time never going backwards. Then
-    the head row, each head in ``exported_heads`` (``(seq, hash)`` pairs kept
-    outside the database: a truncated or rewritten tail misses them), and then
+    ever newer); the link to the entry before; time never going backwards; an
+    ``audit.keyed`` marker counts the unkeyed entries before it. Then the head row,
+    each head in ``exported_heads`` (``(seq, hash)`` pairs kept outside the
+    database: a truncated or rewritten tail misses them), that the trail holds the
+    keyed marker ``migrate`` wrote (without it, an empty trail or one of unkeyed
+    entries would verify: anyone can compute those), and then
     every row of the clinical record against the newest keyed digest an entry
     holds for it (``audit.tamper.record_problems``): all such rows are named.
     """
@@ -289,13 +350,19 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
     recorded: dict[tuple[str, str], tamper.Recorded] = {}
     hashes: dict[int, str] = {}
     wanted = {seq for seq, _ in exported_heads or []}
+    unkeyed, unkeyed_head, marked = 0, GENESIS_HASH, False
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
         problem = _entry_problem(entry, expected_seq, expected_prev, last_at, key_index, keys)
+        if not problem and entry.key_id and entry.action == Action.AUDIT_KEYED:
+            problem = _marker_problem(entry, unkeyed, unkeyed_head)
+            marked = True
         if problem:
             bad = expected_seq if "missing" in problem else entry.seq
             return ChainReport(count, expected_prev, bad, problem)
         if entry.key_id:
             key_index = keys[entry.key_id][0]
+        else:
+            unkeyed_head, unkeyed = entry.hash, unkeyed + 1
         if isinstance(entry.details, dict) and isinstance(entry.details.get("content"), dict):
             digests.append((entry.seq, entry.details["content"]))
         if isinstance(entry.details, dict) and isinstance(entry.details.get("records"), dict):
@@ -327,6 +394,8 @@ def audit_verify(*, exported_heads: list[tuple[int, str]] | None = None) -> Chai
             return ChainReport(
                 count, expected_prev, seq, f"entry #{seq} is not the one an exported head records (rewritten)"
             )
+    if not marked:  # then no entry of it can be trusted, from the first
+        return ChainReport(0, GENESIS_HASH, 1, _unmarked_problem(count))
     for seq, content in digests:
         problem = _content_problem(content)
         if problem:
@@ -379,6 +448,25 @@ def _entry_problem(
     if last_at is not None and entry.at < last_at:
         return f"entry #{entry.seq} is dated before entry #{entry.seq - 1} (back-dated)"
     return ""
+
+
+def _marker_problem(entry: AuditEntry, unkeyed: int, unkeyed_head: str) -> str:
+    details = entry.details if isinstance(entry.details, dict) else {}
+    marked = details.get("unkeyed_entries")
+    if marked != unkeyed:
+        return f"entry #{entry.seq} marks {marked} unkeyed entries before keying, but the trail has {unkeyed}"
+    if details.get("unkeyed_head") != unkeyed_head:
+        return f"entry #{entry.seq} marks another last unkeyed entry than the trail's #{unkeyed}"
+    return ""
+
+
+def _unmarked_problem(count: int) -> str:
+    if count == 0:
+        return "the trail is empty, but migrate starts every trail with a keyed entry (the table was emptied)"
+    return (
+        "no keyed entry marks where the keyed trail begins (migrate writes it): the trail was emptied and "
+        "written again, or rewritten with entries anyone can compute"
+    )
 
 
 def _content_problem(content: dict[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """Background work (django-tasks, database backend): notification e-mails with retries.
 
-The worker is ``manage.py db_worker`` (docs/deployment.md). A failed send is
+The worker is ``manage.py task_worker`` (docs/deployment.md). A failed send is
 retried after ``RETRY_DELAYS``; after the last one the delivery is marked failed,
 which admins see on the failed-deliveries page.
 """

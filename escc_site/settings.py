@@ -32,6 +32,9 @@ AUDIT_HMAC_KEY = env_secret(
     "AUDIT_HMAC_KEY", debug=DEBUG, dev_default="dev-only-audit-key-never-used-in-production", min_length=32
 )
 AUDIT_HMAC_PREVIOUS_KEYS = env_list("AUDIT_HMAC_PREVIOUS_KEYS", [])
+# Where manage.py audit_head appends the signed head (a file the database's users cannot
+# write), and which verify_audit then checks without being told; blank: neither does.
+AUDIT_HEAD_FILE = env_str("AUDIT_HEAD_FILE", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -367,7 +370,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)
 
 # --- Notifications: e-mail and the background task queue -------------------
-# E-mail goes out from the task worker (`manage.py db_worker`), never from a request.
+# E-mail goes out from the task worker (`manage.py task_worker`), never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)

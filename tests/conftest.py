@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
 from accounts import roles
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+# When the test database is migrated: before every time the tests stand the clock at. ``migrate``
+# writes the audit trail's first entry, and no later entry is ever dated before it.
+MIGRATED_AT = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(scope="session")
+def _clock_at_migration():
+    traveller = time_machine.travel(MIGRATED_AT, tick=False)
+    traveller.start()
+    return traveller
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_clock_at_migration, django_db_setup):
+    """pytest-django's test database, migrated at ``MIGRATED_AT``."""
+    _clock_at_migration.stop()
+
+
+@receiver(post_migrate)
+def trail_starts_as_migrate_leaves_it(sender, using="default", **kwargs) -> None:
+    """After a transactional test empties every table, put back the keyed marker ``migrate`` wrote.
+
+    ``migrate`` starts the audit trail with an ``audit.keyed`` entry and ``verify_audit`` fails a
+    trail without it; the flush between transactional tests emits ``post_migrate`` afterwards.
+    """
+    from audit.models import AuditEntry
+    from audit.services import audit_keying_mark
+
+    if sender.name == "audit" and not AuditEntry.objects.using(using).exists():
+        with time_machine.travel(MIGRATED_AT, tick=False):
+            audit_keying_mark()
 
 
 def make_user(username: str, group: str | None = None, *, is_staff: bool = False) -> User:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime
+import importlib
 import io
 import itertools
+import json
 import threading
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -18,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from audit.models import Action, AppendOnlyError, AuditEntry
-from audit.services import audit_record, audit_verify
+from audit.models import Action, AppendOnlyError, AuditEntry, audit_keys
+from audit.services import _head_signature, audit_head_signed, audit_record, audit_verify
 from board import services as board_services
 from tests.conftest import PASSWORD
 from tests.factories import PATIENT, form_post, make_case
@@ -240,12 +243,6 @@ def test_verify_audit_passes_an_intact_chain(chain):
     assert out.getvalue().startswith(f"OK: {len(chain)} entries")
 
 
-def test_verify_audit_passes_an_empty_trail(db):
-    out = io.StringIO()
-    call_command("verify_audit", stdout=out)
-    assert out.getvalue().startswith("OK: 0 entries")
-
-
 def test_verify_audit_names_a_row_altered_with_raw_sql(chain):
     disable_database_guard()
     raw("UPDATE audit_auditentry SET actor_username = %s WHERE seq = %s", ["mallory", chain[2].seq])
@@ -320,7 +317,7 @@ def test_concurrent_appends_form_one_unbroken_chain():
     assert errors == []
     report = audit_verify()
     assert report.ok, report.problem
-    assert report.count == 120
+    assert report.count == 1 + 120  # migrate's keyed marker, then the appends
 
 
 # --- The report --------------------------------------------------------------
@@ -440,6 +437,13 @@ def forged_after(previous: AuditEntry, **fields) -> AuditEntry:
     return AuditEntry(seq=previous.seq + 1, action="case.view", prev_hash=previous.hash, **fields)
 
 
+def signed_head(**fields) -> dict:
+    """A head line as audit_head signs it, holding ``fields``."""
+    head = {**audit_head_signed(), **fields}
+    del head["signature"]
+    return {**head, "signature": _head_signature(head, audit_keys()[-1][1])}
+
+
 def verify_with_heads(path) -> str:
     with pytest.raises(CommandError) as failure:
         call_command("verify_audit", "--head", str(path))
@@ -507,13 +511,13 @@ def test_truncated_trail_is_found_by_the_exported_head(chain, tmp_path):
     disable_database_guard()
     raw("TRUNCATE audit_auditentry" if connection.vendor == "postgresql" else "DELETE FROM audit_auditentry", [])
     raw("UPDATE audit_auditchainhead SET last_seq = 0, last_hash = %s", ["0" * 64])
-    assert audit_verify().ok
+    assert "the trail is empty" in audit_verify().problem
     assert "the trail ends at #0 (entries deleted from the end, or the table emptied)" in verify_with_heads(path)
 
 
 def test_rewritten_chain_is_found_by_the_exported_head(chain, tmp_path):
     path = tmp_path / "heads.jsonl"
-    path.write_text(f'{{"seq": {chain[2].seq}, "hash": "{"e" * 64}"}}\n')
+    path.write_text(json.dumps(signed_head(seq=chain[2].seq, hash="e" * 64)) + "\n")  # exported before a rewrite
     assert f"entry #{chain[2].seq} is not the one an exported head records" in verify_with_heads(path)
 
 
@@ -522,16 +526,6 @@ def test_unreadable_head_file_is_a_clear_error(chain, tmp_path):
     path.write_text("not json\n")
     with pytest.raises(CommandError, match="line 1 is not a head written by audit_head"):
         call_command("verify_audit", "--head", str(path))
-
-
-def test_entries_from_before_the_key_still_verify_and_stay_the_prefix(db):
-    """Rows written by the unkeyed first version (key_id blank) verify; the keyed chain continues from them."""
-    old = AuditEntry(seq=1, at=timezone.now(), action="case.view", prev_hash="0" * 64)
-    old.hash = old.compute_hash()
-    append_outside(old)
-    new = audit_record(action="case.view")
-    assert (old.key_id, new.prev_hash) == ("", old.hash) and new.key_id
-    assert audit_verify().ok
 
 
 def test_key_rotation_keeps_older_entries_verifiable(chain, settings):
@@ -554,6 +548,15 @@ def test_entry_signed_with_a_retired_key_after_a_newer_one_does_not_verify(chain
     forged.hash = forged.compute_hash()  # a leaked retired key
     append_outside(forged)
     assert f"entry #{forged.seq} is signed with a key retired before" in verify_fails()
+
+
+def test_the_deploy_check_asks_for_the_exported_head_file():
+    from tests.test_foundation import PRODUCTION_ENV, run_manage
+
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_HEAD_FILE"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0 and "audit.W001" in result.stderr + result.stdout
+    assert "AUDIT_HEAD_FILE is not set" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_the_audit_key():
@@ -770,3 +773,148 @@ def test_the_board_queue_records_each_case_it_shows_in_one_insert(board_cases, c
     shown = {e.target_id for e in AuditEntry.objects.filter(action="case.view", actor=carol)}
     assert {str(c.pk) for c in [board_cases["submitted"], *more]} <= shown
     assert audit_verify().ok
+
+
+# --- Without the key, the trail cannot be rewritten, emptied or cut short unnoticed ----------------
+# As a database superuser would: triggers off (session_replication_role = replica) and raw SQL.
+
+
+def behind_the_app():
+    """A cursor with the append-only trigger off: ``session_replication_role`` on PostgreSQL (rolled back after)."""
+    cursor = connection.cursor()
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    else:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_append_only")  # SQLite guards updates only
+    return cursor
+
+
+def rewrite_unkeyed(cursor, entries: list[AuditEntry]) -> None:
+    """Replace the whole trail by ``entries`` as unkeyed (plain SHA-256) entries, chained and with the head moved."""
+    cursor.execute("DELETE FROM audit_auditentry")
+    prev = "0" * 64
+    for seq, entry in enumerate(entries, start=1):
+        entry.pk, entry.seq, entry.prev_hash, entry.key_id = None, seq, prev, ""
+        entry._state.adding = True
+        entry.hash = prev = entry.compute_hash()
+        entry.save()
+    cursor.execute("UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s", [len(entries), prev])
+
+
+def test_a_trail_rewritten_as_unkeyed_entries_does_not_verify(chain, carol):
+    """The attack: every entry deleted and written again with plain SHA-256, a board member's views left out."""
+    for _ in range(3):
+        audit_record(action="case.view", actor=carol)
+    kept = [entry for entry in AuditEntry.objects.order_by("seq") if entry.actor_username != "carol"]
+    rewrite_unkeyed(behind_the_app(), kept)
+    assert not AuditEntry.objects.exclude(key_id="").exists()
+    assert "no keyed entry marks where the keyed trail begins" in verify_fails()
+
+
+def test_an_emptied_trail_with_its_head_reset_does_not_verify(chain):
+    cursor = behind_the_app()
+    cursor.execute("DELETE FROM audit_auditentry")
+    cursor.execute("UPDATE audit_auditchainhead SET last_seq = 0, last_hash = %s, last_at = NULL", ["0" * 64])
+    assert "the trail is empty" in verify_fails()
+    audit_record(action="case.view")  # the app goes on appending to the emptied trail: still found
+    assert "no keyed entry marks where the keyed trail begins" in verify_fails()
+
+
+def test_a_new_database_starts_its_trail_with_the_keyed_marker(db):
+    first = AuditEntry.objects.order_by("seq").first()
+    assert (first.seq, first.action, first.details) == (
+        1,
+        "audit.keyed",
+        {"unkeyed_entries": 0, "unkeyed_head": "0" * 64},
+    )
+    assert first.key_id
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert out.getvalue().startswith("OK: 1 entries")
+
+
+def test_unkeyed_entries_verify_only_as_those_the_marker_of_migrate_counted(db):
+    """Rows of the unkeyed first version: accepted up to the keyed marker the migration writes after them."""
+    mark_keying = importlib.import_module("audit.migrations.0008_keyed_trail_marker").mark_keying
+    old = [AuditEntry(at=timezone.now(), action="case.view", prev_hash="", actor_username=f"u{n}") for n in range(3)]
+    rewrite_unkeyed(behind_the_app(), old)  # a database from before keying: unkeyed entries only
+    assert "no keyed entry marks where the keyed trail begins" in verify_fails()
+    mark_keying(apps, None)
+    marker = AuditEntry.objects.order_by("-seq").first()
+    assert (marker.seq, marker.action, marker.key_id != "") == (4, "audit.keyed", True)
+    assert marker.details == {"unkeyed_entries": 3, "unkeyed_head": old[-1].hash}
+    new = audit_record(action="case.view")
+    assert new.prev_hash == marker.hash and audit_verify().ok
+
+
+def test_a_marker_that_does_not_count_the_unkeyed_entries_does_not_verify(db):
+    """A marker names how many unkeyed entries came before keying: one claiming more (or fewer) is refused."""
+    mark_keying = importlib.import_module("audit.migrations.0008_keyed_trail_marker").mark_keying
+    old = [AuditEntry(at=timezone.now(), action="case.view", prev_hash="") for _ in range(2)]
+    rewrite_unkeyed(behind_the_app(), old)
+    mark_keying(apps, None)
+    marker = AuditEntry.objects.order_by("-seq").first()
+    forged = forged_after(marker, at=marker.at, key_id=marker.key_id)
+    forged.action, forged.details = "audit.keyed", {"unkeyed_entries": 5, "unkeyed_head": old[-1].hash}
+    forged.hash = forged.compute_hash()  # with the key: the count is checked, not only the hash
+    append_outside(forged)
+    assert f"entry #{forged.seq} marks 5 unkeyed entries before keying, but the trail has 2" in verify_fails()
+
+
+def test_a_cut_tail_is_found_against_the_head_exported_by_itself(chain, tmp_path, settings):
+    """The scheduled export writes to AUDIT_HEAD_FILE; verify_audit checks the last head there without being told."""
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.jsonl")
+    call_command("audit_head", stdout=io.StringIO())  # what the timer runs: no arguments
+    cursor = behind_the_app()
+    cursor.execute("DELETE FROM audit_auditentry WHERE seq > %s", [chain[-3].seq])
+    cursor.execute("UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s", [chain[-3].seq, chain[-3].hash])
+    message = verify_fails()  # no --head: the configured file is read
+    assert f"an exported head records #{chain[-1].seq} but the trail ends at #{chain[-3].seq}" in message
+
+
+def test_an_emptied_trail_is_found_against_the_exported_head_even_after_new_entries(chain, tmp_path, settings):
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.jsonl")
+    call_command("audit_head", stdout=io.StringIO())
+    cursor = behind_the_app()
+    cursor.execute("DELETE FROM audit_auditentry")
+    cursor.execute("UPDATE audit_auditchainhead SET last_seq = 0, last_hash = %s, last_at = NULL", ["0" * 64])
+    for _ in range(len(chain) + 3):  # the app writes past the exported number again: a different entry there
+        audit_record(action="case.view")
+    assert f"entry #{chain[-1].seq} is not the one an exported head records" in verify_fails()
+
+
+def test_the_exported_head_is_signed_and_logged(chain, tmp_path, settings, caplog):
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.jsonl")
+    with caplog.at_level("INFO", logger="audit.head"):
+        call_command("audit_head", stdout=io.StringIO())
+    line = json.loads((tmp_path / "audit-heads.jsonl").read_text())
+    assert (line["seq"], line["hash"]) == (chain[-1].seq, chain[-1].hash)
+    assert line["key_id"] == chain[-1].key_id and len(line["signature"]) == 64
+    assert [json.loads(r.getMessage().split(" ", 1)[1]) for r in caplog.records if r.name == "audit.head"] == [line]
+
+
+@pytest.mark.parametrize("edit", ["seq", "signature", "unsigned"])
+def test_an_exported_head_not_signed_with_the_key_is_refused(chain, tmp_path, edit):
+    path = export_head(tmp_path)
+    line = json.loads(path.read_text())
+    if edit == "seq":
+        line["seq"] -= 1  # an earlier head, to hide a cut tail
+    elif edit == "signature":
+        line["signature"] = "0" * 64
+    else:
+        del line["signature"]
+    path.write_text(json.dumps(line) + "\n")
+    with pytest.raises(CommandError, match="line 1 is not a head signed with the audit key"):
+        call_command("verify_audit", "--head", str(path))
+
+
+def test_a_configured_head_file_that_is_gone_is_a_clear_failure(chain, tmp_path, settings):
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.jsonl")  # never exported, or deleted
+    with pytest.raises(CommandError, match=r"Cannot read the exported head file .*audit-heads\.jsonl"):
+        call_command("verify_audit")
+
+
+def test_a_head_file_that_cannot_be_written_is_a_clear_failure(chain, tmp_path, settings):
+    settings.AUDIT_HEAD_FILE = str(tmp_path / "no-such-folder" / "audit-heads.jsonl")
+    with pytest.raises(CommandError, match=r"Cannot append the head to .*audit-heads\.jsonl"):
+        call_command("audit_head", stdout=io.StringIO())

@@ -46,6 +46,7 @@ PRODUCTION_ENV = {
     "AUDIT_HMAC_KEY": "audit-key-for-the-deploy-check-" + "a" * 40,
     "ALLOWED_HOSTS": "escc.hospital.example",
     "DATABASE_URL": "sqlite:////tmp/escc-deploy-check.sqlite3",
+    "AUDIT_HEAD_FILE": "/var/lib/escc-audit/audit-heads.jsonl",
 }
 
 

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.services import audit_verify
+from audit.services import audit_head_checked, audit_verify
 
 
 def read_heads(path: Path) -> list[tuple[int, str]]:
-    """The ``(seq, hash)`` of each line ``manage.py audit_head`` wrote to ``path``."""
+    """The ``(seq, hash)`` of each line ``manage.py audit_head`` wrote to ``path``, each signed with an audit key."""
     heads = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -23,9 +24,14 @@ def read_heads(path: Path) -> list[tuple[int, str]]:
             continue
         try:
             record = json.loads(line)
-            heads.append((int(record["seq"]), str(record["hash"])))
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            raise CommandError(f"{path} line {number} is not a head written by audit_head")
+        try:
+            heads.append(audit_head_checked(head=record))
         except (ValueError, KeyError, TypeError):
-            raise CommandError(f"{path} line {number} is not a head written by audit_head") from None
+            raise CommandError(f"{path} line {number} is not a head signed with the audit key") from None
     return heads
 
 
@@ -34,14 +40,16 @@ class Command(BaseCommand):
         "Walk the audit trail's keyed chain. Exit 0 with 'OK: N entries' when intact; exit 1 naming the "
         "first entry that was altered, deleted, inserted, forged or back-dated, or each row of the clinical record "
         "changed, deleted or inserted behind the app. "
-        "With --head FILE, every head exported there (manage.py audit_head) must still be in the chain."
+        "Every head exported to AUDIT_HEAD_FILE and to each --head FILE (manage.py audit_head) must still be "
+        "in the chain."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--head", action="append", type=Path, default=[], metavar="FILE")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        heads = [head for path in options["head"] for head in read_heads(path)]
+        paths = [Path(settings.AUDIT_HEAD_FILE)] if settings.AUDIT_HEAD_FILE else []
+        heads = [head for path in [*paths, *options["head"]] for head in read_heads(path)]
         report = audit_verify(exported_heads=heads)
         if not report.ok and report.bad_seq is None:
             raise CommandError(
@@ -53,5 +61,5 @@ class Command(BaseCommand):
                 f"FAILED: {report.problem}. First bad entry: #{report.bad_seq} "
                 f"({report.count} entries verified before it)."
             )
-        checked = f"; {len(heads)} exported head(s) found" if heads else ""
+        checked = f"; {len(heads)} exported head(s) found, the last #{heads[-1][0]}" if heads else ""
         self.stdout.write(f"OK: {report.count} entries{checked}. Head hash {report.head_hash}")
