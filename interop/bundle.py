@@ -39,6 +39,7 @@ from interop import codes
 from interop.codes import concept, own, own_spec
 
 # The namespace of every id the export derives (uuid5 of the case and the resource's part).
+SINS_COMPONENTS = ("location", "pain", "bone_lesion", "alignment", "collapse", "posterolateral")
 ID_NAMESPACE = uuid.UUID("9b1f6c1e-1d8e-5c7a-9f0e-6a3c2f4b7d10")
 APP_NAME = "ESCC decision support"
 
@@ -232,8 +233,8 @@ def _add_lesions(b: _Builder, result: dict[str, Any]) -> list[str]:
                 valueInteger=sins["total"],
                 interpretation=[concept(own_spec("sins-category", sins["category"]))],
                 component=[
-                    {"code": concept(own(f"sins.{name}")), "valueInteger": points}
-                    for name, points in sins["components"].items()
+                    {"code": concept(own(f"sins.{name}")), "valueInteger": sins["components"][name]}
+                    for name in SINS_COMPONENTS
                 ],
             ),
             section="assessment",
@@ -356,7 +357,10 @@ def _add_patient_observations(b: _Builder, result: dict[str, Any]) -> None:
             },
             section="assessment",
         )
-    for name, score in (result.get("prognosis_scores") or {}).items():
+    # In the rules' order: a stored result's keys come back in the database's order (jsonb sorts them).
+    scores = result.get("prognosis_scores") or {}
+    for name in (member.value for member in rules.ScoreName if member.value in scores):
+        score = scores[name]
         if "score" not in score:
             continue  # not computed: inputs missing (docs/fhir.md)
         b.add(
@@ -370,8 +374,8 @@ def _add_patient_observations(b: _Builder, result: dict[str, Any]) -> None:
                 interpretation=[concept(own_spec("prognosis-band", score["band"]))],
                 referenceRange=[{"high": {"value": score["max"]}, "text": f"0 to {score['max']}"}],
                 component=[
-                    {"code": concept(own(f"prognosis-item.{item}")), "valueInteger": points}
-                    for item, points in score["items"].items()
+                    {"code": concept(own(f"prognosis-item.{item}")), "valueInteger": score["items"][item]}
+                    for item in sorted(score["items"], key=codes.PROGNOSIS_ITEMS.index)
                 ],
             ),
             section="assessment",
@@ -611,14 +615,10 @@ def _add_provenance(b: _Builder, rule_set: str) -> None:
 
 def _add_composition(b: _Builder) -> None:
     sections = [
-        {"title": title, "code": concept(own("recommendation")) if key == "recommendation" else None,
-         "entry": [b.ref(part) for part in b.sections[key]]}
+        {"title": title, "entry": [b.ref(part) for part in b.sections[key]]}
         for key, title in SECTIONS
         if b.sections.get(key)
-    ]  # fmt: skip
-    for section in sections:
-        if section["code"] is None:
-            del section["code"]
+    ]
     b.add(
         "composition",
         Composition,
