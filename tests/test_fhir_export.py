@@ -12,6 +12,7 @@ import datetime
 import json
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -468,3 +469,15 @@ def test_export_fhir_one_case_to_standard_output_with_identifiers(decided):
 def test_export_fhir_says_what_is_wrong(db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_fhir", *args, stdout=StringIO())
+
+
+# --- docs/fhir.md -------------------------------------------------------------------------------------
+
+
+def test_docs_name_every_public_code_and_every_own_code_group():
+    text = (Path(__file__).parent.parent / "docs" / "fhir.md").read_text(encoding="utf-8")
+    public = [codes.SECONDARY_MALIGNANCY, codes.CORD_COMPRESSION, codes.CONSULT_NOTE, codes.KARNOFSKY]
+    for code, _ in [*public, *codes.LEVEL_SNOMED.values()]:
+        assert code in text, f"docs/fhir.md does not name {code} and its source"
+    for group in [*codes.ENUM_GROUPS, *codes.CONCEPTS]:
+        assert f"`{group}" in text, f"docs/fhir.md does not map the own code {group}"
