@@ -8,6 +8,7 @@ published in every export; a code there is ``<group>.<spec code>`` (``pathway.ce
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -229,6 +230,7 @@ def _concepts() -> Iterator[tuple[str, str]]:
         yield f"prognosis-item.{item}", f"Prognosis score item: {field_label(item).lower()}"
 
 
+@functools.cache
 def _displays() -> dict[str, str]:
     return dict(_concepts())
 

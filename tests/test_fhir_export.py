@@ -379,6 +379,16 @@ def test_round_trip_reads_every_value_back(decided):
     assert path(plan, "CarePlan.activity.detail.reasonCode.coding.code")[0] == "follows-recommendation"
 
 
+def test_a_case_saved_under_rule_set_2026_1_exports_its_one_lesion(single):
+    old = {k: v for k, v in single.result.items() if k not in {"lesions", "prognosis_scores", "alert_details"}}
+    Case.objects.filter(pk=single.pk).update(result={**old, "rule_set": "2026.1"}, lesions=[])
+    bundle = export(Case.objects.get(pk=single.pk))
+    totals = path(bundle, "Bundle.entry.resource.ofType(Observation).where(code.coding.code = 'sins').valueInteger")
+    assert totals == [single.sins_total]
+    assert path(bundle, "Bundle.entry.resource.ofType(Provenance).policy") == [codes.rule_set_uri("2026.1")]
+    assert path(bundle, "Bundle.entry.resource.ofType(DetectedIssue)") == []
+
+
 # --- Refusal ------------------------------------------------------------------------------------------
 
 
