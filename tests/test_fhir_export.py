@@ -233,6 +233,17 @@ def test_fhirpath_finds_the_rule_set_in_provenance(decided):
     assert targets == others
 
 
+def test_provenance_and_device_name_the_apps_version(decided, settings):
+    settings.APP_VERSION = "9.9.9"
+    bundle = export(decided)
+    assert path(bundle, "Bundle.entry.resource.ofType(Provenance).agent.who.display")[0] == (
+        f"ESCC decision support 9.9.9, rule set {rules.RULE_SET}"
+    )
+    assert path(bundle, "Bundle.entry.resource.ofType(Device).version.where(type.text = 'application').value") == [
+        "9.9.9"
+    ]
+
+
 def test_fhirpath_finds_the_recommendation(decided):
     bundle = export(decided)
     result = decided.result
