@@ -48,17 +48,23 @@ def _team_or_offered_q(user: Any) -> Q:
 
 
 def reads_record(
-    *, user: User, cases: Iterable[Case] = (), patients: Iterable[Patient] = (), action: str = "case.view"
+    *,
+    user: User,
+    cases: Iterable[Case] = (),
+    patients: Iterable[Patient] = (),
+    action: str = "case.view",
+    details: dict[str, Any] | None = None,
 ) -> None:
     """Record that ``user`` is shown ``cases`` (``action``: ``case.view``, or ``case.export``/``case.print``
     for a download or a printout) and ``patients`` (``patient.view``), each once, in one INSERT per kind.
+    ``details`` (a download's format) go with the case entries.
 
     The caller passes exactly what the page shows, already read: this adds no query to read them. The
     request (address, session) comes from the audit's context variable.
     """
     shown = list({case.pk: case for case in cases}.values())
     if shown:
-        audit_record_many(action=action, actor=user, targets=shown)
+        audit_record_many(action=action, actor=user, targets=shown, details=details)
     people = list({patient.pk: patient for patient in patients}.values())
     if people:
         audit_record_many(action="patient.view", actor=user, targets=people)

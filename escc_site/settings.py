@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "board.apps.BoardConfig",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,15 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- The FHIR export (interop, docs/fhir.md) ------------------------------------
+# The version of the app a deployment runs, named in each export's Provenance and Device.
+APP_VERSION = env_str("APP_VERSION", "1.0.0")
+# The hospital's identifier system for its medical record numbers (Patient.identifier.system).
+FHIR_MRN_SYSTEM = env_str("FHIR_MRN_SYSTEM", "https://hospital.example.org/fhir/sid/mrn")
+# The stable base of the app's own canonical URIs: its CodeSystem, rule sets, users and decisions.
+FHIR_CANONICAL_BASE = env_str("FHIR_CANONICAL_BASE", "https://escc.example.org/fhir")
+FHIR_PUBLISHER = env_str("FHIR_PUBLISHER", "ESCC decision support")
 
 # Site default for the `sbrt_available` field; each case can override it.
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)

@@ -22,4 +22,5 @@ urlpatterns = [
     # One "assessments" namespace for the case pages, whichever app serves them (tests and templates reverse it).
     path("", include((case_urls.urlpatterns + board_urls.case_urlpatterns, "assessments"))),
     path("", include("board.urls")),
+    path("", include("interop.urls")),
 ]

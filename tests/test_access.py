@@ -233,9 +233,9 @@ def test_team_case_urls_are_404_to_everyone_outside_the_team(client, team_case, 
     assert 404 in statuses.values(), f"{path}: {statuses}"
 
 
-# What a team member who is not the owner may open: the case, its edit form, its patient, its export.
+# What a team member who is not the owner may open: the case, its edit form, its patient, its exports.
 TEAM_MEMBER_MAY = {"assessments:case_detail", "assessments:board_review", "assessments:case_edit",
-                   "assessments:case_export", "assessments:patient_detail"}  # fmt: skip
+                   "assessments:case_export", "interop:case_fhir", "assessments:patient_detail"}  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "route"), CASE_ROUTES, ids=[n for n, _ in CASE_ROUTES])
