@@ -4,7 +4,7 @@
 current decision with its plan and actions, and the follow-ups, and returns the Bundle. Ids and
 ``fullUrl`` s are derived from the case id and the resource's part (``uuid5``), so the same case
 exports the same ids every time; the document's identifier and timestamp name the moment of export.
-docs/fhir.md maps every field to its resource, element and code; docs/decisions/0018-fhir-export.md
+docs/fhir.md maps every field to its resource, element and code; docs/decisions/0021-fhir-export.md
 says why a document Bundle.
 """
 
