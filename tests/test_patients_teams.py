@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 import pytest
 from django.contrib.messages import get_messages
@@ -390,3 +391,125 @@ def test_the_edit_form_says_a_name_change_corrects_the_patient_record(alice_clie
     body = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
     assert "corrects it for all the patient's episodes" in body
     assert 'value="Ann Example"' in body and 'value="H1234567"' in body
+
+
+# --- A save racing a handover -------------------------------------------------------------------------
+
+
+def _assessment_of(case):
+    from assessments.cases.inputs import case_input
+
+    return case_input(case)
+
+
+def test_former_owners_save_after_the_handover_is_refused_and_changes_nothing(alice, bob):
+    case = make_case(alice)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
+    services.case_handover_answer(case=case, user=bob, accept=True)
+    with pytest.raises(services.NoLongerEditorError) as refused:
+        services.case_update(
+            case_id=case.pk,
+            editor=alice,
+            based_on_version=1,
+            patient={"clinical_notes": "Alice's late edit"},
+            assessment=_assessment_of(case),
+        )
+    assert refused.value.current.owner_id == bob.pk
+    case.refresh_from_db()
+    assert (case.version, case.clinical_notes, case.owner_id) == (1, "", bob.pk)
+    assert not entries("case.update")
+
+
+def test_a_handover_accepted_while_the_form_was_posted_answers_409_with_the_entries_kept(alice, bob, monkeypatch):
+    """The page's access check passes, then the handover is accepted before the save takes the row lock."""
+    case = make_case(alice)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
+    real_update = services.case_update
+
+    def accepted_first(**kwargs):
+        services.case_handover_answer(case=case, user=bob, accept=True)
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(services, "case_update", accepted_first)
+    response = login(alice).post(
+        reverse("assessments:case_edit", args=[case.pk]),
+        form_post(version="1", clinical_notes="Alice's typed notes", patient_name="Ann Example"),
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'id="handed-over"' in body and "Not saved: this case was handed over" in body
+    assert "Bob accepted the handover" in body
+    assert "Alice&#x27;s typed notes" in body  # everything typed stays in the form
+    case.refresh_from_db()
+    assert (case.version, case.clinical_notes, case.owner_id) == (1, "", bob.pk)
+
+
+def test_a_team_member_who_handed_the_case_over_may_still_save_it(alice, bob, team):
+    team.members.add(bob)
+    case = services.case_share_with_team(case=make_case(alice), user=alice, team=team)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Over to you")
+    services.case_handover_answer(case=case, user=bob, accept=True)
+    saved = services.case_update(
+        case_id=case.pk,
+        editor=alice,
+        based_on_version=1,
+        patient={"clinical_notes": "Still on the team"},
+        assessment=_assessment_of(case),
+    )
+    assert (saved.version, saved.clinical_notes, saved.owner_id) == (2, "Still on the team", bob.pk)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite runs one write transaction at a time"
+)
+def test_a_save_waiting_on_an_accepting_handover_is_refused_once_it_commits(transactional_db, alice, bob):
+    """PostgreSQL, two connections: bob's acceptance holds the row lock; alice's save waits, then is refused."""
+    import threading
+
+    from django.db import connection, transaction
+
+    case = make_case(alice)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
+    stored = _assessment_of(case)
+    holding, release, outcome = threading.Event(), threading.Event(), {}
+
+    def accept_and_hold():
+        try:
+            with transaction.atomic():
+                services.case_handover_answer(case=case, user=bob, accept=True)
+                holding.set()
+                release.wait(10)
+        except Exception as error:  # reported below
+            outcome["accept"] = error
+        finally:
+            connection.close()
+
+    def save_as_alice():
+        try:
+            services.case_update(
+                case_id=case.pk,
+                editor=alice,
+                based_on_version=1,
+                patient={"clinical_notes": "Alice's late edit"},
+                assessment=stored,
+            )
+            outcome["save"] = "saved"
+        except Exception as error:
+            outcome["save"] = error
+        finally:
+            connection.close()
+
+    accepting = threading.Thread(target=accept_and_hold)
+    accepting.start()
+    assert holding.wait(10)
+    saving = threading.Thread(target=save_as_alice)
+    saving.start()
+    saving.join(1)
+    assert saving.is_alive(), "alice's save waits for the row lock the acceptance holds"
+    release.set()
+    accepting.join(10)
+    saving.join(10)
+    assert "accept" not in outcome
+    assert isinstance(outcome["save"], services.NoLongerEditorError)
+    case.refresh_from_db()
+    assert (case.version, case.clinical_notes, case.owner_id) == (1, "", bob.pk)

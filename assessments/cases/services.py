@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments import rules
+from assessments.access import care_team_ids
 from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
 from assessments.models import (
     ASSESSMENT_FIELDS,
@@ -42,6 +43,21 @@ class StaleVersionError(Exception):
 
 class CaseStateError(Exception):
     """The action is not allowed in the case's current status."""
+
+
+class NoLongerEditorError(Exception):
+    """The editor may no longer edit the case: it was handed over (or unshared) after the form was opened."""
+
+    def __init__(self, current: Case) -> None:
+        super().__init__(f"Case {current.pk} is now owned by user {current.owner_id}")
+        self.current = current
+
+
+def _may_edit(case: Case, user: User) -> bool:
+    """Whether ``user`` may edit ``case`` now: its owner, or a member of the care team it is shared with."""
+    return case.owner_id == user.pk or (
+        case.team_id is not None and care_team_ids(user).filter(team_id=case.team_id).exists()
+    )
 
 
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
@@ -123,11 +139,16 @@ def case_update(
     case is returned as it is, without another version. Patient details typed on an episode
     correct that patient's record (audited, versioned); a new MRN moves the episode to that
     patient, with the same ``PatientDetailsMismatch`` check as ``case_create``.
+
+    Who may edit is checked again under the row lock (``NoLongerEditorError``): the page's check
+    ran before the lock, and a handover accepted in between must win over the former owner's save.
     """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if save_token is not None and case.history.filter(save_token=save_token).exists():
             return case
+        if not _may_edit(case, editor):
+            raise NoLongerEditorError(case)
         if case.version != based_on_version:
             raise StaleVersionError(case)
         if not case.is_editable:

@@ -209,7 +209,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _assessment_entry(data, patient_form)
     version_form = VersionForm(data)
     # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
-    conflict, read_only = None, not case.is_editable
+    conflict, read_only, handed_over = None, not case.is_editable, False
     valid = patient_form.is_valid() and entry.is_valid() and version_form.is_valid()
     valid = valid and save_form.is_valid()
     if request.method == "POST" and _is_save(request) and valid and not read_only:
@@ -228,12 +228,15 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             patient_mismatch_errors(request.user, patient_form, mismatch)  # the entries stay
         except services.CaseStateError:
             read_only = True  # submitted between our read and the service's locked re-read
+        except services.NoLongerEditorError as moved:
+            case, read_only, handed_over = moved.current, True, True  # handed over meanwhile; entries stay
         else:
             messages.success(request, f"Case saved (version {case.version}).")
             return redirect(case)
     return _case_edit_response(
-        request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form
-    )
+        request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form,
+        handed_over=handed_over,
+    )  # fmt: skip
 
 
 def _saved_entries(case: Case) -> dict[str, str]:
@@ -245,8 +248,9 @@ def _saved_entries(case: Case) -> dict[str, str]:
 
 
 def _case_edit_response(
-    request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None
-) -> HttpResponse:
+    request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None,
+    handed_over=False,
+) -> HttpResponse:  # fmt: skip
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
@@ -265,6 +269,7 @@ def _case_edit_response(
         "conflict": conflict,
         "conflict_changes": _differences(conflict, patient_form, entry) if conflict else [],
         "read_only": read_only,
+        "handed_over": handed_over,
         **panel,
     }
     refused = conflict is not None or (read_only and _is_save(request))
