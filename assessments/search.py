@@ -1,4 +1,4 @@
-"""Patient search text: one normalised form for stored names/MRNs and for what the user types.
+"""Patient search text: one normalised form for stored names/MRNs and for what the user types; the MRN as compared.
 
 Every letter as its plain ASCII spelling (anyascii: "José" is "jose", "Søren" "soren", "Łódź"
 "lodz", "Ærø" "aero"), lower case, apostrophes removed, hyphens and other punctuation as spaces,
@@ -27,6 +27,15 @@ def normalise(text: str) -> str:
             continue
         out.append(char if char.isalnum() else " ")
     return " ".join("".join(out).split())
+
+
+def mrn_key(mrn: str) -> str:
+    """A hospital number as it is compared: without the spaces around it, case-folded.
+
+    ``NC-1001``, ``nc-1001`` and `` Nc-1001 `` are one number. The one comparison of MRNs:
+    ``Patient.mrn_key`` stores it (unique) and every lookup of a patient by MRN goes through it.
+    """
+    return mrn.strip().casefold()
 
 
 def search_text(*, patient_name: str, mrn: str) -> str:

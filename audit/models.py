@@ -87,6 +87,7 @@ class Action(models.TextChoices):
     PATIENT_VIEW = "patient.view", "Patient record viewed"
     PATIENT_UPDATE = "patient.update", "Patient details corrected"
     PATIENT_EPISODES_DISCLOSED = "patient.episodes_disclosed", "Told of episodes not shared with the user"
+    PATIENT_DETAILS_REFUSED = "patient.details_refused", "Save refused: patient details differ from the MRN's record"
     CASE_SHARE = "case.share", "Case shared with a care team"
     CASE_HANDOVER_PROPOSE = "case.handover_propose", "Case handover proposed"
     CASE_HANDOVER_ACCEPT = "case.handover_accept", "Case handover accepted"

@@ -76,11 +76,21 @@ def meeting_create(*, created_by: User, chair: User, starts_at: datetime.datetim
     return meeting
 
 
+def _lock_meeting(meeting_id: int) -> None:
+    """Take the meeting's row lock: every change to one agenda runs one at a time, in the caller's transaction.
+
+    Positions are read and written under it, so two adds cannot both take the next place, and an
+    item moved or deferred is looked up again after the lock, never trusted from before it.
+    """
+    Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk", flat=True).first()
+
+
 def agenda_add(*, meeting: Meeting, case: Case, user: User) -> AgendaItem:
     """Put a case at the end of the agenda (no-op when already on it)."""
     if case.status not in (CaseStatus.SUBMITTED, CaseStatus.DECIDED):
         raise MeetingError("Only a case with the tumor board can go on an agenda.")
     with transaction.atomic():
+        _lock_meeting(meeting.pk)
         last = meeting.agenda.order_by("-position").values_list("position", flat=True).first() or 0
         item, created = AgendaItem.objects.get_or_create(meeting=meeting, case=case, defaults={"position": last + 1})
         if created:
@@ -93,11 +103,24 @@ def agenda_add(*, meeting: Meeting, case: Case, user: User) -> AgendaItem:
     return item
 
 
+class AgendaItemGone(MeetingError):
+    """The agenda item was deferred or removed after the page showed it: nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("This case is no longer on this agenda (it was deferred meanwhile); nothing was changed.")
+
+
 def agenda_move(*, item: AgendaItem, offset: int, user: User) -> None:
-    """Move an agenda item one place up (offset -1) or down (+1) by swapping with its neighbour."""
+    """Move an agenda item one place up (offset -1) or down (+1) by swapping with its neighbour.
+
+    ``AgendaItemGone`` when the item left the agenda since it was read.
+    """
     with transaction.atomic():
-        items = list(AgendaItem.objects.select_for_update().filter(meeting=item.meeting_id).order_by("position", "pk"))
-        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        _lock_meeting(item.meeting_id)
+        items = list(AgendaItem.objects.filter(meeting=item.meeting_id).order_by("position", "pk"))
+        index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+        if index is None:
+            raise AgendaItemGone()
         target = index + offset
         if not 0 <= target < len(items):
             return
@@ -113,13 +136,19 @@ def next_meeting(*, meeting: Meeting) -> Meeting | None:
 
 
 def agenda_defer(*, item: AgendaItem, user: User) -> Meeting:
-    """Move a case from this meeting's agenda to the end of the next meeting's."""
+    """Move a case from this meeting's agenda to the end of the next meeting's.
+
+    Once only: a second defer of the same item (a double click, two tabs) is ``AgendaItemGone``
+    and records nothing. The meetings are locked earlier one first, as every defer does.
+    """
     following = next_meeting(meeting=item.meeting)
     if following is None:
         raise MeetingError("There is no later meeting yet: create the next meeting first.")
     with transaction.atomic():
+        _lock_meeting(item.meeting_id)
+        if not AgendaItem.objects.filter(pk=item.pk).delete()[0]:
+            raise AgendaItemGone()
         case = item.case
-        item.delete()
         agenda_add(meeting=following, case=case, user=user)
         audit_record(
             action="meeting.change",

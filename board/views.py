@@ -108,7 +108,10 @@ def agenda_item_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
         raise PermissionDenied("The direction must be up or down.")
-    services.agenda_move(item=item, offset=offset, user=request.user)
+    try:
+        services.agenda_move(item=item, offset=offset, user=request.user)
+    except services.AgendaItemGone as gone:
+        messages.warning(request, str(gone))
     return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
 
@@ -117,9 +120,12 @@ def agenda_item_defer(request: HttpRequest, item_pk: int) -> HttpResponse:
     item = selectors.agenda_item_get(user=request.user, pk=item_pk)
     try:
         following = services.agenda_defer(item=item, user=request.user)
+    except services.AgendaItemGone as gone:
+        messages.warning(request, str(gone))
     except services.MeetingError as error:
         raise PermissionDenied(str(error)) from None
-    messages.success(request, f"Case {item.case_id} deferred to {following}.")
+    else:
+        messages.success(request, f"Case {item.case_id} deferred to {following}.")
     return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
 

@@ -65,6 +65,26 @@ def test_conflict_comparison_shows_labels_not_codes(alice_client, alice):
     assert "pain_free" not in table and "mechanical</td>" not in table
 
 
+def test_conflict_lists_only_what_really_differs_not_the_patients_identifiers(alice_client, alice):
+    case = make_case(alice, patient={"mrn": "NC-1001", "patient_name": "José Núñez"})
+    edit = reverse("assessments:case_edit", args=[case.pk])
+    patient = {"mrn": "NC-1001", "patient_name": "José Núñez"}
+    alice_client.post(edit, form_post(version="1", sins_pain="pain_free", **patient))
+    # The other tab typed the MRN in lower case and the name without accents: the same patient.
+    response = alice_client.post(
+        edit, form_post(version="1", sins_pain="mechanical", mrn=" nc-1001", patient_name="JOSE NUNEZ")
+    )
+    assert response.status_code == 409
+    table = visible(text_of(response).split('id="conflict"')[1].split("</table>")[0])
+    assert "Pain" in table
+    for label in ("MRN", "Patient name", "Date of birth", "Sex"):
+        assert label not in table, label
+    # A real change of an identifier is listed, with the saved record's value beside it.
+    changed = alice_client.post(edit, form_post(version="1", sins_pain="mechanical", sex="male", **patient))
+    table = " ".join(visible(text_of(changed).split('id="conflict"')[1].split("</table>")[0]).split())
+    assert "Sex Male Female" in table and "MRN" not in table
+
+
 # --- Reasons, pathway title, partial SINS ---------------------------------------------------------
 
 

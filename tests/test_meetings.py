@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 
 import pytest
 from django.urls import reverse
@@ -113,6 +114,156 @@ def test_deferring_moves_the_case_to_the_next_meeting(carol_client, alice, carol
     carol_client.post(reverse("meetings:agenda_item_defer", args=[item.pk]))
     assert not today.agenda.exists()
     assert list(later.agenda.values_list("case_id", flat=True)) == [case.pk]
+
+
+def _defers() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action="meeting.change", details__agenda="defer"))
+
+
+def test_moving_an_item_deferred_meanwhile_changes_nothing_and_says_why(alice, carol):
+    first, second = submitted(alice, "First Patient"), submitted(alice, "Second Patient")
+    today, later = new_meeting(carol, hours=1), new_meeting(carol, hours=48)
+    later.agenda.all().delete()
+    shown = AgendaItem.objects.get(meeting=today, case=first)  # as the page read it
+    services.agenda_defer(item=AgendaItem.objects.get(pk=shown.pk), user=carol)  # another tab
+    moves_before = AuditEntry.objects.filter(action="meeting.change").count()
+    with pytest.raises(services.AgendaItemGone):
+        services.agenda_move(item=shown, offset=1, user=carol)
+    assert list(today.agenda.values_list("case_id", "position")) == [(second.pk, 2)]
+    assert AuditEntry.objects.filter(action="meeting.change").count() == moves_before
+
+
+def test_a_second_defer_of_the_same_item_records_nothing(alice, carol):
+    case = submitted(alice)
+    today, later = new_meeting(carol, hours=1), new_meeting(carol, hours=48)
+    later.agenda.all().delete()
+    first_tab = AgendaItem.objects.get(meeting=today, case=case)
+    second_tab = AgendaItem.objects.get(pk=first_tab.pk)
+    services.agenda_defer(item=first_tab, user=carol)
+    with pytest.raises(services.AgendaItemGone):
+        services.agenda_defer(item=second_tab, user=carol)
+    assert len(_defers()) == 1
+    assert list(later.agenda.values_list("case_id", flat=True)) == [case.pk]
+
+
+def test_a_move_or_defer_posted_after_the_item_left_the_agenda_redirects_with_a_word(
+    carol_client, alice, carol, monkeypatch
+):
+    """The page's read finds the item, then another tab defers it before the service locks the meeting."""
+    case = submitted(alice)
+    today, later = new_meeting(carol, hours=1), new_meeting(carol, hours=48)
+    later.agenda.all().delete()
+    item = AgendaItem.objects.get(meeting=today, case=case)
+    real_move, real_defer = services.agenda_move, services.agenda_defer
+
+    def deferred_first(real):
+        def run(**kwargs):
+            AgendaItem.objects.filter(pk=item.pk).delete()
+            return real(**kwargs)
+
+        return run
+
+    monkeypatch.setattr(services, "agenda_move", deferred_first(real_move))
+    moved = carol_client.post(reverse("meetings:agenda_item_move", args=[item.pk]), {"direction": "down"}, follow=True)
+    assert moved.status_code == 200 and "no longer on this agenda" in moved.content.decode()
+    AgendaItem.objects.create(pk=item.pk, meeting=today, case=case, position=1)
+    monkeypatch.setattr(services, "agenda_defer", deferred_first(real_defer))
+    deferred = carol_client.post(reverse("meetings:agenda_item_defer", args=[item.pk]), follow=True)
+    assert deferred.status_code == 200 and "no longer on this agenda" in deferred.content.decode()
+    assert not _defers()
+
+
+def _race(first, second) -> tuple[dict, bool]:
+    """Run ``first`` in a transaction held open on its own connection, then ``second`` on another.
+
+    Returns what each raised (if anything) and whether ``second`` waited for ``first`` to commit.
+    """
+    import threading
+
+    from django.db import connection, transaction
+
+    holding, release, errors = threading.Event(), threading.Event(), {}
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                holding.set()
+                release.wait(10)
+        except Exception as error:  # reported to the caller
+            errors["first"] = error
+        finally:
+            connection.close()
+
+    def other():
+        try:
+            second()
+        except Exception as error:
+            errors["second"] = error
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(10)
+    follower = threading.Thread(target=other)
+    follower.start()
+    follower.join(1)
+    waited = follower.is_alive()
+    release.set()
+    holder.join(10)
+    follower.join(10)
+    return errors, waited
+
+
+postgres_only = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite runs one write transaction at a time"
+)
+
+
+@postgres_only
+def test_two_adds_at_once_take_different_places(transactional_db, alice, carol):
+    meeting = new_meeting(carol)
+    meeting.agenda.all().delete()
+    one, two = submitted(alice, "One Patient"), submitted(alice, "Two Patient")
+    errors, waited = _race(
+        lambda: services.agenda_add(meeting=meeting, case=one, user=carol),
+        lambda: services.agenda_add(meeting=meeting, case=two, user=carol),
+    )
+    assert errors == {}
+    assert waited, "the second add waits for the first to commit"
+    assert list(meeting.agenda.values_list("case_id", "position")) == [(one.pk, 1), (two.pk, 2)]
+
+
+@postgres_only
+def test_two_defers_at_once_move_the_case_once(transactional_db, alice, carol):
+    case = submitted(alice)
+    today, later = new_meeting(carol, hours=1), new_meeting(carol, hours=48)
+    later.agenda.all().delete()
+    item = AgendaItem.objects.get(meeting=today, case=case)
+    errors, waited = _race(
+        lambda: services.agenda_defer(item=AgendaItem.objects.get(pk=item.pk), user=carol),
+        lambda: services.agenda_defer(item=AgendaItem.objects.get(pk=item.pk), user=carol),
+    )
+    assert waited and "first" not in errors
+    assert isinstance(errors.get("second"), services.AgendaItemGone)
+    assert len(_defers()) == 1
+    assert list(later.agenda.values_list("case_id", flat=True)) == [case.pk]
+
+
+@postgres_only
+def test_a_move_waiting_on_a_defer_is_refused_without_a_500(transactional_db, alice, carol):
+    first, second = submitted(alice, "First Patient"), submitted(alice, "Second Patient")
+    today, later = new_meeting(carol, hours=1), new_meeting(carol, hours=48)
+    later.agenda.all().delete()
+    item = AgendaItem.objects.get(meeting=today, case=first)
+    errors, waited = _race(
+        lambda: services.agenda_defer(item=AgendaItem.objects.get(pk=item.pk), user=carol),
+        lambda: services.agenda_move(item=item, offset=1, user=carol),
+    )
+    assert waited and "first" not in errors
+    assert isinstance(errors.get("second"), services.AgendaItemGone)
+    assert list(today.agenda.values_list("case_id", "position")) == [(second.pk, 2)]
 
 
 # --- Quorum -----------------------------------------------------------------------------------

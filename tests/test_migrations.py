@@ -212,3 +212,30 @@ def test_postgresql_has_a_trigram_index_that_serves_the_search():
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Patient.objects.filter(search_text__contains="soren").explain()
     assert "patient_search_trgm" in plan
+
+
+# --- MRNs compared trimmed and case-folded: keys added, records that would merge reported --------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mrn_keys_are_added_and_records_that_would_merge_are_reported_not_merged(capsys):
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = _migrate([("assessments", "0017_patient_search_trigram")])
+    Patient = old.get_model("assessments", "Patient")
+    born = {"date_of_birth": datetime.date(1950, 1, 1), "sex": "unknown"}
+    first = Patient.objects.create(mrn="NC-1001", name="First Spelling", search_text="first", **born)
+    second = Patient.objects.create(mrn="nc-1001", name="Second Spelling", search_text="second", **born)
+    alone = Patient.objects.create(mrn="Z9", name="Only One", search_text="only", **born)
+    updated = {p.pk: p.updated_at for p in (first, second, alone)}
+
+    new = _migrate(leaves)
+    Patient = new.get_model("assessments", "Patient")
+    keys = dict(new.get_model("assessments", "PatientMrnKey").objects.values_list("patient_id", "key"))
+    assert keys == {first.pk: "nc-1001", alone.pk: "z9"}  # the second keeps its exact MRN alone
+    assert Patient.objects.count() == 3  # nothing merged
+    assert {p.pk: p.updated_at for p in Patient.objects.all()} == updated
+    assert new.get_model("assessments", "HistoricalPatient").objects.count() == 0
+    printed = capsys.readouterr().out
+    assert f"Patient {first.pk} and patient(s) {second.pk}: hospital numbers equal" in printed
+    assert "1 group(s) of patient records to review" in printed
+    assert "1001" not in printed and "Spelling" not in printed  # ids only in deployment logs

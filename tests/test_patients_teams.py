@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import os
+import re
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.cases import services
-from assessments.models import CareTeam, Case, CaseHandover, HandoverStatus, Patient
+from assessments.models import CareTeam, Case, CaseHandover, HandoverStatus, Patient, PatientMrnKey
+from assessments.patients import services as patient_services
 from audit.models import AuditEntry
 from board import services as board_services
 from board.models import Notification
@@ -30,6 +35,11 @@ def login(user) -> Client:
 
 def texts(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def frank(db):
+    return make_user("frank", "Clinician")
 
 
 @pytest.fixture
@@ -121,14 +131,134 @@ def test_differing_details_for_a_known_mrn_are_refused_with_the_entries_kept(ali
     assert AuditEntry.objects.filter(action="patient.view", actor=alice, target_id=str(patient.pk)).count() == 1
 
 
-def test_stored_details_are_not_shown_to_a_user_who_may_not_see_the_patient(alice, bob):
+def _marked_invalid(body: str) -> list[str]:
+    """The names of the inputs a page marks invalid, in page order."""
+    return re.findall(
+        r'<(?:input|select|textarea)[^>]*class="[^"]*is-invalid[^"]*"[^>]*name="([^"]+)"', body
+    ) + re.findall(r'<(?:input|select|textarea)[^>]*name="([^"]+)"[^>]*class="[^"]*is-invalid', body)
+
+
+def _errors_shown(body: str) -> list[str]:
+    """Every error text the page shows: the summary and each field's feedback, tags stripped."""
+    found = re.findall(
+        r'class="[^"]*(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>(.*?)</(?:div|span|p)>', body, re.S
+    )
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found]
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [{"patient_name": "Someone Else"}, {"date_of_birth": "1961-05-17"}, {"sex": "male"}],
+    ids=["name", "birth date", "sex"],
+)
+def test_a_user_who_may_not_see_the_patient_is_not_told_which_detail_differs(alice, bob, guess):
+    """Whichever detail is wrong, the refusal reads the same: trying values one at a time learns nothing."""
     make_case(alice)
-    response = login(bob).post(reverse("assessments:case_create"), form_post(patient_name="Someone Else"))
-    assert response.status_code == 422
+    client = login(bob)
+    baseline = client.post(reverse("assessments:case_create"), form_post(patient_name="Nobody Atall", sex="male"))
+    response = client.post(reverse("assessments:case_create"), form_post(clinical_notes="Bob's notes", **guess))
+    assert response.status_code == baseline.status_code == 422
     body = response.content.decode()
-    assert "Differs from the patient record for this MRN." in body
-    assert "Ann Example" not in body
+    assert _errors_shown(body) == _errors_shown(baseline.content.decode())
+    assert sorted(set(_marked_invalid(body))) == ["mrn"]
+    assert "name, date of birth or sex differ" in body and "against the hospital record" in body
+    assert "Differs from the patient record" not in body
+    assert not any("Ann Example" in error or "1960" in error or "Female" in error for error in _errors_shown(body))
+    assert "Bob&#x27;s notes" in body and all(str(value) in body for value in guess.values())  # nothing lost
+    assert Case.objects.count() == 1
     assert not AuditEntry.objects.filter(action="patient.view", actor=bob).exists()
+
+
+def test_every_refusal_is_audited_naming_the_user_and_patient_never_the_values_tried(alice, bob):
+    first = make_case(alice)
+    login(bob).post(
+        reverse("assessments:case_create"), form_post(patient_name="Guessed Name", date_of_birth="1944-02-03")
+    )
+    login(alice).post(reverse("assessments:case_create"), form_post(patient_name="Ann Exampel"))
+    refused = entries("patient.details_refused")
+    assert [(e.actor_id, e.target_type, e.target_id, e.details) for e in refused] == [
+        (bob.pk, "assessments.patient", str(first.patient_id), {"shown": False, "limited": False}),
+        (alice.pk, "assessments.patient", str(first.patient_id), {"shown": True, "limited": False}),
+    ]
+    for entry in refused:
+        recorded = f"{entry.details} {entry.target_repr}"
+        assert "Guessed" not in recorded and "1944" not in recorded and "Exampel" not in recorded
+
+
+def test_an_edit_that_moves_an_episode_onto_a_hidden_patient_is_refused_and_audited_alike(alice, bob):
+    make_case(alice)
+    own = make_case(bob, patient={"mrn": "B1", "patient_name": "Bob's Patient"})
+    response = login(bob).post(
+        reverse("assessments:case_edit", args=[own.pk]),
+        form_post(version="1", mrn=PATIENT["mrn"], patient_name="Bob's Patient"),
+    )
+    assert response.status_code == 422
+    assert sorted(set(_marked_invalid(response.content.decode()))) == ["mrn"]
+    (refusal,) = entries("patient.details_refused", actor=bob)
+    assert refusal.details == {"shown": False, "limited": False}
+
+
+def test_refused_checks_against_hidden_patients_are_limited_per_user_for_a_window(alice, bob, frank):
+    make_case(alice)
+    bob_client = login(bob)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for year in range(1950, 1950 + patient_services.REFUSALS_ALLOWED):
+            bob_client.post(reverse("assessments:case_create"), form_post(date_of_birth=f"{year}-01-01"))
+        # The right details now: not even compared, so a match tells nothing either.
+        limited = bob_client.post(reverse("assessments:case_create"), form_post(clinical_notes="Right at last"))
+        assert limited.status_code == 422
+        body = limited.content.decode()
+        retry = timezone.localtime(start + patient_services.REFUSALS_WINDOW).strftime("%H:%M")
+        assert "too many saves" in body and f"Try at {retry}" in body and "Right at last" in body
+        assert Case.objects.count() == 1
+        assert entries("patient.details_refused", actor=bob)[-1].details == {"shown": False, "limited": True}
+        # Another clinician is not held back by bob's refusals.
+        assert login(frank).post(reverse("assessments:case_create"), form_post()).status_code == 302
+    with time_machine.travel(start + patient_services.REFUSALS_WINDOW + datetime.timedelta(minutes=1), tick=False):
+        assert bob_client.post(reverse("assessments:case_create"), form_post()).status_code == 302
+
+
+def test_refusals_a_user_may_see_are_not_limited(alice_client, alice):
+    make_case(alice)
+    for year in range(1950, 1950 + patient_services.REFUSALS_ALLOWED + 1):
+        refused = alice_client.post(reverse("assessments:case_create"), form_post(date_of_birth=f"{year}-01-01"))
+        assert "The patient record for this MRN has 17/05/1960." in refused.content.decode()
+    assert alice_client.post(reverse("assessments:case_create"), form_post()).status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["nc-1001", " NC-1001 ", "Nc-1001"])
+def test_an_mrn_typed_in_another_case_or_with_spaces_is_the_same_patient(alice_client, alice, typed):
+    first = make_case(alice, patient={"mrn": "NC-1001"})
+    response = alice_client.post(reverse("assessments:case_create"), form_post(mrn=typed))
+    assert response.status_code == 302
+    assert Case.objects.exclude(pk=first.pk).get().patient_id == first.patient_id
+    assert list(Patient.objects.values_list("mrn", "mrn_key__key")) == [("NC-1001", "nc-1001")]  # as first typed
+
+
+def test_one_record_per_mrn_as_compared_is_held_by_the_database(alice):
+    from django.db import IntegrityError, transaction
+
+    make_case(alice, patient={"mrn": "NC-1001"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Patient.objects.create(mrn="nc-1001", name="Other", date_of_birth=datetime.date(1970, 1, 1), sex="male")
+
+
+def test_a_record_left_without_a_key_is_found_by_its_exact_mrn_and_others_by_the_key(alice):
+    keyed = make_case(alice, patient={"mrn": "NC-1001"}).patient
+    # As migration 0018 leaves a second record whose MRN differed only in case.
+    legacy = Patient.objects.create(
+        mrn="TEMP-1", name="Ann Example", date_of_birth=PATIENT["date_of_birth"], sex="female"
+    )
+    Patient.objects.filter(pk=legacy.pk).update(mrn="nc-1001")
+    PatientMrnKey.objects.filter(patient=legacy).delete()
+    assert patient_services.patient_by_mrn(mrn="nc-1001") == legacy
+    assert patient_services.patient_by_mrn(mrn="NC-1001 ") == keyed
+    assert patient_services.patient_by_mrn(mrn="nC-1001") == keyed
+    legacy.refresh_from_db()
+    legacy.name = "Ann Example-Smith"
+    legacy.save()  # a correction keeps it without a key, so it does not collide with the keyed record
+    assert not PatientMrnKey.objects.filter(patient=legacy).exists()
 
 
 def test_names_differing_only_in_case_and_accents_are_the_same_patient(alice_client, alice):
@@ -390,3 +520,125 @@ def test_the_edit_form_says_a_name_change_corrects_the_patient_record(alice_clie
     body = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
     assert "corrects it for all the patient's episodes" in body
     assert 'value="Ann Example"' in body and 'value="H1234567"' in body
+
+
+# --- A save racing a handover -------------------------------------------------------------------------
+
+
+def _assessment_of(case):
+    from assessments.cases.inputs import case_input
+
+    return case_input(case)
+
+
+def test_former_owners_save_after_the_handover_is_refused_and_changes_nothing(alice, bob):
+    case = make_case(alice)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
+    services.case_handover_answer(case=case, user=bob, accept=True)
+    with pytest.raises(services.NoLongerEditorError) as refused:
+        services.case_update(
+            case_id=case.pk,
+            editor=alice,
+            based_on_version=1,
+            patient={"clinical_notes": "Alice's late edit"},
+            assessment=_assessment_of(case),
+        )
+    assert refused.value.current.owner_id == bob.pk
+    case.refresh_from_db()
+    assert (case.version, case.clinical_notes, case.owner_id) == (1, "", bob.pk)
+    assert not entries("case.update")
+
+
+def test_a_handover_accepted_while_the_form_was_posted_answers_409_with_the_entries_kept(alice, bob, monkeypatch):
+    """The page's access check passes, then the handover is accepted before the save takes the row lock."""
+    case = make_case(alice)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
+    real_update = services.case_update
+
+    def accepted_first(**kwargs):
+        services.case_handover_answer(case=case, user=bob, accept=True)
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(services, "case_update", accepted_first)
+    response = login(alice).post(
+        reverse("assessments:case_edit", args=[case.pk]),
+        form_post(version="1", clinical_notes="Alice's typed notes", patient_name="Ann Example"),
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'id="handed-over"' in body and "Not saved: this case was handed over" in body
+    assert "Bob accepted the handover" in body
+    assert "Alice&#x27;s typed notes" in body  # everything typed stays in the form
+    case.refresh_from_db()
+    assert (case.version, case.clinical_notes, case.owner_id) == (1, "", bob.pk)
+
+
+def test_a_team_member_who_handed_the_case_over_may_still_save_it(alice, bob, team):
+    team.members.add(bob)
+    case = services.case_share_with_team(case=make_case(alice), user=alice, team=team)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Over to you")
+    services.case_handover_answer(case=case, user=bob, accept=True)
+    saved = services.case_update(
+        case_id=case.pk,
+        editor=alice,
+        based_on_version=1,
+        patient={"clinical_notes": "Still on the team"},
+        assessment=_assessment_of(case),
+    )
+    assert (saved.version, saved.clinical_notes, saved.owner_id) == (2, "Still on the team", bob.pk)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite runs one write transaction at a time"
+)
+def test_a_save_waiting_on_an_accepting_handover_is_refused_once_it_commits(transactional_db, alice, bob):
+    """PostgreSQL, two connections: bob's acceptance holds the row lock; alice's save waits, then is refused."""
+    import threading
+
+    from django.db import connection, transaction
+
+    case = make_case(alice)
+    services.case_handover_propose(case=case, user=alice, to_user=bob, note="Night shift")
+    stored = _assessment_of(case)
+    holding, release, outcome = threading.Event(), threading.Event(), {}
+
+    def accept_and_hold():
+        try:
+            with transaction.atomic():
+                services.case_handover_answer(case=case, user=bob, accept=True)
+                holding.set()
+                release.wait(10)
+        except Exception as error:  # reported below
+            outcome["accept"] = error
+        finally:
+            connection.close()
+
+    def save_as_alice():
+        try:
+            services.case_update(
+                case_id=case.pk,
+                editor=alice,
+                based_on_version=1,
+                patient={"clinical_notes": "Alice's late edit"},
+                assessment=stored,
+            )
+            outcome["save"] = "saved"
+        except Exception as error:
+            outcome["save"] = error
+        finally:
+            connection.close()
+
+    accepting = threading.Thread(target=accept_and_hold)
+    accepting.start()
+    assert holding.wait(10)
+    saving = threading.Thread(target=save_as_alice)
+    saving.start()
+    saving.join(1)
+    assert saving.is_alive(), "alice's save waits for the row lock the acceptance holds"
+    release.set()
+    accepting.join(10)
+    saving.join(10)
+    assert "accept" not in outcome
+    assert isinstance(outcome["save"], services.NoLongerEditorError)
+    case.refresh_from_db()
+    assert (case.version, case.clinical_notes, case.owner_id) == (1, "", bob.pk)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import roles
 from assessments import rules
+from assessments.access import care_team_ids
 from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
 from assessments.models import (
     ASSESSMENT_FIELDS,
@@ -28,7 +29,14 @@ from assessments.models import (
     CaseStatus,
     HandoverStatus,
 )
-from assessments.patients.services import identifiers_of, patient_for_case, split_patient
+from assessments.patients.services import (
+    PatientCheckLimited,
+    PatientDetailsMismatch,
+    identifiers_of,
+    patient_for_case,
+    patient_refusal_record,
+    split_patient,
+)
 from audit.services import audit_record
 
 
@@ -42,6 +50,21 @@ class StaleVersionError(Exception):
 
 class CaseStateError(Exception):
     """The action is not allowed in the case's current status."""
+
+
+class NoLongerEditorError(Exception):
+    """The editor may no longer edit the case: it was handed over (or unshared) after the form was opened."""
+
+    def __init__(self, current: Case) -> None:
+        super().__init__(f"Case {current.pk} is now owned by user {current.owner_id}")
+        self.current = current
+
+
+def _may_edit(case: Case, user: User) -> bool:
+    """Whether ``user`` may edit ``case`` now: its owner, or a member of the care team it is shared with."""
+    return case.owner_id == user.pk or (
+        case.team_id is not None and care_team_ids(user).filter(team_id=case.team_id).exists()
+    )
 
 
 def _apply_assessment(case: Case, assessment: rules.CaseInput) -> rules.Result:
@@ -86,7 +109,8 @@ def case_create(
     A ``save_token`` already saved by ``owner`` returns that case instead: the same save sent
     twice (a reload after a lost answer, a double click) stores one case. The case becomes an
     episode of the patient with its MRN (created if new); ``PatientDetailsMismatch`` if that
-    patient's stored details differ from those typed (nothing is saved).
+    patient's stored details differ from those typed, ``PatientCheckLimited`` after too many
+    such refusals (nothing is saved; the refusal is audited).
     """
     if save_token is not None and (done := Case.objects.filter(owner=owner, save_token=save_token).first()):
         return done
@@ -99,6 +123,9 @@ def case_create(
             case.patient = patient_for_case(identifiers=identifiers, user=owner)
             case.save()
             audit_record(action="case.create", actor=owner, target=case)
+    except (PatientDetailsMismatch, PatientCheckLimited) as refusal:
+        patient_refusal_record(user=owner, refusal=refusal)  # after the rollback, so the entry stays
+        raise
     except IntegrityError:
         # Two copies of one save raced past the check above; the unique token let one in.
         done = Case.objects.filter(owner=owner, save_token=save_token).first() if save_token else None
@@ -123,11 +150,39 @@ def case_update(
     case is returned as it is, without another version. Patient details typed on an episode
     correct that patient's record (audited, versioned); a new MRN moves the episode to that
     patient, with the same ``PatientDetailsMismatch`` check as ``case_create``.
+
+    Who may edit is checked again under the row lock (``NoLongerEditorError``): the page's check
+    ran before the lock, and a handover accepted in between must win over the former owner's save.
     """
+    try:
+        return _case_update_locked(
+            case_id=case_id,
+            editor=editor,
+            based_on_version=based_on_version,
+            patient=patient,
+            assessment=assessment,
+            save_token=save_token,
+        )
+    except (PatientDetailsMismatch, PatientCheckLimited) as refusal:
+        patient_refusal_record(user=editor, refusal=refusal)  # after the rollback, so the entry stays
+        raise
+
+
+def _case_update_locked(
+    *,
+    case_id: int,
+    editor: User,
+    based_on_version: int,
+    patient: dict[str, Any],
+    assessment: rules.CaseInput,
+    save_token: uuid.UUID | None,
+) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if save_token is not None and case.history.filter(save_token=save_token).exists():
             return case
+        if not _may_edit(case, editor):
+            raise NoLongerEditorError(case)
         if case.version != based_on_version:
             raise StaleVersionError(case)
         if not case.is_editable:

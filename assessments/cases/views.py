@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -163,8 +164,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     assessment=entry.to_case_input(),
                     save_token=save_form.cleaned_data["save_token"],
                 )
-            except patient_services.PatientDetailsMismatch as mismatch:
-                patient_mismatch_errors(request.user, patient_form, mismatch)  # the entries stay
+            except (patient_services.PatientDetailsMismatch, patient_services.PatientCheckLimited) as refusal:
+                patient_mismatch_errors(request.user, patient_form, refusal)  # the entries stay
             else:
                 messages.success(request, "Case saved.")
                 patient_attached_messages(request, case)
@@ -209,7 +210,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _assessment_entry(data, patient_form)
     version_form = VersionForm(data)
     # A POST of a case submitted since the form was opened (another tab) keeps the entries and says why.
-    conflict, read_only = None, not case.is_editable
+    conflict, read_only, handed_over = None, not case.is_editable, False
     valid = patient_form.is_valid() and entry.is_valid() and version_form.is_valid()
     valid = valid and save_form.is_valid()
     if request.method == "POST" and _is_save(request) and valid and not read_only:
@@ -224,16 +225,19 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleVersionError as stale:
             conflict = stale.current
-        except patient_services.PatientDetailsMismatch as mismatch:
-            patient_mismatch_errors(request.user, patient_form, mismatch)  # the entries stay
+        except (patient_services.PatientDetailsMismatch, patient_services.PatientCheckLimited) as refusal:
+            patient_mismatch_errors(request.user, patient_form, refusal)  # the entries stay
         except services.CaseStateError:
             read_only = True  # submitted between our read and the service's locked re-read
+        except services.NoLongerEditorError as moved:
+            case, read_only, handed_over = moved.current, True, True  # handed over meanwhile; entries stay
         else:
             messages.success(request, f"Case saved (version {case.version}).")
             return redirect(case)
     return _case_edit_response(
-        request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form
-    )
+        request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form,
+        handed_over=handed_over,
+    )  # fmt: skip
 
 
 def _saved_entries(case: Case) -> dict[str, str]:
@@ -245,8 +249,9 @@ def _saved_entries(case: Case) -> dict[str, str]:
 
 
 def _case_edit_response(
-    request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None
-) -> HttpResponse:
+    request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None,
+    handed_over=False,
+) -> HttpResponse:  # fmt: skip
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
         # second save, after review, is a deliberate choice rather than a silent overwrite.
@@ -265,6 +270,7 @@ def _case_edit_response(
         "conflict": conflict,
         "conflict_changes": _differences(conflict, patient_form, entry) if conflict else [],
         "read_only": read_only,
+        "handed_over": handed_over,
         **panel,
     }
     refused = conflict is not None or (read_only and _is_save(request))
@@ -426,22 +432,50 @@ def case_reevaluate(request: HttpRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "assessments/case_reevaluate.html", context, status=status)
 
 
+PATIENT_CHECK_ADVICE = (
+    "Check the MRN, name, date of birth and sex against the hospital record (the wristband or the patient "
+    "administration system). If you have access to this patient, open their record to compare. Everything "
+    "you typed is kept."
+)
+
+
 def patient_mismatch_errors(
-    user: Any, patient_form: PatientForm, mismatch: patient_services.PatientDetailsMismatch
+    user: Any,
+    patient_form: PatientForm,
+    refusal: patient_services.PatientDetailsMismatch | patient_services.PatientCheckLimited,
 ) -> None:
-    """Put the refusal on the differing fields; stored values only for a user who may see the patient's episodes."""
-    may_see = patient_selectors.patient_is_visible(user=user, patient_id=mismatch.patient.pk)
-    patient = mismatch.patient
+    """Put a refused save's reason on the form, saying which details differ only to a user who may see the patient.
+
+    Anyone else is told that the details, as a group, do not match, never which one: a refusal per
+    field would let them find the record's birth date and sex by trying (and their tries are limited).
+    """
+    if isinstance(refusal, patient_services.PatientCheckLimited):
+        retry = timezone.localtime(refusal.retry_at).strftime("%H:%M")
+        patient_form.add_error("mrn", f"Not checked: too many saves with details that did not match. Try at {retry}.")
+        patient_form.add_error(
+            None,
+            "Not saved: several saves in the last minutes named a hospital number with details that did not "
+            f"match its patient record, so this one was not checked. Try again after {retry}. {PATIENT_CHECK_ADVICE}",
+        )
+        return
+    if not refusal.visible:
+        patient_form.add_error(
+            "mrn",
+            "This hospital number is registered to a patient whose name, date of birth or sex differ from those "
+            "typed here.",
+        )
+        patient_form.add_error(
+            None,
+            "Not saved: the patient details (name, date of birth, sex) do not match the patient record for this "
+            f"hospital number. {PATIENT_CHECK_ADVICE}",
+        )
+        return
+    # The user may see the patient (and read these details on the patient's page): say which differ.
+    patient = patient_selectors.patient_shown(user=user, patient=refusal.patient)
     stored = {"patient_name": patient.name, "date_of_birth": patient.date_of_birth, "sex": patient.get_sex_display()}
-    if may_see and mismatch.fields:
-        patient_selectors.patient_shown(user=user, patient=patient)
-    for name in mismatch.fields:
-        if may_see:
-            shown = stored[name].strftime("%d/%m/%Y") if name == "date_of_birth" else stored[name]
-            text = f"The patient record for this MRN has {shown!s}."
-        else:
-            text = "Differs from the patient record for this MRN."
-        patient_form.add_error(name, text)
+    for name in refusal.fields:
+        shown = stored[name].strftime("%d/%m/%Y") if name == "date_of_birth" else stored[name]
+        patient_form.add_error(name, f"The patient record for this MRN has {shown!s}.")
     patient_form.add_error(
         None,
         "Not saved: this hospital number is already registered with other details. Check the MRN and the "

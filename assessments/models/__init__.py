@@ -9,7 +9,14 @@ from assessments.models.decisions import (
     CommentKind,
     ImmutableDecisionError,
 )
-from assessments.models.patients import PATIENT_FIELDS, PATIENT_IDENTIFIERS, Patient, PatientRecordConflict, Sex
+from assessments.models.patients import (
+    PATIENT_FIELDS,
+    PATIENT_IDENTIFIERS,
+    Patient,
+    PatientMrnKey,
+    PatientRecordConflict,
+    Sex,
+)
 from assessments.models.teams import CareTeam, CareTeamMembership, CaseHandover, HandoverStatus
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "HandoverStatus",
     "ImmutableDecisionError",
     "Patient",
+    "PatientMrnKey",
     "PatientRecordConflict",
     "Sex",
     "choices",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from assessments import search
-from audit.tamper import tamper_evident
+from audit.tamper import not_clinical_record, tamper_evident
 
 # The patient's identifiers as a case names them -> the Patient field that holds each. The case
 # forms keep these names, so pages, imports and the session-expiry stash post what they always did.
@@ -26,7 +26,8 @@ class Patient(models.Model):
     """One person, by hospital number. Their cases are episodes: each presentation or recurrence.
 
     Identifiers live here only; a case names its patient. ``search_text`` is the name and
-    MRN normalised (``assessments.search``) so the lists find a patient with one ``LIKE``.
+    MRN normalised (``assessments.search``) so the lists find a patient with one ``LIKE``;
+    ``mrn_key`` (``PatientMrnKey``) is the MRN as compared, one patient per key.
     """
 
     mrn = models.CharField("hospital number (MRN)", max_length=20, unique=True)
@@ -54,10 +55,33 @@ class Patient(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        adding = self._state.adding
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        # Here too, so no write path stores a patient without its MRN as compared. A clash with
+        # another patient's key raises IntegrityError in the caller's transaction: one record per MRN.
+        if adding:
+            PatientMrnKey.objects.create(patient=self, key=search.mrn_key(self.mrn))
+        elif update_fields is None or "mrn" in update_fields:
+            PatientMrnKey.objects.filter(patient=self).update(key=search.mrn_key(self.mrn))
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:patient_detail", args=[self.pk])
+
+
+class PatientMrnKey(models.Model):
+    """A patient's MRN as compared (``search.mrn_key``: trimmed, case-folded), unique: "nc-1001" is "NC-1001".
+
+    Its own table, derived from ``Patient.mrn``, so that adding it changed no column of the
+    digested patient rows (ADR 0015). A patient without one is a record that an older one
+    already had the key of when keys were introduced (migration 0018 reports them and
+    leaves them apart): it is found by its exact MRN alone.
+    """
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, primary_key=True, related_name="mrn_key")
+    key = models.CharField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return f"MRN key of patient {self.patient_id}"
 
 
 class PatientRecordConflict(models.Model):
@@ -91,3 +115,4 @@ class PatientRecordConflict(models.Model):
 tamper_evident(Patient)
 tamper_evident(Patient.history.model, append_only=True, trigger="patient_history_append_only")
 tamper_evident(PatientRecordConflict)
+not_clinical_record(PatientMrnKey, "the MRN as compared, derived from the patient record's MRN (search.mrn_key)")

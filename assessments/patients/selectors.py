@@ -6,6 +6,7 @@ the user may see, and hidden episodes are counted and their holders named, never
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -14,6 +15,7 @@ from django.http import Http404
 
 from assessments.access import cases_visible_to, reads_record
 from assessments.models import Case, Patient, PatientRecordConflict
+from audit.models import AuditEntry
 
 
 def patient_get_for_view(*, user: User, pk: int) -> tuple[Patient, list[Case]]:
@@ -75,3 +77,16 @@ def patient_shown(*, user: User, patient: Patient) -> Patient:
 def patient_open_conflicts(*, patient: Patient) -> QuerySet[PatientRecordConflict]:
     """The details on which the patient's merged cases disagreed, not yet resolved."""
     return patient.record_conflicts.filter(resolved_at__isnull=True)
+
+
+def patient_refusals_since(*, user: User, since: datetime.datetime) -> list[datetime.datetime]:
+    """When saves by ``user`` naming a patient they may not see were refused since ``since``, oldest first.
+
+    Counted from the audit trail, where every refusal is recorded: shared by every app server
+    and kept across restarts, which a per-process cache is not.
+    """
+    return list(
+        AuditEntry.objects.filter(action="patient.details_refused", actor=user, at__gte=since, details__shown=False)
+        .order_by("at")
+        .values_list("at", flat=True)
+    )

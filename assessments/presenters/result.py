@@ -15,8 +15,9 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from assessments import rules
+from assessments import rules, search
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
+from assessments.models import PATIENT_FIELDS
 from assessments.presenters.prognosis import present_prognosis
 from assessments.presenters.reasons import present_reasons
 from assessments.presenters.rule_sets import present_rule_set
@@ -472,13 +473,33 @@ def present_versions(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _same_identifier(name: str, mine: Any, theirs: Any) -> bool:
+    if mine is None or theirs is None:
+        return mine == theirs
+    if name == "mrn":
+        return search.mrn_key(mine) == search.mrn_key(theirs)
+    if name == "patient_name":
+        return search.normalise(mine) == search.normalise(theirs)
+    return str(mine) == str(theirs)
+
+
 def present_differences(saved: Any, mine: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Fields where the user's entries differ from the newer saved version, in clinical words (lesion by lesion)."""
+    """Fields where the user's entries differ from the newer saved version, in clinical words (lesion by lesion).
+
+    The patient's identifiers are compared with the saved version's patient record, as the save
+    compares them: the MRN trimmed and case-folded, the name ignoring case and accents.
+    """
     rows = []
     for name, value in mine.items():
         if name == "lesions":
             for change in lesion_changes(saved.stored_lesions(), value):
                 rows.append({"label": change["label"], "mine": change["new"], "theirs": change["old"]})
+            continue
+        if name in PATIENT_FIELDS:
+            theirs = getattr(saved.patient, PATIENT_FIELDS[name]) if saved.patient_id else None
+            if not _same_identifier(name, value, theirs):
+                mine_text, theirs_text = value_text(name, value), value_text(name, theirs)
+                rows.append({"label": field_label(name), "mine": mine_text, "theirs": theirs_text})
             continue
         theirs = getattr(saved, name, None)
         if str(theirs if theirs is not None else "") != str(value if value is not None else ""):
