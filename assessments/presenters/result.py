@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from assessments import rules
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.presenters.prognosis import present_prognosis
-from assessments.presenters.reasons import present_reasons
+from assessments.presenters.reasons import present_reasons, source_citation
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -170,7 +170,12 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         "urgency_code": urgency.value,
         "urgency_badge": badge(urgency),
         "alerts": [
-            {"code": a["code"], "title": _label(rules.Alert, a["code"]), "text": a["text"], "source": a["source"]}
+            {
+                "code": a["code"],
+                "title": _label(rules.Alert, a["code"]),
+                "text": a["text"],
+                "source": source_citation(a["source"]),
+            }
             for a in result.get("alert_details", [])
         ],
         "rationale": present_reasons(result["rationale"]),
