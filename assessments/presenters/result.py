@@ -473,8 +473,29 @@ def present_versions(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             shown.append(present_change(name, old, new))
         for _, old, new in by_lesion:
             shown.extend(lesion_changes(old, new))
-        out.append({"record": version["record"], "changes": shown})
+        out.append({"record": version["record"], "changes": shown, "events": _care_events(version)})
     return out
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "nobody"
+
+
+def _care_events(version: dict[str, Any]) -> list[str]:
+    """What a history entry did to who holds the case: shared with a care team, or handed over."""
+    newer, older = version["record"], version.get("older")
+    changed = {name for name, _, _ in version["changes"]}
+    events = []
+    if older is not None and "team" in changed:
+        if newer.team is None:
+            events.append(f"No longer shared with the care team {older.team.name if older.team else ''}".strip())
+        elif older.team is None:
+            events.append(f"Shared with the care team {newer.team.name}")
+        else:
+            events.append(f"Shared with the care team {newer.team.name} instead of {older.team.name}")
+    if older is not None and "owner" in changed:
+        events.append(f"Handed over from {_person(older.owner)} to {_person(newer.owner)}")
+    return events
 
 
 def present_differences(saved: Any, mine: Mapping[str, Any]) -> list[dict[str, str]]:
