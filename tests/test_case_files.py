@@ -75,6 +75,7 @@ def test_import_days_later_counts_the_hours_again_and_drops_the_48_hour_alert(al
     assert 'data-alert="nonambulatory_over_48h"' in body
     assert 'data-alert="time_critical"' not in body
     assert "92 hours now; the file said 20 hours." in body
+    assert "The file&#x27;s result was evaluated on 15/03/2027 at 09:00" in body
     # The recorded times and notes fill the new case's form.
     assert 'name="ambulation_lost_at" value="2027-03-14T13:00"' in body
     assert 'name="mri_at" value="2027-03-15T07:00"' in body

@@ -374,6 +374,12 @@ def _imported_entry(request: HttpRequest, data: dict[str, Any]) -> AssessmentEnt
     times = case_format.record_times(data)
     lost = times.get("ambulation_lost_at")
     written = times.get("exported_at")
+    if "evaluated_at" in times:
+        messages.info(
+            request,
+            f"The file's result was evaluated on {timezone.localtime(times['evaluated_at']):%d/%m/%Y at %H:%M}; "
+            "the result shown here is evaluated now.",
+        )
     if lost is not None and data.get("motor_status") in rules.NOT_AMBULATORY:
         entries["hours_nonambulatory"] = ""
         entry = AssessmentEntry(entries, ambulation_lost_at=lost)
