@@ -132,12 +132,15 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "Case returned by the board"
     DECIDED = "decided", "Board decision signed"
     ACTION = "action", "Action assigned to you"
+    HANDOVER_OFFERED = "handover_offered", "Case handover offered to you"
+    HANDOVER_ACCEPTED = "handover_accepted", "Your handover was accepted"
+    HANDOVER_DECLINED = "handover_declined", "Your handover was declined"
 
 
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

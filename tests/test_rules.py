@@ -1109,7 +1109,7 @@ def test_alert_items_have_text_and_source() -> None:
     assert [item.code for item in items] == list(result.alerts)
     for item in items:
         assert item.text
-        assert item.source.startswith("Seed:")
+        assert item.source.startswith(rules.REVIEW)
 
 
 def test_alert_texts_cover_every_alert() -> None:
@@ -1519,6 +1519,6 @@ def test_prognosis_and_information_texts_have_sources() -> None:
     ]
     for text, source in notes:
         assert text
-        assert source.startswith("Seed:")
+        assert source.startswith(rules.REVIEW)
     assert any("[46]" in source for _, source in rules.PROGNOSIS_NOTES)
     assert set(rules.REGIMEN_TEXTS) == set(CebrtRegimen)

@@ -330,7 +330,9 @@ def test_export_is_the_case_file_format(alice_client, alice):
     assert response["Content-Disposition"] == f'attachment; filename="case-{case.pk}.json"'
     lesion = {name: ASSESSMENT[name] for name in rules.LESION_FIELDS}
     case_fields = {name: ASSESSMENT[name] for name in rules.CASE_FIELDS}
+    record = data.pop("record")  # the record around the inputs: tests/test_case_files.py
     assert data == {**case_fields, "lesions": [{**lesion, "index": True}], "id": f"case-{case.pk}"}
+    assert record["evaluated_at"] is not None and record["clinical_notes"] == ""
 
 
 def test_exported_file_evaluates_like_the_saved_case(alice_client, alice):

@@ -12,22 +12,40 @@ Two shapes are read:
 - rule set 2026.1: a flat object with the lesion fields at the top level, read as one index lesion.
 
 A case that mixes the two (``lesions`` and a flat lesion key) is an error naming the flat key.
+
+Either shape may carry ``record``, the app's documented extension (docs/case-file.md): the clinical
+record around the inputs, which the rules do not read: when the file was written, when its result was
+evaluated, the time walking was lost and the other NICE time points (ISO 8601 with their offset), and
+the clinical notes. An import counts the hours since loss of ambulation anew from that time.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from assessments import rules
 from assessments.cases.case_json import HugeNumber
 from assessments.cases.forms import INDEX_KEY, LESION_PREFIX, AssessmentEntry
+from assessments.cases.inputs import hours_since
 from assessments.models import ASSESSMENT_FIELDS, Case
+from assessments.models.common import TEXT_MAX
 
 LESION_KEYS = frozenset(rules.LESION_FIELDS)
 CASE_KEYS = frozenset(rules.CASE_FIELDS)
 PROGNOSIS_KEYS = frozenset(rules.PROGNOSIS_FIELDS)
-KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id"}
-KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions"}
+RECORD = "record"
+KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id", RECORD}
+KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions", RECORD}
+# The extension's times: when the file was written and its result evaluated, then the case's own time
+# points under the web form's names. The case page's clinical notes go beside them.
+RECORD_FILE_TIMES = ("exported_at", "evaluated_at")
+RECORD_CASE_TIMES = ("ambulation_lost_at", "symptom_onset_at", "mri_at", "decision_at", "treatment_start_at")
+RECORD_KEYS = frozenset({*RECORD_FILE_TIMES, *RECORD_CASE_TIMES, "clinical_notes"})
+FORM_TIME = "%Y-%m-%dT%H:%M"
 # Every field is required (clinical-rules.md section 1); these two take null.
 NULLABLE_KEYS = frozenset({"hours_nonambulatory", "other_radiosensitivity"})
 Errors = dict[str, list[str]]
@@ -159,8 +177,75 @@ def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
     if "id" in data and data["id"] is not None and not isinstance(data["id"], str):
         id_errors["id"] = ["The id must be a string."]
     case_input, errors = _read_lesions(data) if "lesions" in data else _read_flat(data)
-    errors = {**errors, **id_errors}  # a huge number is named as such, not as "required"
+    errors = {**errors, **id_errors, **_record_errors(data)}  # a huge number is named as such, not as "required"
     return (None, errors) if errors else (case_input, {})
+
+
+def _record_errors(data: dict[str, Any]) -> Errors:
+    """The ``record`` extension's errors, each named ``record.KEY`` (``hours_nonambulatory`` when the two disagree)."""
+    if RECORD not in data:
+        return {}
+    record = data[RECORD]
+    if not isinstance(record, dict):
+        return {RECORD: ["The record must be a JSON object of times and notes (docs/case-file.md)."]}
+    errors: Errors = {}
+    for key in sorted(set(record) - RECORD_KEYS, key=str):
+        errors[f"{RECORD}.{key}"] = ["Unknown field: the record has no such key."]
+    for key in (*RECORD_FILE_TIMES, *RECORD_CASE_TIMES):
+        value = record.get(key)
+        if value is not None and _moment(value) is None:
+            errors[f"{RECORD}.{key}"] = [
+                "Give an ISO 8601 date and time with its offset, for example 2027-03-15T09:30:00+00:00, or null."
+            ]
+    notes = record.get("clinical_notes")
+    if notes is not None and not isinstance(notes, str):
+        errors[f"{RECORD}.clinical_notes"] = ["Give the clinical notes as text, or null."]
+    elif isinstance(notes, str) and len(notes) > TEXT_MAX:
+        errors[f"{RECORD}.clinical_notes"] = [
+            f"The clinical notes have {len(notes)} characters; at most {TEXT_MAX} are kept. Shorten them."
+        ]
+    lost, written, hours = _moment(record.get("ambulation_lost_at")), _moment(record.get("exported_at")), None
+    if lost is not None and written is not None and isinstance(data.get("hours_nonambulatory"), int):
+        hours = data["hours_nonambulatory"]
+        if abs(hours - hours_since(lost, written)) > 1:
+            errors["hours_nonambulatory"] = [
+                f"{hours} hours disagrees with the record: walking was lost {hours_since(lost, written)} hours "
+                "before the file was written (record.ambulation_lost_at, record.exported_at). Correct one of them."
+            ]
+    return errors
+
+
+def _moment(value: object) -> datetime.datetime | None:
+    """An ISO 8601 date and time as an aware datetime (one without an offset is the site's local time)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def record_times(data: dict[str, Any]) -> dict[str, datetime.datetime]:
+    """The times of a valid file's ``record`` (those given), as aware datetimes."""
+    record = data.get(RECORD) or {}
+    return {
+        key: moment
+        for key in (*RECORD_FILE_TIMES, *RECORD_CASE_TIMES)
+        if (moment := _moment(record.get(key))) is not None
+    }
+
+
+def record_initial(data: dict[str, Any]) -> dict[str, Any]:
+    """A valid file's recorded time points and notes as the case page's initial values (patient part)."""
+    record = data.get(RECORD) or {}
+    times = record_times(data)
+    initial: dict[str, Any] = {key: times[key] for key in RECORD_CASE_TIMES if key in times}
+    if record.get("clinical_notes"):
+        initial["clinical_notes"] = record["clinical_notes"]
+    return initial
 
 
 def evaluate_case_object(data: object) -> dict[str, Any]:
@@ -174,20 +259,37 @@ def evaluate_case_object(data: object) -> dict[str, Any]:
     return {"id": case_id, **rules.evaluate(case_input).to_dict()}
 
 
-def export_case(case: Case) -> dict[str, Any]:
-    """One saved case in the case-file format of rule set 2027.1 (inputs only, plus its id).
+def export_case(case: Case, *, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """One saved case in the case-file format of rule set 2027.1, its id, and the ``record`` extension.
 
     The case's own fields, then ``lesions`` (every lesion in its order, each with ``index``); no
-    patient details. :func:`validate_case` reads it back.
+    patient details. ``hours_nonambulatory`` is counted from the time walking was lost up to ``now``
+    (the moment the file is written, ``record.exported_at``), and ``record`` carries that time, the
+    result's evaluation time, the other time points and the clinical notes, so a reader can count the
+    hours again at its own time. :func:`validate_case` reads it back.
     """
+    now = now or timezone.now()
     out: dict[str, Any] = {name: getattr(case, name) for name in rules.CASE_FIELDS}
+    if case.ambulation_lost_at is not None and case.motor_status in rules.NOT_AMBULATORY:
+        out["hours_nonambulatory"] = hours_since(case.ambulation_lost_at, now)
     out["lesions"] = [
         {name: lesion[name] for name in (*rules.LESION_FIELDS, "index")} for lesion in case.stored_lesions()
     ]
     # The prognosis inputs, when recorded (absent = not recorded, as the format allows).
     out.update({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS if getattr(case, name) is not None})
     out["id"] = f"case-{case.pk}"
+    out[RECORD] = {
+        "exported_at": _iso(now),
+        "evaluated_at": _iso(case.evaluated_at),
+        **{name: _iso(getattr(case, name)) for name in RECORD_CASE_TIMES},
+        "clinical_notes": case.clinical_notes,
+    }
     return out
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    """A time as ISO 8601 with its UTC offset, to the second; None stays None."""
+    return None if moment is None else moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
 
 
 def _form_value(value: Any) -> str:

@@ -260,15 +260,20 @@ def case_reevaluation_preview(*, case: Case) -> dict[str, Any] | rules.InputErro
 
 
 def case_versions(*, case: Case) -> list[dict[str, Any]]:
-    """The saved versions of a case, newest first, each with the fields that changed from the one before."""
-    records = list(case.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    """The saved versions of a case, newest first, each with the record before it and the fields that changed.
+
+    Sharing and handover are entries too (the care team or the owner changed, not the version number).
+    """
+    records = list(
+        case.history.select_related("history_user", "team", "owner").order_by("-history_date", "-history_id")
+    )
     out = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
             delta = newer.diff_against(older, excluded_fields=["result", "evaluated_at"])
             changes = [(c.field, c.old, c.new) for c in delta.changes]
-        out.append({"record": newer, "changes": changes})
+        out.append({"record": newer, "older": older, "changes": changes})
     return out
 
 

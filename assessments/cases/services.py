@@ -19,6 +19,7 @@ from accounts import roles
 from assessments import rules
 from assessments.access import care_team_ids
 from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
+from assessments.cases.signals import handover_changed
 from assessments.models import (
     ASSESSMENT_FIELDS,
     PROGNOSIS_FIELDS,
@@ -309,7 +310,10 @@ class HandoverError(Exception):
 
 
 def case_handover_propose(*, case: Case, user: User, to_user: User, note: str) -> CaseHandover:
-    """The owner offers the case to another clinician with a handover note; ownership moves only on acceptance."""
+    """The owner offers the case to another clinician with a handover note; ownership moves only on acceptance.
+
+    The offer is announced (``signals.handover_changed``): the board app tells the clinician offered it.
+    """
 
     if not note.strip():
         raise HandoverError("Write the handover note: what the next clinician needs to know.")
@@ -328,11 +332,15 @@ def case_handover_propose(*, case: Case, user: User, to_user: User, note: str) -
             target=case,
             details={"handover": handover.pk, "to_user": to_user.pk},
         )
+        handover_changed.send(sender=CaseHandover, handover=handover)
     return handover
 
 
 def case_handover_answer(*, case: Case, user: User, accept: bool, response_note: str = "") -> CaseHandover:
-    """The clinician offered the case accepts it (becomes its owner) or declines it (the owner keeps it)."""
+    """The clinician offered the case accepts it (becomes its owner) or declines it (the owner keeps it).
+
+    The answer is announced (``signals.handover_changed``): the board app tells the clinician who offered it.
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         handover = case.handovers.filter(status=HandoverStatus.PENDING, to_user=user).first()
@@ -352,6 +360,7 @@ def case_handover_answer(*, case: Case, user: User, accept: bool, response_note:
             target=case,
             details={"handover": handover.pk, "from_user": handover.from_user_id},
         )
+        handover_changed.send(sender=CaseHandover, handover=handover)
     return handover
 
 

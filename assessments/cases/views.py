@@ -332,7 +332,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Download one case in the case-file format."""
     case = selectors.case_get_for_export(user=request.user, pk=pk)
-    response = HttpResponse(json.dumps(case_format.export_case(case), indent=2), content_type="application/json")
+    data = case_format.export_case(case, now=timezone.now())
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.json"'
     return response
 
@@ -345,15 +346,16 @@ def case_import(request: HttpRequest) -> HttpResponse:
     form = CaseImportForm(request.POST or None, request.FILES or None)
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.is_valid():
-        _, errors = case_format.validate_case(form.cleaned_data["file"])
+        data = form.cleaned_data["file"]
+        _, errors = case_format.validate_case(data)
         if not errors:
             services.case_import_record(user=request.user)
-            entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))
+            entry = _imported_entry(request, data)
             panel, _ = result_panel(entry)
             messages.info(request, "Case file read. Add the patient's details, check the findings, then save.")
             # The pre-filled form is a new case: it saves (and previews) through case_create, not here.
             context = {
-                "patient_form": PatientForm(),
+                "patient_form": PatientForm(initial=case_format.record_initial(data)),
                 "assessment": entry,
                 "prognosis_form": entry.prognosis_form,
                 "form_action": reverse("assessments:case_create"),
@@ -364,6 +366,52 @@ def case_import(request: HttpRequest) -> HttpResponse:
             return render(request, CASE_FORM, context)
     status = 422 if request.method == "POST" else 200
     return render(request, "assessments/case_import.html", {"form": form, "errors": errors}, status=status)
+
+
+def _imported_entry(request: HttpRequest, data: dict[str, Any]) -> AssessmentEntry:
+    """A read case file as the form's assessment, hours since loss of ambulation counted to now.
+
+    With the time walking was lost in the file's record, the hours are counted from it at this
+    import, never taken as written; without it, the file's hours stand, and the page says when
+    they were counted, if the file says so.
+    """
+    entries = case_format.to_form_data(data)
+    times = case_format.record_times(data)
+    lost = times.get("ambulation_lost_at")
+    written = times.get("exported_at")
+    if "evaluated_at" in times:
+        messages.info(
+            request,
+            f"The file's result was evaluated on {timezone.localtime(times['evaluated_at']):%d/%m/%Y at %H:%M}; "
+            "the result shown here is evaluated now.",
+        )
+    if lost is not None and data.get("motor_status") in rules.NOT_AMBULATORY:
+        entries["hours_nonambulatory"] = ""
+        entry = AssessmentEntry(entries, ambulation_lost_at=lost)
+        if entry.is_valid():
+            messages.info(
+                request,
+                f"Hours since loss of ambulation counted again from the time walking was lost "
+                f"({timezone.localtime(lost):%d/%m/%Y %H:%M}): {entry.to_case_input().hours_nonambulatory} hours now"
+                + (
+                    f"; the file said {data['hours_nonambulatory']} hours."
+                    if data.get("hours_nonambulatory") is not None
+                    else "."
+                ),
+            )
+        return entry
+    if data.get("hours_nonambulatory") is not None:
+        when = (
+            f"when the file was written ({timezone.localtime(written):%d/%m/%Y %H:%M})"
+            if written
+            else "when the file was written"
+        )
+        messages.warning(
+            request,
+            f"The file gives {data['hours_nonambulatory']} hours since loss of ambulation, counted {when}, "
+            "without the time walking was lost: enter that time so the hours are counted to now.",
+        )
+    return AssessmentEntry(entries)
 
 
 @require_POST

@@ -124,6 +124,17 @@ def input_label(name: str) -> str:
     return field_label(field) if position == "0" else f"{field_label(field)} (lesion {int(position) + 1})"
 
 
+def source_citation(source: str) -> str:
+    """A source as every page cites it: the review by its authors, year and title, then its sections and references.
+
+    The rules write their sources so (``rules.REVIEW``); a result stored before that called the review
+    "Seed", and that internal name becomes the citation here, so no page shows it.
+    """
+    if source.startswith("Seed: "):
+        source = f"{rules.REVIEW}: {source.removeprefix('Seed: ')}"
+    return source.replace("; seed '", f"; {rules.REVIEW}: '")
+
+
 def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The reasons of a result in clinical words, with the inputs each one read named by their labels.
 
@@ -138,7 +149,7 @@ def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, An
             "rule": item["rule"],
             "text": reason_words(rules.words_from_json(item["words"])) if "words" in item else item["text"],
             "inputs": list(dict.fromkeys(input_label(name) for name in item["inputs"])),
-            "source": item["source"],
+            "source": source_citation(item["source"]),
         }
         for item, element_id in zip(rationale, _reason_ids(item["topic"] for item in rationale), strict=True)
     ]

@@ -19,7 +19,7 @@ from assessments import rules, search
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.models import PATIENT_FIELDS
 from assessments.presenters.prognosis import present_prognosis
-from assessments.presenters.reasons import present_reasons
+from assessments.presenters.reasons import present_reasons, source_citation
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -171,7 +171,12 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         "urgency_code": urgency.value,
         "urgency_badge": badge(urgency),
         "alerts": [
-            {"code": a["code"], "title": _label(rules.Alert, a["code"]), "text": a["text"], "source": a["source"]}
+            {
+                "code": a["code"],
+                "title": _label(rules.Alert, a["code"]),
+                "text": a["text"],
+                "source": source_citation(a["source"]),
+            }
             for a in result.get("alert_details", [])
         ],
         "rationale": present_reasons(result["rationale"]),
@@ -469,7 +474,7 @@ def present_versions(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             shown.append(present_change(name, old, new))
         for _, old, new in by_lesion:
             shown.extend(lesion_changes(old, new))
-        out.append({"record": version["record"], "changes": shown})
+        out.append({"record": version["record"], "changes": shown, "events": _care_events(version)})
     return out
 
 
@@ -481,6 +486,27 @@ def _same_identifier(name: str, mine: Any, theirs: Any) -> bool:
     if name == "patient_name":
         return search.normalise(mine) == search.normalise(theirs)
     return str(mine) == str(theirs)
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "nobody"
+
+
+def _care_events(version: dict[str, Any]) -> list[str]:
+    """What a history entry did to who holds the case: shared with a care team, or handed over."""
+    newer, older = version["record"], version.get("older")
+    changed = {name for name, _, _ in version["changes"]}
+    events = []
+    if older is not None and "team" in changed:
+        if newer.team is None:
+            events.append(f"No longer shared with the care team {older.team.name if older.team else ''}".strip())
+        elif older.team is None:
+            events.append(f"Shared with the care team {newer.team.name}")
+        else:
+            events.append(f"Shared with the care team {newer.team.name} instead of {older.team.name}")
+    if older is not None and "owner" in changed:
+        events.append(f"Handed over from {_person(older.owner)} to {_person(newer.owner)}")
+    return events
 
 
 def present_differences(saved: Any, mine: Mapping[str, Any]) -> list[dict[str, str]]:

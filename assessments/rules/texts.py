@@ -1,5 +1,5 @@
-"""Alert texts, information notes and the sources of every reason (own words; sources are the seed's sections and
-reference numbers).
+"""Alert texts, information notes and the sources of every reason (own words; sources cite the clinical review by
+its authors, title and year, then its sections and reference numbers).
 
 Texts live apart from the logic so a safety officer can read them in one file; each rule writes its reason as words
 and facts (``facts.py``) beside the condition it explains."""
@@ -12,6 +12,13 @@ from typing import Final, NamedTuple
 
 from .codes import Alert, CebrtRegimen
 
+# The clinical review the rule set comes from (docs/clinical-rules.md, "Source"), as every source cites it:
+# authors, year and title, then its sections; "ref [17]" is the review's reference 17, named by its
+# first author and year.
+REVIEW: Final = (
+    "Laufer, Bilsky, Schiff, Brown 2023, Treatment and prognosis of neoplastic epidural spinal cord compression"
+)
+
 
 class Note(NamedTuple):
     """A piece of information text and its source."""
@@ -21,7 +28,7 @@ class Note(NamedTuple):
 
 
 # --------------------------------------------------------------------------------------------
-# Information texts (own words; sources are the seed's sections and reference numbers)
+# Information texts (own words; sources cite the review, its sections and reference numbers)
 # --------------------------------------------------------------------------------------------
 
 ALERT_TEXTS: Final[Mapping[Alert, Note]] = MappingProxyType(
@@ -30,116 +37,117 @@ ALERT_TEXTS: Final[Mapping[Alert, Note]] = MappingProxyType(
             "SINS of 7 or more, or an unstable spine: the lesion may be, or may become, "
             "mechanically unstable. Ask a spine surgeon to review the case if one has not "
             "already done so.",
-            "Seed: 'Mechanical (spinal stability)' and table 2, ref [17] (Fisher 2010, SINS); "
+            REVIEW + ": 'Mechanical (spinal stability)' and table 2, ref [17] (Fisher 2010, SINS); "
             "ref [19] (Fourney 2011, SINS reliability)",
         ),
         Alert.MOVEMENT_PAIN_INSTABILITY: Note(
             "Pain on movement or on loading the spine, or pain eased by lying down, is taken as "
             "instability until a spine surgeon has ruled it out. Keep the patient immobilized "
             "(brace or bed rest) until then.",
-            "Seed: 'Mechanical (spinal stability)' and algorithm footnote, refs [17] (Fisher "
+            REVIEW + ": 'Mechanical (spinal stability)' and algorithm footnote, refs [17] (Fisher "
             "2010), [18] (NICE guidance 2023)",
         ),
         Alert.NONAMBULATORY_OVER_48H: Note(
             "The patient has not walked for more than 48 hours: walking is less likely to come "
             "back with treatment. Treatment is still needed without delay.",
-            "Seed: 'Importance of early detection', ref [1] (Laufer 2016, systematic review); "
+            REVIEW + ": 'Importance of early detection', ref [1] (Laufer 2016, systematic review); "
             "'Neurologic function', ref [104] (Zaidat 2002)",
         ),
         Alert.TIME_CRITICAL: Note(
             "The patient stopped walking 48 hours ago or less (or the time is not known): start "
             "definitive treatment as fast as possible. Results are best when treatment begins "
             "within 12 hours of losing the ability to walk.",
-            "Seed: 'Importance of early detection', ref [1] (Laufer 2016); 'Neurologic "
+            REVIEW + ": 'Importance of early detection', ref [1] (Laufer 2016); 'Neurologic "
             "function', ref [104] (Zaidat 2002)",
         ),
         Alert.CONSIDER_SURGERY_RADIOSENSITIVE: Note(
             "A solid radiosensitive tumor with high-grade ESCC and a neurologic deficit in a "
             "surgical candidate: cEBRT works, but it can take time. Discuss surgery first, which "
             "relieves the cord faster.",
-            "Seed: 'Radiosensitive tumors' and algorithm footnote (delta); ref [46] (Patchell "
+            REVIEW + ": 'Radiosensitive tumors' and algorithm footnote (delta); ref [46] (Patchell "
             "2005, surgery plus radiation in solid tumors)",
         ),
         Alert.RAPID_STEROID_RESPONSE: Note(
             "Lymphoma and myeloma usually respond fast to glucocorticoids (which are lympholytic) together with cEBRT.",
-            "Seed: 'Radiosensitive tumors'; 'Glucocorticoids', refs [31,32]",
+            REVIEW + ": 'Radiosensitive tumors'; 'Glucocorticoids', refs [31,32]",
         ),
         Alert.SYSTEMIC_THERAPY_OPTION: Note(
             "This tumor type can respond to systemic treatment: chemotherapy for lymphoma and "
             "germ cell tumors, hormonal therapy for breast and prostate cancer. Involve medical "
             "oncology; systemic treatment takes days to weeks, so it rarely replaces local "
             "treatment of ESCC.",
-            "Seed: 'Systemic therapy', refs [88,89] (lymphoma), [91] (germ cell), [92] (breast), [93] (prostate)",
+            REVIEW + ": 'Systemic therapy', refs [88,89] (lymphoma), [91] (germ cell), [92] (breast), [93] (prostate)",
         ),
         Alert.SBRT_UNAVAILABLE: Note(
             "SBRT would be the preferred radiation for this case, but it cannot be delivered in "
             "time at this centre. The pathway shows the fallback where the rule set has one; "
             "otherwise arrange SBRT elsewhere or take the case to the tumor board.",
-            "Seed: 'Radioresistant tumors with low-grade ESCC' (fallback: cEBRT, or excision "
+            REVIEW + ": 'Radioresistant tumors with low-grade ESCC' (fallback: cEBRT, or excision "
             "then cEBRT), 'Maximal surgical excision plus cEBRT', ref [46]; 'Patients with "
             "prior in-field radiation', ref [49]",
         ),
         Alert.HYPOFRACTIONATED_SBRT_OPTION: Note(
             "Grade 2 ESCC in a patient who is not having surgery: hypofractionated SBRT (mostly "
             "27 Gy in 3 fractions) is an alternative to short-course cEBRT for selected patients.",
-            "Seed: 'Radioresistant tumors with high-grade ESCC' and 'Stereotactic body "
+            REVIEW + ": 'Radioresistant tumors with high-grade ESCC' and 'Stereotactic body "
             "radiotherapy', ref [71] (Rothrock 2020)",
         ),
         Alert.REIRRADIATION_CORD_TOLERANCE: Note(
             "This level was irradiated before: plan the cumulative spinal cord dose against cord "
             "tolerance (quoted as 45 Gy in 2 Gy fractions, possibly nearer 60 Gy). Myelopathy "
             "after re-irradiation is uncommon but serious.",
-            "Seed: 'Management of recurrent ESCC', refs [111,112,117] (re-irradiation series), "
+            REVIEW + ": 'Management of recurrent ESCC', refs [111,112,117] (re-irradiation series), "
             "[118,119] (cord tolerance); 'Patients with prior in-field radiation', ref [49]",
         ),
         Alert.VCF_RISK_AFTER_SBRT: Note(
             "SBRT to a lytic lesion, or to a vertebra that has already collapsed or is out of "
             "alignment: vertebral compression fracture after SBRT occurs in up to about 40%. "
             "Single doses above 20 Gy add to the risk.",
-            "Seed: 'Stereotactic body radiotherapy, risks and toxicities', refs [72-75] "
+            REVIEW + ": 'Stereotactic body radiotherapy, risks and toxicities', refs [72-75] "
             "(Sahgal 2013, Cunha 2012, Thibault 2014)",
         ),
         Alert.GRADE0_NOT_ESCC: Note(
             "ESCC grade 0 is tumor confined to bone without epidural disease, so it is not ESCC. "
             "The case is still evaluated, but the pathway was written for epidural compression.",
-            "Seed: figure 1 and image 1 (ESCC grading scale), ref [15] (Bilsky 2010)",
+            REVIEW + ": figure 1 and image 1 (ESCC grading scale), ref [15] (Bilsky 2010)",
         ),
         Alert.ADDITIONAL_UNSTABLE_LESION: Note(
             "Another level than the index lesion is unstable: each unstable level needs its own "
             "stabilization plan (surgery, cement or bracing) besides the index lesion's pathway.",
-            "Seed: 'Patients with multilevel involvement'; 'Patients with spinal instability', refs [17,38-42]",
+            REVIEW + ": 'Patients with multilevel involvement'; 'Patients with spinal instability', refs [17,38-42]",
         ),
         Alert.ADDITIONAL_HIGH_GRADE_LESION: Note(
             "Another level than the index lesion has high-grade ESCC: each such level needs its own "
             "radiation or decompression plan.",
-            "Seed: 'Patients with multilevel involvement'; 'Neurologic (high- versus low-grade ESCC)', ref [15]",
+            REVIEW + ": 'Patients with multilevel involvement'; 'Neurologic (high- versus low-grade ESCC)', ref [15]",
         ),
         Alert.ESCC_OUTSIDE_INDEX_BLOCK: Note(
             "ESCC (grade 1b or higher) lies outside the block of levels around the index lesion. Every "
             "level with ESCC usually needs radiation unless the tumor responds well to systemic therapy; "
             "the randomized surgery trial enrolled only patients with a single area of compression.",
-            "Seed: 'Patients with multilevel involvement'; ref [46] (Patchell 2005)",
+            REVIEW + ": 'Patients with multilevel involvement'; ref [46] (Patchell 2005)",
         ),
         Alert.CEMENT_AUGMENTATION_OPTION: Note(
             "Low-grade ESCC without retropulsed fragments or posterolateral involvement: percutaneous "
             "cement augmentation (vertebroplasty or kyphoplasty) can stabilize the level without open surgery.",
-            "Seed: 'Role of vertebroplasty, kyphoplasty, and percutaneous spinal instrumentation', refs [42,85,86]",
+            REVIEW
+            + ": 'Role of vertebroplasty, kyphoplasty, and percutaneous spinal instrumentation', refs [42,85,86]",
         ),
         Alert.SHORT_SURVIVAL_SURGERY: Note(
             "The pathway includes open surgery but the expected survival is under 3 months: the patient "
             "must be able to recover from the operation, and very short expected survival argues against it.",
-            "Seed: 'Systemic' (NOMS) and 'Radioresistant tumors with high-grade ESCC'; ref [46] (Patchell 2005)",
+            REVIEW + ": 'Systemic' (NOMS) and 'Radioresistant tumors with high-grade ESCC'; ref [46] (Patchell 2005)",
         ),
         Alert.BIOPSY_BEFORE_STEROIDS: Note(
             "No cancer diagnosis yet: glucocorticoids are lympholytic and can make a lymphoma biopsy "
             "non-diagnostic. Take the biopsy first when the neurologic state allows.",
-            "Seed: 'Glucocorticoids', refs [31,32]; 'Patients with unknown or synchronous primary', ref [48]",
+            REVIEW + ": 'Glucocorticoids', refs [31,32]; 'Patients with unknown or synchronous primary', ref [48]",
         ),
         Alert.SURVIVAL_ESTIMATE_DISCORDANT: Note(
             "The revised Tokuhashi score predicts a survival that does not overlap the clinician's "
             "estimate. The pathway still follows the clinician's estimate; review the estimate with "
             "medical oncology.",
-            "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score); seed 'Prognosis' and 'Systemic'",
+            "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score); " + REVIEW + ": 'Prognosis' and 'Systemic'",
         ),
     }
 )
@@ -150,27 +158,28 @@ SUPPORTIVE_CARE_ALWAYS: Final = Note(
     "autonomic dysfunction cause constipation and ileus and glucocorticoids can hide the "
     "signs of a perforation; and enough analgesia (often opioids) for the patient to bear "
     "the examination and imaging.",
-    "Seed: 'Urinary retention and constipation', ref [37] (Fadul 1988); 'Pain management and role of immobilization'",
+    REVIEW
+    + ": 'Urinary retention and constipation', ref [37] (Fadul 1988); 'Pain management and role of immobilization'",
 )
 
 STEROID_DOSING_TEXT: Final = Note(
     "Dexamethasone 10 mg intravenously, then 16 mg a day by mouth in divided doses. Once "
     "definitive treatment is under way, halve the daily dose every 3 days. Very high doses "
     "(such as 96 mg) add serious side effects without better results.",
-    "Seed: 'Glucocorticoids', ref [28] (Kumar 2017); refs [27] (George 2015, Cochrane "
+    REVIEW + ": 'Glucocorticoids', ref [28] (Kumar 2017); refs [27] (George 2015, Cochrane "
     "review), [29] (Heimdal 1992), [35] (Graham 2006)",
 )
 
 SBRT_DOSES_TEXT: Final = Note(
     "Usual spine SBRT schedules: 16-24 Gy in 1 fraction, 24 Gy in 2, 27-30 Gy in 3, or "
     "50 Gy in 5. Radioresistant tumors in patients with a good prognosis need the higher doses.",
-    "Seed: 'Stereotactic body radiotherapy, dose and fractionation', ref [64] (Yamada 2017)",
+    REVIEW + ": 'Stereotactic body radiotherapy, dose and fractionation', ref [64] (Yamada 2017)",
 )
 
 CEBRT_FIELD_TEXT: Final = Note(
     "cEBRT field: the width of the vertebral body and any paravertebral tumor with a margin, "
     "centred on the spine, usually one vertebral body above and one below the epidural disease.",
-    "Seed: 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011)",
+    REVIEW + ": 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011)",
 )
 
 REGIMEN_TEXTS: Final[Mapping[CebrtRegimen, str]] = MappingProxyType(
@@ -191,39 +200,39 @@ REGIMEN_TEXTS: Final[Mapping[CebrtRegimen, str]] = MappingProxyType(
 PROGNOSIS_NOTES: Final[tuple[Note, ...]] = (
     Note(
         "How well the patient moves before treatment predicts how well they move after it better than anything else.",
-        "Seed: 'Prognosis, neurologic function', refs [2-4]",
+        REVIEW + ": 'Prognosis, neurologic function', refs [2-4]",
     ),
     Note(
         "Of patients who can walk when treatment starts, 67-82% can still walk at the end.",
-        "Seed: 'Prognosis, neurologic function', refs [2,12,51,102]",
+        REVIEW + ": 'Prognosis, neurologic function', refs [2,12,51,102]",
     ),
     Note(
         "About one in three patients who cannot walk because of paraparesis walks again after "
         "treatment; of paraplegic patients, 2-6% do (more with radiosensitive tumors).",
-        "Seed: 'Prognosis, neurologic function', ref [2] (Maranzano 1995)",
+        REVIEW + ": 'Prognosis, neurologic function', ref [2] (Maranzano 1995)",
     ),
     Note(
         "Of patients who need a urinary catheter before treatment, 20-40% become catheter-free.",
-        "Seed: 'Prognosis, neurologic function', refs [3,5]",
+        REVIEW + ": 'Prognosis, neurologic function', refs [3,5]",
     ),
     Note(
         "Motor deficits that built up over more than 2 weeks recover better than those that appeared within a week.",
-        "Seed: 'Prognosis, neurologic function', ref [103] (Rades 2002)",
+        REVIEW + ": 'Prognosis, neurologic function', ref [103] (Rades 2002)",
     ),
     Note(
         "Median survival is about 8-10 months when the patient walks before radiation, against 2-4 months when not.",
-        "Seed: 'Prognosis, overall survival', refs [2,98,99]",
+        REVIEW + ": 'Prognosis, overall survival', refs [2,98,99]",
     ),
     Note(
         "Median survival is about 9-10 months with breast or prostate cancer, lymphoma or "
         "myeloma, against 3-4 months with lung cancer.",
-        "Seed: 'Prognosis, overall survival', refs [2,94,96,97]",
+        REVIEW + ": 'Prognosis, overall survival', refs [2,94,96,97]",
     ),
     Note(
         "In the randomized trial of surgery plus radiation against radiation alone, 84% vs 57% "
         "of patients were walking after treatment, and 10 of 16 vs 3 of 16 patients who could "
         "not walk at entry walked again.",
-        "Seed: 'Maximal surgical excision plus cEBRT', ref [46] (Patchell 2005, Lancet)",
+        REVIEW + ": 'Maximal surgical excision plus cEBRT', ref [46] (Patchell 2005, Lancet)",
     ),
 )
 
@@ -233,93 +242,100 @@ PROGNOSIS_NOTES: Final[tuple[Note, ...]] = (
 # --------------------------------------------------------------------------------------------
 
 SRC_SINS: Final = (
-    "Seed: 'Mechanical (spinal stability)' and table 2 (SINS), ref [17] (Fisher 2010, Spine "
+    REVIEW + ": 'Mechanical (spinal stability)' and table 2 (SINS), ref [17] (Fisher 2010, Spine "
     "Oncology Study Group); ref [19] (Fourney 2011, reliability and validity)"
 )
-SRC_ESCC: Final = "Seed: 'Neurologic (high- versus low-grade ESCC)' and figure 1, ref [15] (Bilsky 2010, ESCC scale)"
+SRC_ESCC: Final = (
+    REVIEW + ": 'Neurologic (high- versus low-grade ESCC)' and figure 1, ref [15] (Bilsky 2010, ESCC scale)"
+)
 SRC_RADIOSENSITIVITY: Final = (
-    "Seed: 'Oncologic (radiosensitivity of primary tumor)', table 1 and algorithm footnote, ref [16] (Gerszten 2009)"
+    REVIEW
+    + ": 'Oncologic (radiosensitivity of primary tumor)', table 1 and algorithm footnote, ref [16] (Gerszten 2009)"
 )
 SRC_STABILITY: Final = (
-    "Seed: 'Mechanical (spinal stability)', table 2 and algorithm footnote, refs [17] "
+    REVIEW + ": 'Mechanical (spinal stability)', table 2 and algorithm footnote, refs [17] "
     "(Fisher 2010, SINS), [18] (NICE guidance 2023)"
 )
 SRC_SIGNIFICANT_DEFICIT: Final = (
-    "Seed: 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997); "
+    REVIEW + ": 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997); "
     "'Importance of early detection', ref [1]"
 )
-SRC_P1: Final = "Seed: 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997)"
+SRC_P1: Final = REVIEW + ": 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997)"
 SRC_P2: Final = SRC_P1
 SRC_P3: Final = (
-    "Seed: 'Patients with spinal instability', refs [39,40] (SINS and outcomes), [41] (open "
+    REVIEW + ": 'Patients with spinal instability', refs [39,40] (SINS and outcomes), [41] (open "
     "instrumentation), [42] (percutaneous techniques); 'Role of vertebroplasty, kyphoplasty, "
     "and percutaneous spinal instrumentation', refs [85,86] (cement), [87] (Moussazadeh 2015, "
     "percutaneous screws)"
 )
 SRC_P4: Final = (
-    "Seed: 'Patients with spinal instability' and algorithm footnote (section sign), ref [38] "
+    REVIEW + ": 'Patients with spinal instability' and algorithm footnote (section sign), ref [38] "
     "(Lee 2015, Cochrane review of bracing); summary recommendations"
 )
 SRC_P5_SURGERY: Final = (
-    "Seed: 'Patients with prior in-field radiation', refs [49] (Myrehaug 2017), [50]; "
+    REVIEW + ": 'Patients with prior in-field radiation', refs [49] (Myrehaug 2017), [50]; "
     "'Separation surgery plus SBRT', ref [47] (Laufer 2013)"
 )
 SRC_P5_PALLIATIVE: Final = (
-    "Seed: 'Radioresistant tumors with high-grade ESCC' (non-surgical patients); 'Management "
+    REVIEW + ": 'Radioresistant tumors with high-grade ESCC' (non-surgical patients); 'Management "
     "of recurrent ESCC', refs [111,116,117] (second course of cEBRT)"
 )
 SRC_P5_REIRRADIATION: Final = (
-    "Seed: 'Patients with prior in-field radiation', ref [49] (Myrehaug 2017); 'Management "
+    REVIEW + ": 'Patients with prior in-field radiation', ref [49] (Myrehaug 2017); 'Management "
     "of recurrent ESCC', refs [66] (Gerszten 2007), [110-117]"
 )
 SRC_P6: Final = (
-    "Seed: 'Radiosensitive tumors', refs [2] (Maranzano 1995), [16] (Gerszten 2009); summary recommendations (Grade 2C)"
+    REVIEW
+    + ": 'Radiosensitive tumors', refs [2] (Maranzano 1995), [16] (Gerszten 2009); summary recommendations (Grade 2C)"
 )
 SRC_P7: Final = (
-    "Seed: 'Radioresistant tumors with low-grade ESCC', refs [64-69] (SBRT local control), "
+    REVIEW + ": 'Radioresistant tumors with low-grade ESCC', refs [64-69] (SBRT local control), "
     "[2,45] (poor control with cEBRT); summary recommendations (Grade 2C)"
 )
 SRC_P8: Final = (
-    "Seed: 'Radioresistant tumors with high-grade ESCC', refs [46] (Patchell 2005), [47] "
+    REVIEW + ": 'Radioresistant tumors with high-grade ESCC', refs [46] (Patchell 2005), [47] "
     "(Laufer 2013); 'Separation surgery plus SBRT', ref [82] (Redmond 2016); 'Maximal "
     "surgical excision plus cEBRT', ref [46]"
 )
 SRC_P9: Final = (
-    "Seed: 'Radioresistant tumors with high-grade ESCC' and algorithm footnote (section "
+    REVIEW + ": 'Radioresistant tumors with high-grade ESCC' and algorithm footnote (section "
     "sign); refs [43] (Maranzano 2005, 8 Gy single dose), [71] (Rothrock 2020, "
     "hypofractionated SBRT)"
 )
 SRC_REGIMEN_SHORT: Final = (
-    "Seed: 'Conventional external beam radiation therapy, dose and fractionation', refs [43] "
+    REVIEW + ": 'Conventional external beam radiation therapy, dose and fractionation', refs [43] "
     "(Maranzano 2005), [55] (Hoskin 2019, SCORAD), [58] (Rades 2016), [60] (Lee, ICORG 05-03)"
 )
 SRC_REGIMEN_MIDDLE: Final = (
-    "Seed: 'Conventional external beam radiation therapy, dose and fractionation', refs "
+    REVIEW + ": 'Conventional external beam radiation therapy, dose and fractionation', refs "
     "[51,54,56-59] (short against long courses)"
 )
 SRC_REGIMEN_FAVOURABLE: Final = (
-    "Seed: 'Conventional external beam radiation therapy, dose and fractionation', refs [61] "
+    REVIEW + ": 'Conventional external beam radiation therapy, dose and fractionation', refs [61] "
     "(Rades 2006, myeloma), [62] (Rades 2007, oligometastases)"
 )
 SRC_REGIMEN_LONG: Final = (
-    "Seed: 'Radiosensitive tumors', ref [44] (Rades 2006); 'Dose and fractionation', refs [56,57,61,62]"
+    REVIEW + ": 'Radiosensitive tumors', ref [44] (Rades 2006); 'Dose and fractionation', refs [56,57,61,62]"
 )
 SRC_REGIMEN_EXCISION: Final = (
-    "Seed: 'Maximal surgical excision plus cEBRT', ref [46] (Patchell 2005: 30 Gy in 10 fractions after surgery)"
+    REVIEW + ": 'Maximal surgical excision plus cEBRT', ref [46] (Patchell 2005: 30 Gy in 10 fractions after surgery)"
 )
 SRC_STEROIDS_HIGH: Final = (
-    "Seed: 'Glucocorticoids', ref [28] (Kumar 2017); very high doses: refs [27] (George "
+    REVIEW + ": 'Glucocorticoids', ref [28] (Kumar 2017); very high doses: refs [27] (George "
     "2015, Cochrane review), [29] (Heimdal 1992)"
 )
-SRC_STEROIDS_NOT_ROUTINE: Final = "Seed: 'Glucocorticoids', ref [30] (Maranzano 1996, radiotherapy without steroids)"
-SRC_STEROIDS_CONSIDER: Final = "Seed: 'Glucocorticoids', refs [25-27] (bridge to definitive treatment), [30]"
-SRC_VTE: Final = "Seed: 'Venous thromboembolism prophylaxis', ref [36] (Zacharia 2017)"
-SRC_BLADDER: Final = "Seed: 'Urinary retention and constipation'"
+SRC_STEROIDS_NOT_ROUTINE: Final = (
+    REVIEW + ": 'Glucocorticoids', ref [30] (Maranzano 1996, radiotherapy without steroids)"
+)
+SRC_STEROIDS_CONSIDER: Final = REVIEW + ": 'Glucocorticoids', refs [25-27] (bridge to definitive treatment), [30]"
+SRC_VTE: Final = REVIEW + ": 'Venous thromboembolism prophylaxis', ref [36] (Zacharia 2017)"
+SRC_BLADDER: Final = REVIEW + ": 'Urinary retention and constipation'"
 SRC_MOBILITY: Final = (
-    "Seed: 'Pain management and role of immobilization', refs [18] (NICE 2023), [38] (Lee 2015, Cochrane review)"
+    REVIEW + ": 'Pain management and role of immobilization', refs [18] (NICE 2023), [38] (Lee 2015, Cochrane review)"
 )
 SRC_URGENCY: Final = (
-    "Seed: 'Importance of early detection', ref [1] (Laufer 2016); 'Neurologic (high- versus low-grade ESCC)', ref [15]"
+    REVIEW
+    + ": 'Importance of early detection', ref [1] (Laufer 2016); 'Neurologic (high- versus low-grade ESCC)', ref [15]"
 )
 
 SINS_INPUTS: Final = (
@@ -340,15 +356,18 @@ def yes_no(flag: bool) -> str:
 
 
 SRC_P2_BIOPSY_THEN_CEBRT: Final = (
-    "Seed: 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997); 'Importance of early "
+    REVIEW + ": 'Patients with unknown or synchronous primary', ref [48] (Schiff 1997); 'Importance of early "
     "detection', ref [1]"
 )
 SRC_REGIMEN_REIRRADIATION: Final = (
-    "Seed: 'Management of recurrent ESCC', refs [111,112,116,117] (re-irradiation series), [118,119] (cord tolerance)"
+    REVIEW
+    + ": 'Management of recurrent ESCC', refs [111,112,116,117] (re-irradiation series), [118,119] (cord tolerance)"
 )
-SRC_CEBRT_FIELD: Final = "Seed: 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011)"
+SRC_CEBRT_FIELD: Final = (
+    REVIEW + ": 'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011)"
+)
 SRC_STEROIDS_PALLIATIVE: Final = (
-    "Seed: 'Radioresistant tumors with high-grade ESCC' (glucocorticoids and short-course cEBRT); "
+    REVIEW + ": 'Radioresistant tumors with high-grade ESCC' (glucocorticoids and short-course cEBRT); "
     "'Glucocorticoids', ref [28] (Kumar 2017)"
 )
 SRC_TOKUHASHI: Final = "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score; reprinted in NICE CG75 appendix)"

@@ -1,0 +1,88 @@
+"""Every source the app shows cites a publication: the clinical review by its authors, year and title (with
+its section and reference numbers), or a primary paper by its first author and year; never an internal name.
+
+The sources are enumerated from where they are written (every ``SRC_`` constant and ``Note`` of
+``rules.texts``, the prognosis scores' and the ECOG equivalence's), and a check over the golden cases
+proves the enumeration misses none that the engine gives. No database.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from assessments import presenters, rules
+from assessments.labels import KPS_ECOG_SOURCE
+from assessments.presenters.prognosis import SCORE_SOURCES
+from assessments.presenters.reasons import source_citation
+from tests.test_words_golden import golden_results
+
+# A primary paper as the app cites one: "Fisher 2010", "Tokuhashi 2005, Spine 30:2186".
+AUTHOR_YEAR = re.compile(r"\b[A-Z][a-z]+(?: (?:et al\.|& [A-Z][a-z]+))? (?:19|20)\d\d\b")
+INTERNAL_NAMES = re.compile(r"\bseed\b|\bSRC_|_", re.IGNORECASE)
+
+
+def every_source() -> set[str]:
+    """Every source string the rules and presenters can give."""
+    texts = vars(rules.texts)
+    sources = {value for name, value in texts.items() if name.startswith("SRC_")}
+    notes = [value for value in texts.values() if isinstance(value, rules.Note)]
+    notes += [*rules.ALERT_TEXTS.values(), *rules.PROGNOSIS_NOTES]
+    sources |= {note.source for note in notes}
+    return sources | set(SCORE_SOURCES.values()) | {KPS_ECOG_SOURCE}
+
+
+def _is_citation(text: str) -> bool:
+    cites_review = text.startswith(rules.REVIEW) or f"; {rules.REVIEW}" in text
+    return cites_review or AUTHOR_YEAR.match(text) is not None
+
+
+def test_the_review_is_cited_by_its_authors_year_and_title() -> None:
+    assert rules.REVIEW.startswith("Laufer, Bilsky, Schiff, Brown 2023")
+    assert "Treatment and prognosis of neoplastic epidural spinal cord compression" in rules.REVIEW
+
+
+@pytest.mark.parametrize("source", sorted(every_source()))
+def test_every_source_renders_as_a_citation(source: str) -> None:
+    shown = source_citation(source)
+    assert _is_citation(shown), shown
+    assert not INTERNAL_NAMES.search(shown.replace(rules.REVIEW, "")), shown
+
+
+def test_the_enumeration_covers_every_source_the_engine_gives() -> None:
+    given: set[str] = set()
+    for result in golden_results().values():
+        data = result.to_dict()
+        given |= {item["source"] for item in data["rationale"]}
+        given |= {alert["source"] for alert in data["alert_details"]}
+    assert given, "the golden cases gave no source"
+    assert given <= every_source(), sorted(given - every_source())
+
+
+def _panel_sources(panel: dict[str, Any]) -> list[str]:
+    sources = [item["source"] for item in panel["rationale"]]
+    sources += [alert["source"] for alert in panel["alerts"]]
+    sources += [note["source"] for note in panel["prognosis"]]
+    return sources
+
+
+def test_a_result_stored_with_the_old_internal_name_is_shown_citing_the_review() -> None:
+    snapshot = next(iter(golden_results().values())).to_snapshot()
+    stored = {
+        **snapshot,
+        "rationale": [
+            {**item, "source": "Seed: 'Mechanical (spinal stability)' and table 2, ref [17] (Fisher 2010, SINS)"}
+            for item in snapshot["rationale"]
+        ],
+        "alert_details": [
+            {**alert, "source": "Tokuhashi 2005, Spine 30:2186; seed 'Prognosis' and 'Systemic'"}
+            for alert in snapshot.get("alert_details", [])
+        ],
+    }
+    for source in _panel_sources(presenters.present_result(stored)):
+        assert "seed" not in source.lower().replace(rules.REVIEW.lower(), ""), source
+        assert _is_citation(source), source
+    shown = presenters.present_result(stored)["rationale"][0]["source"]
+    assert shown == f"{rules.REVIEW}: 'Mechanical (spinal stability)' and table 2, ref [17] (Fisher 2010, SINS)"
