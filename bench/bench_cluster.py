@@ -51,6 +51,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +326,27 @@ async def board_member(session: common.Session, record: Record, stop_at: float, 
         await asyncio.sleep(rng.uniform(0.3, 0.8))
 
 
-async def run_load(args: argparse.Namespace, lb: str, servers: list[AppServer], pg: OwnPostgres | None) -> Record:
+Timeline = Callable[[Callable[[float, str, Callable[[], Any]], Awaitable[None]]], list[Awaitable[None]]]
+
+
+def cluster_timeline(servers: list[AppServer], pg: OwnPostgres | None) -> Timeline:
+    """Kill an app server at 20% of the run, start it again at 45%, restart PostgreSQL at 70%."""
+
+    def steps(at: Callable[[float, str, Callable[[], Any]], Awaitable[None]]) -> list[Awaitable[None]]:
+        victim = servers[1]
+        planned = [
+            at(0.2, f"killed app server {victim.n} (SIGKILL, workers too)", victim.kill),
+            at(0.45, f"started app server {victim.n} again", victim.start),
+        ]
+        if pg is not None:
+            planned.append(at(0.7, "restarted PostgreSQL (pg_ctl restart -m fast)", pg.restart))
+        return planned
+
+    return steps
+
+
+async def run_load(args: argparse.Namespace, lb: str, timeline: Timeline) -> Record:
+    """The mixed load through ``lb`` for ``args.duration`` seconds, with ``timeline``'s events on the way."""
     import aiohttp
 
     record = Record()
@@ -353,14 +374,7 @@ async def run_load(args: argparse.Namespace, lb: str, servers: list[AppServer], 
             record.events.append((loop.time(), f"done: {label}"))
             print(f"  t={t - start:5.1f} s  {label} ({loop.time() - t:.2f} s)")
 
-        victim = servers[1]
-        steps = [
-            at(0.2, f"killed app server {victim.n} (SIGKILL, workers too)", victim.kill),
-            at(0.45, f"started app server {victim.n} again", victim.start),
-        ]
-        if pg is not None:
-            steps.append(at(0.7, "restarted PostgreSQL (pg_ctl restart -m fast)", pg.restart))
-        await asyncio.gather(*steps)
+        await asyncio.gather(*timeline(at))
         await asyncio.gather(*tasks)
         record.start, record.stop_at = start, stop_at  # type: ignore[attr-defined]
     return record
@@ -486,7 +500,7 @@ def main() -> int:
         )
         meter = common.CpuMeter()
         meter.start()
-        record = asyncio.run(run_load(args, lb, servers, pg))
+        record = asyncio.run(run_load(args, lb, cluster_timeline(servers, pg)))
         cpu = meter.stop()
         checks = check_database(env, record)
     finally:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
-
+from escc_site.database import database_from_url
 from escc_site.env import ImproperSetting, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -122,12 +121,8 @@ WSGI_APPLICATION = "escc_site.wsgi.application"
 
 # --- Database ---------------------------------------------------------------
 _database_url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-try:
-    _db = dj_database_url.parse(_database_url)
-except ValueError as exc:  # unknown scheme etc.
-    raise ImproperSetting(f"DATABASE_URL is not a usable database URL: {exc}") from None
-if _db["ENGINE"] not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
-    raise ImproperSetting("DATABASE_URL must be sqlite:///… or postgres://…")
+# Several hosts (postgres://db1,db2/escc?target_session_attrs=read-write) follow a failover.
+_db = database_from_url(_database_url)
 if _db["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections, checked before reuse so a database restart
     # turns into one reconnect rather than a run of 500s.
