@@ -194,10 +194,15 @@ class Formation:
     def rejoin(self, name: str) -> float:
         """Start the node again; it rewinds and follows the new primary. Seconds until it is a standby."""
         self._run(name)
-        return self._wait(f"{name} rejoined", lambda: self.states().get(name) == "secondary")
+        return self._wait(f"{name} rejoined", self.settled)
+
+    def settled(self) -> bool:
+        """One primary and one standby in sync, nothing in transition."""
+        return sorted(self.states().values()) == ["primary", "secondary"]
 
     def switchover(self) -> float:
         """A planned switchover (maintenance): seconds until the other node is primary and both are settled."""
+        self._wait("formation settled before the switchover", self.settled)
         before = self.primary()
         t0 = time.monotonic()
         self._autoctl("perform", "switchover", "--pgdata", str(self.dir / before), "--wait", "60")
