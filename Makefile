@@ -66,7 +66,8 @@ bench-cluster: $(STAMP)
 
 # A pg_auto_failover formation of its own (a monitor, a primary, a synchronous standby), 2 gunicorns,
 # the task worker and HAProxy on 127.0.0.1:20700-20799; kill -9 of the primary under load, promotion,
-# the old primary back as the standby. About 3 minutes a run; --runs 3 for three in a row.
+# the old primary back as the standby. About 3 minutes a run (4 with BENCH_ARGS="--switchover --duration 90");
+# --runs 3 for three in a row.
 bench-failover: $(STAMP)
 	@command -v pg_autoctl >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-auto-failover pg-auto-failover-cli haproxy >/dev/null; }

@@ -10,7 +10,7 @@ What it does, all on 127.0.0.1 and bounded in time (docs/deployment.md, "Databas
 1. Starts a pg_auto_failover formation of its own (Debian's ``postgresql-15-auto-failover``): a
    monitor and two PostgreSQL nodes, the second a synchronous standby of the first, with the
    monitor's health checks tightened as docs/deployment.md recommends. Migrates, creates the users.
-2. Starts ``--servers`` gunicorns and the e-mail worker (``manage.py db_worker``), all with the
+2. Starts ``--servers`` gunicorns and the e-mail worker (``manage.py task_worker``), all with the
    multi-host ``DATABASE_URL`` (``…?target_session_attrs=read-write``), HAProxy in front, and an
    SMTP server (aiosmtpd) for the worker to deliver to.
 3. Runs the cluster benchmark's mixed load (live updates, saves with save tokens, the board queue).
@@ -257,7 +257,7 @@ class MailCatcher:
 
 
 class Worker:
-    """``manage.py db_worker`` in its own process group, paused and resumed with SIGSTOP/SIGCONT."""
+    """``manage.py task_worker`` in its own process group, paused and resumed with SIGSTOP/SIGCONT."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -266,7 +266,7 @@ class Worker:
     def start(self) -> None:
         log = (common.RESULTS / "failover-worker.log").open("w")
         self.proc = subprocess.Popen(
-            [str(common.PYTHON), "manage.py", "db_worker", "--interval", "0.5"],
+            [str(common.PYTHON), "manage.py", "task_worker", "--interval", "0.5"],
             cwd=common.ROOT,
             env=self.env,
             stdout=log,
