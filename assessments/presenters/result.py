@@ -312,6 +312,9 @@ def present_partial_lesions(lesions: list[dict[str, Any]], needed: list[dict[str
 SPINE_STEP = 9
 SPINE_TOP = 4
 SPINE_REGION_STARTS = frozenset({"C1", "T1", "L1", "S1"})
+SPINE_WIDTH = 70
+# Drawn twice its units on screen, so that a level's label reads at the size of small body text.
+SPINE_SHOWN_SCALE = 2
 
 
 def _spine_y(level: str) -> int:
@@ -365,9 +368,12 @@ def spine_picture(
     bracket = None
     if block:
         bracket = {"y": _spine_y(block[0]), "height": _spine_y(block[-1]) - _spine_y(block[0]) + SPINE_STEP - 1}
+    height = SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP
     return {
         "boxes": SafeString("".join(boxes)),  # every piece came from format_html
-        "height": SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP,
+        "height": height,
+        "width_shown": SPINE_WIDTH * SPINE_SHOWN_SCALE,
+        "height_shown": height * SPINE_SHOWN_SCALE,
         "field": band,
         "block": bracket,
         "description": " ".join(words),
