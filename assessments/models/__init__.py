@@ -11,6 +11,7 @@ from assessments.models.decisions import (
 )
 from assessments.models.patients import PATIENT_FIELDS, PATIENT_IDENTIFIERS, Patient, PatientRecordConflict, Sex
 from assessments.models.teams import CareTeam, CareTeamMembership, CaseHandover, HandoverStatus
+from assessments.models.working_copies import WorkingCopy
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -36,5 +37,6 @@ __all__ = [
     "Patient",
     "PatientRecordConflict",
     "Sex",
+    "WorkingCopy",
     "choices",
 ]
