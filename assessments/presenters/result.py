@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 from assessments import rules
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.presenters.prognosis import present_prognosis
-from assessments.presenters.reasons import present_reasons
+from assessments.presenters.reasons import group_reasons, present_reasons
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -119,6 +119,8 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
     ``expected_survival`` is the clinician's own estimate, shown beside the prognosis scores.
     """
     typed = ResultView.from_dict(result)
+    reasons = present_reasons(result["rationale"])
+    lesions = present_lesions(result)
     pathway = result["pathway"]
     sins = result["sins"]
     components = [{"key": key, "title": title, "points": sins["components"][key]} for key, title, _ in SINS_COMPONENTS]
@@ -173,12 +175,14 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
             {"code": a["code"], "title": _label(rules.Alert, a["code"]), "text": a["text"], "source": a["source"]}
             for a in result.get("alert_details", [])
         ],
-        "rationale": present_reasons(result["rationale"]),
+        "rationale": reasons,
         "prognosis": [{"text": note.text, "source": note.source} for note in rules.PROGNOSIS_NOTES],
         # The scores of spec 8.2 and the rule set's words (both result shapes).
         "prognosis_scores": present_prognosis(result, expected_survival=expected_survival),
         "rule_set_view": present_rule_set(result["rule_set"]),
-        **present_lesions(result),
+        **lesions,
+        "reason_groups": group_reasons(reasons, lesions["lesions"]),
+        "steroids": _label(rules.Steroids, result["steroids"]),
     }
 
 
