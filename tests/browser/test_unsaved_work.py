@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from assessments.models import Case, WorkingCopy
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_case_form import choose
 
 
@@ -69,6 +70,7 @@ def test_coming_back_puts_every_entry_back_including_the_radio_findings(page, li
     expect(page.locator('input[name="motor_status"][value="ambulatory"]')).to_be_checked()
     stored = page.evaluate("JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
     assert "Una Saved" not in stored and "H1112223" not in stored, "nothing typed is kept in the browser"
+    assert_accessible(page, "the form with its entries brought back")
     # Discarding them gives the empty form.
     page.get_by_test_id("working-copy-discard").click()
     expect(page.get_by_label("Patient name")).to_have_value("")
