@@ -17,9 +17,12 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 
-  // Saving, or discarding the brought-back entries, is leaving on purpose.
-  document.addEventListener("submit", function () {
-    unsaved = false;
+  // Saving, or discarding the brought-back entries, is leaving on purpose (a save held back, for
+  // example while reconnecting, is not).
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) {
+      unsaved = false;
+    }
   });
 
   window.addEventListener("beforeunload", function (event) {
