@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import uuid
 
@@ -12,7 +14,7 @@ from assessments.models import Case, WorkingCopy
 from audit.models import AuditEntry
 from audit.tamper import Protection, declaration
 from board import services as board_services
-from tests.factories import form_post, make_case
+from tests.factories import ASSESSMENT, form_post, make_case
 
 HX = {"HX-Request": "true"}
 NEW = reverse("assessments:working_copy_new")
@@ -122,3 +124,10 @@ def test_the_form_is_never_stored_by_the_browser(alice_client, alice, name):
 
 def test_working_copy_is_declared_a_draft_not_the_record():
     assert declaration(WorkingCopy).protection is Protection.NOT_RECORD
+
+
+def test_an_imported_case_keeps_its_entries_as_a_new_case(alice_client):
+    upload = io.BytesIO(json.dumps(ASSESSMENT).encode())
+    upload.name = "case.json"
+    page = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
+    assert f'hx-post="{NEW}"' in page

@@ -365,6 +365,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
                 "prognosis_form": entry.prognosis_form,
                 "form_action": reverse("assessments:case_create"),
                 "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
+                "working_copy_url": reverse("assessments:working_copy_new"),  # kept as a new case's entries
                 **panel,
                 **_lesion_cards(entry),
             }
