@@ -4,6 +4,8 @@ by lesion; the copy-ready summary for the notes says everything needed, per case
 from __future__ import annotations
 
 import html
+import json
+import lzma
 import re
 
 import pytest
@@ -105,3 +107,16 @@ def test_copy_summary_button_is_static_js_and_the_text_is_there_without_it(alice
     page = alice_client.get(make_case(alice).get_absolute_url()).content.decode()
     assert '<script src="/static/js/copy_summary.js" defer></script>' in page
     assert 'id="copy-summary"' in page and "hidden>Copy summary</button>" in page
+
+
+def test_summary_of_a_case_saved_under_the_earlier_rule_set_says_so(alice_client, alice):
+    from tests.test_reevaluate import BRACING, GOLDEN, case_2026
+
+    record = next(r for r in json.loads(lzma.decompress(GOLDEN.read_bytes())) if r["case"]["id"] == BRACING)
+    case = case_2026(alice, record)
+    text = _summary(alice_client, case)
+    assert f"Levels: {case.spinal_level}" in text
+    assert re.search(r"^SINS: \d+ of 18 \(", text, re.MULTILINE)
+    assert re.search(r"^ESCC grade: \S", text, re.MULTILINE)
+    assert "Rule set: 2026.1, evaluated" in text
+    assert "rule set 2026.1 (earlier rule set): the treating team and tumor board decide." in text
