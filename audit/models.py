@@ -94,6 +94,8 @@ class Action(models.TextChoices):
     CASE_HANDOVER_DECLINE = "case.handover_decline", "Case handover declined"
     CASE_HANDOVER_WITHDRAW = "case.handover_withdraw", "Case handover withdrawn"
     TEAM_CHANGE = "team.change", "Care team or its members changed"
+    WORKING_COPY_SAVE = "working_copy.save", "Unsaved entries kept as a working copy"
+    WORKING_COPY_DISCARD = "working_copy.discard", "Working copy discarded"
 
 
 class AppendOnlyError(Exception):

@@ -81,14 +81,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_selectors.case_get_for_view(user=request.user, pk=pk)
     result_now = case_selectors.case_result_now(case=case)
     board_context = selectors.case_board_context(user=request.user, case=case)
+    panel = case_presenters.present_result(
+        result_now or case_selectors.case_stored_result(case=case), expected_survival=case.expected_survival
+    )
     return TemplateResponse(
         request,
         "assessments/case_detail.html",
         {
             "case": case,
-            "panel": case_presenters.present_result(
-                result_now or case_selectors.case_stored_result(case=case), expected_survival=case.expected_survival
-            ),
+            "panel": panel,
+            "summary_text": case_presenters.case_summary_text(case=case, panel=panel),
             "evaluated_now": result_now is not None,
             "inputs": input_rows.present_inputs(case),
             "lesion_inputs": input_rows.present_lesion_inputs(case),

@@ -236,6 +236,8 @@ def test_team_case_urls_are_404_to_everyone_outside_the_team(client, team_case, 
 # What a team member who is not the owner may open: the case, its edit form, its patient, its exports.
 TEAM_MEMBER_MAY = {"assessments:case_detail", "assessments:board_review", "assessments:case_edit",
                    "assessments:case_export", "interop:case_fhir", "assessments:patient_detail"}  # fmt: skip
+# POST-only URLs of editing the case, which a team member may edit: their own working copy of it.
+TEAM_MEMBER_MAY_POST = {"assessments:working_copy", "assessments:working_copy_discard"}
 
 
 @pytest.mark.parametrize(("name", "route"), CASE_ROUTES, ids=[n for n, _ in CASE_ROUTES])
@@ -247,6 +249,9 @@ def test_team_member_reaches_the_team_case_and_nothing_owner_only(client, team_c
     status = client.get(path).status_code
     if name in TEAM_MEMBER_MAY:
         assert status == 200, f"{path}: {status}"
+    elif name in TEAM_MEMBER_MAY_POST:
+        assert status == 405, f"{path}: {status}"
+        assert client.post(path, form_post(version="1")).status_code in {200, 302}, path
     elif name.startswith("meetings:") or name in {"assessments:board_decision_correct"}:
         return  # ids of other objects: covered by the meetings table
     else:

@@ -704,6 +704,10 @@ NOT_A_VIEW = {
     "assessments:case_handover_accept": "POST only, redirects; writes case.handover_accept",
     "assessments:case_handover_decline": "POST only, redirects; writes case.handover_decline",
     "assessments:case_handover_withdraw": "POST only, redirects; writes case.handover_withdraw",
+    "assessments:working_copy_new": "POST only, the user's own entries; writes working_copy.save",
+    "assessments:working_copy": "POST only, the user's own entries; writes working_copy.save",
+    "assessments:working_copy_new_discard": "POST only, redirects; writes working_copy.discard",
+    "assessments:working_copy_discard": "POST only, redirects; writes working_copy.discard",
 }
 
 

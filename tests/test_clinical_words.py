@@ -91,7 +91,7 @@ def test_conflict_lists_only_what_really_differs_not_the_patients_identifiers(al
 def test_reasons_name_findings_in_words(alice_client, alice):
     case = make_case(alice, spinal_level="T7")
     page = text_of(alice_client.get(case.get_absolute_url()))
-    reasons = page.split('id="rationale"')[1].split("</details>")[0]
+    reasons = page.split('id="rationale"')[1].split("</section>")[0]
     assert "Level T7: semi-rigid, 1 point" in reasons
     assert "Histology: melanoma is classed" in reasons
     assert "Findings used: Level, Pain, Bone lesion" in reasons

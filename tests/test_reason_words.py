@@ -43,10 +43,12 @@ def test_templates_show_a_reasons_words_as_the_presenter_gives_them() -> None:
     shown = []
     for path in TEMPLATES:
         source = path.read_text(encoding="utf-8")
-        for loop in re.finditer(r"{%\s*for (\w+) in [\w.]*rationale\s*%}(.*?){%\s*endfor\s*%}", source, re.DOTALL):
+        # The reasons as a list (``rationale``) or folded by group (``reason_groups``, each ``group.items``).
+        loops = r"{%\s*for (\w+) in (?:[\w.]*rationale|group\.items)\s*%}(.*?){%\s*endfor\s*%}"
+        for loop in re.finditer(loops, source, re.DOTALL):
             name, body = loop.groups()
             shown += [(path.name, expression) for expression in re.findall(r"{{\s*(" + name + r"\.text[^}]*)}}", body)]
-    assert {name for name, _ in shown} >= {"_pathway_panel.html", "board_pack.html"}
+    assert {name for name, _ in shown} >= {"_pathway_reasons.html", "board_pack.html"}
     assert [
         (name, expression) for name, expression in shown if expression.strip() != f"{expression.split('.')[0]}.text"
     ] == []

@@ -33,6 +33,7 @@ from assessments.models import (
     CaseStatus,
     CommentKind,
     HandoverStatus,
+    WorkingCopy,
 )
 
 
@@ -339,3 +340,8 @@ def case_team_context(*, user: Any, case: Case) -> dict[str, Any]:
             "can_withdraw": is_owner and pending is not None,
         }
     }
+
+
+def working_copy_get(*, user: Any, case: Case | None) -> WorkingCopy | None:
+    """``user``'s own working copy of ``case`` (None: of a new assessment); nobody else's is ever read."""
+    return WorkingCopy.objects.filter(user=user, case=case).first()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -29,6 +30,7 @@ from assessments.models import (
     CaseHandover,
     CaseStatus,
     HandoverStatus,
+    WorkingCopy,
 )
 from assessments.patients.services import (
     PatientCheckLimited,
@@ -124,6 +126,7 @@ def case_create(
             case.patient = patient_for_case(identifiers=identifiers, user=owner)
             case.save()
             audit_record(action="case.create", actor=owner, target=case)
+            working_copy_discard(user=owner, case=None)
     except (PatientDetailsMismatch, PatientCheckLimited) as refusal:
         patient_refusal_record(user=owner, refusal=refusal)  # after the rollback, so the entry stays
         raise
@@ -201,6 +204,7 @@ def _case_update_locked(
         case.version += 1
         case.save()
         audit_record(action="case.update", actor=editor, target=case, details={"version": case.version})
+        working_copy_discard(user=editor, case=case)
     return case
 
 
@@ -381,3 +385,61 @@ def case_handover_withdraw(*, case: Case, user: User) -> CaseHandover:
 def case_import_record(*, user: User) -> None:
     """Record that ``user`` read a case file in (nothing is stored until the case is saved)."""
     audit_record(action="case.import", actor=user)
+
+
+# --- The working copy: unsaved entries kept on the server while the user types -------------------
+
+# Page mechanics posted with the form, not entries.
+_NOT_ENTRIES = frozenset({"csrfmiddlewaretoken", "action", "shown_parts", "shown_flow_rule"})
+
+
+def working_copy_save(*, user: User, case: Case | None, entries: Mapping[str, Sequence[str]]) -> WorkingCopy | None:
+    """Keep ``user``'s unsaved entries of ``case`` (None: a new assessment), replacing their previous copy.
+
+    Not a version: the case is untouched. Nothing is kept (None) when the form they come from was saved
+    already (its save token is on a case of ``user``'s, or on a version of ``case``), so a copy sent just
+    before the save, or from a page brought back after it, never outlives the save.
+    """
+    if _form_already_saved(user=user, case=case, token=(entries.get("save_token") or [""])[0]):
+        return None
+    kept = {key: [str(value) for value in values] for key, values in entries.items() if key not in _NOT_ENTRIES}
+    try:
+        with transaction.atomic():
+            copy = WorkingCopy.objects.select_for_update().filter(user=user, case=case).first()
+            if copy is None:
+                copy = WorkingCopy(user=user, case=case)
+            copy.entries, copy.saved_at = kept, timezone.now()
+            copy.save()
+            audit_record(action="working_copy.save", actor=user, target=copy, details={"case": _case_id(case)})
+    except IntegrityError:
+        # A second copy of the first keystrokes' request created the row meanwhile: this one replaces it.
+        return working_copy_save(user=user, case=case, entries=entries)
+    return copy
+
+
+def working_copy_discard(*, user: User, case: Case | None) -> bool:
+    """Delete ``user``'s working copy of ``case`` (None: of a new assessment); True if there was one.
+
+    Called on every save of the case, and when the user discards the entries brought back.
+    """
+    with transaction.atomic():
+        copy = WorkingCopy.objects.select_for_update().filter(user=user, case=case).first()
+        if copy is None:
+            return False
+        audit_record(action="working_copy.discard", actor=user, target=copy, details={"case": _case_id(case)})
+        copy.delete()
+    return True
+
+
+def _case_id(case: Case | None) -> int | None:
+    return None if case is None else case.pk
+
+
+def _form_already_saved(*, user: User, case: Case | None, token: str) -> bool:
+    try:
+        save_token = uuid.UUID(token)
+    except ValueError:
+        return False
+    if case is None:
+        return Case.objects.filter(owner=user, save_token=save_token).exists()
+    return case.history.filter(save_token=save_token).exists()

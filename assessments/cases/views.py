@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,7 +35,7 @@ from assessments.cases.forms import (
 )
 from assessments.cases.posted import posted_entries
 from assessments.middleware import pop_stashed_entries
-from assessments.models import Case, CaseStatus
+from assessments.models import Case, CaseStatus, WorkingCopy
 from assessments.patients import selectors as patient_selectors
 from assessments.patients import services as patient_services
 from assessments.templatetags import live_update
@@ -89,18 +90,23 @@ def _assessment_entry(data: Any, patient_form: PatientForm) -> AssessmentEntry:
     return AssessmentEntry(data, ambulation_lost_at=lost_at)
 
 
-def _entries(request: HttpRequest) -> Any:
-    """The POSTed entries, or on a GET those kept when a save arrived after the session ended.
+def _entries(request: HttpRequest, case: Case | None = None) -> tuple[Any, WorkingCopy | None]:
+    """The POSTed entries; on a GET those kept when a save arrived after the session ended, else the
+    user's working copy of this form (returned too, for the page to say it was restored).
 
-    Either is brought to the forms' shape once, here (``posted_entries``: an older page's flat lesion
+    Each is brought to the forms' shape once, here (``posted_entries``: an older page's flat lesion
     as one card, removed cards dropped, and without JavaScript "Add a lesion" as one more empty card).
     """
     if request.method == "POST":
-        return posted_entries(request.POST, add_lesion=_is_add_lesion(request))
+        return posted_entries(request.POST, add_lesion=_is_add_lesion(request)), None
     restored = pop_stashed_entries(request)
     if restored is not None:
         messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
-    return posted_entries(restored)
+        return posted_entries(restored), None
+    copy = selectors.working_copy_get(user=request.user, case=case)
+    if copy is not None:
+        return posted_entries(copy.as_form_data()), copy
+    return posted_entries(None), None
 
 
 def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -144,14 +150,15 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
     return panel_status
 
 
+@never_cache  # Back re-asks the server, which puts the working copy back (or, after a save, an empty form)
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    """New case: GET the empty form; HTMX POST previews the result; plain POST saves (PRG)."""
+    """New case: GET the empty form (or the user's working copy); HTMX POST previews; plain POST saves (PRG)."""
     if not roles.is_clinician(request.user):
         raise Http404("Only clinicians create cases")
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
-    data = _entries(request)
+    data, working_copy = _entries(request)
     if data is not None:
         patient_form = PatientForm(data)
         entry = _assessment_entry(data, patient_form)
@@ -179,6 +186,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
         "assessment": entry,
         "prognosis_form": entry.prognosis_form,
         "save_form": save_form,
+        "working_copy": working_copy,
+        "working_copy_url": reverse("assessments:working_copy_new"),
         **panel,
     }
     return _render_case_form(request, context, _form_status(request, status))
@@ -192,6 +201,7 @@ def _default_entries() -> dict[str, str]:
     }
 
 
+@never_cache
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -200,7 +210,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not case.is_editable and request.method != "POST":
         raise PermissionDenied("This case is with the tumor board and is read-only until they return it.")
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
-    data = _entries(request)
+    data, working_copy = _entries(request, case)
     if data is None:
         patient_form = PatientForm(instance=case)
         entry = AssessmentEntry(initial=_saved_entries(case), lesions=case.stored_lesions())
@@ -237,6 +247,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_edit_response(
         request, case, patient_form, entry, version_form, conflict, read_only, save_form=save_form,
         handed_over=handed_over,
+        working_copy=working_copy,
     )  # fmt: skip
 
 
@@ -250,7 +261,7 @@ def _saved_entries(case: Case) -> dict[str, str]:
 
 def _case_edit_response(
     request, case, patient_form, entry, version_form, conflict=None, read_only=False, save_form=None,
-    handed_over=False,
+    handed_over=False, working_copy=None,
 ) -> HttpResponse:  # fmt: skip
     if conflict is not None:
         # The user's entries stay in the form; the form now carries the newer version so that a
@@ -271,6 +282,8 @@ def _case_edit_response(
         "conflict_changes": _differences(conflict, patient_form, entry) if conflict else [],
         "read_only": read_only,
         "handed_over": handed_over,
+        "working_copy": working_copy,
+        "working_copy_url": reverse("assessments:working_copy", args=[case.pk]),
         **panel,
     }
     refused = conflict is not None or (read_only and _is_save(request))
@@ -360,6 +373,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
                 "prognosis_form": entry.prognosis_form,
                 "form_action": reverse("assessments:case_create"),
                 "save_form": SaveTokenForm(),  # a repeated save of the imported case stores it once
+                "working_copy_url": reverse("assessments:working_copy_new"),  # kept as a new case's entries
                 **panel,
                 **_lesion_cards(entry),
             }
@@ -553,3 +567,39 @@ def patient_attached_messages(request: HttpRequest, case: Case) -> None:
             f"{hidden['count']} of them {'is' if hidden['count'] == 1 else 'are'} not shared with you. "
             f"Who can share {'it' if hidden['count'] == 1 else 'them'}: {holders}{teams}.",
         )
+
+
+@require_POST
+def working_copy_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Keep the open form's entries as the user's working copy (HTMX, a moment after they stop typing).
+
+    Answers the line that says when they were last kept; nothing is kept for a case that went to the
+    board meanwhile (it is read-only), and the answer says so.
+    """
+    case = _working_copy_case(request, pk)
+    if case is not None and not case.is_editable:
+        return render(request, WORKING_COPY_STATUS, {"read_only": True})
+    entries = {key: request.POST.getlist(key) for key in request.POST}
+    copy = services.working_copy_save(user=request.user, case=case, entries=entries)
+    return render(request, WORKING_COPY_STATUS, {"working_copy": copy})
+
+
+WORKING_COPY_STATUS = "assessments/_working_copy_status.html"
+
+
+@require_POST
+def working_copy_discard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Throw away the entries brought back from the working copy and open the form as saved (or empty)."""
+    case = _working_copy_case(request, pk)
+    if services.working_copy_discard(user=request.user, case=case):
+        messages.info(request, "Unsaved entries discarded.")
+    return redirect(reverse("assessments:case_create") if case is None else reverse("assessments:case_edit", args=[pk]))
+
+
+def _working_copy_case(request: HttpRequest, pk: int | None) -> Case | None:
+    """The case a working copy belongs to, if the user may edit it (404 otherwise); None for a new case."""
+    if pk is None:
+        if not roles.is_clinician(request.user):
+            raise Http404("Only clinicians create cases")
+        return None
+    return selectors.case_get_editable(user=request.user, pk=pk)

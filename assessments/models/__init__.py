@@ -18,6 +18,7 @@ from assessments.models.patients import (
     Sex,
 )
 from assessments.models.teams import CareTeam, CareTeamMembership, CaseHandover, HandoverStatus
+from assessments.models.working_copies import WorkingCopy
 
 __all__ = [
     "ASSESSMENT_FIELDS",
@@ -44,5 +45,6 @@ __all__ = [
     "PatientMrnKey",
     "PatientRecordConflict",
     "Sex",
+    "WorkingCopy",
     "choices",
 ]

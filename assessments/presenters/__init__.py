@@ -25,10 +25,12 @@ from assessments.presenters.result import (
     urgency_choices,
 )
 from assessments.presenters.rule_sets import present_contradiction, present_reevaluation, present_rule_set
+from assessments.presenters.summary import case_summary_text
 from assessments.presenters.values import value_text
 
 __all__ = [
     "ResultView",
+    "case_summary_text",
     "karnofsky_ecog",
     "partial_sins_sentence",
     "pathway_title",

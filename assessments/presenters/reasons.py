@@ -145,6 +145,7 @@ def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, An
     return [
         {
             "topic": item["topic"],
+            "lesion": _lesion_of(item["inputs"]),
             "element_id": element_id,
             "rule": item["rule"],
             "text": reason_words(rules.words_from_json(item["words"])) if "words" in item else item["text"],
@@ -153,6 +154,49 @@ def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, An
         }
         for item, element_id in zip(rationale, _reason_ids(item["topic"] for item in rationale), strict=True)
     ]
+
+
+def _lesion_of(inputs: Iterable[str]) -> int | None:
+    """The one lesion a reason reads (``lesions[1].sins_pain``), or None when it reads the case or several."""
+    positions = {name[len("lesions[") :].split("]", 1)[0] for name in inputs if name.startswith("lesions[")}
+    if len(positions) != 1 or any(not name.startswith("lesions[") for name in inputs):
+        return None
+    position = positions.pop()
+    return int(position) if position.isdigit() else None
+
+
+PROGNOSIS_TOPIC: Final = "prognosis:"
+
+
+def group_reasons(reasons: list[dict[str, Any]], lesions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons in folded groups: the pathway and its care first, then each lesion's, then the prognosis scores.
+
+    A reason that reads one lesion only (its SINS, grade, stability) goes under that lesion; one that reads
+    the case or several lesions under the pathway. ``lesions`` are the panel's rows (title, level, index).
+    Each group has an ``element_id`` (``reasons-pathway``, ``reasons-lesion-1``, ``reasons-prognosis``).
+    """
+    titles = {
+        row["position"]: f"{row['title']}: {row['level']}{' (index lesion)' if row['index'] else ''}" for row in lesions
+    }
+    pathway: list[dict[str, Any]] = []
+    by_lesion: dict[int, list[dict[str, Any]]] = {}
+    prognosis: list[dict[str, Any]] = []
+    for item in reasons:
+        if item["topic"].startswith(PROGNOSIS_TOPIC):
+            prognosis.append(item)
+        elif item.get("lesion") is not None and item["lesion"] in titles:
+            by_lesion.setdefault(item["lesion"], []).append(item)
+        else:
+            pathway.append(item)
+    groups = [
+        {"element_id": "reasons-pathway", "title": "The pathway, its treatment, care and alerts", "items": pathway}
+    ]
+    for position in sorted(by_lesion):
+        groups.append(
+            {"element_id": f"reasons-lesion-{position + 1}", "title": titles[position], "items": by_lesion[position]}
+        )
+    groups.append({"element_id": "reasons-prognosis", "title": "Prognosis scores", "items": prognosis})
+    return [group for group in groups if group["items"]]
 
 
 _ID_SAFE: Final = frozenset(ascii_lowercase + digits)

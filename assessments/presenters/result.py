@@ -19,7 +19,7 @@ from assessments import rules, search
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.models import PATIENT_FIELDS
 from assessments.presenters.prognosis import present_prognosis
-from assessments.presenters.reasons import present_reasons, source_citation
+from assessments.presenters.reasons import group_reasons, present_reasons, source_citation
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -120,6 +120,8 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
     ``expected_survival`` is the clinician's own estimate, shown beside the prognosis scores.
     """
     typed = ResultView.from_dict(result)
+    reasons = present_reasons(result["rationale"])
+    lesions = present_lesions(result)
     pathway = result["pathway"]
     sins = result["sins"]
     components = [{"key": key, "title": title, "points": sins["components"][key]} for key, title, _ in SINS_COMPONENTS]
@@ -179,12 +181,14 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
             }
             for a in result.get("alert_details", [])
         ],
-        "rationale": present_reasons(result["rationale"]),
+        "rationale": reasons,
         "prognosis": [{"text": note.text, "source": note.source} for note in rules.PROGNOSIS_NOTES],
         # The scores of spec 8.2 and the rule set's words (both result shapes).
         "prognosis_scores": present_prognosis(result, expected_survival=expected_survival),
         "rule_set_view": present_rule_set(result["rule_set"]),
-        **present_lesions(result),
+        **lesions,
+        "reason_groups": group_reasons(reasons, lesions["lesions"]),
+        "steroids": _label(rules.Steroids, result["steroids"]),
     }
 
 
@@ -318,6 +322,9 @@ def present_partial_lesions(lesions: list[dict[str, Any]], needed: list[dict[str
 SPINE_STEP = 9
 SPINE_TOP = 4
 SPINE_REGION_STARTS = frozenset({"C1", "T1", "L1", "S1"})
+SPINE_WIDTH = 70
+# Drawn twice its units on screen, so that a level's label reads at the size of small body text.
+SPINE_SHOWN_SCALE = 2
 
 
 def _spine_y(level: str) -> int:
@@ -371,9 +378,12 @@ def spine_picture(
     bracket = None
     if block:
         bracket = {"y": _spine_y(block[0]), "height": _spine_y(block[-1]) - _spine_y(block[0]) + SPINE_STEP - 1}
+    height = SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP
     return {
         "boxes": SafeString("".join(boxes)),  # every piece came from format_html
-        "height": SPINE_TOP * 2 + len(rules.LEVEL_ORDER) * SPINE_STEP,
+        "height": height,
+        "width_shown": SPINE_WIDTH * SPINE_SHOWN_SCALE,
+        "height_shown": height * SPINE_SHOWN_SCALE,
         "field": band,
         "block": bracket,
         "description": " ".join(words),

@@ -134,22 +134,22 @@ def test_open_and_closed_sections_stay_as_the_user_left_them(page, live_server, 
     login(alice)
     page.goto(f"{live_server.url}/cases/new/")
     fill_ex03(page)
-    rationale, notes = page.locator("#rationale"), page.locator("#prognosis-notes")
-    expect(rationale).to_have_attribute("open", "")  # as the answer has them
+    reasons, notes = page.locator("#reasons-lesion-1"), page.locator("#prognosis-notes")
+    expect(reasons).not_to_have_attribute("open", "")  # folded, as the answer has them
     expect(notes).not_to_have_attribute("open", "")
-    rationale.locator("summary").click()
+    reasons.locator("summary").click()
     notes.locator("summary").click()
-    expect(rationale).not_to_have_attribute("open", "")
+    expect(reasons).to_have_attribute("open", "")
     expect(notes).to_have_attribute("open", "")
 
-    # Each answer says the reasons are open and the notes closed; the user's choice stays, while the
-    # closed section's content still follows the result. The notes never change, so the page forgets
-    # their digest and the answer sends them whole rather than keeping the page's copy.
+    # Each answer says both are closed; the user's choice stays, while the opened sections' content
+    # still follows the result. The notes never change, so the page forgets their digest and the
+    # answer sends them whole rather than keeping the page's copy.
     for value, total in (("lytic", "3"), ("blastic", "1")):
         page.evaluate("() => document.getElementById('prognosis-notes').removeAttribute('data-part')")
         choose(page, "lesions-0-sins_bone_lesion", value)
         expect(sins_total(page)).to_have_text(total)
         expect(page.locator("#reason-sins")).to_contain_text(f"SINS {total} of 18")
         expect(notes).to_have_attribute("data-part", re.compile(r"."))  # it was sent, and merged
-        expect(rationale).not_to_have_attribute("open", "")
+        expect(reasons).to_have_attribute("open", "")
         expect(notes).to_have_attribute("open", "")
