@@ -18,7 +18,7 @@ from assessments.models import CareTeam, Case, CaseHandover, HandoverStatus, Pat
 from assessments.patients import services as patient_services
 from audit.models import AuditEntry
 from board import services as board_services
-from board.models import Notification
+from board.models import Notification, NotificationKind
 from tests.conftest import make_user
 from tests.factories import PATIENT, form_post, make_case
 
@@ -483,7 +483,7 @@ def test_board_returns_a_handed_over_case_to_its_new_owner(alice, bob, carol):
     services.case_handover_answer(case=case, user=bob, accept=True)
     case = board_services.case_submit_to_board(case=case, user=bob, question="Operate?", meeting_date=None)
     board_services.case_return_to_clinician(case=case, user=carol, comment="Need the MRI report")
-    (notification,) = Notification.objects.filter(case=case)
+    (notification,) = Notification.objects.filter(case=case, kind=NotificationKind.RETURNED)
     assert notification.recipient_id == bob.pk
     # The former owner may no longer submit or close it.
     with pytest.raises(services.PermissionDenied):
