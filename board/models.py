@@ -98,6 +98,30 @@ class DecisionRecord(models.Model):
         return "Quorate meeting" if self.quorate else "Non-quorate meeting"
 
 
+class DecisionAttendee(models.Model):
+    """One line of who was at the meeting when a decision was signed, kept with the decision.
+
+    The meeting's attendance may be corrected after the decision; the letter and the
+    case page show these rows. A quorum specialty nobody represented has a row with
+    ``present`` false and no name. ``taken_at_signing`` is false only for rows copied from
+    the meeting's attendance when the snapshot was introduced, after those decisions were signed.
+    """
+
+    decision = models.ForeignKey(BoardDecision, on_delete=models.PROTECT, related_name="attendance")
+    name = models.CharField(max_length=200, blank=True)
+    specialty = models.CharField(max_length=20, choices=Specialty.choices)
+    present = models.BooleanField()
+    taken_at_signing = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["decision", "-present", "specialty", "name", "pk"]
+
+    def __str__(self) -> str:
+        if not self.present:
+            return f"{self.get_specialty_display()}: nobody present"
+        return f"{self.name} ({self.get_specialty_display()})"
+
+
 class Action(models.Model):
     decision = models.ForeignKey(BoardDecision, on_delete=models.PROTECT, related_name="actions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -281,11 +305,13 @@ class IntervalHistogram(models.Model):
 
 
 # What is part of the clinical record and how it is kept tamper-evident (audit.tamper): the meeting
-# and its attendance; the plan, actions and ticks written once with or after a decision (append-only);
-# follow-ups and the clock, which are corrected in place (digested). The rest is derived or delivery.
+# and its attendance; the attendance as signed, the plan, actions and ticks written once with or after
+# a decision (append-only); follow-ups and the clock, which are corrected in place (digested). The
+# rest is derived or delivery.
 tamper_evident(Meeting)
 tamper_evident(Attendee)
 tamper_evident(DecisionRecord, append_only=True, trigger="record_append_only")
+tamper_evident(DecisionAttendee, append_only=True, trigger="decision_attendee_append_only")
 tamper_evident(Action, append_only=True, trigger="action_append_only")
 tamper_evident(ActionDone, append_only=True, trigger="action_done_append_only")
 tamper_evident(FollowUp)

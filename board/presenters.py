@@ -100,6 +100,21 @@ def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
     }
 
 
+def present_attendance(rows: list[Any]) -> dict[str, Any] | None:
+    """The attendance kept with a decision (``DecisionAttendee`` rows), or None for a decision without one.
+
+    ``present``: "Name (Specialty)" each; ``absent``: the quorum specialties nobody represented;
+    ``after_signing``: the rows were copied from the meeting after the decision was signed.
+    """
+    if not rows:
+        return None
+    return {
+        "present": [str(row) for row in rows if row.present],
+        "absent": [row.get_specialty_display() for row in rows if not row.present],
+        "after_signing": any(not row.taken_at_signing for row in rows),
+    }
+
+
 def _levels_words(case: Any, result: dict[str, Any]) -> str:
     """The levels of a case for the pack: the index level, the others, the index block and the field."""
     lesions = result.get("lesions") or []

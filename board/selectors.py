@@ -30,6 +30,7 @@ from board.models import (
     Action,
     AgendaItem,
     Attendee,
+    DecisionAttendee,
     DecisionRecord,
     DeliveryStatus,
     EmailDelivery,
@@ -118,6 +119,14 @@ def decision_get_for_print(*, user: User, pk: int) -> BoardDecision:
 
 def decision_record(decision: BoardDecision) -> DecisionRecord | None:
     return DecisionRecord.objects.filter(decision=decision).select_related("meeting").first()
+
+
+def decision_attendance(decision_ids: list[int]) -> dict[int, list[DecisionAttendee]]:
+    """The attendance kept with each decision (as signed), by decision id; a decision without one is absent."""
+    out: dict[int, list[DecisionAttendee]] = {}
+    for row in DecisionAttendee.objects.filter(decision__in=decision_ids):
+        out.setdefault(row.decision_id, []).append(row)
+    return out
 
 
 def decision_actions(decision_ids: list[int]) -> list[Action]:

@@ -160,7 +160,7 @@ def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
         "decision": decision,
         "case": decision.case,
         "record": record,
-        "attendees": list(record.meeting.attendees.all()) if record and record.meeting else [],
+        "attendance": presenters.present_attendance(selectors.decision_attendance([decision.pk]).get(decision.pk, [])),
         "actions": selectors.decision_actions([decision.pk]),
         "presented": presenters.present_decision(decision, is_current=not hasattr(decision, "superseded_by")),
         "printed_at": timezone.now(),
