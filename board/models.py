@@ -210,6 +210,9 @@ class Bladder(models.TextChoices):
 
 
 FOLLOW_UP_DAYS = (30, 90)
+# A follow-up can be recorded from this many days before its due day (a clinic visit a few days
+# early is a 30-day review); before that it is refused, so a "30-day" outcome is never the day's own.
+FOLLOW_UP_OPENS_DAYS_BEFORE = 7
 # NICE's clock for spinal cord compression: each interval of a case's pathway (referral to MRI, MRI to
 # report, MRI to decision, decision to treatment) is measured against this one target.
 TARGET_HOURS = 24

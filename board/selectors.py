@@ -26,6 +26,7 @@ from assessments.models import BoardDecision, Case, CaseStatus, CommentKind
 from board.models import (
     CLOCK_TARGET,
     FOLLOW_UP_DAYS,
+    FOLLOW_UP_OPENS_DAYS_BEFORE,
     QUORUM,
     Action,
     AgendaItem,
@@ -174,6 +175,15 @@ def failed_deliveries(*, user: Any) -> QuerySet[EmailDelivery]:
 def follow_up_start(case: Case) -> datetime.datetime | None:
     """Follow-up is counted from the treatment start, else from the board's decision."""
     return case.treatment_start_at or case.decided_at
+
+
+def follow_up_window(case: Case, days: int) -> tuple[datetime.date, datetime.date] | None:
+    """The local day a follow-up is due and the day it opens (``FOLLOW_UP_OPENS_DAYS_BEFORE`` earlier)."""
+    start = follow_up_start(case)
+    if start is None:
+        return None
+    due = timezone.localdate(start + datetime.timedelta(days=days))
+    return due, due - datetime.timedelta(days=FOLLOW_UP_OPENS_DAYS_BEFORE)
 
 
 def follow_ups_due(*, user: User) -> list[dict[str, Any]]:

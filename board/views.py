@@ -222,7 +222,7 @@ def follow_up(request: HttpRequest, pk: int, days: int) -> HttpResponse:
     if case.status not in (CaseStatus.DECIDED, CaseStatus.CLOSED):
         raise PermissionDenied("Follow-up is recorded once the tumor board has decided.")
     existing = FollowUp.objects.filter(case=case, days=days).first()
-    form = FollowUpForm(request.POST or None, instance=existing)
+    form = FollowUpForm(request.POST or None, instance=existing, window=selectors.follow_up_window(case, days))
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.follow_up_record(case=case, days=days, user=request.user, data=data)
