@@ -266,3 +266,11 @@ def audit_measures_csv(request: HttpRequest) -> HttpResponse:
     if not roles.is_board_member(request.user):
         raise Http404("No such page")
     return exports.audit_measures_csv()
+
+
+@require_GET
+def audit_dictionary_csv(request: HttpRequest) -> HttpResponse:
+    """The data dictionary of the audit CSV: each column's heading, code, type and meaning."""
+    if not roles.is_board_member(request.user):
+        raise Http404("No such page")
+    return exports.audit_dictionary_csv()
