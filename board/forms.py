@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts import roles
-from assessments.cases.forms import CleanCharField
+from assessments.cases.forms import CleanCharField, LimitsShownMixin
 from assessments.models import TEXT_MAX, Case
 from board.models import FOLLOW_UP_OPENS_DAYS_BEFORE, FollowUp, Meeting, Specialty
 
@@ -58,7 +58,25 @@ class AttendeeForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    case = forms.IntegerField(label="Case number", min_value=1, max_value=2**63 - 1)
+    """The case a search result's "Add to agenda" button posts (the user never types its number)."""
+
+    case = forms.IntegerField(label="Case", min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+
+
+class AgendaFindForm(LimitsShownMixin, forms.Form):
+    """Find a case with the board to add to a meeting's agenda, by its patient's name or hospital number."""
+
+    find = CleanCharField(
+        label="Find a case with the board",
+        max_length=100,
+        required=False,
+        help_text="Patient name or MRN: every word must match, in any order.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def query(self) -> str:
+        """The search text of a valid form ("" when none or invalid)."""
+        return self.cleaned_data.get("find", "") if self.is_valid() else ""
 
 
 class DecisionExtrasForm(forms.Form):
