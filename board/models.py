@@ -178,6 +178,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     RETRYING = "retrying", "Failed, will retry"
     FAILED = "failed", "Failed"
+    NO_ADDRESS = "no_address", "Not sent: the recipient has no e-mail address"
 
 
 class EmailDelivery(models.Model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from assessments import rules
 from assessments.labels import badge, label
 from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
@@ -73,6 +75,18 @@ def present_queue_row(case: Any, now: datetime.datetime) -> dict[str, Any]:
 def levels_text(index_level: str, count: int) -> str:
     """The index level and how many levels the case has ("T7, 1 of 3 levels"); just the level if it is the only one."""
     return index_level if count <= 1 else f"{index_level}, 1 of {count} levels"
+
+
+def case_words(case: Any) -> str:
+    """A case as its clinicians know it, without naming the patient: whose, which level, from when, its number.
+
+    "Alice Example's T6 case of 30 Nov 2026 (case 3)": for e-mail, which leaves the hospital's
+    systems, and for a user who may not open the case.
+    """
+    owner = case.owner.get_full_name() or case.owner.username
+    started = timezone.localtime(case.created_at)
+    level = levels_text(case.spinal_level, case.lesion_count)
+    return f"{owner}'s {level} case of {started.day} {started:%b %Y} (case {case.pk})"
 
 
 def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:

@@ -224,12 +224,15 @@ def notification_create(*, recipient: User, case: Case, kind: str) -> Notificati
     """Tell ``recipient`` in the app, and queue the e-mail after the surrounding transaction commits.
 
     Queueing is after commit and never raises into the caller: a broken queue or
-    mail server shows as a failed delivery to admins, never as a failed save.
+    mail server shows as a failed delivery to admins, never as a failed save. A recipient
+    without an address gets a delivery marked ``NO_ADDRESS``, shown where e-mail would be.
     """
     notification = Notification.objects.create(recipient=recipient, case=case, kind=kind)
     if recipient.email:
         delivery = EmailDelivery.objects.create(notification=notification, to=recipient.email)
         transaction.on_commit(lambda: _enqueue_email(delivery.pk))
+    else:  # recorded, so the sender, the recipient and admins can see that no e-mail went
+        EmailDelivery.objects.create(notification=notification, to="", status=DeliveryStatus.NO_ADDRESS)
     return notification
 
 

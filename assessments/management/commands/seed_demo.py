@@ -25,6 +25,8 @@ DEMO_USERS = (
     # dave is a superuser (all Django admin rights) with no clinical role: he sees no patient data.
     ("dave", "Dave Admin", None, True),
 )
+# Addresses on a reserved domain (RFC 2606): in a development run e-mail is printed on the console.
+DEMO_EMAIL_DOMAIN = "example.org"
 DEMO_TEAMS = (("Spinal oncology", ("alice", "bob")), ("On-call oncology", ("bob",)))
 
 
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             first, last = full_name.split(" ", 1)
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
+            user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
             user.is_staff = is_staff
             user.is_superuser = is_staff
             user.set_password(DEMO_PASSWORD)
@@ -57,5 +60,8 @@ class Command(BaseCommand):
             team.members.add(*User.objects.filter(username__in=members))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _, group_name, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:<6} {group_name or 'Admin (superuser, no clinical role)'}")
+            role = group_name or "Admin (superuser, no clinical role)"
+            self.stdout.write(f"  {username:<6} {username}@{DEMO_EMAIL_DOMAIN:<12} {role}")
         self.stdout.write("Care teams: " + "; ".join(f"{name} ({', '.join(m)})" for name, m in DEMO_TEAMS))
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+            self.stdout.write("E-mail the app sends (a decision, a returned case) is printed in this terminal.")
