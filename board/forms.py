@@ -60,7 +60,16 @@ class AttendeeForm(forms.Form):
 class AgendaAddForm(forms.Form):
     """The case a search result's "Add to agenda" button posts (the user never types its number)."""
 
-    case = forms.IntegerField(label="Case", min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
+    case = forms.IntegerField(
+        label="Case",
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"),
+            "Add to agenda: the case sent is not one the search offered; find the case again.",
+        ),
+    )
 
 
 class AgendaFindForm(LimitsShownMixin, forms.Form):
