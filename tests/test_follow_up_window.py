@@ -37,7 +37,7 @@ def test_a_30_day_follow_up_on_the_day_of_the_decision_is_refused_naming_the_day
             io.StringIO(alice_client.get(reverse("meetings:audit_measures_csv")).content.decode("utf-8-sig"))
         )
     )
-    assert [row["follow_up_30"] for row in rows] == ["0"]
+    assert [row["30-day follow-ups"] for row in rows] == ["0"]
 
 
 def test_the_form_states_the_window_and_opens_on_the_day_it_says(alice_client, alice, carol):
