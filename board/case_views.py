@@ -185,11 +185,14 @@ def case_return(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only a case waiting for the board can be returned.")
     form = ReturnForm(request.POST or None)
     if form.is_valid():
+        returned_at = timezone.now()
         try:
             services.case_return_to_clinician(case=case, user=request.user, comment=form.cleaned_data["text"])
         except services.CaseStateError as error:
             raise PermissionDenied(str(error)) from None
         messages.success(request, "Returned to the clinician for more information.")
+        for name in selectors.not_emailed(case=case, since=returned_at):
+            messages.warning(request, f"No e-mail sent to {name}: no e-mail address. They see it in the app.")
         return redirect("assessments:board_queue")
     return _action_page(request, case, form, title="Return to the clinician", submit_label="Return to clinician")
 
@@ -270,6 +273,9 @@ def _sign(
     except services.CaseStateError as error:
         raise PermissionDenied(str(error)) from None
     messages.success(request, "Decision corrected and signed." if supersedes else "Decision signed.")
+    unsent = selectors.not_emailed(case=case, since=decision.signed_at)
+    if unsent:
+        messages.warning(request, f"No e-mail sent to {', '.join(unsent)}: no e-mail address. They see it in the app.")
     return redirect(extras.redirect_url(case) or reverse("assessments:case_detail", args=[case.pk]) + "#decisions")
 
 

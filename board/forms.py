@@ -10,15 +10,18 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts import roles
-from assessments.cases.forms import CleanCharField
+from assessments.cases.forms import CleanCharField, LimitsShownMixin
 from assessments.models import TEXT_MAX, Case
-from board.models import FollowUp, Meeting, Specialty
+from board.models import FOLLOW_UP_OPENS_DAYS_BEFORE, FollowUp, Meeting, Specialty
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 MAX_ACTIONS = 3
+# A due time this little in the past is accepted: the form may have been filled in a minute before
+# it was sent, and a workstation's clock may be a little behind the server's.
+ACTION_DUE_GRACE = datetime.timedelta(minutes=5)
 
 
 def people() -> Any:
@@ -55,7 +58,34 @@ class AttendeeForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    case = forms.IntegerField(label="Case number", min_value=1, max_value=2**63 - 1)
+    """The case a search result's "Add to agenda" button posts (the user never types its number)."""
+
+    case = forms.IntegerField(
+        label="Case",
+        min_value=1,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"),
+            "Add to agenda: the case sent is not one the search offered; find the case again.",
+        ),
+    )
+
+
+class AgendaFindForm(LimitsShownMixin, forms.Form):
+    """Find a case with the board to add to a meeting's agenda, by its patient's name or hospital number."""
+
+    find = CleanCharField(
+        label="Find a case with the board",
+        max_length=100,
+        required=False,
+        help_text="Patient name or MRN: every word must match, in any order.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def query(self) -> str:
+        """The search text of a valid form ("" when none or invalid)."""
+        return self.cleaned_data.get("find", "") if self.is_valid() else ""
 
 
 class DecisionExtrasForm(forms.Form):
@@ -89,12 +119,18 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people()
 
+    def clean_due_at(self) -> datetime.datetime | None:
+        value: datetime.datetime | None = self.cleaned_data.get("due_at")
+        if value is not None and value < timezone.now() - ACTION_DUE_GRACE:
+            raise forms.ValidationError("Due: this time has already passed; give when the action is due from now on.")
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         given = [name for name in ("text", "owner", "due_at") if data.get(name)]
         if given and len(given) < 3:
             for name in ("text", "owner", "due_at"):
-                if not data.get(name):
+                if not data.get(name) and name not in self.errors:
                     self.add_error(name, "An action needs what, who and by when.")
         return data
 
@@ -107,6 +143,10 @@ def actions_from(formset: Any) -> list[dict[str, Any]]:
     return [f.cleaned_data for f in formset.forms if f.cleaned_data.get("text")]
 
 
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
@@ -116,6 +156,17 @@ class FollowUpForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"date_of_death": DATE_INPUT, "alive": forms.RadioSelect(choices=[(True, "Alive"), (False, "Died")])}
         labels = {"alive": "Alive", "ambulatory": "Walking", "bladder": "Bladder function"}
+
+    def __init__(self, *args: Any, window: tuple[datetime.date, datetime.date] | None = None, **kwargs: Any) -> None:
+        """``window``: the day the follow-up is due and the day it opens (``selectors.follow_up_window``)."""
+        super().__init__(*args, **kwargs)
+        self.window = window
+        if window is not None:
+            due, opens = window
+            self.fields["alive"].help_text = (
+                f"Due on {_day(due)}. A follow-up can be recorded from {FOLLOW_UP_OPENS_DAYS_BEFORE} days "
+                f"before it is due: from {_day(opens)}."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -127,6 +178,13 @@ class FollowUpForm(forms.ModelForm):
             self.add_error("ambulatory", "Record whether the patient walks.")
         if data.get("date_of_death") and data["date_of_death"] > timezone.localdate():
             self.add_error("date_of_death", "The date of death cannot be in the future.")
+        if self.window is not None and timezone.localdate() < self.window[1]:
+            due, opens = self.window
+            self.add_error(
+                "alive",
+                f"Alive: this follow-up opens on {_day(opens)} ({FOLLOW_UP_OPENS_DAYS_BEFORE} days before it is "
+                f"due on {_day(due)}); it cannot be recorded before then.",
+            )
         return data
 
 

@@ -98,6 +98,30 @@ class DecisionRecord(models.Model):
         return "Quorate meeting" if self.quorate else "Non-quorate meeting"
 
 
+class DecisionAttendee(models.Model):
+    """One line of who was at the meeting when a decision was signed, kept with the decision.
+
+    The meeting's attendance may be corrected after the decision; the letter and the
+    case page show these rows. A quorum specialty nobody represented has a row with
+    ``present`` false and no name. ``taken_at_signing`` is false only for rows copied from
+    the meeting's attendance when the snapshot was introduced, after those decisions were signed.
+    """
+
+    decision = models.ForeignKey(BoardDecision, on_delete=models.PROTECT, related_name="attendance")
+    name = models.CharField(max_length=200, blank=True)
+    specialty = models.CharField(max_length=20, choices=Specialty.choices)
+    present = models.BooleanField()
+    taken_at_signing = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["decision", "-present", "specialty", "name", "pk"]
+
+    def __str__(self) -> str:
+        if not self.present:
+            return f"{self.get_specialty_display()}: nobody present"
+        return f"{self.name} ({self.get_specialty_display()})"
+
+
 class Action(models.Model):
     decision = models.ForeignKey(BoardDecision, on_delete=models.PROTECT, related_name="actions")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
@@ -157,6 +181,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     RETRYING = "retrying", "Failed, will retry"
     FAILED = "failed", "Failed"
+    NO_ADDRESS = "no_address", "Not sent: the recipient has no e-mail address"
 
 
 class EmailDelivery(models.Model):
@@ -191,6 +216,9 @@ class Bladder(models.TextChoices):
 
 
 FOLLOW_UP_DAYS = (30, 90)
+# A follow-up can be recorded from this many days before its due day (a clinic visit a few days
+# early is a 30-day review); before that it is refused, so a "30-day" outcome is never the day's own.
+FOLLOW_UP_OPENS_DAYS_BEFORE = 7
 # NICE's clock for spinal cord compression: each interval of a case's pathway (referral to MRI, MRI to
 # report, MRI to decision, decision to treatment) is measured against this one target.
 TARGET_HOURS = 24
@@ -286,11 +314,13 @@ class IntervalHistogram(models.Model):
 
 
 # What is part of the clinical record and how it is kept tamper-evident (audit.tamper): the meeting
-# and its attendance; the plan, actions and ticks written once with or after a decision (append-only);
-# follow-ups and the clock, which are corrected in place (digested). The rest is derived or delivery.
+# and its attendance; the attendance as signed, the plan, actions and ticks written once with or after
+# a decision (append-only); follow-ups and the clock, which are corrected in place (digested). The
+# rest is derived or delivery.
 tamper_evident(Meeting)
 tamper_evident(Attendee)
 tamper_evident(DecisionRecord, append_only=True, trigger="record_append_only")
+tamper_evident(DecisionAttendee, append_only=True, trigger="decision_attendee_append_only")
 tamper_evident(Action, append_only=True, trigger="action_append_only")
 tamper_evident(ActionDone, append_only=True, trigger="action_done_append_only")
 tamper_evident(FollowUp)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from assessments import rules
 from assessments.labels import badge, label
 from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
@@ -75,6 +77,18 @@ def levels_text(index_level: str, count: int) -> str:
     return index_level if count <= 1 else f"{index_level}, 1 of {count} levels"
 
 
+def case_words(case: Any) -> str:
+    """A case as its clinicians know it, without naming the patient: whose, which level, from when, its number.
+
+    "Alice Example's T6 case of 30 Nov 2026 (case 3)": for e-mail, which leaves the hospital's
+    systems, and for a user who may not open the case.
+    """
+    owner = case.owner.get_full_name() or case.owner.username
+    started = timezone.localtime(case.created_at)
+    level = levels_text(case.spinal_level, case.lesion_count)
+    return f"{owner}'s {level} case of {started.day} {started:%b %Y} (case {case.pk})"
+
+
 def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
     """A signed decision for the case page: labels, whether it follows the recommendation, its chain link."""
     return {
@@ -97,6 +111,21 @@ def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
         "signed_at": decision.signed_at,
         "supersedes_id": decision.supersedes_id,
         "correction_reason": decision.correction_reason,
+    }
+
+
+def present_attendance(rows: list[Any]) -> dict[str, Any] | None:
+    """The attendance kept with a decision (``DecisionAttendee`` rows), or None for a decision without one.
+
+    ``present``: "Name (Specialty)" each; ``absent``: the quorum specialties nobody represented;
+    ``after_signing``: the rows were copied from the meeting after the decision was signed.
+    """
+    if not rows:
+        return None
+    return {
+        "present": [str(row) for row in rows if row.present],
+        "absent": [row.get_specialty_display() for row in rows if not row.present],
+        "after_signing": any(not row.taken_at_signing for row in rows),
     }
 
 

@@ -20,16 +20,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import roles
+from assessments import search
 from assessments.access import BOARD_STATUSES, cases_visible_to, reads_record
 from assessments.cases.selectors import case_result_now, case_stored_result
 from assessments.models import BoardDecision, Case, CaseStatus, CommentKind
 from board.models import (
     CLOCK_TARGET,
     FOLLOW_UP_DAYS,
+    FOLLOW_UP_OPENS_DAYS_BEFORE,
     QUORUM,
     Action,
     AgendaItem,
     Attendee,
+    DecisionAttendee,
     DecisionRecord,
     DeliveryStatus,
     EmailDelivery,
@@ -37,7 +40,7 @@ from board.models import (
     Meeting,
     Notification,
 )
-from board.presenters import present_decision
+from board.presenters import case_words, levels_text, present_decision
 from board.summary import board_figures
 
 QUEUE_PAGE_SIZE = 25
@@ -99,6 +102,28 @@ def agenda_for_view(*, user: User, meeting: Meeting) -> list[AgendaItem]:
     return items
 
 
+AGENDA_FIND_MAX = 20
+
+
+def agenda_candidates(*, user: User, meeting: Meeting, query: str) -> list[dict[str, Any]]:
+    """Cases with the board that ``user`` may see whose patient's name or MRN holds every word of ``query``.
+
+    Newest submission first, at most ``AGENDA_FIND_MAX``; each says whether it is already on
+    ``meeting``'s agenda. The page names each case's patient: one ``case.view`` per case, in one INSERT.
+    """
+    require_board(user)
+    words = search.query_words(query)
+    if not words:
+        return []
+    cases = cases_visible_to(user).filter(status__in=(CaseStatus.SUBMITTED, CaseStatus.DECIDED))
+    for word in words:
+        cases = cases.filter(patient__search_text__contains=word)
+    found = list(cases.select_related("patient", "owner").order_by("-submitted_at", "-pk")[:AGENDA_FIND_MAX])
+    on_agenda = set(meeting.agenda.filter(case__in=[c.pk for c in found]).values_list("case_id", flat=True))
+    reads_record(user=user, cases=found)
+    return [{"case": case, "on_agenda": case.pk in on_agenda} for case in found]
+
+
 def decision_get(*, user: Any, pk: int) -> BoardDecision:
     """A decision on a case ``user`` may see (owner or board), else 404."""
     try:
@@ -118,6 +143,14 @@ def decision_get_for_print(*, user: User, pk: int) -> BoardDecision:
 
 def decision_record(decision: BoardDecision) -> DecisionRecord | None:
     return DecisionRecord.objects.filter(decision=decision).select_related("meeting").first()
+
+
+def decision_attendance(decision_ids: list[int]) -> dict[int, list[DecisionAttendee]]:
+    """The attendance kept with each decision (as signed), by decision id; a decision without one is absent."""
+    out: dict[int, list[DecisionAttendee]] = {}
+    for row in DecisionAttendee.objects.filter(decision__in=decision_ids):
+        out.setdefault(row.decision_id, []).append(row)
+    return out
 
 
 def decision_actions(decision_ids: list[int]) -> list[Action]:
@@ -148,8 +181,34 @@ def open_actions(*, user: Any, overdue_only: bool = False, mine: bool = False) -
     return list(actions.select_related("owner", "done").order_by("due_at", "pk")[:50])
 
 
-def notifications_for(*, user: Any, limit: int = 50) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user).select_related("case")[:limit])
+def _patient_words(case: Case) -> str:
+    level = levels_text(case.spinal_level, case.lesion_count)
+    return f"{case.patient.name}, MRN {case.patient.mrn} ({level})"
+
+
+def notifications_for(*, user: User, limit: int = 50) -> list[dict[str, Any]]:
+    """The user's notifications, newest first, each with the words that name its case.
+
+    A case the user may open is named by its patient (name, MRN, level; its ``case.view`` recorded,
+    one INSERT for the list); a case they may not open (an action on another clinician's case) by
+    ``case_words``, which names no patient.
+    """
+    notes = list(
+        Notification.objects.filter(recipient=user).select_related("case", "case__patient", "case__owner", "email")[
+            :limit
+        ]
+    )
+    visible = set(cases_visible_to(user).filter(pk__in={n.case_id for n in notes}).values_list("pk", flat=True))
+    reads_record(user=user, cases=[n.case for n in notes if n.case_id in visible])
+    return [
+        {
+            "notification": n,
+            "can_open": n.case_id in visible,
+            "case_text": _patient_words(n.case) if n.case_id in visible else case_words(n.case),
+            "email": getattr(n, "email", None),
+        }
+        for n in notes
+    ]
 
 
 def unread_count(*, user: Any) -> int:
@@ -162,9 +221,28 @@ def failed_deliveries(*, user: Any) -> QuerySet[EmailDelivery]:
     return EmailDelivery.objects.exclude(status=DeliveryStatus.SENT).select_related("notification")
 
 
+def not_emailed(*, case: Case, since: datetime.datetime) -> list[str]:
+    """Who was told of ``case`` in the app since ``since`` but not by e-mail (no address): names, once each."""
+    rows = (
+        Notification.objects.filter(case=case, created_at__gte=since, email__status=DeliveryStatus.NO_ADDRESS)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    return list(dict.fromkeys(n.recipient.get_full_name() or n.recipient.username for n in rows))
+
+
 def follow_up_start(case: Case) -> datetime.datetime | None:
     """Follow-up is counted from the treatment start, else from the board's decision."""
     return case.treatment_start_at or case.decided_at
+
+
+def follow_up_window(case: Case, days: int) -> tuple[datetime.date, datetime.date] | None:
+    """The local day a follow-up is due and the day it opens (``FOLLOW_UP_OPENS_DAYS_BEFORE`` earlier)."""
+    start = follow_up_start(case)
+    if start is None:
+        return None
+    due = timezone.localdate(start + datetime.timedelta(days=days))
+    return due, due - datetime.timedelta(days=FOLLOW_UP_OPENS_DAYS_BEFORE)
 
 
 def follow_ups_due(*, user: User) -> list[dict[str, Any]]:

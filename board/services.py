@@ -31,11 +31,13 @@ from assessments.models import (
 )
 from audit.services import audit_record
 from board.models import (
+    QUORUM,
     Action,
     ActionDone,
     AgendaItem,
     Attendee,
     CaseClock,
+    DecisionAttendee,
     DecisionRecord,
     DeliveryStatus,
     EmailDelivery,
@@ -191,12 +193,16 @@ def decision_extras_record(
 ) -> DecisionRecord:
     """Record the plan, the meeting (or none: "outside a meeting") and the actions of a decision just signed.
 
-    Call inside the signing transaction. The quorum is taken as it stands now.
+    Call inside the signing transaction. The quorum and the attendance are taken as they stand now
+    (``DecisionAttendee`` rows: those present, and each quorum specialty nobody represented).
     The case owner is told the case was decided, and each action owner of the action.
     """
     record = DecisionRecord.objects.create(
         decision=decision, meeting=meeting, quorate=meeting.is_quorate if meeting else None, plan=plan
     )
+    if meeting is not None:
+        for row in _attendance_as_signed(decision=decision, meeting=meeting):
+            row.save()  # one by one: each save notes the row for the digest in the audit entry below
     case = decision.case
     created = []
     for data in actions:
@@ -210,6 +216,18 @@ def decision_extras_record(
         action="case.plan", actor=signed_by, target=case, details={"decision": decision.pk, "actions": created}
     )
     return record
+
+
+def _attendance_as_signed(*, decision: BoardDecision, meeting: Meeting) -> list[DecisionAttendee]:
+    attendees = list(meeting.attendees.all())
+    present = {a.specialty for a in attendees}
+    rows = [DecisionAttendee(decision=decision, name=a.name, specialty=a.specialty, present=True) for a in attendees]
+    rows += [
+        DecisionAttendee(decision=decision, specialty=code, present=False)
+        for code in sorted(QUORUM)
+        if code not in present
+    ]
+    return rows
 
 
 def action_tick(*, action: Action, user: User) -> ActionDone:
@@ -235,12 +253,15 @@ def notification_create(*, recipient: User, case: Case, kind: str) -> Notificati
     """Tell ``recipient`` in the app, and queue the e-mail after the surrounding transaction commits.
 
     Queueing is after commit and never raises into the caller: a broken queue or
-    mail server shows as a failed delivery to admins, never as a failed save.
+    mail server shows as a failed delivery to admins, never as a failed save. A recipient
+    without an address gets a delivery marked ``NO_ADDRESS``, shown where e-mail would be.
     """
     notification = Notification.objects.create(recipient=recipient, case=case, kind=kind)
     if recipient.email:
         delivery = EmailDelivery.objects.create(notification=notification, to=recipient.email)
         transaction.on_commit(lambda: _enqueue_email(delivery.pk))
+    else:  # recorded, so the sender, the recipient and admins can see that no e-mail went
+        EmailDelivery.objects.create(notification=notification, to="", status=DeliveryStatus.NO_ADDRESS)
     return notification
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from board.models import DeliveryStatus, EmailDelivery
+from board.presenters import case_words
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +27,16 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
 def email_text(delivery: EmailDelivery) -> tuple[str, str]:
-    """Subject and body. No patient identifiers: e-mail leaves the hospital's systems; the link needs a login."""
+    """Subject and body. No patient identifiers: e-mail leaves the hospital's systems; the link needs a login.
+
+    The case is named as its clinicians know it (``presenters.case_words``: whose, level, date).
+    """
     notification = delivery.notification
     url = settings.SITE_URL.rstrip("/") + reverse("assessments:case_detail", args=[notification.case_id])
-    subject = f"ESCC: {notification.get_kind_display()} (case {notification.case_id})"
+    words = case_words(notification.case)
+    subject = f"ESCC: {notification.get_kind_display()}: {words}"
     body = (
-        f"{notification.get_kind_display()} for case {notification.case_id}.\n\n"
+        f"{notification.get_kind_display()}: {words}.\n\n"
         f"Open the case (log-in needed): {url}\n\n"
         "This message names no patient on purpose; the details are in the app.\n"
     )
@@ -41,7 +46,7 @@ def email_text(delivery: EmailDelivery) -> tuple[str, str]:
 @task()
 def send_notification_email(delivery_id: int) -> str:
     """Send one notification e-mail; on failure record the error and queue the next try."""
-    delivery = EmailDelivery.objects.select_related("notification").get(pk=delivery_id)
+    delivery = EmailDelivery.objects.select_related("notification__case__owner").get(pk=delivery_id)
     if delivery.status == DeliveryStatus.SENT:
         return "already sent"
     subject, body = email_text(delivery)
@@ -50,7 +55,8 @@ def send_notification_email(delivery_id: int) -> str:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.to])
     except Exception as error:  # any SMTP or network failure: record it, retry, never lose it silently
         delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if delivery.attempts < MAX_ATTEMPTS:
+        # The development backend runs tasks at once and cannot wait to retry: the failure stands.
+        if delivery.attempts < MAX_ATTEMPTS and send_notification_email.get_backend().supports_defer:
             delivery.status = DeliveryStatus.RETRYING
             delivery.save()
             delay = datetime.timedelta(seconds=RETRY_DELAYS[delivery.attempts - 1])

@@ -37,6 +37,7 @@ urlpatterns = [
     path("board/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
     path("board/agenda/<int:item_pk>/defer/", views.agenda_item_defer, name="agenda_item_defer"),
     path("board/audit-measures.csv", views.audit_measures_csv, name="audit_measures_csv"),
+    path("board/audit-measures-dictionary.csv", views.audit_dictionary_csv, name="audit_dictionary_csv"),
     path("decisions/<int:decision_pk>/letter/", views.decision_letter, name="decision_letter"),
     path("actions/<int:action_pk>/done/", views.action_done, name="action_done"),
     path("notifications/", views.notification_list, name="notification_list"),

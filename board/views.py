@@ -24,7 +24,7 @@ from assessments.access import cases_visible_to
 from assessments.cases import selectors as case_selectors
 from assessments.models import CaseStatus
 from board import exports, presenters, selectors, services
-from board.forms import AgendaAddForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
+from board.forms import AgendaAddForm, AgendaFindForm, AttendeeForm, ClockForm, FollowUpForm, MeetingForm
 from board.models import FOLLOW_UP_DAYS, Attendee, CaseClock, FollowUp
 
 # The longest return path a form may ask for; a page's own path is far shorter.
@@ -49,21 +49,33 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, meeting, *, status: int = 200, **forms) -> HttpResponse:
+    find_form = AgendaFindForm(request.GET if "find" in request.GET else None)
+    query = find_form.query() if find_form.is_bound else ""
+    if find_form.is_bound and not find_form.errors and not query:
+        find_form.add_error("find", "Find a case: type part of the patient's name or MRN.")
     context = {
         "meeting": meeting,
         "items": selectors.agenda_for_view(user=request.user, meeting=meeting),
         "attendees": list(meeting.attendees.all()),
         "missing": meeting.missing_for_quorum(),
         "attendee_form": forms.get("attendee_form") or AttendeeForm(),
-        "agenda_form": forms.get("agenda_form") or AgendaAddForm(),
+        "agenda_form": forms.get("agenda_form"),
+        "find_form": find_form,
+        "query": query,
+        "candidates": selectors.agenda_candidates(user=request.user, meeting=meeting, query=query),
         "next_meeting": services.next_meeting(meeting=meeting),
     }
+    if find_form.errors and status == 200:
+        status = 422
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The agenda (in order, reorderable, deferrable), the attendance and the quorum."""
+    """The agenda (in order, reorderable, deferrable), the attendance and the quorum.
+
+    ``?find=`` lists the cases with the board whose patient matches, each with a button that adds it.
+    """
     return _detail(request, selectors.meeting_get(user=request.user, pk=pk))
 
 
@@ -89,13 +101,13 @@ def meeting_attendee_remove(request: HttpRequest, attendee_pk: int) -> HttpRespo
 
 @require_POST
 def meeting_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a case with the board (by its number) at the end of the agenda."""
+    """Add a case with the board (a search result's button posts its id) at the end of the agenda."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = AgendaAddForm(request.POST)
     if form.is_valid():
         visible = cases_visible_to(request.user).filter(pk=form.cleaned_data["case"]).first()
         if visible is None or visible.status not in (CaseStatus.SUBMITTED, CaseStatus.DECIDED):
-            form.add_error("case", "No case with this number is with the board.")
+            form.add_error("case", "Add to agenda: this case is not with the board; find it again by name or MRN.")
         else:
             services.agenda_add(meeting=meeting, case=visible, user=request.user)
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#agenda")
@@ -166,7 +178,7 @@ def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
         "decision": decision,
         "case": decision.case,
         "record": record,
-        "attendees": list(record.meeting.attendees.all()) if record and record.meeting else [],
+        "attendance": presenters.present_attendance(selectors.decision_attendance([decision.pk]).get(decision.pk, [])),
         "actions": selectors.decision_actions([decision.pk]),
         "presented": presenters.present_decision(decision, is_current=not hasattr(decision, "superseded_by")),
         "printed_at": timezone.now(),
@@ -228,7 +240,7 @@ def follow_up(request: HttpRequest, pk: int, days: int) -> HttpResponse:
     if case.status not in (CaseStatus.DECIDED, CaseStatus.CLOSED):
         raise PermissionDenied("Follow-up is recorded once the tumor board has decided.")
     existing = FollowUp.objects.filter(case=case, days=days).first()
-    form = FollowUpForm(request.POST or None, instance=existing)
+    form = FollowUpForm(request.POST or None, instance=existing, window=selectors.follow_up_window(case, days))
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.follow_up_record(case=case, days=days, user=request.user, data=data)
@@ -272,3 +284,11 @@ def audit_measures_csv(request: HttpRequest) -> HttpResponse:
     if not roles.is_board_member(request.user):
         raise Http404("No such page")
     return exports.audit_measures_csv()
+
+
+@require_GET
+def audit_dictionary_csv(request: HttpRequest) -> HttpResponse:
+    """The data dictionary of the audit CSV: each column's heading, code, type and meaning."""
+    if not roles.is_board_member(request.user):
+        raise Http404("No such page")
+    return exports.audit_dictionary_csv()

@@ -375,8 +375,13 @@ FHIR_PUBLISHER = env_str("FHIR_PUBLISHER", "ESCC decision support")
 SITE_SBRT_AVAILABLE = env_bool("SITE_SBRT_AVAILABLE", True)
 
 # --- Notifications: e-mail and the background task queue -------------------
-# E-mail goes out from the task worker (`manage.py task_worker`), never from a request.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# E-mail goes out from the task worker (`manage.py task_worker`), never from a request. In development
+# (`make run`) tasks run at once, after the save commits, and e-mail is printed on the server's console,
+# so a newcomer sees the e-mail a decision sends without a worker or a mail server.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -387,7 +392,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "escc@localhost")
 # The address of the app as users reach it, for the links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS_BACKEND = env_str(
+    "TASKS_BACKEND",
+    "django_tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend",
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
 
 LOGGING = {
     "version": 1,

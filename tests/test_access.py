@@ -171,6 +171,7 @@ MEETINGS_URLS = [
     ("meetings:case_clock", lambda o: [o["case"].pk], {"alice"}),
     ("meetings:meeting_list", lambda o: [], {"carol"}),
     ("meetings:audit_measures_csv", lambda o: [], {"carol"}),
+    ("meetings:audit_dictionary_csv", lambda o: [], {"carol"}),
     ("meetings:follow_up_worklist", lambda o: [], {"alice", "bob"}),
     ("meetings:delivery_failures", lambda o: [], {"dave"}),
 ]

@@ -49,4 +49,4 @@ def test_the_audit_measures_csv_neutralises_formulas(carol_client):
     )
     response = carol_client.get(reverse("meetings:audit_measures_csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][:4] == ["2026-11", "'=1+1", "'@SUM(A1)", ""]
+    assert rows[1][:6] == ["2026-11", "'=1+1", "Other (described)", "'@SUM(A1)", "Other (described)", ""]

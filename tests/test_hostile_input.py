@@ -458,14 +458,16 @@ def walk(seeded, django_db_blocker):  # noqa: F811  (``seeded`` is the fixture i
         for page in PAGES:
             name, route, values, query, role = page.values
             pages.append((name, fill_route(route, values, seeded) + query.format(**seeded.objects["case"]), role))
-        pages += states_the_snapshots_lack(seeded.users["alice"])
+        pages += states_the_snapshots_lack(seeded.users["alice"], meeting=seeded.objects["meeting"]["meeting"])
         yield Walk(clients, forms_on_pages(clients, pages), pages)
 
 
-def states_the_snapshots_lack(alice: Any) -> list[tuple[str, str, str]]:
+def states_the_snapshots_lack(alice: Any, *, meeting: int) -> list[tuple[str, str, str]]:
     """A discarded draft and a draft saved under the earlier rule set, whose pages hold the restore and
-    re-evaluate forms; added to this module's copy of the data set."""
+    re-evaluate forms, and a case with the board that is on no agenda, found by the meeting page's
+    search with its add button; added to this module's copy of the data set."""
     from assessments.cases import services
+    from board import services as board_services
     from tests.factories import make_case
     from tests.test_reevaluate import BIOPSY, GOLDEN, case_2026
 
@@ -473,7 +475,10 @@ def states_the_snapshots_lack(alice: Any) -> list[tuple[str, str, str]]:
     earlier = case_2026(alice, next(r for r in records if r["case"]["id"] == BIOPSY))
     discarded = make_case(alice, patient={"patient_name": "Dee Discarded"})
     services.case_discard(case=discarded, user=alice)
+    waiting = make_case(alice, patient={"patient_name": "Sue Searched"})
+    board_services.case_submit_to_board(case=waiting, user=alice, question="?", meeting_date=None)
     return [
+        ("meetings:meeting_detail", f"/board/meetings/{meeting}/?find=Searched", "carol"),
         ("assessments:case_reevaluate", f"/cases/{earlier.pk}/reevaluate/", "alice"),
         ("assessments:case_detail", f"/cases/{discarded.pk}/", "alice"),
     ]

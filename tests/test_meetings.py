@@ -99,7 +99,7 @@ def test_a_case_is_added_by_number_and_a_draft_is_refused(carol_client, alice, c
     refused = carol_client.post(reverse("meetings:meeting_agenda_add", args=[meeting.pk]), {"case": draft.pk})
     assert ok.status_code == 302
     assert refused.status_code == 422
-    assert "No case with this number is with the board." in refused.content.decode()
+    assert "Add to agenda: this case is not with the board" in refused.content.decode()
     assert list(meeting.agenda.values_list("case_id", flat=True)) == [late.pk]
 
 

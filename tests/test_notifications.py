@@ -133,7 +133,7 @@ def test_unread_count_is_in_the_page_refreshed_over_htmx_and_the_list_marks_read
     badge = client.get(reverse("meetings:notification_count"), headers={"HX-Request": "true"}).content.decode()
     assert 'id="unread-count">1<' in badge
     page = client.get(reverse("meetings:notification_list")).content.decode()
-    assert "Case returned by the board: case" in page and 'data-unread="true"' in page
+    assert "Case returned by the board: Ann Example, MRN" in page and 'data-unread="true"' in page
     client.post(reverse("meetings:notification_list"))
     badge = client.get(reverse("meetings:notification_count"), headers={"HX-Request": "true"}).content.decode()
     assert "unread-count" not in badge

@@ -74,7 +74,10 @@ VARIANTS = {
 
 
 # Pages that show little without a query string, drawn with one as well: query template by variant name.
-QUERIES = {"assessments:board_pack": {"chosen": "?case={submitted}&case={decided}"}}
+QUERIES = {
+    "assessments:board_pack": {"chosen": "?case={submitted}&case={decided}"},
+    "meetings:meeting_detail": {"found": "?find=Example"},
+}
 
 
 def param_kind(route: str, param: str) -> str:

@@ -17,6 +17,7 @@ from accounts import roles
 from assessments.models import DECISION_PATHWAY_CHOICES, Case
 from board import selectors
 from board.models import FOLLOW_UP_DAYS, TARGET_HOURS, Action, DecisionRecord, FollowUp
+from board.presenters import present_attendance
 from board.summary import summary_totals
 
 register = template.Library()
@@ -45,8 +46,9 @@ def decision_extras(context: Any, decision_pk: int, case: Case) -> dict[str, Any
         actions: dict[int, list[Any]] = {}
         for action in Action.objects.filter(case=case).select_related("owner", "done"):
             actions.setdefault(action.decision_id, []).append(action)
-        cache[case.pk] = (records, actions)
-    records, actions = cache[case.pk]
+        attendance = selectors.decision_attendance(list(records))
+        cache[case.pk] = (records, actions, attendance)
+    records, actions, attendance = cache[case.pk]
     now = timezone.now()
     rows = [
         {"action": a, "overdue": a.is_overdue(now), "can_tick": a.owner_id == user.pk or roles.is_board_member(user)}
@@ -54,6 +56,7 @@ def decision_extras(context: Any, decision_pk: int, case: Case) -> dict[str, Any
     ]
     return {
         "record": records.get(decision_pk),
+        "attendance": present_attendance(attendance.get(decision_pk, [])),
         "actions": rows,
         "decision_pk": decision_pk,
         "next": context["request"].path,

@@ -61,6 +61,7 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
         case=decided, signed_by=carol, meeting_date=decided.submitted_at.date(), pathway_code=decided.pathway_code,
         other_pathway_text="", reason="", attendees="Carol", supersedes=None, correction_reason="",
     )  # fmt: skip
+    meeting = board_services.meeting_create(created_by=carol, chair=carol, starts_at=decided.submitted_at)
 
     found: list[str] = []
     page.goto(f"{live_server.url}/accounts/login/")
@@ -76,6 +77,8 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
         f"/cases/{draft.pk}/submit/",
         f"/cases/{decided.pk}/",
         f"/cases/{decided.pk}/treatment-start/",
+        f"/cases/{decided.pk}/follow-up/30/",
+        "/notifications/",
         "/cases/import/",
         "/no-such-page/",
     ]:
@@ -119,6 +122,7 @@ def test_axe_finds_nothing_on_any_page(page, live_server, login, alice, carol, d
         f"/cases/{waiting.pk}/comment/",
         f"/cases/{decided.pk}/",
         f"/decisions/{decided.decisions.get().pk}/correct/",
+        f"/board/meetings/{meeting.pk}/?find=D1",
     ]:
         page.goto(live_server.url + path)
         assert_accessible(page, path, found)

@@ -90,15 +90,15 @@ def test_meeting_from_agenda_to_follow_up(page, live_server, login, alice, carol
     run_worker()
     assert {tuple(m[1]) for m in smtp_server.messages} == {("alice@example.org",)}
     assert len(smtp_server.messages) == 2  # decided + the action assigned to her
-    assert any(f"Board decision signed for case {first.pk}" in m[2] for m in smtp_server.messages)
+    assert any("Board decision signed: Alice's " in m[2] and f"(case {first.pk})" in m[2] for m in smtp_server.messages)
 
     # Alice sees the unread count (loaded by HTMX) and the notification.
     login(alice)
     expect(page.locator("#unread-count")).to_have_text("2")
     expect(page.locator("#my-actions")).to_contain_text("Book SBRT")
     page.locator("#notification-link").click()
-    expect(page.locator("#notifications")).to_contain_text(f"Board decision signed: case {first.pk}")
-    page.get_by_role("link", name=f"Board decision signed: case {first.pk}").click()
+    expect(page.locator("#notifications")).to_contain_text("Board decision signed: Ada Meeting, MRN")
+    page.get_by_role("link", name=re.compile("^Board decision signed: Ada Meeting")).click()
     expect(page.locator('[data-testid="decision-setting"]')).to_contain_text("Quorate meeting")
     expect(page.locator('[data-testid="decision-plan"]')).to_contain_text("SBRT 24 Gy/2")
 

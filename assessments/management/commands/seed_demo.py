@@ -27,6 +27,8 @@ DEMO_USERS = (
     # erin is the second admin, who approves the roles dave asks for (and dave hers).
     ("erin", "Erin Admin", None, True),
 )
+# Addresses on a reserved domain (RFC 2606): in a development run e-mail is printed on the console.
+DEMO_EMAIL_DOMAIN = "example.org"
 DEMO_TEAMS = (("Spinal oncology", ("alice", "bob")), ("On-call oncology", ("bob",)))
 
 
@@ -47,6 +49,7 @@ class Command(BaseCommand):
             first, last = full_name.split(" ", 1)
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
+            user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
             user.is_staff = is_staff
             user.is_superuser = is_staff
             user.set_password(DEMO_PASSWORD)
@@ -59,5 +62,8 @@ class Command(BaseCommand):
             team.members.add(*User.objects.filter(username__in=members))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, _, group_name, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:<6} {group_name or 'Admin (superuser, no clinical role)'}")
+            role = group_name or "Admin (superuser, no clinical role)"
+            self.stdout.write(f"  {username:<6} {username}@{DEMO_EMAIL_DOMAIN:<12} {role}")
         self.stdout.write("Care teams: " + "; ".join(f"{name} ({', '.join(m)})" for name, m in DEMO_TEAMS))
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+            self.stdout.write("E-mail the app sends (a decision, a returned case) is printed in this terminal.")
