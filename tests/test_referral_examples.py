@@ -98,6 +98,7 @@ def test_evaluated_at_option_is_used_when_the_referral_has_none(tmp_path: Path) 
 def test_the_referrals_own_evaluated_at_wins(tmp_path: Path) -> None:
     document = _tx01()
     status, result, _ = run(tmp_path, document["referral"], "--evaluated-at", "2027-03-09T09:00:00+00:00")
+    assert status == 0
     result.pop("rationale")
     assert result == document["expected"]
 
