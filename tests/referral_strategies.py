@@ -60,7 +60,9 @@ def referrals(draw: st.DrawFn, *, received: datetime = RECEIVED) -> dict[str, An
     progressing = draw(st.sampled_from(Progression)) if findings else None
     walking_codes = list(AmbulatoryStatus)
     if not set(findings) & _WEAK:
-        walking_codes = [a for a in walking_codes if a not in (AmbulatoryStatus.CANNOT_WALK, AmbulatoryStatus.PARAPLEGIC)]
+        walking_codes = [
+            a for a in walking_codes if a not in (AmbulatoryStatus.CANNOT_WALK, AmbulatoryStatus.PARAPLEGIC)
+        ]
     walking = draw(st.sampled_from(walking_codes))
     lost = None
     if walking in (AmbulatoryStatus.CANNOT_WALK, AmbulatoryStatus.PARAPLEGIC):
