@@ -18,7 +18,6 @@ from types import MappingProxyType
 from typing import Final
 
 from assessments import rules
-from assessments.rules import referral
 
 ESCC_GRADE_DESCRIPTIONS: Final[Mapping[rules.EsccGrade, str]] = MappingProxyType(
     {
@@ -523,7 +522,7 @@ def code_label(name: str, code: str) -> str:
 
 
 # --- Referral triage (section 10) -------------------------------------------------------
-_R = referral
+_R = rules.referral
 REFERRAL_LABELS: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
     {
         _R.PatientLocation: {

@@ -8,8 +8,11 @@ values are written out from the spec's tables. The properties run on referrals g
 
 from __future__ import annotations
 
+import ast
+import sys
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1607,3 +1610,30 @@ def test_triage_never_does_what_section_10_13_forbids(data: dict[str, Any]) -> N
     # No treatment is advised: the result holds triage, imaging and escalation only.
     assert set(result) == RESULT_KEYS
     assert result["rule_set"] == "2027.2"
+
+
+# --------------------------------------------------------------------------------------------
+# The subpackage is pure: standard library and the rules package only
+# --------------------------------------------------------------------------------------------
+
+REFERRAL_MODULES = sorted((Path(__file__).resolve().parent.parent / "assessments" / "rules" / "referral").glob("*.py"))
+
+
+def test_the_referral_subsection_modules_are_all_there() -> None:
+    names = {path.stem for path in REFERRAL_MODULES}
+    assert names >= {"codes", "inputs", "validation", "derived", "triage", "imaging", "contact", "advice"}
+    assert names >= {"escalation", "next_step", "alerts", "timers", "result", "texts", "engine"}
+
+
+@pytest.mark.parametrize("path", REFERRAL_MODULES, ids=lambda p: p.name)
+def test_referral_modules_import_only_the_standard_library_and_the_rules(path: Path) -> None:
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add("." * node.level + (node.module or ""))
+    outside = {name.split(".")[0] for name in imported if not name.startswith(".")}
+    assert outside <= set(sys.stdlib_module_names) | {"__future__"}
+    # Relative imports stay inside the rules package: at most one level up (assessments/rules).
+    assert all(len(name) - len(name.lstrip(".")) <= 2 for name in imported if name.startswith("."))
