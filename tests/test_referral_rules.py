@@ -1637,3 +1637,31 @@ def test_referral_modules_import_only_the_standard_library_and_the_rules(path: P
     assert outside <= set(sys.stdlib_module_names) | {"__future__"}
     # Relative imports stay inside the rules package: at most one level up (assessments/rules).
     assert all(len(name) - len(name.lstrip(".")) <= 2 for name in imported if name.startswith("."))
+
+
+def test_a_null_id_is_no_id() -> None:
+    result = run(id=None)
+    assert result["id"] is None and result["triage_rule"] == "T5"
+
+
+def test_on_a_tie_the_decision_timer_shows_rule_a() -> None:
+    # T5 with MSCC reported 156 h after the suspicion: (a) 12 h from the report and (b) 7 days from the
+    # suspicion end at the same moment.
+    scan = report("mscc", imaging_at=at(155), imaging_reported_at=at(156), evaluated_at=at(157))
+    assert run(scan)["timers"]["decision"] == timer(
+        at(156), "imaging_reported_at", "PT12H", at(168), None, "running", "local"
+    )
+
+
+def test_no_window_is_a_window_other_than_immediately() -> None:
+    past_lymphoma = {"cancer_status": "past", "cancer_type": "lymphoma", "pain_features": []}
+    result = run(past_lymphoma, report("spinal_metastases_no_compression"))
+    assert (result["triage_rule"], result["imaging_within"]) == ("T7", None)
+    assert result["steroids"] == "high_dose_after_coordinator_call"
+    assert result["alerts"] == ["biopsy_before_steroids"]
+
+
+def test_result_times_are_in_utc_whatever_the_offset_given() -> None:
+    result = run(WEAK, received_at="2027-03-01T10:00:00+01:00", evaluated_at="2027-03-01T10:10:00+01:00")
+    assert result["timers"]["imaging"]["start"] == T0
+    assert result["timers"]["imaging"]["deadline"] == at(24)
