@@ -999,9 +999,10 @@ def test_pass_two_names_each_contradiction(changes: dict[str, Any], fields: set[
 
 
 def test_a_referral_that_is_not_an_object_is_refused() -> None:
-    assert R.read_referral([BASE], evaluated_at=NOW) == (None, {"__all__": [pytest.approx(str)]}) or True
-    referral, found = R.read_referral("referral", evaluated_at=NOW)
-    assert referral is None and list(found) == ["__all__"]
+    for data in ([BASE], "referral", None):
+        referral, found = R.read_referral(data, evaluated_at=NOW)
+        assert referral is None and list(found) == ["__all__"]
+        assert "JSON object" in found["__all__"][0]
 
 
 def test_the_evaluation_time_given_is_used_when_the_referral_has_none() -> None:
@@ -1665,3 +1666,27 @@ def test_result_times_are_in_utc_whatever_the_offset_given() -> None:
     result = run(WEAK, received_at="2027-03-01T10:00:00+01:00", evaluated_at="2027-03-01T10:10:00+01:00")
     assert result["timers"]["imaging"]["start"] == T0
     assert result["timers"]["imaging"]["deadline"] == at(24)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=6,
+)
+ALL_KEYS = [*R.REFERRAL_FIELDS, *R.OPTIONAL_FIELDS]
+
+
+@SETTINGS
+@given(referrals(), st.sampled_from([*ALL_KEYS, "stray"]), JSON_VALUES, st.booleans())
+def test_any_hostile_value_is_refused_by_name_never_raised(
+    data: dict[str, Any], key: str, value: object, drop: bool
+) -> None:
+    hostile = {k: v for k, v in data.items() if k != key} if drop else {**data, key: value}
+    result = R.evaluate_referral_object(hostile, evaluated_at=NOW)
+    if "errors" not in result:
+        assert result["rule_set"] == "2027.2"
+        return
+    assert result["errors"]
+    for name, messages in result["errors"].items():
+        assert name.split(".")[0] in {*ALL_KEYS, key}
+        assert messages and all(isinstance(message, str) and message for message in messages)

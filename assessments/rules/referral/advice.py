@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..codes import Bladder
-from ..facts import Words, fact
+from ..facts import Words, fact, joined
 from ..result import RationaleItem
 from .codes import (
     Advice,
@@ -229,9 +229,4 @@ def advice_rule(
 
 
 def _listed(codes: tuple[Advice, ...]) -> Words:
-    parts: list[str | object] = []
-    for code in codes:
-        if parts:
-            parts.append(", ")
-        parts.append(fact("initial_advice", code))
-    return tuple(parts)  # type: ignore[arg-type]
+    return joined([(fact("initial_advice", code),) for code in codes], ", ")

@@ -115,7 +115,8 @@ def prefill_rule(referral: ReferralInput) -> tuple[Prefill, RationaleItem]:
     deficit = _deficit(referral)
     if deficit is not None:
         prefill["neurologic_deficit"] = deficit
-        progressing = _PROGRESSING.get(referral.deficit_progressing) if deficit else False  # type: ignore[arg-type]
+        # Findings make deficit_progressing required (10.11); without findings the deficit is false.
+        progressing = _PROGRESSING.get(referral.deficit_progressing) if referral.deficit_progressing else False
         if progressing is not None:
             prefill["deficit_progressing"] = progressing
     motor = _MOTOR.get(referral.ambulatory_status)

@@ -7,7 +7,7 @@ and ``previous_deadlines.KEY`` inside those objects). The messages are plain wor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
@@ -293,7 +293,7 @@ def _contradictions(values: Mapping[str, Any]) -> Errors:
     return errors
 
 
-def _imaging_contradictions(values: Mapping[str, Any], fail: Any) -> None:
+def _imaging_contradictions(values: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
     needs = _IMAGING_NEEDS[values["imaging_status"]]
     for name in _IMAGING_FIELDS:
         if name in needs and values[name] is None:
@@ -309,7 +309,7 @@ def _imaging_contradictions(values: Mapping[str, Any], fail: Any) -> None:
         fail("mri_contraindicated", "contradicts imaging_modality mri")
 
 
-def _time_order(values: Mapping[str, Any], fail: Any) -> None:
+def _time_order(values: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
     latest = values["evaluated_at"] + CLOCK_SKEW
     recorded = [name for name in sorted(_TIMES - {"imaging_booked_for"}) if values[name] is not None]
     recorded += [f"events.{key}" for key in EVENT_FIELDS if key != "decision_type" and f"events.{key}" in values]
