@@ -158,3 +158,26 @@ def test_a_huge_number_id_is_named_not_a_crash(tmp_path: Path) -> None:
     assert status == 1
     assert list(result["errors"]) == ["id"]
     assert "41 digits" in result["id"]
+
+
+def test_the_command_runs_with_no_database_or_configuration() -> None:
+    import os
+    import subprocess
+
+    from tests.test_foundation import ROOT, TEST_ONLY_ENV
+
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV | {"DATABASE_URL"}}
+    document = _tx01()
+    done = subprocess.run(
+        [sys.executable, "manage.py", "evaluate_referral", "-"],
+        input=json.dumps(document["referral"]),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    result.pop("rationale")
+    assert result == document["expected"]
