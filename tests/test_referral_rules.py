@@ -1690,3 +1690,11 @@ def test_any_hostile_value_is_refused_by_name_never_raised(
     for name, messages in result["errors"].items():
         assert name.split(".")[0] in {*ALL_KEYS, key}
         assert messages and all(isinstance(message, str) and message for message in messages)
+
+
+def test_the_advice_reason_lists_the_codes_once_each() -> None:
+    item = reason(run(), "initial_advice")
+    assert item["text"] == (
+        "Initial advice: prompt_analgesia_pain_assessment, no_plain_xray, safety_net_neuro_symptoms."
+    )
+    assert reason(run(pain_features=[]), "initial_advice")["text"] == "Initial advice: none."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from ..codes import Bladder
-from ..facts import Words, fact, joined
+from ..facts import Words, bare, fact, joined
 from ..result import RationaleItem
 from .codes import (
     Advice,
@@ -229,4 +229,4 @@ def advice_rule(
 
 
 def _listed(codes: tuple[Advice, ...]) -> Words:
-    return joined([(fact("initial_advice", code),) for code in codes], ", ")
+    return joined([(bare("initial_advice", code),) for code in codes], ", ")
