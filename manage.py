@@ -6,8 +6,8 @@ import secrets
 import sys
 
 # Commands that read no database and sign nothing: they run without a
-# deployment's secrets (the spec's `manage.py evaluate_case PATH`).
-NO_SECRET_COMMANDS = {"evaluate_case"}
+# deployment's secrets (the spec's `manage.py evaluate_case PATH` and `evaluate_referral PATH`).
+NO_SECRET_COMMANDS = {"evaluate_case", "evaluate_referral"}
 
 
 def main() -> None:

@@ -267,13 +267,14 @@ _LABELS: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
 
 
 def label(value: StrEnum) -> str:
-    """The human label of an enum member of :mod:`assessments.rules`.
+    """The human label of an enum member of :mod:`assessments.rules` (referral triage's included).
 
     Looked up by the member's own enum, so equal codes of different enums ("stable" as a SINS
     category, a stability or a surgeon's assessment) keep their own labels. Raises
     ``KeyError`` for an enum this module does not know.
     """
-    return _LABELS[type(value)][value.value]
+    table = _LABELS.get(type(value)) or REFERRAL_LABELS[type(value)]
+    return table[value.value]
 
 
 HELP_TEXTS: Final[Mapping[str, str]] = MappingProxyType(
@@ -518,3 +519,191 @@ def code_label(name: str, code: str) -> str:
         return label(enum(code))
     except (ValueError, KeyError):
         return code
+
+
+# --- Referral triage (section 10) -------------------------------------------------------
+_R = rules.referral
+REFERRAL_LABELS: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
+    {
+        _R.PatientLocation: {
+            "community": "In the community",
+            "emergency_department": "Emergency department",
+            "inpatient": "Inpatient on a ward of this hospital",
+            "other_hospital": "In another hospital",
+            "hospice": "Hospice",
+        },
+        _R.CancerStatus: {
+            "current": "Current cancer (active or under treatment)",
+            "past": "Cancer treated in the past",
+            "suspected": "Cancer suspected, no diagnosis",
+            "none_known": "No cancer known or suspected",
+            "unknown": "Not known",
+        },
+        _R.CancerType: {
+            **{
+                code.value: label(rules.Histology(code.value))
+                for code in _R.CancerType
+                if code.value != "type_not_recorded"
+            },
+            "other": "Other cancer",
+            "type_not_recorded": "Type not recorded",
+        },
+        _R.PainFeature: {
+            "thoracic_or_cervical": "Thoracic or cervical spinal pain",
+            "progressive": "Progressive spinal pain",
+            "severe_unremitting": "Severe unremitting spinal pain",
+            "aggravated_by_straining": "Worse on straining, coughing or sneezing",
+            "localised_tenderness": "Tender over a vertebra",
+            "nocturnal_disturbing_sleep": "Night pain that disturbs sleep",
+            "mechanical": "Mechanical pain (with movement or loading, eased lying still)",
+            "claudication": "Claudication (leg pain on walking, relieved by rest)",
+            "other_spinal_pain": "Other spinal pain",
+        },
+        _R.NeuroFinding: {
+            "radicular_pain": "Radicular pain",
+            "limb_weakness": "Limb weakness",
+            "gait_difficulty": "Difficulty walking or unsteadiness",
+            "sensory_change": "Numbness or sensory change",
+            "perineal_numbness": "Saddle or perineal numbness",
+            "bladder_dysfunction": "New bladder dysfunction",
+            "bowel_dysfunction": "New bowel dysfunction",
+            "cord_compression_signs": "Signs of cord compression",
+            "cauda_equina_signs": "Signs of cauda equina compression",
+        },
+        _R.NeuroHistory: {
+            "asked": "Asked",
+            "not_asked": "Not asked",
+            "not_obtainable": "Cannot be obtained",
+        },
+        _R.NeuroExamination: {"done": "Done", "not_done": "Not done"},
+        _R.Progression: {"yes": "Getting worse", "no": "Not getting worse", "not_known": "Not known"},
+        _R.AmbulatoryStatus: {
+            "walks_unaided": "Walks unaided",
+            "walks_with_aid": "Walks with an aid",
+            "cannot_walk": "Cannot walk, some leg power",
+            "paraplegic": "Paraplegic",
+            "nonambulatory_before_this_illness": "Did not walk before this illness",
+            "not_known": "Not known",
+        },
+        _R.ImagingStatus: {
+            "not_done": "Not done",
+            "booked": "Booked",
+            "done_not_reported": "Done, not yet reported",
+            "reported": "Reported",
+        },
+        _R.ImagingModality: {"mri": "MRI", "ct": "CT"},
+        _R.ImagingScope: {"whole_spine": "Whole spine", "part_of_spine": "Part of the spine"},
+        _R.ImagingFinding: {
+            "mscc": "MSCC",
+            "spinal_metastases_no_compression": "Spinal metastases without compression",
+            "no_spinal_metastases": "No spinal metastases",
+            "other_cause": "Another cause",
+        },
+        _R.DecisionType: {
+            "surgery": "Surgery",
+            "radiotherapy": "Radiotherapy",
+            "systemic_therapy": "Systemic therapy",
+            "supportive_care": "Supportive care",
+            "other": "Other",
+        },
+        _R.TimerName: {
+            "acknowledge": "Coordinator acknowledges",
+            "imaging": "Whole-spine imaging",
+            "report": "Imaging report",
+            "decision": "Treatment decision",
+            "treatment": "Treatment starts",
+        },
+        _R.Triage: {
+            "suspected_mscc": "Suspected MSCC",
+            "suspected_cord_compression_no_known_cancer": "Suspected cord compression, no known cancer",
+            "insufficient_information": "Insufficient information",
+            "suspected_spinal_metastases": "Suspected spinal metastases",
+            "not_suspected": "MSCC not suspected",
+        },
+        _R.TriageRule: {rule.value: f"Rule {rule.value}" for rule in _R.TriageRule},
+        _R.Window: {"immediately": "Immediately", "24_hours": "Within 24 hours", "1_week": "Within 1 week"},
+        _R.Imaging: {"mri_whole_spine": "Whole-spine MRI", "ct_whole_spine": "Whole-spine CT"},
+        _R.Contact: {
+            "immediately": "Call the MSCC coordinator now",
+            "within_24_hours": "Contact the MSCC coordinator within 24 hours",
+            "not_required": "No call to the MSCC coordinator needed",
+        },
+        _R.ReferralMobility: {
+            "brace_or_bed_rest": "Immobilise (flat bed rest, log-roll)",
+            "consider_brace_or_bed_rest": "Consider immobilising",
+            "as_tolerated": "As tolerated",
+        },
+        _R.ReferralSteroids: {
+            "high_dose": "High-dose dexamethasone now",
+            "high_dose_after_coordinator_call": "High-dose dexamethasone after the coordinator's call",
+            "continue_high_dose": "Continue dexamethasone, no second loading dose",
+            "only_after_senior_review": "Dexamethasone only after senior review",
+            "consider": "Consider dexamethasone",
+            "not_routine": "No routine corticosteroids",
+            "contraindication_discuss": "Contraindication recorded: discuss first",
+            "set_by_assessment": "Set by the assessment",
+            "stop": "Stop dexamethasone",
+        },
+        _R.Advice: {
+            "admit_via_emergency_department": "Admit as an emergency",
+            "expert_stability_advice_within_24h": "Spinal surgeon's view on stability within 24 hours",
+            "gastroprotection_and_glucose_monitoring": "Gastric protection and glucose checks",
+            "discuss_with_haematology_mdt": "Discuss steroids with haematology",
+            "prompt_analgesia_pain_assessment": "Pain relief now, with a pain assessment",
+            "vte_bleeding_risk_assessment": "VTE and bleeding risk assessment",
+            "no_plain_xray": "No plain X-rays",
+            "safety_net_neuro_symptoms": "Safety-net advice on neurological symptoms",
+            "clinical_review_if_pain_changes": "Review if the pain changes",
+        },
+        _R.Escalation: {
+            "none": "No escalation",
+            "spinal_surgeon_and_clinical_oncologist_now": "On-call spinal surgeon and clinical oncologist now",
+            "emergency_spinal_team_now": "On-call spinal team now",
+            "senior_clinical_advisers_on_report": "Senior clinical advisers when the scan is reported",
+            "coordinator_completes_referral": "Coordinator completes the referral",
+            "coordinator_review": "Coordinator reviews the scan result",
+            "consider_suspected_cancer_referral": "Consider a suspected-cancer referral",
+        },
+        _R.NextStep: {
+            "arrange_imaging": "Arrange whole-spine imaging",
+            "await_report": "Await the report",
+            "create_assessment": "Create the assessment",
+            "complete_referral": "Complete the referral",
+            "close_mscc_pathway": "Close the MSCC pathway",
+            "refer_to_other_service": "Refer to another service",
+        },
+        _R.ReferralAlert: {
+            "time_critical": "Time-critical: lost walking within 48 h",
+            "nonambulatory_over_48h": "Not walking for more than 48 h",
+            "biopsy_before_steroids": "Biopsy before steroids",
+            "whole_spine_imaging_needed": "Whole-spine imaging still needed",
+            "booked_imaging_after_deadline": "Scan booked after the deadline",
+            "examination_not_done": "No neurological examination",
+            "cancer_type_not_recorded": "Cancer type not recorded",
+        },
+        _R.TimerStatus: {
+            "not_applicable": "Not applicable",
+            "not_started": "Not started",
+            "running": "Running",
+            "met": "Met",
+            "breached": "Breached",
+        },
+        _R.TimerAnchor: {
+            "received_at": "From the referral",
+            "suspected_at": "From the suspicion",
+            "imaging_at": "From the scan",
+            "imaging_reported_at": "From the report",
+            "decision_at": "From the decision",
+            "previous_deadlines": "Carried from the previous version",
+        },
+        # Every target shows whose number it is: NICE's quality statement, or the site's own (10.13).
+        _R.TimerBasis: {
+            "QS56-2": "NICE QS56 statement 2",
+            "QS56-3": "NICE QS56 statement 3",
+            "QS56-6": "NICE QS56 statement 6",
+            "local": "Local target",
+            "pending_decision": "Local or NICE, once the decision type is known",
+            "carried": "Carried from an earlier version",
+        },
+    }
+)

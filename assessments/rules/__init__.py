@@ -11,11 +11,13 @@ groups the any-lesion rules share), ``pathway`` (3, 4), ``supportive`` (5, 6), `
 ``prognosis`` (8.2),
 ``texts`` (alert texts and sources), ``facts`` (the words of a reason as data: plain words and
 facts), ``result`` (the output object), ``engine``
-(:func:`evaluate`).
+(:func:`evaluate`). The subpackage ``referral`` is section 10, referral triage before MRI, with its own
+entry point ``referral.evaluate_referral``.
 """
 
 from __future__ import annotations
 
+from . import referral
 from .alerts import (
     additional_high_grade_lesion,
     additional_unstable_lesion,
@@ -274,6 +276,7 @@ __all__ = [
     "movement_pain_instability",
     "nonambulatory_over_48h",
     "rapid_steroid_response",
+    "referral",
     "reirradiation_cord_tolerance",
     "sbrt_unavailable",
     "short_survival_surgery",
