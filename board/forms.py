@@ -13,6 +13,7 @@ from accounts import roles
 from assessments.cases.forms import CleanCharField
 from assessments.models import TEXT_MAX, Case
 from board.models import FollowUp, Meeting, Specialty
+from escc_site.forms import WholeNumberField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -55,7 +56,7 @@ class AttendeeForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    case = forms.IntegerField(label="Case number", min_value=1, max_value=2**63 - 1)
+    case = WholeNumberField(label="Case number", unit="", min_value=1, max_value=2**63 - 1)
 
 
 class DecisionExtrasForm(forms.Form):
@@ -71,7 +72,7 @@ class DecisionExtrasForm(forms.Form):
         label="Plan (dose, timing, sequence)",
         max_length=TEXT_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:

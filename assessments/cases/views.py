@@ -26,6 +26,7 @@ from assessments.cases.forms import (
     AssessmentEntry,
     CaseFieldsForm,
     CaseImportForm,
+    CaseSearchForm,
     PatientForm,
     PrognosisForm,
     SaveTokenForm,
@@ -289,14 +290,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     The name/MRN search is POSTed and kept in the session, never put in a URL, so
     patient identifiers stay out of access logs, browser history and Referer headers.
     """
-    if request.method == "POST":
-        request.session[CASE_QUERY_KEY] = request.POST.get("q", "").strip()[:100]
+    search = CaseSearchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and search.is_valid():
+        request.session[CASE_QUERY_KEY] = search.cleaned_data["q"]
         # Only values a filter takes go into the URL: the GET ignores any other, and a long one
         # would make a redirect Django refuses.
         allowed = {"status": set(CaseStatus.values), "urgency": {u.value for u in rules.Urgency}}
         filters = {name: value for name in allowed if (value := request.POST.get(name, "")) in allowed[name]}
         return redirect(reverse("assessments:case_list") + (f"?{urlencode(filters)}" if filters else ""))
     query = request.session.get(CASE_QUERY_KEY, "")
+    if not search.is_bound:
+        search = CaseSearchForm(initial={"q": query})
     status = request.GET.get("status", "")
     urgency = request.GET.get("urgency", "")
     status = status if status in CaseStatus.values else ""
@@ -314,11 +318,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "handovers_offered": offered,
             "discarded": discarded,
             "query": query,
+            "search": search,
             "status": status,
             "urgency": urgency,
             "statuses": CaseStatus.choices,
             "urgencies": presenters.urgency_choices(),
         },
+        status=422 if search.errors else 200,
     )
 
 
@@ -436,11 +442,12 @@ def patient_mismatch_errors(
     if may_see and mismatch.fields:
         patient_selectors.patient_shown(user=user, patient=patient)
     for name in mismatch.fields:
+        field = patient_form[name].label
         if may_see:
             shown = stored[name].strftime("%d/%m/%Y") if name == "date_of_birth" else stored[name]
-            text = f"The patient record for this MRN has {shown!s}."
+            text = f"{field}: the patient record for this MRN has {shown!s}."
         else:
-            text = "Differs from the patient record for this MRN."
+            text = f"{field}: differs from the patient record for this MRN."
         patient_form.add_error(name, text)
     patient_form.add_error(
         None,
