@@ -17,7 +17,7 @@ from django.forms.renderers import TemplatesSetting
 
 
 class FieldShown(forms.BoundField):
-    """A bound field whose refusals name it, and whose text limit is a counter (``data-maxlength``, static/js/app.js)."""
+    """A bound field whose refusals name it; its text limit is a counter (``data-maxlength``, static/js/app.js)."""
 
     def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
         super().__init__(form, field, name)

@@ -153,15 +153,20 @@ DESCRIBED_JS = """field => {
 
 
 def form_handle(page: Page, form: Form) -> Any:
-    """The page's <form> the walk knew by its method, target and field names."""
-    names = sorted(name for name in form.fields if form.fields[name].kind != "submit")
+    """The page's <form> the walk knew: same method and target, the most field names in common (a script may
+    add or drop some, and the walk also reads the fields of a card's <template>)."""
     handle = page.evaluate_handle(
-        """([names, method]) => Array.from(document.forms).find(f =>
-             (f.getAttribute("method") || "get").toLowerCase() === method &&
-             JSON.stringify([...new Set(Array.from(f.elements).filter(e => e.name && !e.disabled
-               && e.name !== "csrfmiddlewaretoken" && !["submit", "button", "image", "reset"].includes(e.type)
-               ).map(e => e.name))].sort()) === JSON.stringify(names)) || null""",
-        [names, form.method],
+        """([names, method, action]) => {
+          let best = null, most = -1;
+          for (const f of document.forms) {
+            if ((f.getAttribute("method") || "get").toLowerCase() !== method) continue;
+            if (new URL(f.action, location.href).pathname !== new URL(action, location.href).pathname) continue;
+            const shared = Array.from(f.elements).filter(e => e.name && names.includes(e.name)).length;
+            if (shared > most) { best = f; most = shared; }
+          }
+          return best;
+        }""",
+        [sorted(form.fields), form.method, form.action],
     )
     return handle.as_element()
 
@@ -270,6 +275,7 @@ def test_every_invalid_entry_shows_a_visible_named_error_next_to_its_field(walk,
             open_page(tab, walk.clients[role], path)
             handle = form_handle(tab, form)
             if handle is None:
+                problems.append(f"{path} ({role}): the browser shows no form posting to {form.action}")
                 continue
             client = walk.clients[role]
             fields = handle.evaluate(FIELDS_JS)
@@ -316,8 +322,8 @@ def enter_problems(page: Page, client: Client, path: str, form: Form) -> list[st
         return f"added {added} removed {removed}"
 
     handle = fresh()
-    if handle is None:  # a form the page's script changes (its fields differ from the served page's)
-        return []
+    if handle is None:
+        return [f"{where}: the browser shows no form posting to {form.action}"]
     names = [i.get_attribute("name") for i in handle.query_selector_all(SINGLE_LINE) if i.is_visible()]
     started: dict[str, str] = {}
     problems = []
