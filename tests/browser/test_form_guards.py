@@ -160,7 +160,11 @@ def form_handle(page: Page, form: Form) -> Any:
           let best = null, most = -1;
           for (const f of document.forms) {
             if ((f.getAttribute("method") || "get").toLowerCase() !== method) continue;
-            if (new URL(f.action, location.href).pathname !== new URL(action, location.href).pathname) continue;
+            // (getAttribute: a field named "action" hides the form's own property.)
+            const path = a => new URL(a || location.href, location.href).pathname;
+            const targets = [f.getAttribute("action"), ...Array.from(f.querySelectorAll("[formaction]"),
+                                                                     b => b.getAttribute("formaction"))];
+            if (!targets.some(t => path(t) === path(action))) continue;
             const shared = Array.from(f.elements).filter(e => e.name && names.includes(e.name)).length;
             if (shared > most) { best = f; most = shared; }
           }
