@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from audit.models import Action
+from escc_site.forms import WholeNumberField
 
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -24,12 +25,13 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(
         label="User", required=False, max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    case = forms.IntegerField(
+    case = WholeNumberField(
         label="Case id",
+        unit="",
         required=False,
         min_value=1,
         max_value=2**63 - 1,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     action = forms.ChoiceField(
         label="Action",

@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments import rules
-from assessments.cases.forms import CleanCharField, LimitsShownMixin
+from assessments.cases.forms import CleanCharField
 from assessments.labels import label
 from assessments.models import DECISION_PATHWAY_CHOICES, OTHER_PATHWAY, TEXT_MAX
 
@@ -32,23 +32,23 @@ def _text(label_text: str, *, rows: int = 4, max_length: int = TEXT_MAX, **kwarg
     )
 
 
-class SubmitToBoardForm(LimitsShownMixin, forms.Form):
+class SubmitToBoardForm(forms.Form):
     question = _text("Question for the board", help_text="What should the board decide or advise on?")
     meeting_date = forms.DateField(label="Board meeting date", required=False, widget=DATE_INPUT)
 
 
-class CommentForm(LimitsShownMixin, forms.Form):
+class CommentForm(forms.Form):
     text = _text("Comment", rows=3)
 
 
-class ReturnForm(LimitsShownMixin, forms.Form):
+class ReturnForm(forms.Form):
     text = _text(
         "What the board needs",
         help_text="The clinician sees this on the case, which goes back to them as a draft they can edit.",
     )
 
 
-class DecisionForm(LimitsShownMixin, forms.Form):
+class DecisionForm(forms.Form):
     pathway_code = forms.ChoiceField(label="Pathway chosen", choices=DECISION_PATHWAY_CHOICES, widget=forms.RadioSelect)
     other_pathway_text = CleanCharField(label="Other pathway", max_length=500, required=False)
     reason = _text(
@@ -108,7 +108,7 @@ class TreatmentStartForm(forms.Form):
         return value
 
 
-class CloseForm(LimitsShownMixin, forms.Form):
+class CloseForm(forms.Form):
     """Closing a decided case: the reason is required when no treatment start is recorded."""
 
     reason = _text(

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts import roles
-from assessments.cases.forms import CleanCharField, LimitsShownMixin
+from assessments.cases.forms import CleanCharField
 from assessments.models import TEXT_MAX, Case
 from board.models import FOLLOW_UP_OPENS_DAYS_BEFORE, FollowUp, Meeting, Specialty
 
@@ -72,7 +72,7 @@ class AgendaAddForm(forms.Form):
     )
 
 
-class AgendaFindForm(LimitsShownMixin, forms.Form):
+class AgendaFindForm(forms.Form):
     """Find a case with the board to add to a meeting's agenda, by its patient's name or hospital number."""
 
     find = CleanCharField(
@@ -101,7 +101,7 @@ class DecisionExtrasForm(forms.Form):
         label="Plan (dose, timing, sequence)",
         max_length=TEXT_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:

@@ -115,7 +115,7 @@ TEMPLATES = [
 ]
 
 # Widget templates (ESCC grade cards, choice buttons) live in templates/.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "escc_site.forms.FormRenderer"
 
 WSGI_APPLICATION = "escc_site.wsgi.application"
 

@@ -110,7 +110,7 @@ def test_submit_needs_a_question(alice_client, alice):
     case = make_case(alice)
     response = alice_client.post(reverse("assessments:case_submit", args=[case.pk]), {"question": "  "})
     assert response.status_code == 422
-    assert "This field is required" in body(response)
+    assert "Question for the board: this is required." in body(response)
     case.refresh_from_db()
     assert case.status == CaseStatus.DRAFT
 

@@ -161,6 +161,8 @@ class PageParser(HTMLParser):
     def _field(self, tag: str, attrs: dict[str, str]) -> None:
         assert self._form is not None
         name, kind = attrs.get("name", ""), attrs.get("type", "text").lower()
+        if kind == "text" and attrs.get("inputmode") in {"numeric", "decimal"}:
+            kind = "number"  # a number typed in a text box (``WholeNumberField``)
         if tag == "button" or (tag == "input" and kind in {"submit", "image"}):
             if attrs.get("type", "submit").lower() == "submit":
                 self._buttons.append(attrs)

@@ -123,7 +123,7 @@ def test_differing_details_for_a_known_mrn_are_refused_with_the_entries_kept(ali
     assert 'value="Anne Exemple"' in body and "Typed notes" in body  # nothing lost
     assert "already registered with other details" in body
     # alice may see the patient: the stored details are shown to her.
-    assert "The patient record for this MRN has Ann Example." in body and "17/05/1960" in body
+    assert "Patient name: the patient record for this MRN has Ann Example." in body and "17/05/1960" in body
     assert Case.objects.count() == 1
     patient = Patient.objects.get()
     assert (patient.name, patient.date_of_birth) == ("Ann Example", datetime.date(1960, 5, 17))  # not overwritten

@@ -28,6 +28,7 @@ from assessments.models import (
     Case,
     Sex,
 )
+from escc_site.forms import WholeNumberField
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
@@ -55,33 +56,6 @@ class CleanCharField(forms.CharField):
 
 
 EARLIEST_BIRTH = date(1900, 1, 1)
-
-
-def show_limits(form: forms.BaseForm) -> None:
-    """Text over a field's limit is refused with the field's name, never cut off by the browser.
-
-    The browser's ``maxlength`` silently drops what is typed or pasted beyond it;
-    instead the limit goes to ``data-maxlength``, which static/js/app.js shows as
-    a counter, and the server's message names the field and both lengths.
-    """
-    for field in form.fields.values():
-        limit = getattr(field, "max_length", None)
-        if not isinstance(field, forms.CharField) or limit is None:
-            continue
-        field.widget.attrs.pop("maxlength", None)
-        field.widget.attrs["data-maxlength"] = str(limit)
-        field.error_messages["max_length"] = (
-            f"{field.label}: at most %(limit_value)d characters, this has %(show_value)d. "
-            "Shorten it; nothing was cut off."
-        )
-
-
-class LimitsShownMixin:
-    """Forms whose text limits are shown as counters (``show_limits``)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        show_limits(self)  # type: ignore[arg-type]
 
 
 def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> list[tuple[str, str]]:
@@ -154,15 +128,6 @@ class StrictChoiceField(forms.ChoiceField):
             ) from None
 
 
-class StrictIntegerField(forms.IntegerField):
-    """An integer; JSON booleans and fractions are refused rather than coerced."""
-
-    def to_python(self, value: Any) -> int | None:
-        if isinstance(value, bool | float):
-            raise forms.ValidationError("Enter a whole number of hours.", code="invalid")
-        return super().to_python(value)
-
-
 def _spinal_level_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Levels grouped by region, each showing the SINS location points it implies."""
     regions: dict[str, list[tuple[str, str]]] = {}
@@ -217,8 +182,8 @@ class _AssessmentFieldsForm(forms.Form):
             field.help_text = HELP_TEXTS.get(name, "")
             if isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.RadioSelect):
                 field.widget.attrs["class"] = "form-select"
-            elif isinstance(field.widget, forms.NumberInput):
-                field.widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
+            elif isinstance(field, WholeNumberField):
+                field.widget.attrs["class"] = "form-control"
         self._mark_defaults()
 
     def _mark_defaults(self) -> None:
@@ -302,9 +267,10 @@ class CaseFieldsForm(_AssessmentFieldsForm):
     motor_status = StrictChoiceField(
         label="Motor status (walking now)", choices=_enum_choices(rules.MotorStatus), widget=ChoiceButtons
     )
-    hours_nonambulatory = StrictIntegerField(
-        label="Hours since loss of ambulation", required=False, min_value=0, max_value=24 * 365 * 5
-    )
+    hours_nonambulatory = WholeNumberField(
+        label="Hours since loss of ambulation", unit="hours", note="5 years", required=False, min_value=0,
+        max_value=24 * 365 * 5,
+    )  # fmt: skip
     urinary_symptoms = StrictBooleanField(label="Urinary symptoms")
     urinary_retention = StrictBooleanField(label="Urinary retention confirmed")
     histology = StrictChoiceField(
@@ -664,12 +630,14 @@ class PrognosisForm(forms.Form):
 
     use_required_attribute = False
 
-    karnofsky = StrictIntegerField(label="Karnofsky performance status", required=False, min_value=10, max_value=100)
-    extraspinal_bone_metastases = StrictIntegerField(
-        label="Bone metastases outside the spine", required=False, min_value=0, max_value=99
+    karnofsky = WholeNumberField(
+        label="Karnofsky performance status", unit="", required=False, min_value=10, max_value=100
     )
-    vertebral_metastases = StrictIntegerField(
-        label="Vertebral bodies with metastases", required=False, min_value=1, max_value=33
+    extraspinal_bone_metastases = WholeNumberField(
+        label="Bone metastases outside the spine", unit="metastases", required=False, min_value=0, max_value=99
+    )
+    vertebral_metastases = WholeNumberField(
+        label="Vertebral bodies with metastases", unit="vertebral bodies", required=False, min_value=1, max_value=33
     )
     visceral_metastases = StrictChoiceField(
         label="Visceral metastases",
@@ -696,8 +664,6 @@ class PrognosisForm(forms.Form):
         for name, field in self.fields.items():
             field.help_text = PROGNOSIS_HELP_TEXTS.get(name, "")
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            if isinstance(field.widget, forms.NumberInput):
-                field.widget.attrs["inputmode"] = "numeric"
 
     def clean_karnofsky(self) -> int | None:
         value: int | None = self.cleaned_data["karnofsky"]
@@ -744,7 +710,7 @@ def flat_choices(choices: Any) -> list[tuple[str, str]]:
     return flat
 
 
-class PatientForm(LimitsShownMixin, forms.ModelForm):
+class PatientForm(forms.ModelForm):
     """Who the patient is, the clinician's notes and the NICE time points.
 
     ``mrn``, ``patient_name``, ``date_of_birth`` and ``sex`` are the patient record's
@@ -867,10 +833,22 @@ class CaseImportForm(forms.Form):
         return data
 
 
-class SubmitToBoardForm(LimitsShownMixin, forms.Form):
+class SubmitToBoardForm(forms.Form):
     board_question = CleanCharField(
         label="Question for the board", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
     meeting_date = forms.DateField(
         label="Board meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class CaseSearchForm(forms.Form):
+    """The case list's search: a name or MRN, kept in the session (never in a URL)."""
+
+    q = CleanCharField(
+        label="Patient name or MRN", max_length=100, required=False, widget=forms.TextInput(attrs={"type": "search"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)
+        self.fields["q"].widget.attrs["class"] = "form-control"

@@ -28,6 +28,7 @@ from assessments.cases.forms import (
     AssessmentEntry,
     CaseFieldsForm,
     CaseImportForm,
+    CaseSearchForm,
     PatientForm,
     PrognosisForm,
     SaveTokenForm,
@@ -308,14 +309,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     The name/MRN search is POSTed and kept in the session, never put in a URL, so
     patient identifiers stay out of access logs, browser history and Referer headers.
     """
-    if request.method == "POST":
-        request.session[CASE_QUERY_KEY] = request.POST.get("q", "").strip()[:100]
+    search = CaseSearchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and search.is_valid():
+        request.session[CASE_QUERY_KEY] = search.cleaned_data["q"]
         # Only values a filter takes go into the URL: the GET ignores any other, and a long one
         # would make a redirect Django refuses.
         allowed = {"status": set(CaseStatus.values), "urgency": {u.value for u in rules.Urgency}}
         filters = {name: value for name in allowed if (value := request.POST.get(name, "")) in allowed[name]}
         return redirect(reverse("assessments:case_list") + (f"?{urlencode(filters)}" if filters else ""))
     query = request.session.get(CASE_QUERY_KEY, "")
+    if not search.is_bound:
+        search = CaseSearchForm(initial={"q": query})
     status = request.GET.get("status", "")
     urgency = request.GET.get("urgency", "")
     status = status if status in CaseStatus.values else ""
@@ -333,11 +337,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "handovers_offered": offered,
             "discarded": discarded,
             "query": query,
+            "search": search,
             "status": status,
             "urgency": urgency,
             "statuses": CaseStatus.choices,
             "urgencies": presenters.urgency_choices(),
         },
+        status=422 if search.errors else 200,
     )
 
 
@@ -513,7 +519,10 @@ def patient_mismatch_errors(
     """
     if isinstance(refusal, patient_services.PatientCheckLimited):
         retry = timezone.localtime(refusal.retry_at).strftime("%H:%M")
-        patient_form.add_error("mrn", f"Not checked: too many saves with details that did not match. Try at {retry}.")
+        patient_form.add_error(
+            "mrn",
+            f"{patient_form['mrn'].label}: not checked, too many saves with details that did not match. Try at {retry}.",
+        )
         patient_form.add_error(
             None,
             "Not saved: several saves in the last minutes named a hospital number with details that did not "
@@ -523,8 +532,8 @@ def patient_mismatch_errors(
     if not refusal.visible:
         patient_form.add_error(
             "mrn",
-            "This hospital number is registered to a patient whose name, date of birth or sex differ from those "
-            "typed here.",
+            f"{patient_form['mrn'].label}: this hospital number is registered to a patient whose name, date of birth "
+            "or sex differ from those typed here.",
         )
         patient_form.add_error(
             None,
@@ -537,7 +546,7 @@ def patient_mismatch_errors(
     stored = {"patient_name": patient.name, "date_of_birth": patient.date_of_birth, "sex": patient.get_sex_display()}
     for name in refusal.fields:
         shown = stored[name].strftime("%d/%m/%Y") if name == "date_of_birth" else stored[name]
-        patient_form.add_error(name, f"The patient record for this MRN has {shown!s}.")
+        patient_form.add_error(name, f"{patient_form[name].label}: the patient record for this MRN has {shown!s}.")
     patient_form.add_error(
         None,
         "Not saved: this hospital number is already registered with other details. Check the MRN and the "

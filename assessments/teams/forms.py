@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts import roles
-from assessments.cases.forms import CleanCharField, LimitsShownMixin
+from assessments.cases.forms import CleanCharField
 from assessments.models import TEXT_MAX, CareTeam
 
 
@@ -31,7 +31,7 @@ class ClinicianChoiceField(forms.ModelChoiceField):
         return f"{_clinician_label(obj)} ({obj.username})"
 
 
-class HandoverForm(LimitsShownMixin, forms.Form):
+class HandoverForm(forms.Form):
     to_user = ClinicianChoiceField(label="Hand over to", queryset=get_user_model().objects.none())
     note = CleanCharField(
         label="Handover note",
@@ -46,7 +46,7 @@ class HandoverForm(LimitsShownMixin, forms.Form):
         self.fields["to_user"].queryset = clinicians.order_by("first_name", "last_name", "username")
 
 
-class HandoverAnswerForm(LimitsShownMixin, forms.Form):
+class HandoverAnswerForm(forms.Form):
     response_note = CleanCharField(
         label="Reply (optional)", max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -119,26 +119,48 @@ document.body.addEventListener("htmx:beforeSwap", function (event) {
 // --- Length counters -----------------------------------------------------------
 // Fields carry their limit in data-maxlength (never maxlength, which silently cuts
 // off what is typed or pasted): show "n / limit" and warn when over; the server
-// refuses over-long text with a message naming the field.
+// refuses over-long text with a message naming the field. The counter only adds its
+// own warning: a field the server marked invalid stays marked, so its error stays shown.
 function attachCounter(field) {
   var limit = parseInt(field.dataset.maxlength, 10);
+  var marked = field.classList.contains("is-invalid") || field.getAttribute("aria-invalid") === "true";
   var counter = document.createElement("div");
   counter.className = "form-text text-end length-counter";
   counter.id = field.id + "_counter";
   counter.setAttribute("aria-live", "polite");
   field.insertAdjacentElement("afterend", counter);
+  var described = field.getAttribute("aria-describedby");
+  field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
   function update() {
     var length = field.value.length;
     var over = length > limit;
     counter.textContent = length + " / " + limit + (over ? ": " + (length - limit) + " too many, shorten before saving" : "");
     counter.classList.toggle("text-danger", over);
-    field.classList.toggle("is-invalid", over);
+    field.classList.toggle("is-invalid", over || marked);
   }
   field.addEventListener("input", update);
   update();
 }
 
 document.querySelectorAll("[data-maxlength]").forEach(attachCounter);
+
+// --- Enter in a live-updating form ------------------------------------------------
+// Enter in a one-line box (barcode scanners send one after each code) would submit the whole
+// page through the form's default button ("Update result"); with the live update running it only
+// updates the result, and the page, its focus and its entries stay as they are.
+var SINGLE_LINE = ["text", "search", "email", "tel", "url", "number", "date", "time", "datetime-local"];
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (event.key !== "Enter" || !(field instanceof HTMLInputElement) || SINGLE_LINE.indexOf(field.type) < 0) {
+    return;
+  }
+  var form = field.form;
+  if (!form || !form.hasAttribute("hx-post") || !window.htmx) {
+    return;
+  }
+  event.preventDefault();
+  window.htmx.trigger(form, "change");
+});
 
 // --- Prognosis section ----------------------------------------------
 // Whether the primary site and its growth are asked for is the server's decision
@@ -172,4 +194,29 @@ document.body.addEventListener("htmx:configRequest", function (event) {
     shown.push(part.id + ":" + part.dataset.part);
   });
   event.detail.parameters["shown_parts"] = shown.join(" ");
+});
+
+// --- The result panel while a live update is on its way --------------------------------
+// #result-updating shows through htmx's request class (hx-indicator); the panel itself is marked
+// busy, so its pathway reads as out of date until the answer to the latest entry arrives.
+function markPanelBusy(busy) {
+  var panel = document.getElementById("result-panel");
+  if (panel) {
+    if (busy) {
+      panel.setAttribute("aria-busy", "true");
+    } else {
+      panel.removeAttribute("aria-busy");
+    }
+  }
+}
+document.body.addEventListener("htmx:beforeRequest", function (event) {
+  if (event.detail.target && event.detail.target.id === "result-panel") {
+    markPanelBusy(true);
+  }
+});
+document.body.addEventListener("htmx:afterSettle", function () { markPanelBusy(false); });
+document.body.addEventListener("htmx:afterRequest", function (event) {
+  if (!event.detail.successful) {
+    markPanelBusy(false);
+  }
 });

@@ -1,0 +1,104 @@
+"""How every form's fields render and refuse: the site's form renderer and the shared whole-number field.
+
+``FORM_RENDERER`` points here, so each form of the site (the apps', crispy's and Django's own, such as the
+log-in form) builds its fields with ``FieldShown``: "required" and a text limit are refused with the
+field's name, and the limit is shown as a counter, never enforced by ``maxlength``, which silently cuts off
+what is typed or pasted. Django ties each field's errors to it (``aria-describedby`` ``<id>_error``,
+``aria-invalid``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class FieldShown(forms.BoundField):
+    """A bound field whose refusals name it; its text limit is a counter (``data-maxlength``, static/js/app.js)."""
+
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        super().__init__(form, field, name)
+        # The form's own deep copy of the field: changing it changes no other form.
+        if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+            field.error_messages["required"] = f"{self.label}: this is required."
+        limit = getattr(field, "max_length", None)
+        if isinstance(field, forms.CharField) and limit is not None:
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-maxlength"] = str(limit)
+            field.error_messages["max_length"] = (
+                f"{self.label}: at most %(limit_value)d characters, this has %(show_value)d. "
+                "Shorten it; nothing was cut off."
+            )
+
+
+class FormRenderer(TemplatesSetting):
+    """The project's templates (and the installed apps'), every field built as ``FieldShown``."""
+
+    bound_field_class = FieldShown
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")
+# Above this a limit is the database's, not one a user needs to read: the words say "or more".
+_LARGEST_SHOWN = 10**9
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed as text, refused with the field's name, the allowed range and the unit in words.
+
+    The box is a text input with a numeric keyboard, never ``<input type=number>``: that hands the server
+    an empty value for "3e" and so turns a typing slip into "not recorded". Only plain digits are taken
+    ("1O" is refused, not read as 1); JSON booleans and fractions (case files) are refused too.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *, label: str, unit: str, min_value: int, max_value: int, note: str = "", **kwargs: Any) -> None:
+        self.unit, self.note = unit, note
+        super().__init__(label=label, min_value=min_value, max_value=max_value, **kwargs)
+        self.validators = []  # the range is checked in validate(), with a message in words
+        self.error_messages["required"] = f"{label}: give {self.range_words()}."
+
+    def range_words(self) -> str:
+        """The allowed values in words: "a whole number from 0 to 43800 hours (5 years)"."""
+        assert self.min_value is not None and self.max_value is not None
+        if self.max_value >= _LARGEST_SHOWN:
+            return f"a whole number, {self.min_value} or more"
+        unit = f" {self.unit}" if self.unit else ""
+        note = f" ({self.note})" if self.note else ""
+        return f"a whole number from {self.min_value} to {self.max_value}{unit}{note}"
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "numeric"}
+
+    def _refuse(self, value: Any) -> forms.ValidationError:
+        return forms.ValidationError(
+            "%(label)s: %(value)s is not a whole number. Give %(range)s.",
+            code="invalid",
+            params={"label": self.label, "value": f'"{value}"', "range": self.range_words()},
+        )
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise self._refuse(value)
+        if isinstance(value, str):
+            if not _WHOLE_NUMBER.fullmatch(value.strip()):
+                raise self._refuse(value)
+            value = int(value.strip())
+        return value
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        assert self.min_value is not None and self.max_value is not None
+        if not self.min_value <= value <= self.max_value:
+            raise forms.ValidationError(
+                "%(label)s: %(value)s is out of range. Give %(range)s.",
+                code="out_of_range",
+                params={"label": self.label, "value": value, "range": self.range_words()},
+            )
