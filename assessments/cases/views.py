@@ -521,7 +521,8 @@ def patient_mismatch_errors(
         retry = timezone.localtime(refusal.retry_at).strftime("%H:%M")
         patient_form.add_error(
             "mrn",
-            f"{patient_form['mrn'].label}: not checked, too many saves with details that did not match. Try at {retry}.",
+            f"{patient_form['mrn'].label}: not checked, too many saves with details that did not match. "
+            f"Try at {retry}.",
         )
         patient_form.add_error(
             None,
