@@ -323,9 +323,9 @@ def test_a_case_file_is_refused_in_the_words_of_the_page():
         ("PrognosisForm", "extraspinal_bone_metastases", "-1",
          "Bone metastases outside the spine: -1 is out of range. Give a whole number from 0 to 99 metastases."),
         ("AgendaAddForm", "case", "",
-         "Case number: give a whole number, 1 or more."),
+         "Add to agenda: the case sent is not one the search offered; find the case again."),
         ("AgendaAddForm", "case", "x",
-         'Case number: "x" is not a whole number. Give a whole number, 1 or more.'),
+         "Add to agenda: the case sent is not one the search offered; find the case again."),
     ],
 )  # fmt: skip
 def test_a_number_refusal_names_the_field_the_range_and_the_unit(form_class, name, typed, message):

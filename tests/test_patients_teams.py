@@ -223,7 +223,7 @@ def test_refusals_a_user_may_see_are_not_limited(alice_client, alice):
     make_case(alice)
     for year in range(1950, 1950 + patient_services.REFUSALS_ALLOWED + 1):
         refused = alice_client.post(reverse("assessments:case_create"), form_post(date_of_birth=f"{year}-01-01"))
-        assert "The patient record for this MRN has 17/05/1960." in refused.content.decode()
+        assert "Date of birth: the patient record for this MRN has 17/05/1960." in refused.content.decode()
     assert alice_client.post(reverse("assessments:case_create"), form_post()).status_code == 302
 
 
