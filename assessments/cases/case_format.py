@@ -7,16 +7,25 @@ unknown keys, the nulls it must hold, the lesions list and its ``index`` marks.
 
 Two shapes are read:
 
-- rule set 2027.1: the case's fields, a ``lesions`` list (1 to 8) and optional prognosis inputs;
-  errors inside a lesion are named ``lesions[i].field`` (0-based);
-- rule set 2026.1: a flat object with the lesion fields at the top level, read as one index lesion.
+- rule sets 2027.1 and 2027.2: the case's fields, a ``lesions`` list (1 to 8) and optional prognosis
+  inputs; errors inside a lesion are named ``lesions[i].field`` (0-based). A lesion may carry
+  ``prior_radiation_courses`` (checked by ``rules.read_courses``; errors named
+  ``lesions[i].prior_radiation_courses[j].field``);
+- rule set 2026.1: a flat object with the lesion fields at the top level, read as one index lesion; it
+  may not carry ``prior_radiation_courses``.
 
+Either shape may carry ``evaluation_date``: the case's own wins, then the caller's default
+(``evaluate_case --evaluation-date``), then today in the site's time zone.
 A case that mixes the two (``lesions`` and a flat lesion key) is an error naming the flat key.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from assessments import rules
 from assessments.cases.case_json import HugeNumber
@@ -26,8 +35,10 @@ from assessments.models import ASSESSMENT_FIELDS, Case
 LESION_KEYS = frozenset(rules.LESION_FIELDS)
 CASE_KEYS = frozenset(rules.CASE_FIELDS)
 PROGNOSIS_KEYS = frozenset(rules.PROGNOSIS_FIELDS)
-KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id"}
-KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions"}
+COURSES_KEY = "prior_radiation_courses"
+DATE_KEY = "evaluation_date"
+KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id", DATE_KEY}
+KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions", DATE_KEY}
 # Every field is required (clinical-rules.md section 1); these two take null.
 NULLABLE_KEYS = frozenset({"hours_nonambulatory", "other_radiosensitivity"})
 Errors = dict[str, list[str]]
@@ -70,6 +81,11 @@ def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
     errors: Errors = {}
     for key in sorted(set(data) - KNOWN_FLAT_KEYS):
         errors[str(key)] = ["Unknown field: the case format has no such key."]
+    if COURSES_KEY in data:
+        errors[COURSES_KEY] = [
+            "A flat (2026.1-shaped) case cannot record prior radiation courses: use a lesions list and give them "
+            "inside the lesion."
+        ]
     for key in sorted(NULLABLE_KEYS - set(data)):
         errors[key] = ["This field is required: give null when it does not apply."]
     entry = _entry(data, [data], index=0)
@@ -112,7 +128,7 @@ def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]
             skipped.add(position)
             continue
         cards.append(lesion)
-        for key in sorted(set(lesion) - LESION_KEYS - {"index"}):
+        for key in sorted(set(lesion) - LESION_KEYS - {"index", COURSES_KEY}):
             errors[f"{prefix}{key}"] = ["Unknown field: a lesion has no such key."]
         index = lesion.get("index")
         if "index" not in lesion and len(lesions) > 1:
@@ -143,8 +159,43 @@ def _without_huge_numbers(data: dict[Any, Any], prefix: str = "") -> tuple[Error
     return errors, {k: v for k, v in data.items() if not isinstance(v, HugeNumber)}
 
 
-def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
-    """Validate one case object of either shape; return (input, {}) or (None, {field: [messages]})."""
+def _history(
+    data: dict[str, Any], default_date: datetime.date | None
+) -> tuple[datetime.date | None, dict[int, tuple[rules.PriorCourse, ...]], Errors]:
+    """Spec 1: the evaluation date (the case's, the caller's, or today) and each lesion's prior radiation entries."""
+    errors: Errors = {}
+    evaluation_date: datetime.date | None = None
+    try:
+        evaluation_date = rules.read_evaluation_date(data.get(DATE_KEY))
+    except ValueError:
+        errors[DATE_KEY] = ["Give the evaluation date as YYYY-MM-DD (a real date), or null."]
+    else:
+        evaluation_date = evaluation_date or default_date or timezone.localdate()
+    courses: dict[int, tuple[rules.PriorCourse, ...]] = {}
+    lesions = data.get("lesions")
+    for position, lesion in enumerate(lesions if isinstance(lesions, list) else []):
+        if not isinstance(lesion, dict):
+            continue
+        flag = lesion.get("prior_radiation_in_field")
+        found, course_errors = rules.read_courses(
+            lesion.get(COURSES_KEY),
+            name=f"lesions[{position}].{COURSES_KEY}",
+            flagged=flag if isinstance(flag, bool) else None,
+            evaluation_date=evaluation_date,
+        )
+        errors.update(course_errors)
+        courses[position] = found
+    return evaluation_date, courses, errors
+
+
+def validate_case(
+    data: object, *, evaluation_date: datetime.date | None = None
+) -> tuple[rules.CaseInput | None, Errors]:
+    """Validate one case object of either shape; return (input, {}) or (None, {field: [messages]}).
+
+    ``evaluation_date`` is the date for a case without its own (``evaluate_case --evaluation-date``);
+    without either, today in the site's time zone.
+    """
     if not isinstance(data, dict):
         return None, {"__all__": ["A case must be a JSON object with the assessment fields."]}
     id_errors, data = _without_huge_numbers(data)
@@ -159,16 +210,26 @@ def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
     if "id" in data and data["id"] is not None and not isinstance(data["id"], str):
         id_errors["id"] = ["The id must be a string."]
     case_input, errors = _read_lesions(data) if "lesions" in data else _read_flat(data)
-    errors = {**errors, **id_errors}  # a huge number is named as such, not as "required"
-    return (None, errors) if errors else (case_input, {})
+    when, courses, history_errors = _history(data, evaluation_date)
+    errors = {**errors, **history_errors, **id_errors}  # a huge number is named as such, not as "required"
+    if errors or case_input is None:
+        return None, errors
+    lesions = tuple(
+        dataclasses.replace(lesion, prior_radiation_courses=courses.get(position, ()))
+        for position, lesion in enumerate(case_input.lesions)
+    )
+    return dataclasses.replace(case_input, lesions=lesions, evaluation_date=when), {}
 
 
-def evaluate_case_object(data: object) -> dict[str, Any]:
-    """The result object for one case (or its errors), with the id echoed first."""
+def evaluate_case_object(data: object, *, evaluation_date: datetime.date | None = None) -> dict[str, Any]:
+    """The result object for one case (or its errors), with the id echoed first.
+
+    ``evaluation_date`` is used for a case that has no ``evaluation_date`` of its own.
+    """
     case_id = data.get("id") if isinstance(data, dict) else None
     if isinstance(case_id, HugeNumber):
         case_id = str(case_id)
-    case_input, errors = validate_case(data)
+    case_input, errors = validate_case(data, evaluation_date=evaluation_date)
     if case_input is None:
         return {"id": case_id, "errors": errors}
     return {"id": case_id, **rules.evaluate(case_input).to_dict()}
