@@ -59,9 +59,8 @@ def to_2027_2(case: dict[str, Any], expected: dict[str, Any]) -> dict[str, Any]:
     alerts = new.get("alerts")
     # (a) Every case with prior_radiation_in_field on a lesion: a reirradiation object with status unknown
     # (2027.1 recorded no courses) and the alert reirradiation_budget_unknown.
-    if any(lesion["prior_radiation_in_field"] for lesion in lesions):
-        if alerts is not None:
-            alerts.append("reirradiation_budget_unknown")
+    if any(lesion["prior_radiation_in_field"] for lesion in lesions) and alerts is not None:
+        alerts.append("reirradiation_budget_unknown")
     if isinstance(new.get("lesions"), list):
         for shown, lesion in zip(new["lesions"], lesions, strict=True):
             shown["reirradiation"] = copy.deepcopy(UNKNOWN_BUDGET) if lesion["prior_radiation_in_field"] else None

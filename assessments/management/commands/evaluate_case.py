@@ -15,8 +15,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.cases.case_format import evaluate_case_object
 from assessments import rules
+from assessments.cases.case_format import evaluate_case_object
 from assessments.cases.case_json import CaseFileError, load_case_json
 
 
