@@ -417,6 +417,7 @@ def test_reader_reads_an_entry_exactly() -> None:
         ([{**GOOD, "technique": 3}], {f"{NAME}[0].technique"}),
         ([{**GOOD, "same_course_as_previous": "yes"}], {f"{NAME}[0].same_course_as_previous"}),
         ([{**GOOD, "cord_max_dose_gy": "20"}], {f"{NAME}[0].cord_max_dose_gy"}),
+        ([{**GOOD, "end_date": 20260302}], {f"{NAME}[0].end_date"}),
         ([{}], {f"{NAME}[0].{key}" for key in ("technique", "total_dose_gy", "fractions", "end_date")}),
         ([GOOD, {**GOOD, "end_date": "2027-04"}], {f"{NAME}[1].end_date"}),
     ],
