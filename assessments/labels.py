@@ -211,7 +211,7 @@ _LABELS: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
             "biopsy_before_steroids": "Biopsy before steroids",
             "survival_estimate_discordant": "Prognosis score disagrees with the survival estimate",
             "reirradiation_budget_unknown": "Re-irradiation: earlier courses not recorded",
-            "cord_budget_insufficient": "Re-irradiation: cord dose budget used up",
+            "cord_budget_insufficient": "Re-irradiation: cord dose budget insufficient",
             "reirradiation_interval_short": "Re-irradiation: under 6 months since the last course",
             "reirradiation_no_validated_limit": "Re-irradiation: no validated cord limit",
             "bony_compression": "Retropulsed bone: ask a spine surgeon",

@@ -397,7 +397,7 @@ def test_budget_alert_cites_its_source_and_the_budget_inputs(alert: Alert) -> No
             (entry(30, 10, datetime.date(2026, 3, 2)),),
             "limits_apply",
             [
-                "cumulative BED 75.0 Gy2, EQD2 37.5 Gy (cord_dose_assumed yes: assumed cord dose)",
+                "T6: reirradiation_status limits_apply; cumulative BED 75.0 Gy2, EQD2 37.5 Gy (assumed cord dose)",
                 "12 months since the last course",
                 "ref_8Gy_1fx reaches 115.0 Gy2, nieder_band le_120, within_limit",
                 "ref_20Gy_5fx reaches 135.0 Gy2, nieder_band le_135_5, within_limit",

@@ -327,7 +327,9 @@ def test_interval_short_names_the_level_and_months() -> None:
     result = evaluate(with_courses(course(20, 5, datetime.date(2026, 9, 16))))
     assert Alert.REIRRADIATION_INTERVAL_SHORT in result.alerts
     detail = next(item for item in result.alert_items if item.code == Alert.REIRRADIATION_INTERVAL_SHORT)
-    assert detail.text.startswith("Months since the last course, fewer than 6: T6 5.")
+    assert detail.text.startswith(
+        "Raised because fewer than 6 months have passed since the last course at T6 (5 months)."
+    )
 
 
 def test_budget_alerts_name_every_level_and_only_those() -> None:
@@ -338,7 +340,7 @@ def test_budget_alerts_name_every_level_and_only_those() -> None:
     )
     result = evaluate(dataclasses.replace(base, lesions=(first, second), evaluation_date=DAY))
     unknown = next(item for item in result.alert_items if item.code == Alert.REIRRADIATION_BUDGET_UNKNOWN)
-    assert unknown.text.startswith("No earlier radiation course is recorded at L2 ")
+    assert unknown.text.startswith("Raised because no earlier radiation course is recorded at L2 ")
     assert result.lesions[1].reirradiation is not None
     assert result.lesions[1].reirradiation.status == BudgetStatus.UNKNOWN
 
@@ -516,7 +518,7 @@ def test_property_every_figure_resting_on_an_assumed_cord_dose_is_marked(case_in
         assert [phase.cord_dose_assumed for phase in phases] == assumed
         assert value.cord_dose_assumed is any(assumed)
         if value.cord_dose_assumed and value.cumulative_bed is not None:
-            level_text = [t for t in texts if f"at {lesion.spinal_level}:" in t]
+            level_text = [t for t in texts if t.startswith(f"{lesion.spinal_level}:")]
             assert level_text and "assumed cord dose" in level_text[0]
             if Alert.CORD_BUDGET_INSUFFICIENT in result.alerts and rb.cord_budget_insufficient(value):
                 assert "assumed cord dose" in details[Alert.CORD_BUDGET_INSUFFICIENT]

@@ -236,14 +236,15 @@ def evaluate_case_object(data: object, *, evaluation_date: datetime.date | None 
 
 
 def export_case(case: Case) -> dict[str, Any]:
-    """One saved case in the case-file format of rule set 2027.1 (inputs only, plus its id).
+    """One saved case in the case-file format (inputs only, plus its id).
 
-    The case's own fields, then ``lesions`` (every lesion in its order, each with ``index``); no
-    patient details. :func:`validate_case` reads it back.
+    The case's own fields, then ``lesions`` (every lesion in its order, each with ``index`` and its
+    ``prior_radiation_courses`` when recorded); no patient details. :func:`validate_case` reads it back.
     """
     out: dict[str, Any] = {name: getattr(case, name) for name in rules.CASE_FIELDS}
     out["lesions"] = [
-        {name: lesion[name] for name in (*rules.LESION_FIELDS, "index")} for lesion in case.stored_lesions()
+        {name: lesion[name] for name in (*rules.LESION_FIELDS, "index", COURSES_KEY) if name in lesion}
+        for lesion in case.stored_lesions()
     ]
     # The prognosis inputs, when recorded (absent = not recorded, as the format allows).
     out.update({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS if getattr(case, name) is not None})

@@ -416,7 +416,7 @@ def reirradiation_budget_unknown(c: Context) -> _Raised | None:
         return None
     return _Raised(
         (
-            "No earlier radiation course is recorded at ",
+            "Raised because no earlier radiation course is recorded at ",
             level_list(hits),
             " (",
             fact("prior_radiation_in_field", True),
@@ -437,7 +437,11 @@ def cord_budget_insufficient(c: Context) -> _Raised | None:
         for view, value in found
     ]
     return _Raised(
-        ("Even the shortest reference course would not stay within Nieder's limit at ", *joined(at, "; "), "."),
+        (
+            "Raised because even the shortest reference course would not stay within Nieder's limit at ",
+            *joined(at, "; "),
+            ".",
+        ),
         _budget_inputs(c),
         levels([view for view, _ in found]),
     )
@@ -454,11 +458,16 @@ def reirradiation_interval_short(c: Context) -> _Raised | None:
     if not found:
         return None
     at: list[Words] = [
-        (bare("spinal_level", view.given.spinal_level), " ", bare("months_since_last", str(value.months_since_last)))
+        (
+            bare("spinal_level", view.given.spinal_level),
+            " (",
+            bare("months_since_last", str(value.months_since_last)),
+            " months)",
+        )
         for view, value in found
     ]
     return _Raised(
-        ("Months since the last course, fewer than 6: ", *joined(at, ", "), "."),
+        ("Raised because fewer than 6 months have passed since the last course at ", *joined(at, ", "), "."),
         _budget_inputs(c),
         levels([view for view, _ in found]),
     )
@@ -477,7 +486,7 @@ def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
             phrase += (": record the SBRT plan's cord maximum, without it the cumulative figures are unknown",)
         at.append(phrase)
     return _Raised(
-        ("No published limit covers the earlier radiation at ", *joined(at, "; "), "."),
+        ("Raised because no published limit covers the earlier radiation at ", *joined(at, "; "), "."),
         _budget_inputs(c),
         levels([view for view, _ in found]),
     )
@@ -498,7 +507,7 @@ def bony_compression(c: Context) -> _Raised | None:
         return None
     return _Raised(
         (
-            "Retropulsed bone at ",
+            "Raised because retropulsed bone at ",
             bare("spinal_level", lesion.given.spinal_level),
             " (",
             fact("retropulsion", True),

@@ -213,6 +213,11 @@ _FRANKEL_MOTOR: Final = {
 # --------------------------------------------------------------------------------------------
 
 
+def _json_number(value: Decimal) -> int | float:
+    """A dose with at most 2 decimals as a JSON number that reads back to the same decimal text."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def dose_problem(value: Decimal) -> str | None:
     """Why a dose (``total_dose_gy``, ``cord_max_dose_gy``) is out of range or form, or None when it is fine."""
     if not value.is_finite() or not Decimal(0) < value <= MAX_DOSE_GY:
@@ -239,6 +244,20 @@ class PriorCourse:
     month_only: bool = False
     cord_max_dose_gy: Decimal | None = None
     same_course_as_previous: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """The entry as the case file gives it (spec 1): doses as JSON numbers, a month-only end as ``YYYY-MM``."""
+        out: dict[str, object] = {
+            "technique": self.technique.value,
+            "total_dose_gy": _json_number(self.total_dose_gy),
+            "fractions": self.fractions,
+            "end_date": self.end_date.isoformat()[:7] if self.month_only else self.end_date.isoformat(),
+        }
+        if self.cord_max_dose_gy is not None:
+            out["cord_max_dose_gy"] = _json_number(self.cord_max_dose_gy)
+        if self.same_course_as_previous:
+            out["same_course_as_previous"] = True
+        return out
 
     def end(self, evaluation_date: date) -> date:
         """Spec 4.1 RB1: the day given, or for ``YYYY-MM`` the month's last day (the evaluation date if earlier)."""

@@ -278,7 +278,7 @@ def figures(value: Reirradiation) -> Words:
         " Gy",
     )
     if value.cord_dose_assumed:
-        words += (" (", fact("cord_dose_assumed", True), ": assumed cord dose)")
+        words += (" (assumed cord dose)",)
     return words
 
 
@@ -319,7 +319,6 @@ def _limits(value: Reirradiation) -> Words:
 def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) -> RationaleItem:
     """The rationale item of spec 4.1 for one lesion: status, figures, interval, limits, and not a prescription."""
     words: Words = (
-        "Cord dose budget at ",
         bare("spinal_level", level),
         ": ",
         fact("reirradiation_status", value.status),
