@@ -252,6 +252,24 @@ def export_case(case: Case) -> dict[str, Any]:
     return out
 
 
+def form_cannot_hold(data: dict[str, Any]) -> Errors:
+    """What a valid case file records that the web form cannot hold yet: its prior radiation courses.
+
+    Import fills the web form, and the form has no place for courses yet; refusing, with the field
+    named, is safer than a saved case that has silently lost a level's radiation history. The file
+    itself is valid (``evaluate_case`` reads it, and a saved case stores and exports its courses).
+    """
+    lesions = data.get("lesions")
+    return {
+        f"lesions[{position}].{COURSES_KEY}": [
+            "The web form cannot record prior radiation courses yet, so importing would lose them. "
+            "Evaluate this file with manage.py evaluate_case, or remove the courses to import the rest."
+        ]
+        for position, lesion in enumerate(lesions if isinstance(lesions, list) else [])
+        if isinstance(lesion, dict) and lesion.get(COURSES_KEY)
+    }
+
+
 def _form_value(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"

@@ -340,6 +340,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and form.is_valid():
         _, errors = case_format.validate_case(form.cleaned_data["file"])
+        errors = errors or case_format.form_cannot_hold(form.cleaned_data["file"])
         if not errors:
             services.case_import_record(user=request.user)
             entry = AssessmentEntry(case_format.to_form_data(form.cleaned_data["file"]))
