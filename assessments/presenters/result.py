@@ -19,6 +19,7 @@ from assessments import rules
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.presenters.prognosis import present_prognosis
 from assessments.presenters.reasons import present_reasons, reason_words
+from assessments.presenters.reirradiation import present_budgets
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -184,6 +185,8 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         "prognosis_scores": present_prognosis(result, expected_survival=expected_survival),
         "rule_set_view": present_rule_set(result["rule_set"]),
         **present_lesions(result),
+        # Spec 4.1: the cord dose budget of each level irradiated before (shown read-only on the case page).
+        "budgets": present_budgets(result),
     }
 
 
