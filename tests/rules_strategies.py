@@ -112,7 +112,7 @@ def prognosis_fields(draw: st.DrawFn, fields: dict[str, Any], lesion_count: int)
 
 @st.composite
 def cases(draw: st.DrawFn, *, max_lesions: int = 8, prognosis: bool = True) -> CaseInput:
-    """A consistent 2027.1 case with 1 to ``max_lesions`` lesions at distinct levels."""
+    """A consistent case (spec section 1) with 1 to ``max_lesions`` lesions at distinct levels."""
     fields = draw(case_fields())
     levels = draw(st.lists(st.sampled_from(SpinalLevel), min_size=1, max_size=max_lesions, unique=True))
     index = draw(st.integers(min_value=0, max_value=len(levels) - 1))
