@@ -529,3 +529,23 @@ def test_property_every_figure_resting_on_an_assumed_cord_dose_is_marked(case_in
 def test_property_the_result_is_json_and_reads_the_same_through_the_case_file(case_input: CaseInput) -> None:
     data = evaluate(case_input).to_dict()
     assert json.loads(json.dumps(data)) == data
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"technique": "cebrt", "total_dose_gy": 30.12, "fractions": 10, "end_date": "2026-03"},
+        {
+            "technique": "sbrt",
+            "total_dose_gy": 24,
+            "fractions": 2,
+            "end_date": "2026-09-01",
+            "cord_max_dose_gy": 14.5,
+            "same_course_as_previous": True,
+        },
+    ],
+)
+def test_an_entry_writes_back_as_the_case_file_gave_it(entry: dict[str, Any]) -> None:
+    first = {"technique": "cebrt", "total_dose_gy": 20, "fractions": 5, "end_date": "2026-01-02"}
+    courses, errors = read([first, entry])
+    assert errors == {} and [course.to_json() for course in courses] == [first, entry]

@@ -48,6 +48,7 @@ NIEDER_INTERVAL_MONTHS: Final = 6
 SAHGAL_COURSE_EQD2: Final = Decimal(25)
 SAHGAL_CUMULATIVE_EQD2: Final = Decimal(70)
 SAHGAL_INTERVAL_MONTHS: Final = 5
+_SAHGAL_COURSE: Final = Fraction(SAHGAL_COURSE_EQD2)
 SAHGAL_COHORT_EQD2: Final = (Decimal(30), Decimal(50))
 PMAX_FRACTIONS: Final = (1, 2, 3, 5)
 # The reference courses of RB6, in order: code, dose in Gy, fractions.
@@ -57,18 +58,30 @@ INSUFFICIENT_CUMULATIVE_BED: Final = Decimal("95.5")
 INTERVAL_SHORT_MONTHS: Final = NIEDER_INTERVAL_MONTHS
 
 
+def bed_terms(dose: Decimal, fractions: int) -> tuple[int, int]:
+    """The exact BED of ``dose`` Gy (at most 2 decimals) in ``fractions`` fractions as numerator and denominator.
+
+    D + D^2/(2n) with D = d/100 is (200nd + d^2) / (20000n): whole numbers, so no rounding anywhere.
+    """
+    d = int(dose * 100)
+    return 200 * fractions * d + d * d, 20000 * fractions
+
+
 def exact_bed(dose: Decimal, fractions: int) -> Fraction:
     """Spec 4.1 RB4: the exact BED of ``dose`` Gy in ``fractions`` fractions, alpha/beta = 2 Gy: D + D^2/(2n).
 
     Source: the linear-quadratic model as used by Nieder 2006, Sahgal 2012 and HyTEC 2021.
     """
-    d = Fraction(dose)
-    return d + d * d / (2 * fractions)
+    return Fraction(*bed_terms(dose, fractions))
 
 
 def bed_shown(exact: Fraction) -> Decimal:
     """Spec 4.1 RB4: a BED rounded up to the next multiple of 0.1 Gy2 (a multiple stays), so never understated."""
-    return Decimal(math.ceil(exact * 10)) / 10
+    return _tenths_up(exact.numerator, exact.denominator)
+
+
+def _tenths_up(numerator: int, denominator: int) -> Decimal:
+    return Decimal(-(-numerator * 10 // denominator)).scaleb(-1)
 
 
 def add_months(start: date, months: int) -> date:
@@ -92,7 +105,7 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
-def _phase(course: PriorCourse) -> tuple[PhaseDose, Fraction | None]:
+def _phase(course: PriorCourse) -> tuple[PhaseDose, tuple[int, int] | None]:
     """Spec 4.1 RB3-RB4: one entry's cord dose (recorded, assumed for cEBRT, unknown for SBRT) and its BED."""
     recorded = course.cord_max_dose_gy
     if recorded is not None:
@@ -102,28 +115,28 @@ def _phase(course: PriorCourse) -> tuple[PhaseDose, Fraction | None]:
     else:
         # RB3: an SBRT prescription is never a cord dose; the plan keeps the cord far below it.
         return PhaseDose(None, False, None, None), None
-    exact = exact_bed(dose, course.fractions)
-    bed = bed_shown(exact)
-    return PhaseDose(dose, assumed, bed, bed / 2), exact
+    terms = bed_terms(dose, course.fractions)
+    bed = _tenths_up(*terms)
+    return PhaseDose(dose, assumed, bed, bed / 2), terms
 
 
-def _courses(entries: tuple[PriorCourse, ...]) -> tuple[tuple[CourseDose, ...], Fraction | None]:
-    """Spec 4.1 RB2 and RB4: entries grouped into courses (a phase joins the course above it), and the exact sum."""
+def _courses(entries: tuple[PriorCourse, ...]) -> tuple[tuple[CourseDose, ...], list[tuple[int, int] | None]]:
+    """Spec 4.1 RB2 and RB4: entries grouped into courses (a phase joins the course above it), and each exact BED."""
     groups: list[list[PhaseDose]] = []
-    exact_total: Fraction | None = Fraction(0)
+    exact: list[tuple[int, int] | None] = []
     for entry in entries:
-        phase, exact = _phase(entry)
+        phase, terms = _phase(entry)
+        exact.append(terms)
         if entry.same_course_as_previous:  # never the first entry (CaseInput checks)
             groups[-1].append(phase)
         else:
             groups.append([phase])
-        exact_total = None if exact is None or exact_total is None else exact_total + exact
     courses = []
     for phases in groups:
         beds = [phase.bed for phase in phases]
         bed = None if None in beds else sum((b for b in beds if b is not None), Decimal(0))
         courses.append(CourseDose(bed, None if bed is None else bed / 2, tuple(phases)))
-    return tuple(courses), exact_total
+    return tuple(courses), exact
 
 
 def nieder_band(cumulative_bed: Decimal) -> NiederBand:
@@ -145,8 +158,7 @@ def nieder_2006(course_bed: Decimal, cumulative_bed: Decimal, months: int) -> Ni
     over_98 = course_bed > NIEDER_COURSE_BED
     interval_met = months >= NIEDER_INTERVAL_MONTHS
     calculations = []
-    for code, dose, fractions in REFERENCE_COURSES:
-        bed = bed_shown(exact_bed(Decimal(dose), fractions))
+    for code, bed in REFERENCE_BEDS:
         total = cumulative_bed + bed
         within = not over_98 and total <= NIEDER_CUMULATIVE_BED and interval_met
         status = LimitStatus.WITHIN_LIMIT if within else LimitStatus.NOT_WITHIN_LIMIT
@@ -173,8 +185,8 @@ def sahgal_2012(cumulative_eqd2: Decimal, exact_cumulative_bed: Fraction, months
     restated by HyTEC 2021.
     """
     bounds: tuple[tuple[SahgalBound, Fraction], ...] = (
-        (SahgalBound.SBRT_COURSE_MAX_25, Fraction(SAHGAL_COURSE_EQD2)),
-        (SahgalBound.CUMULATIVE_MAX_70, Fraction(SAHGAL_CUMULATIVE_EQD2 - cumulative_eqd2)),
+        (SahgalBound.SBRT_COURSE_MAX_25, _SAHGAL_COURSE),
+        (SahgalBound.CUMULATIVE_MAX_70, Fraction(int((SAHGAL_CUMULATIVE_EQD2 - cumulative_eqd2) * 100), 100)),
         (SahgalBound.SBRT_SHARE_MAX_50_PERCENT, exact_cumulative_bed / 2),
     )
     smallest = min(value for _, value in bounds)
@@ -194,6 +206,10 @@ def sahgal_2012(cumulative_eqd2: Decimal, exact_cumulative_bed: Fraction, months
     )
 
 
+# Each reference course's BED, worked once: 8 + 64/2 = 40.0 and 20 + 400/10 = 60.0.
+REFERENCE_BEDS: Final = tuple(
+    (code, bed_shown(exact_bed(Decimal(dose), fractions))) for code, dose, fractions in REFERENCE_COURSES
+)
 _UNKNOWN: Final = Reirradiation(BudgetStatus.UNKNOWN, (), False, (), None, None, None, None, None, None)
 
 
@@ -207,7 +223,7 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     """
     if not entries:
         return _UNKNOWN
-    courses, exact_total = _courses(entries)
+    courses, exact = _courses(entries)
     last_end = max(entry.end(evaluation_date) for entry in entries)
     months = months_between(last_end, evaluation_date)
     beds = [course.bed for course in courses]
@@ -223,7 +239,8 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     else:
         status = BudgetStatus.LIMITS_APPLY
         # One course, every entry cEBRT: every cord dose is recorded or assumed, so every figure is known.
-        assert cumulative is not None and exact_total is not None
+        assert cumulative is not None
+        exact_total = sum((Fraction(*terms) for terms in exact if terms is not None), Fraction(0))
         nieder = nieder_2006(cumulative, cumulative, months)
         sahgal = sahgal_2012(cumulative / 2, exact_total, months)
     return Reirradiation(
