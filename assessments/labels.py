@@ -210,6 +210,42 @@ _LABELS: Final[Mapping[type[StrEnum], Mapping[str, str]]] = MappingProxyType(
             "short_survival_surgery": "Open surgery with survival under 3 months",
             "biopsy_before_steroids": "Biopsy before steroids",
             "survival_estimate_discordant": "Prognosis score disagrees with the survival estimate",
+            "reirradiation_budget_unknown": "Re-irradiation: earlier courses not recorded",
+            "cord_budget_insufficient": "Re-irradiation: cord dose budget insufficient",
+            "reirradiation_interval_short": "Re-irradiation: under 6 months since the last course",
+            "reirradiation_no_validated_limit": "Re-irradiation: no validated cord limit",
+            "bony_compression": "Retropulsed bone: ask a spine surgeon",
+        },
+        rules.CourseTechnique: {
+            "cebrt": "cEBRT (conventional, including conformal, IMRT or VMAT)",
+            "sbrt": "SBRT (1 to 5 fractions)",
+        },
+        rules.BudgetStatus: {
+            "limits_apply": "Published limits apply",
+            "no_validated_limit": "No validated limit",
+            "unknown": "Unknown: earlier courses not recorded",
+        },
+        rules.NoLimitReason: {
+            "prior_sbrt_course": "an earlier SBRT course",
+            "two_or_more_courses": "two or more earlier courses",
+        },
+        rules.ReferenceCourse: {
+            "ref_8Gy_1fx": "Reference calculation 8 Gy in 1 fraction",
+            "ref_20Gy_5fx": "Reference calculation 20 Gy in 5 fractions",
+        },
+        rules.NiederBand: {
+            "le_120": "120 Gy2 or less (no myelopathy reported under Nieder's conditions)",
+            "le_135_5": "135.5 Gy2 or less (small risk, Nieder)",
+            "gt_135_5": "Above 135.5 Gy2",
+        },
+        rules.LimitStatus: {
+            "within_limit": "Within Nieder's limit",
+            "not_within_limit": "Not within Nieder's limit",
+        },
+        rules.SahgalBound: {
+            "sbrt_course_max_25": "SBRT course at most 25 Gy EQD2",
+            "cumulative_max_70": "Cumulative at most 70 Gy EQD2",
+            "sbrt_share_max_50_percent": "SBRT course at most 50% of the cumulative",
         },
         rules.VisceralMetastases: {
             "none": "None",
@@ -440,6 +476,13 @@ FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "frankel_grade": "Frankel grade",
         "primary_site": "Primary site",
         "primary_growth": "Growth of the primary",
+        # Prior radiation and the cord dose budget
+        "prior_radiation_courses": "Prior radiation courses",
+        "evaluation_date": "Evaluation date",
+        "reirradiation_status": "Cord dose budget",
+        "no_validated_limit_reason": "Reason",
+        "nieder_band": "Nieder band",
+        "cord_dose_assumed": "Cord dose assumed",
         # Derived values named in the reasons
         "radiosensitivity": "Radiosensitivity",
         "stability": "Stability",
@@ -495,6 +538,11 @@ FIELD_ENUMS: Final[Mapping[str, type[StrEnum]]] = MappingProxyType(
         "primary_site": rules.PrimarySite,
         "primary_growth": rules.PrimaryGrowth,
         "board_pathway_code": rules.PathwayCode,
+        "reirradiation_status": rules.BudgetStatus,
+        "no_validated_limit_reason": rules.NoLimitReason,
+        "nieder_band": rules.NiederBand,
+        "reference_calculation": rules.ReferenceCourse,
+        "limit_status": rules.LimitStatus,
     }
 )
 

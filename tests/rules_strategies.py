@@ -1,14 +1,19 @@
-"""Hypothesis strategies for consistent 2027.1 cases (every contradiction of spec section 1 avoided)."""
+"""Hypothesis strategies for consistent cases (every contradiction of spec section 1 avoided), with prior courses."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
 from assessments import rules
 from assessments.rules import (
+    MAX_COURSES,
     CaseInput,
+    CourseTechnique,
     EsccGrade,
     ExpectedSurvival,
     FrankelGrade,
@@ -17,6 +22,7 @@ from assessments.rules import (
     MotorStatus,
     OtherRadiosensitivity,
     PrimaryGrowth,
+    PriorCourse,
     SinsAlignment,
     SinsBoneLesion,
     SinsCollapse,
@@ -106,7 +112,7 @@ def prognosis_fields(draw: st.DrawFn, fields: dict[str, Any], lesion_count: int)
 
 @st.composite
 def cases(draw: st.DrawFn, *, max_lesions: int = 8, prognosis: bool = True) -> CaseInput:
-    """A consistent 2027.1 case with 1 to ``max_lesions`` lesions at distinct levels."""
+    """A consistent case (spec section 1) with 1 to ``max_lesions`` lesions at distinct levels."""
     fields = draw(case_fields())
     levels = draw(st.lists(st.sampled_from(SpinalLevel), min_size=1, max_size=max_lesions, unique=True))
     index = draw(st.integers(min_value=0, max_value=len(levels) - 1))
@@ -123,3 +129,43 @@ def flat_cases(draw: st.DrawFn) -> dict[str, Any]:
     fields = draw(case_fields())
     lesion = draw(lesion_fields(draw(st.sampled_from(SpinalLevel))))
     return {**fields, **lesion}
+
+
+EVALUATION_DATE = datetime.date(2027, 3, 15)
+
+
+@st.composite
+def prior_courses(draw: st.DrawFn, evaluation_date: datetime.date = EVALUATION_DATE) -> tuple[PriorCourse, ...]:
+    """0 to 5 valid prior radiation entries ending on or before ``evaluation_date`` (spec 1)."""
+    count = draw(st.integers(min_value=0, max_value=MAX_COURSES))
+    entries = []
+    for number in range(count):
+        technique = draw(st.sampled_from(CourseTechnique))
+        limit = 5 if technique == CourseTechnique.SBRT else 40
+        dose = st.integers(min_value=1, max_value=8000).map(lambda cgy: Decimal(cgy) / 100)
+        end = draw(st.dates(min_value=datetime.date(2015, 1, 1), max_value=evaluation_date))
+        entries.append(
+            PriorCourse(
+                technique=technique,
+                total_dose_gy=draw(dose),
+                fractions=draw(st.integers(min_value=1, max_value=limit)),
+                end_date=end,
+                month_only=draw(st.booleans()),
+                cord_max_dose_gy=draw(st.none() | dose),
+                same_course_as_previous=number > 0 and draw(st.booleans()),
+            )
+        )
+    return tuple(entries)
+
+
+@st.composite
+def cases_with_courses(draw: st.DrawFn, *, max_lesions: int = 4) -> CaseInput:
+    """A consistent 2027.2 case: every lesion irradiated before may record its courses; evaluated on 2027-03-15."""
+    base = draw(cases(max_lesions=max_lesions, prognosis=False))
+    lesions = tuple(
+        dataclasses.replace(lesion, prior_radiation_courses=draw(prior_courses()))
+        if lesion.prior_radiation_in_field
+        else lesion
+        for lesion in base.lesions
+    )
+    return dataclasses.replace(base, lesions=lesions, evaluation_date=EVALUATION_DATE)

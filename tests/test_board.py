@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import rules
 from assessments.cases import services
 from assessments.models import BoardDecision, Case, CaseComment, CaseStatus, ImmutableDecisionError
 from audit.models import AuditEntry
@@ -321,7 +322,7 @@ def test_review_page_shows_the_assessment_as_saved_history_and_thread(carol_clie
     case = submitted_case(alice)
     board_services.case_comment_add(case=case, author=carol, text="Check the MRI of the whole spine.")
     page = body(carol_client.get(case.get_absolute_url()))
-    assert "rule set 2027.1" in page
+    assert f"rule set {rules.RULE_SET}" in page
     assert f'data-pathway="{RECOMMENDED}"' in page
     assert 'data-topic="pathway"' in page  # rationale with sources
     assert "Source:" in page

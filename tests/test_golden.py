@@ -1,4 +1,4 @@
-"""Golden test: the 2027.1 engine against the outputs frozen from the untouched 2026.1 engine.
+"""Golden test: the 2027.2 engine against the outputs frozen from the untouched 2026.1 engine.
 
 ``tests/golden/rules-2026.1.json.xz`` holds the full ``to_dict()`` of the 2026.1 engine for the 52
 project vignettes and 3,000 seeded random cases (``tests/golden/generate.py``, run once before the
@@ -6,7 +6,9 @@ restructure; the golden test passed unchanged after the restructure, commit "Spl
 
 Under 2027.1 every golden case is a one-lesion (flat) case without prognosis inputs. The test maps
 each 2026.1 result through :func:`to_2027_1`, an explicit transformation made only of the changes
-listed in section 0 of ``clinical-rules.md``, and requires the engine's output to equal it. Compared:
+listed in section 0 of ``clinical-rules.md``, then through ``tests/section_0_2027_2.to_2027_2`` (section 0 of
+rule set 2027.2, "Which 2027.1 results change", (a) to (d)), and requires the engine's output to equal
+it. Every golden case is evaluated on 2027-03-15. Compared:
 every key of the result except ``rationale`` and the wording of ``alert_details`` (the rationale is
 pinned by ``tests/test_rationale.py``); ``alert_details`` must still list exactly the raised alerts.
 No database.
@@ -15,6 +17,8 @@ No database.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime
 import json
 import lzma
 from pathlib import Path
@@ -23,6 +27,7 @@ from typing import Any
 import pytest
 
 from assessments import rules
+from tests.section_0_2027_2 import to_2027_2
 
 GOLDEN = Path(__file__).parent / "golden" / "rules-2026.1.json.xz"
 COMPRESSION = {"1b", "1c", "2", "3"}
@@ -41,7 +46,19 @@ def evaluate_flat(case: dict[str, Any]) -> dict[str, Any]:
     for name, enum in _ENUMS.items():
         if values[name] is not None:
             values[name] = enum(values[name])
-    return rules.evaluate(rules.CaseInput.from_flat(**values)).to_dict()
+    case_input = dataclasses.replace(rules.CaseInput.from_flat(**values), evaluation_date=EVALUATION_DATE)
+    return rules.evaluate(case_input).to_dict()
+
+
+EVALUATION_DATE = datetime.date(2027, 3, 15)
+
+
+def to_current(case: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """A 2026.1 result through section 0 of 2027.1, then of 2027.2 (with this test's evaluation date)."""
+    new = to_2027_2(case, to_2027_1(case, old))
+    new["alerts"] = sorted(new["alerts"], key=ALERT_ORDER.index)
+    new["evaluation_date"] = EVALUATION_DATE.isoformat()
+    return new
 
 
 _ENUMS: dict[str, Any] = {
@@ -185,7 +202,7 @@ def test_engine_matches_golden_outputs_changed_only_as_section_0_says(golden: li
     differences = []
     for record in golden:
         actual = compared(evaluate_flat(record["case"]))
-        expected = to_2027_1(record["case"], record["result"])
+        expected = to_current(record["case"], record["result"])
         if actual != expected:
             keys = sorted(k for k in set(actual) | set(expected) if actual.get(k) != expected.get(k))
             differences.append((record["case"]["id"], keys))
@@ -195,8 +212,16 @@ def test_engine_matches_golden_outputs_changed_only_as_section_0_says(golden: li
 def test_the_transformation_is_not_the_identity(golden: list[dict[str, Any]]) -> None:
     """Every change of section 0 that a flat case can show is exercised by the golden cases."""
     changed = {"steroids": 0, "P1_to_P2": 0, "biopsy_then_cebrt": 0, "reirradiation": 0, "open_30": 0}
+    changed |= {"budget_unknown": 0, "bony_open": 0, "bony_compression": 0}
     for record in golden:
-        old, new = record["result"], to_2027_1(record["case"], record["result"])
+        old, new = record["result"], to_current(record["case"], record["result"])
+        changed["budget_unknown"] += "reirradiation_budget_unknown" in new["alerts"]
+        changed["bony_compression"] += "bony_compression" in new["alerts"]
+        changed["bony_open"] += (
+            old["pathway"]["code"] == "stabilization_then_radiation"
+            and old["pathway"]["stabilization"] == "percutaneous_instrumentation"
+            and new["pathway"]["stabilization"] == "open_decompression_instrumentation"
+        )
         changed["steroids"] += old["steroids"] != new["steroids"]
         changed["P1_to_P2"] += old["pathway"]["rule"] == "P1" and new["pathway"]["code"] == "biopsy_and_staging"
         changed["biopsy_then_cebrt"] += new["pathway"]["code"] == "biopsy_then_cebrt"

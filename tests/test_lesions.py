@@ -6,6 +6,7 @@ with the test client; tests/browser/test_lesions.py drives the same page in Chro
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -14,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import rules
+from assessments.cases import services
 from assessments.models import Case, CaseStatus
 from board import services as board_services
 from tests.factories import ASSESSMENT, form_post, lesion, make_case
@@ -319,6 +321,79 @@ def test_import_names_a_bad_lesion_by_its_position(alice_client):
     response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
     assert response.status_code == 422
     assert "lesions[1].sins_pain" in response.content.decode()
+
+
+def test_import_of_a_file_with_prior_radiation_courses_names_them_rather_than_dropping_them(alice_client):
+    from django.conf import settings
+
+    spec = settings.BASE_DIR.parent / "shared" / "spec" / "examples-2027.2" / "ex01-one-course.json"
+    upload = io.BytesIO(json.dumps(json.loads(spec.read_text())["case"]).encode())
+    upload.name = "case.json"
+    response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
+    assert response.status_code == 422
+    assert "lesions[0].prior_radiation_courses" in response.content.decode()
+
+
+def test_a_saved_case_stores_and_exports_its_courses_and_reads_them_back(alice):
+    from assessments.cases.case_format import export_case, validate_case
+    from assessments.cases.inputs import case_input
+
+    courses = [
+        {"technique": "cebrt", "total_dose_gy": 30.12, "fractions": 10, "end_date": "2026-03"},
+        {"technique": "sbrt", "total_dose_gy": 24, "fractions": 2, "end_date": "2026-09-01", "cord_max_dose_gy": 14},
+    ]
+    case = make_case(alice, lesions=[{"index": True, "prior_radiation_in_field": True}])
+    stored = case_input(case)
+    lesion = dataclasses.replace(stored.lesions[0], prior_radiation_courses=validate_courses(courses))
+    services.case_update(
+        case_id=case.pk,
+        editor=alice,
+        based_on_version=case.version,
+        patient={},
+        assessment=dataclasses.replace(stored, lesions=(lesion,)),
+    )
+    case.refresh_from_db()
+    assert case.lesions[0]["prior_radiation_courses"] == courses
+    assert case.result["lesions"][0]["reirradiation"]["status"] == "no_validated_limit"
+    exported = export_case(case)
+    assert exported["lesions"][0]["prior_radiation_courses"] == courses
+    read_back, errors = validate_case(exported)
+    assert errors == {} and read_back is not None
+    assert read_back.lesions[0].prior_radiation_courses == case_input(case).lesions[0].prior_radiation_courses
+
+
+def test_case_page_shows_each_levels_budget_read_only_with_the_three_statements(alice_client, alice):
+    from assessments.cases.inputs import case_input
+    from assessments.presenters.reirradiation import STATEMENTS
+
+    plain = make_case(alice)
+    assert 'id="reirradiation-card"' not in alice_client.get(plain.get_absolute_url()).content.decode()
+    case = make_case(alice, lesions=[{"index": True, "prior_radiation_in_field": True}])
+    stored = case_input(case)
+    entries = [{"technique": "cebrt", "total_dose_gy": 30, "fractions": 10, "end_date": "2026-03-02"}]
+    lesion = dataclasses.replace(stored.lesions[0], prior_radiation_courses=validate_courses(entries))
+    services.case_update(
+        case_id=case.pk,
+        editor=alice,
+        based_on_version=case.version,
+        patient={},
+        assessment=dataclasses.replace(stored, lesions=(lesion,)),
+    )
+    body = alice_client.get(case.get_absolute_url()).content.decode()
+    card = body[body.index('id="reirradiation-card"') :]
+    for statement in STATEMENTS:
+        assert statement[:60] in card
+    assert "not a prescription" in card and "only the spinal cord at this level" in card
+    assert 'data-budget-status="limits_apply"' in card and "Published limits apply" in card
+    assert "<td>75.0</td><td>37.5</td><td>assumed cord dose</td>" in card
+    assert "Reference calculation 20 Gy in 5 fractions" in card and "Within Nieder&#x27;s limit" in card
+    assert "Pmax at most 17.9 Gy" in card
+
+
+def validate_courses(entries):
+    courses, errors = rules.read_courses(entries, name="courses", flagged=True, evaluation_date=None)
+    assert errors == {}
+    return courses
 
 
 def test_submitted_multi_lesion_case_is_read_only(alice_client, alice):

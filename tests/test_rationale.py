@@ -8,7 +8,9 @@ source fails). No database.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,6 +47,7 @@ from tests.test_rules import (
     UNSTABLE,
     run,
 )
+from tests.test_rules import case as case_input
 
 L = "lesions[0]."
 SINS = [f"{L}{name}" for name in ("spinal_level", "sins_pain", "sins_bone_lesion", "sins_alignment")]
@@ -55,6 +58,18 @@ UNKNOWN_INPUTS = ["histology", *DEFICIT, f"{L}escc_grade", "surgical_candidate"]
 P5 = ["histology", f"{L}stability_assessment", f"{L}prior_radiation_in_field", f"{L}escc_grade"]
 P5 += ["surgical_candidate", "sbrt_available"]
 P6 = ["histology", "other_radiosensitivity", f"{L}stability_assessment", f"{L}prior_radiation_in_field"]
+# Spec 4.1 "Rationale": the inputs of the budget's item and of every budget alert.
+BUDGET = [f"{L}prior_radiation_in_field", f"{L}prior_radiation_courses", "evaluation_date"]
+P3 = [
+    "histology",
+    "other_radiosensitivity",
+    *STABILITY,
+    "surgical_candidate",
+    f"{L}escc_grade",
+    f"{L}prior_radiation_in_field",
+    f"{L}retropulsion",
+    "sbrt_available",
+]
 
 PATHWAYS: dict[str, tuple[dict[str, Any], str, str, list[str]]] = {
     "P1": ({**UNKNOWN, **SIGNIFICANT, **COMPRESSION}, "P1", T.SRC_P1, UNKNOWN_INPUTS),
@@ -65,20 +80,12 @@ PATHWAYS: dict[str, tuple[dict[str, Any], str, str, list[str]]] = {
         UNKNOWN_INPUTS,
     ),
     "P2-staging": (UNKNOWN, "P2", T.SRC_P2, [*UNKNOWN_INPUTS, *STABILITY]),
-    "P3": (
-        UNSTABLE,
+    "P3": (UNSTABLE, "P3", T.SRC_P3, P3),
+    "P3-retropulsed-bone": (
+        {**UNSTABLE, **HIGH, "retropulsion": True, "neurologic_deficit": True},
         "P3",
-        T.SRC_P3,
-        [
-            "histology",
-            "other_radiosensitivity",
-            *STABILITY,
-            "surgical_candidate",
-            f"{L}escc_grade",
-            f"{L}prior_radiation_in_field",
-            f"{L}retropulsion",
-            "sbrt_available",
-        ],
+        T.SRC_P3_RETROPULSION,
+        [*P3, "neurologic_deficit", "expected_survival"],
     ),
     "P4": ({**UNSTABLE, **NOT_CANDIDATE}, "P4", T.SRC_P4, ["histology", *STABILITY, "surgical_candidate"]),
     "P5-separation": ({**PRIOR_RT, **HIGH}, "P5", T.SRC_P5_SURGERY, P5),
@@ -234,6 +241,11 @@ ALERTS: dict[Alert, tuple[dict[str, Any], list[str]]] = {
         {**UNKNOWN, "neurologic_deficit": True},
         ["histology", "neurologic_deficit", f"{L}escc_grade", f"{L}sins_pain"],
     ),
+    Alert.REIRRADIATION_BUDGET_UNKNOWN: (PRIOR_RT, BUDGET),
+    Alert.BONY_COMPRESSION: (
+        {**UNSTABLE, **HIGH, "retropulsion": True},
+        [f"{L}spinal_level", f"{L}escc_grade", f"{L}retropulsion"],
+    ),
 }
 
 
@@ -345,7 +357,77 @@ def test_discordance_alert_cites_the_estimate_and_every_tokuhashi_item() -> None
 
 def test_every_alert_has_a_rationale_test() -> None:
     multilevel = {Alert.ADDITIONAL_UNSTABLE_LESION, Alert.ADDITIONAL_HIGH_GRADE_LESION, Alert.ESCC_OUTSIDE_INDEX_BLOCK}
-    assert set(ALERTS) | multilevel | {Alert.SURVIVAL_ESTIMATE_DISCORDANT} == set(Alert)
+    tested = set(ALERTS) | multilevel | {Alert.SURVIVAL_ESTIMATE_DISCORDANT} | set(BUDGET_ALERTS)
+    assert tested == set(Alert)
+
+
+def courses(*entries: rules.PriorCourse, **overrides: Any) -> rules.Result:
+    """A one-lesion case irradiated before, with ``entries`` recorded, evaluated on 2027-03-15."""
+    base = case_input(**{**PRIOR_RT, **overrides})
+    lesion_input = dataclasses.replace(base.lesions[0], prior_radiation_courses=entries)
+    return evaluate(dataclasses.replace(base, lesions=(lesion_input,), evaluation_date=DAY))
+
+
+def entry(dose: int, fractions: int, end: datetime.date, technique: str = "cebrt") -> rules.PriorCourse:
+    return rules.PriorCourse(rules.CourseTechnique(technique), Decimal(dose), fractions, end)
+
+
+DAY = datetime.date(2027, 3, 15)
+BUDGET_ALERTS: dict[Alert, tuple[rules.PriorCourse, ...]] = {
+    Alert.CORD_BUDGET_INSUFFICIENT: (entry(50, 25, datetime.date(2026, 1, 5)),),
+    Alert.REIRRADIATION_INTERVAL_SHORT: (entry(20, 5, datetime.date(2026, 12, 1)),),
+    Alert.REIRRADIATION_NO_VALIDATED_LIMIT: (entry(24, 2, datetime.date(2026, 1, 5), "sbrt"),),
+}
+
+
+@pytest.mark.parametrize("alert", BUDGET_ALERTS, ids=str)
+def test_budget_alert_cites_its_source_and_the_budget_inputs(alert: Alert) -> None:
+    result = courses(*BUDGET_ALERTS[alert])
+    assert alert in result.alerts
+    item = only(result, f"alert:{alert}")
+    assert (item.rule, item.source, list(item.inputs)) == ("7 Alerts", rules.ALERT_TEXTS[alert].source, BUDGET)
+    assert "T6" in item.text
+
+
+@pytest.mark.parametrize(
+    ("entries", "status", "says"),
+    [
+        ((), "unknown", ["cumulative cord dose is unknown", "not a zero dose"]),
+        (
+            (entry(30, 10, datetime.date(2026, 3, 2)),),
+            "limits_apply",
+            [
+                "T6: reirradiation_status limits_apply; cumulative BED 75.0 Gy2, EQD2 37.5 Gy (assumed cord dose)",
+                "12 months since the last course",
+                "ref_8Gy_1fx reaches 115.0 Gy2, nieder_band le_120, within_limit",
+                "ref_20Gy_5fx reaches 135.0 Gy2, nieder_band le_135_5, within_limit",
+                "(25.0 Gy EQD2 left): 9.0 Gy in 1, 12.2 Gy in 2, 14.5 Gy in 3, 17.9 Gy in 5",
+            ],
+        ),
+        (
+            (entry(24, 2, datetime.date(2026, 1, 20), "sbrt"),),
+            "no_validated_limit",
+            ["no_validated_limit_reason prior_sbrt_course", "cumulative BED and EQD2 unknown", "13 months since"],
+        ),
+    ],
+)
+def test_budget_reason_states_status_figures_interval_limits_and_not_a_prescription(
+    entries: tuple[rules.PriorCourse, ...], status: str, says: list[str]
+) -> None:
+    item = only(courses(*entries), "reirradiation")
+    assert (item.rule, item.source, list(item.inputs)) == (
+        "4.1 Re-irradiation budget",
+        T.SRC_REIRRADIATION_BUDGET,
+        BUDGET,
+    )
+    assert f"reirradiation_status {status}" in item.text
+    assert "not a prescription" in item.text
+    for phrase in says:
+        assert phrase in item.text, (phrase, item.text)
+
+
+def test_a_level_without_prior_radiation_has_no_budget_reason() -> None:
+    assert [item for item in run().rationale if item.topic == "reirradiation"] == []
 
 
 def test_rationale_items_are_frozen() -> None:

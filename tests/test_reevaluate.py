@@ -1,5 +1,6 @@
-"""Rule-set versions. A case saved under 2026.1 shows its stored result, labelled; its owner
-re-evaluates it under 2027.1 only by confirming the differences; the board sees each recommendation's rule set.
+"""Rule-set versions. A case saved under 2026.1 or 2027.1 shows its stored result, labelled; its owner
+re-evaluates it under the current rule set (2027.2) only by confirming the differences; the board sees each
+recommendation's rule set.
 
 The stored results are real 2026.1 outputs, from the golden file frozen from the 2026.1 engine
 (tests/golden/rules-2026.1.json.xz), each with the inputs it was evaluated from.
@@ -101,7 +102,7 @@ def test_a_waiting_2026_1_case_is_not_re_evaluated_by_the_clock(alice_client, al
 def test_case_page_of_a_current_case_offers_no_re_evaluation(alice_client, alice):
     case = make_case(alice)
     page = alice_client.get(case.get_absolute_url()).content.decode()
-    assert 'data-rule-set="2027.1"' in page and 'id="earlier-rule-set"' not in page
+    assert f'data-rule-set="{rules.RULE_SET}"' in page and 'id="earlier-rule-set"' not in page
 
 
 # --- The differences, then the confirmed save -------------------------------------------------
@@ -136,22 +137,23 @@ def test_re_evaluate_page_lists_steroids_and_alerts_that_change(alice_client, al
         assert f'data-alert-removed="{code}"' in body
 
 
-def test_confirming_saves_a_new_version_under_2027_1_and_audits_it(alice_client, alice, golden):
+def test_confirming_saves_a_new_version_under_the_current_rule_set_and_audits_it(alice_client, alice, golden):
     case = case_2026(alice, golden[BIOPSY])
     url = reverse("assessments:case_reevaluate", args=[case.pk])
     response = alice_client.post(url, {"version": "1"})
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     case.refresh_from_db()
-    assert (case.version, case.rule_set, case.result["rule_set"]) == (2, "2027.1", "2027.1")
+    assert (case.version, case.rule_set, case.result["rule_set"]) == (2, "2027.2", "2027.2")
+    assert case.result["evaluation_date"] == timezone.localdate().isoformat()
     assert case.pathway_code == "biopsy_then_cebrt" and "prognosis_scores" in case.result
     assert case.motor_status == "paraplegic", "the findings are not changed"
     older = case.history.filter(version=1).first()
     assert older.rule_set == "2026.1" and older.result["pathway"]["code"] == "biopsy_and_staging"
     entry = AuditEntry.objects.filter(action="case.update", target_id=str(case.pk)).latest("seq")
     assert entry.details["reevaluated"] is True
-    assert (entry.details["from_rule_set"], entry.details["to_rule_set"]) == ("2026.1", "2027.1")
+    assert (entry.details["from_rule_set"], entry.details["to_rule_set"]) == ("2026.1", "2027.2")
     page = alice_client.get(case.get_absolute_url()).content.decode()
-    assert 'data-rule-set="2027.1"' in page and 'id="earlier-rule-set"' not in page
+    assert 'data-rule-set="2027.2"' in page and 'id="earlier-rule-set"' not in page
 
 
 def test_re_evaluation_is_never_automatic(alice_client, alice, golden):
@@ -241,9 +243,9 @@ def test_board_queue_pack_and_meeting_mode_name_each_recommendations_rule_set(ca
         board_services.case_submit_to_board(case=case, user=alice, question="Plan?", meeting_date=None)
     queue = carol_client.get(reverse("assessments:board_queue")).content.decode()
     assert "rule set 2026.1 (earlier rule set)" in queue.split(f'data-case="{old.pk}"')[1].split("</tr>")[0]
-    assert "rule set 2027.1" in queue.split(f'data-case="{new.pk}"')[1].split("</tr>")[0]
+    assert "rule set 2027.2" in queue.split(f'data-case="{new.pk}"')[1].split("</tr>")[0]
     pack = carol_client.get(reverse("assessments:board_pack"), {"case": [old.pk, new.pk]}).content.decode()
-    assert 'data-rule-set="2026.1"' in pack and 'data-rule-set="2027.1"' in pack
+    assert 'data-rule-set="2026.1"' in pack and 'data-rule-set="2027.2"' in pack
     meeting = meeting_services.meeting_create(
         created_by=carol, chair=carol, starts_at=timezone.now() + datetime.timedelta(hours=1)
     )
@@ -252,9 +254,52 @@ def test_board_queue_pack_and_meeting_mode_name_each_recommendations_rule_set(ca
 
 
 def test_rule_set_presenter_marks_an_earlier_rule_set():
-    assert presenters.present_rule_set("2027.1")["current"] is True
-    earlier = presenters.present_rule_set("2026.1")
-    assert earlier["current"] is False and earlier["text"] == "rule set 2026.1 (earlier rule set)"
+    assert presenters.present_rule_set("2027.2")["current"] is True
+    for old in ("2026.1", "2027.1"):
+        earlier = presenters.present_rule_set(old)
+        assert earlier["current"] is False and earlier["text"] == f"rule set {old} (earlier rule set)"
+
+
+# --- A 2027.1 case under 2027.2 ---------------------------------------------------------------
+
+
+def case_2027_1(owner) -> Case:
+    """A case saved under rule set 2027.1, with a level irradiated before and the result 2027.1 gave.
+
+    The 2027.1 result is the 2027.2 one without what section 0 (a) and (d) added: the level's budget,
+    ``reirradiation_budget_unknown``, the evaluation date. Its rationale keeps what 2027.1 stored.
+    """
+    case = make_case(owner, prior_radiation_in_field=True, escc_grade="1b", stability_assessment="stable")
+    result = dict(case.result)
+    result["rule_set"] = "2027.1"
+    del result["evaluation_date"]
+    result["lesions"] = [{k: v for k, v in lesion.items() if k != "reirradiation"} for lesion in result["lesions"]]
+    result["alerts"] = [a for a in result["alerts"] if a != "reirradiation_budget_unknown"]
+    result["alert_details"] = [a for a in result["alert_details"] if a["code"] != "reirradiation_budget_unknown"]
+    result["rationale"] = [
+        item
+        for item in result["rationale"]
+        if item["topic"] not in ("reirradiation", "alert:reirradiation_budget_unknown")
+    ]
+    Case.objects.filter(pk=case.pk).update(rule_set="2027.1", result=result)
+    case.refresh_from_db()
+    return case
+
+
+def test_a_2027_1_case_shows_the_budget_alert_it_would_gain_and_saves_only_on_confirm(alice_client, alice):
+    case = case_2027_1(alice)
+    url = reverse("assessments:case_reevaluate", args=[case.pk])
+    body = alice_client.get(url).content.decode()
+    assert 'data-alert-added="reirradiation_budget_unknown"' in body
+    assert "Re-irradiation: earlier courses not recorded" in body
+    case.refresh_from_db()
+    assert case.rule_set == "2027.1" and "evaluation_date" not in case.result
+    response = alice_client.post(url, {"version": str(case.version)})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.rule_set == "2027.2" and case.result["evaluation_date"] == timezone.localdate().isoformat()
+    assert case.result["lesions"][0]["reirradiation"]["status"] == "unknown"
+    assert "reirradiation_budget_unknown" in case.result["alerts"]
 
 
 # --- Queries stay constant ---------------------------------------------------------------------

@@ -63,11 +63,11 @@ def test_board_pages_render_a_stored_2026_1_snapshot(carol_client, alice, carol,
     assert "rule set 2026.1" in carol_client.get(case.get_absolute_url()).content.decode()
 
 
-def test_saving_again_records_a_2027_1_version(alice, snapshots):
+def test_saving_again_records_a_version_under_the_current_rule_set(alice, snapshots):
     case = with_2026_snapshot(make_case(alice), snapshots["001-unknown-primary-paraparesis-p1"])
     services.case_update(
         case_id=case.pk, editor=alice, based_on_version=case.version, patient={}, assessment=case_input(case)
     )
     case.refresh_from_db()
-    assert case.rule_set == "2027.1"
+    assert case.rule_set == "2027.2"
     assert case.history.count() >= 2

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import rules
 from assessments.models import Case, CaseStatus
@@ -118,7 +119,8 @@ def test_save_creates_case_with_snapshot_and_redirects(alice_client, alice):
     assert response["Location"] == case.get_absolute_url()
     assert case.owner == alice
     assert case.status == CaseStatus.DRAFT
-    assert case.rule_set == "2027.1"
+    assert case.rule_set == "2027.2"
+    assert case.result["evaluation_date"] == timezone.localdate().isoformat()
     assert case.result["pathway"]["code"] == "separation_surgery_sbrt"
     assert case.pathway_code == "separation_surgery_sbrt"
     assert case.urgency == "emergency"
@@ -260,7 +262,7 @@ def test_case_detail_shows_stored_result_rationale_and_history(alice_client, ali
     case = make_case(alice)
     body = alice_client.get(case.get_absolute_url()).content.decode()
     assert "Result as saved" in body
-    assert "rule set 2027.1" in body
+    assert "rule set 2027.2" in body
     assert 'data-pathway="separation_surgery_sbrt"' in body
     assert 'data-topic="pathway"' in body
     assert 'id="history"' in body

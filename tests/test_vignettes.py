@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from assessments.cases.case_format import evaluate_case_object
+from tests.section_0_2027_2 import to_2027_2
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT.parent / "shared" / "spec" / "examples-2027.1").glob("*.json"))
@@ -45,7 +46,7 @@ def test_spec_example(path):
     document = json.loads(path.read_text())
     result = evaluate_case_object(document["case"])
     assert "errors" not in result, result.get("errors")
-    assert mismatches(document["expected"], result, exact_alerts=False) == []
+    assert mismatches(to_2027_2(document["case"], document["expected"]), result, exact_alerts=False) == []
 
 
 @pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
@@ -54,7 +55,7 @@ def test_vignette(path):
     result = evaluate_case_object(document["case"])
     assert "errors" not in result, result.get("errors")
     assert result["id"] == path.stem
-    assert mismatches(document["expected"], result, exact_alerts=True) == []
+    assert mismatches(to_2027_2(document["case"], document["expected"]), result, exact_alerts=True) == []
 
 
 def test_every_rule_and_regimen_is_covered_by_vignettes():
@@ -87,7 +88,37 @@ def test_command_evaluates_all_examples_as_array():
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     assert [r["id"] for r in results] == [c["id"] for c in cases]
-    assert all(r["rule_set"] == "2027.1" for r in results)
+    assert all(r["rule_set"] == "2027.2" for r in results)
+
+
+EXAMPLES_2027_2 = sorted((ROOT.parent / "shared" / "spec" / "examples-2027.2").glob("ex*-*.json"))
+
+
+def test_command_takes_the_evaluation_date_for_cases_without_their_own():
+    one = json.loads((ROOT.parent / "shared/spec/examples-2027.2/ex01-one-course.json").read_text())["case"]
+    undated = {key: value for key, value in one.items() if key != "evaluation_date"}
+    done = run_command(json.dumps([one, undated]), "-", "--evaluation-date", "2026-09-01")
+    assert done.returncode == 0, done.stderr
+    own, given = json.loads(done.stdout)
+    assert own["evaluation_date"] == "2027-03-15" and own["lesions"][0]["reirradiation"]["months_since_last"] == 12
+    assert given["evaluation_date"] == "2026-09-01" and given["lesions"][0]["reirradiation"]["months_since_last"] == 5
+    assert "reirradiation_interval_short" in given["alerts"]
+
+
+@pytest.mark.parametrize("value", ["15/03/2027", "2027-02-30", "2027-03"])
+def test_command_refuses_an_evaluation_date_that_is_not_a_date(value):
+    case = json.loads(EXAMPLES[0].read_text())["case"]
+    done = run_command(json.dumps(case), "-", "--evaluation-date", value)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "--evaluation-date" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_command_reads_every_2027_2_example_file_shape():
+    cases = [json.loads(p.read_text())["case"] for p in EXAMPLES_2027_2]
+    done = run_command(json.dumps(cases), "-")
+    assert done.returncode == 0, done.stderr
+    assert {r["evaluation_date"] for r in json.loads(done.stdout)} == {"2027-03-15"}
 
 
 def test_command_reads_a_file_and_answers_an_object(tmp_path):

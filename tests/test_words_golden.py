@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from assessments import presenters, rules
+from assessments.cases.case_format import validate_case
 from assessments.labels import FIELD_ENUMS
 from assessments.rules.facts import Form
 from tests.test_rules import case_from_dict
@@ -31,6 +32,9 @@ EXAMPLES_DIR = ROOT.parent / "shared" / "spec" / "examples-2027.1"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 VIGNETTES = sorted((ROOT / "tests" / "vignettes-2027.1").glob("*.json"))
 VIGNETTES += sorted((ROOT / "tests" / "vignettes").glob("*.json"))
+# The 15 re-irradiation and bony-compression examples of 2027.2 (their courses and evaluation date).
+EXAMPLES_2027_2 = sorted((ROOT.parent / "shared" / "spec" / "examples-2027.2").glob("ex*-*.json"))
+EXAMPLES_2027_2 = [path for path in EXAMPLES_2027_2 if "title" in json.loads(path.read_text(encoding="utf-8"))]
 SEED = 20271
 RANDOM_CASES = 50
 
@@ -48,6 +52,11 @@ def _document_cases() -> dict[str, rules.CaseInput]:
         if "errors" in document["expected"]:
             continue  # an invalid case has no words to pin
         cases[path.stem] = case_from_dict(document["case"])
+    assert len(EXAMPLES_2027_2) == 15
+    for path in EXAMPLES_2027_2:
+        case, errors = validate_case(json.loads(path.read_text(encoding="utf-8"))["case"])
+        assert case is not None, errors
+        cases[f"2027.2-{path.stem}"] = case
     return cases
 
 
@@ -319,6 +328,17 @@ SENTENCE_KINDS: tuple[tuple[str, str], ...] = (
     # 7 alerts: every alert, and each optional part of the alerts that have one
     *((f"alert:{alert}", r"^Raised because") for alert in rules.Alert),
     ("alert:surgical_consultation", r"^Raised because SINS \d+ is 7 or more at \w+\.$"),
+    # 4.1 the budget: each status, and each optional part of its reason and alerts
+    *(("reirradiation", rf"reirradiation_status {status}") for status in rules.BudgetStatus),
+    *(("reirradiation", rf"nieder_band {band}") for band in rules.NiederBand),
+    ("reirradiation", r"not_within_limit"),
+    ("reirradiation", r"These figures rest on an assumed cord dose\."),
+    ("reirradiation", r"cumulative BED and EQD2 unknown"),
+    ("reirradiation", r"prior_sbrt_course, no_validated_limit_reason two_or_more_courses|two_or_more_courses"),
+    ("alert:cord_budget_insufficient", r"a course above 98 Gy2"),
+    ("alert:reirradiation_no_validated_limit", r"record the SBRT plan's cord maximum"),
+    ("alert:bony_compression", r"has no open decompression\.$"),
+    ("pathway", r"P3: .*with retropulsed bone"),
     ("alert:surgical_consultation", r"^Raised because stability unstable at \w+\.$"),
     ("alert:surgical_consultation", r"is 7 or more at \w+ and stability unstable at"),
     ("alert:movement_pain_instability", r"not_assessed at \w+, \w+"),

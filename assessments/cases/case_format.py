@@ -7,10 +7,15 @@ unknown keys, the nulls it must hold, the lesions list and its ``index`` marks.
 
 Two shapes are read:
 
-- rule set 2027.1: the case's fields, a ``lesions`` list (1 to 8) and optional prognosis inputs;
-  errors inside a lesion are named ``lesions[i].field`` (0-based);
-- rule set 2026.1: a flat object with the lesion fields at the top level, read as one index lesion.
+- rule sets 2027.1 and 2027.2: the case's fields, a ``lesions`` list (1 to 8) and optional prognosis
+  inputs; errors inside a lesion are named ``lesions[i].field`` (0-based). A lesion may carry
+  ``prior_radiation_courses`` (checked by ``rules.read_courses``; errors named
+  ``lesions[i].prior_radiation_courses[j].field``);
+- rule set 2026.1: a flat object with the lesion fields at the top level, read as one index lesion; it
+  may not carry ``prior_radiation_courses``.
 
+Either shape may carry ``evaluation_date``: the case's own wins, then the caller's default
+(``evaluate_case --evaluation-date``), then today in the site's time zone.
 A case that mixes the two (``lesions`` and a flat lesion key) is an error naming the flat key.
 
 Either shape may carry ``record``, the app's documented extension (docs/case-file.md): the clinical
@@ -21,6 +26,7 @@ the clinical notes. An import counts the hours since loss of ambulation anew fro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -38,8 +44,10 @@ LESION_KEYS = frozenset(rules.LESION_FIELDS)
 CASE_KEYS = frozenset(rules.CASE_FIELDS)
 PROGNOSIS_KEYS = frozenset(rules.PROGNOSIS_FIELDS)
 RECORD = "record"
-KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id", RECORD}
-KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions", RECORD}
+COURSES_KEY = "prior_radiation_courses"
+DATE_KEY = "evaluation_date"
+KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id", DATE_KEY, RECORD}
+KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions", DATE_KEY, RECORD}
 # The extension's times: when the file was written and its result evaluated, then the case's own time
 # points under the web form's names. The case page's clinical notes go beside them.
 RECORD_FILE_TIMES = ("exported_at", "evaluated_at")
@@ -88,6 +96,11 @@ def _read_flat(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]:
     errors: Errors = {}
     for key in sorted(set(data) - KNOWN_FLAT_KEYS):
         errors[str(key)] = ["Unknown field: the case format has no such key."]
+    if COURSES_KEY in data:
+        errors[COURSES_KEY] = [
+            "A flat (2026.1-shaped) case cannot record prior radiation courses: use a lesions list and give them "
+            "inside the lesion."
+        ]
     for key in sorted(NULLABLE_KEYS - set(data)):
         errors[key] = ["This field is required: give null when it does not apply."]
     entry = _entry(data, [data], index=0)
@@ -130,7 +143,7 @@ def _read_lesions(data: dict[str, Any]) -> tuple[rules.CaseInput | None, Errors]
             skipped.add(position)
             continue
         cards.append(lesion)
-        for key in sorted(set(lesion) - LESION_KEYS - {"index"}):
+        for key in sorted(set(lesion) - LESION_KEYS - {"index", COURSES_KEY}):
             errors[f"{prefix}{key}"] = ["Unknown field: a lesion has no such key."]
         index = lesion.get("index")
         if "index" not in lesion and len(lesions) > 1:
@@ -161,8 +174,43 @@ def _without_huge_numbers(data: dict[Any, Any], prefix: str = "") -> tuple[Error
     return errors, {k: v for k, v in data.items() if not isinstance(v, HugeNumber)}
 
 
-def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
-    """Validate one case object of either shape; return (input, {}) or (None, {field: [messages]})."""
+def _history(
+    data: dict[str, Any], default_date: datetime.date | None
+) -> tuple[datetime.date | None, dict[int, tuple[rules.PriorCourse, ...]], Errors]:
+    """Spec 1: the evaluation date (the case's, the caller's, or today) and each lesion's prior radiation entries."""
+    errors: Errors = {}
+    evaluation_date: datetime.date | None = None
+    try:
+        evaluation_date = rules.read_evaluation_date(data.get(DATE_KEY))
+    except ValueError:
+        errors[DATE_KEY] = ["Give the evaluation date as YYYY-MM-DD (a real date), or null."]
+    else:
+        evaluation_date = evaluation_date or default_date or timezone.localdate()
+    courses: dict[int, tuple[rules.PriorCourse, ...]] = {}
+    lesions = data.get("lesions")
+    for position, lesion in enumerate(lesions if isinstance(lesions, list) else []):
+        if not isinstance(lesion, dict):
+            continue
+        flag = lesion.get("prior_radiation_in_field")
+        found, course_errors = rules.read_courses(
+            lesion.get(COURSES_KEY),
+            name=f"lesions[{position}].{COURSES_KEY}",
+            flagged=flag if isinstance(flag, bool) else None,
+            evaluation_date=evaluation_date,
+        )
+        errors.update(course_errors)
+        courses[position] = found
+    return evaluation_date, courses, errors
+
+
+def validate_case(
+    data: object, *, evaluation_date: datetime.date | None = None
+) -> tuple[rules.CaseInput | None, Errors]:
+    """Validate one case object of either shape; return (input, {}) or (None, {field: [messages]}).
+
+    ``evaluation_date`` is the date for a case without its own (``evaluate_case --evaluation-date``);
+    without either, today in the site's time zone.
+    """
     if not isinstance(data, dict):
         return None, {"__all__": ["A case must be a JSON object with the assessment fields."]}
     id_errors, data = _without_huge_numbers(data)
@@ -177,8 +225,16 @@ def validate_case(data: object) -> tuple[rules.CaseInput | None, Errors]:
     if "id" in data and data["id"] is not None and not isinstance(data["id"], str):
         id_errors["id"] = ["The id must be a string."]
     case_input, errors = _read_lesions(data) if "lesions" in data else _read_flat(data)
-    errors = {**errors, **id_errors, **_record_errors(data)}  # a huge number is named as such, not as "required"
-    return (None, errors) if errors else (case_input, {})
+    when, courses, history_errors = _history(data, evaluation_date)
+    # a huge number is named as such, not as "required"
+    errors = {**errors, **history_errors, **id_errors, **_record_errors(data)}
+    if errors or case_input is None:
+        return None, errors
+    lesions = tuple(
+        dataclasses.replace(lesion, prior_radiation_courses=courses.get(position, ()))
+        for position, lesion in enumerate(case_input.lesions)
+    )
+    return dataclasses.replace(case_input, lesions=lesions, evaluation_date=when), {}
 
 
 def _record_errors(data: dict[str, Any]) -> Errors:
@@ -248,32 +304,36 @@ def record_initial(data: dict[str, Any]) -> dict[str, Any]:
     return initial
 
 
-def evaluate_case_object(data: object) -> dict[str, Any]:
-    """The result object for one case (or its errors), with the id echoed first."""
+def evaluate_case_object(data: object, *, evaluation_date: datetime.date | None = None) -> dict[str, Any]:
+    """The result object for one case (or its errors), with the id echoed first.
+
+    ``evaluation_date`` is used for a case that has no ``evaluation_date`` of its own.
+    """
     case_id = data.get("id") if isinstance(data, dict) else None
     if isinstance(case_id, HugeNumber):
         case_id = str(case_id)
-    case_input, errors = validate_case(data)
+    case_input, errors = validate_case(data, evaluation_date=evaluation_date)
     if case_input is None:
         return {"id": case_id, "errors": errors}
     return {"id": case_id, **rules.evaluate(case_input).to_dict()}
 
 
 def export_case(case: Case, *, now: datetime.datetime | None = None) -> dict[str, Any]:
-    """One saved case in the case-file format of rule set 2027.1, its id, and the ``record`` extension.
+    """One saved case in the case-file format, its id, and the ``record`` extension.
 
-    The case's own fields, then ``lesions`` (every lesion in its order, each with ``index``); no
-    patient details. ``hours_nonambulatory`` is counted from the time walking was lost up to ``now``
-    (the moment the file is written, ``record.exported_at``), and ``record`` carries that time, the
-    result's evaluation time, the other time points and the clinical notes, so a reader can count the
-    hours again at its own time. :func:`validate_case` reads it back.
+    The case's own fields, then ``lesions`` (every lesion in its order, each with ``index`` and its
+    ``prior_radiation_courses`` when recorded); no patient details. ``hours_nonambulatory`` is counted
+    from the time walking was lost up to ``now`` (the moment the file is written, ``record.exported_at``),
+    and ``record`` carries that time, the result's evaluation time, the other time points and the clinical
+    notes, so a reader can count the hours again at its own time. :func:`validate_case` reads it back.
     """
     now = now or timezone.now()
     out: dict[str, Any] = {name: getattr(case, name) for name in rules.CASE_FIELDS}
     if case.ambulation_lost_at is not None and case.motor_status in rules.NOT_AMBULATORY:
         out["hours_nonambulatory"] = hours_since(case.ambulation_lost_at, now)
     out["lesions"] = [
-        {name: lesion[name] for name in (*rules.LESION_FIELDS, "index")} for lesion in case.stored_lesions()
+        {name: lesion[name] for name in (*rules.LESION_FIELDS, "index", COURSES_KEY) if name in lesion}
+        for lesion in case.stored_lesions()
     ]
     # The prognosis inputs, when recorded (absent = not recorded, as the format allows).
     out.update({name: getattr(case, name) for name in rules.PROGNOSIS_FIELDS if getattr(case, name) is not None})
@@ -290,6 +350,24 @@ def export_case(case: Case, *, now: datetime.datetime | None = None) -> dict[str
 def _iso(moment: datetime.datetime | None) -> str | None:
     """A time as ISO 8601 with its UTC offset, to the second; None stays None."""
     return None if moment is None else moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
+
+
+def form_cannot_hold(data: dict[str, Any]) -> Errors:
+    """What a valid case file records that the web form cannot hold yet: its prior radiation courses.
+
+    Import fills the web form, and the form has no place for courses yet; refusing, with the field
+    named, is safer than a saved case that has silently lost a level's radiation history. The file
+    itself is valid (``evaluate_case`` reads it, and a saved case stores and exports its courses).
+    """
+    lesions = data.get("lesions")
+    return {
+        f"lesions[{position}].{COURSES_KEY}": [
+            "The web form cannot record prior radiation courses yet, so importing would lose them. "
+            "Evaluate this file with manage.py evaluate_case, or remove the courses to import the rest."
+        ]
+        for position, lesion in enumerate(lesions if isinstance(lesions, list) else [])
+        if isinstance(lesion, dict) and lesion.get(COURSES_KEY)
+    }
 
 
 def _form_value(value: Any) -> str:

@@ -6,6 +6,8 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from assessments import rules
 from assessments.labels import FIELD_ENUMS
 
@@ -25,11 +27,13 @@ def case_input_at(*, case: Case, assessment: rules.CaseInput, now: datetime.date
 
     The time walking was lost is what is stored; the hours the rules read are
     worked out at each evaluation, so a case waiting at the board never carries
-    a stale 48-hour alert.
+    a stale 48-hour alert. The evaluation date (spec 4.1, RB1) is ``now``'s day in the site's time zone.
     """
+    day = timezone.localdate(now)
     if case.ambulation_lost_at is None or assessment.motor_status not in rules.NOT_AMBULATORY:
-        return assessment
-    return dataclasses.replace(assessment, hours_nonambulatory=hours_since(case.ambulation_lost_at, now))
+        return assessment if assessment.evaluation_date == day else dataclasses.replace(assessment, evaluation_date=day)
+    hours = hours_since(case.ambulation_lost_at, now)
+    return dataclasses.replace(assessment, hours_nonambulatory=hours, evaluation_date=day)
 
 
 def case_input(case: Case) -> rules.CaseInput:
@@ -65,17 +69,40 @@ def build_case_input(
 
     ``case_values`` holds the case's own fields (``rules.CASE_FIELDS``), ``lesions`` the case-format
     lesion objects in their order (each with ``index``; a single lesion without it is the index), and
-    ``prognosis`` the optional prognosis inputs.
+    ``prognosis`` the optional prognosis inputs. A lesion's ``prior_radiation_courses`` (case-format
+    entries, validated when saved) come with it. The evaluation date is today in the site's time zone.
     """
     built = tuple(
         rules.LesionInput(
             **{name: _typed(name, lesion[name]) for name in rules.LESION_FIELDS},  # type: ignore[arg-type]
             index=bool(lesion.get("index", len(lesions) == 1)),
+            prior_radiation_courses=_courses(lesion, position),
         )
-        for lesion in lesions
+        for position, lesion in enumerate(lesions)
     )
     values = {name: _typed(name, case_values[name]) for name in rules.CASE_FIELDS}
-    return rules.CaseInput(**values, lesions=built, **(prognosis or {}))  # type: ignore[arg-type]
+    return rules.CaseInput(
+        **values,  # type: ignore[arg-type]
+        lesions=built,
+        evaluation_date=timezone.localdate(),
+        **(prognosis or {}),  # type: ignore[arg-type]
+    )
+
+
+def _courses(lesion: dict[str, object], position: int) -> tuple[rules.PriorCourse, ...]:
+    """A stored lesion's prior radiation entries; an entry that no longer reads is refused, naming it."""
+    name = f"lesions[{position}].prior_radiation_courses"
+    flag = lesion.get("prior_radiation_in_field")
+    courses, errors = rules.read_courses(
+        lesion.get("prior_radiation_courses"),
+        name=name,
+        flagged=flag if isinstance(flag, bool) else None,
+        evaluation_date=None,
+    )
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise rules.InputError(field, messages[0])
+    return courses
 
 
 def lesion_values(lesion: rules.LesionInput) -> dict[str, object]:
@@ -85,6 +112,8 @@ def lesion_values(lesion: rules.LesionInput) -> dict[str, object]:
         value = getattr(lesion, name)
         out[name] = value.value if hasattr(value, "value") else value
     out["index"] = lesion.index
+    if lesion.prior_radiation_courses:
+        out["prior_radiation_courses"] = [course.to_json() for course in lesion.prior_radiation_courses]
     return out
 
 

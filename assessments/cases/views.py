@@ -367,6 +367,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"]
         _, errors = case_format.validate_case(data)
+        errors = errors or case_format.form_cannot_hold(data)
         if not errors:
             services.case_import_record(user=request.user)
             entry = _imported_entry(request, data)

@@ -26,8 +26,14 @@ NAMED_FIELDS: Final = frozenset(
         *rules.LESION_FIELDS,
         "radiosensitivity",
         "stability",
+        "reirradiation_status",
+        "no_validated_limit_reason",
+        "nieder_band",
+        "cord_dose_assumed",
     }
 )
+# Codes named alone whose label is the words ("within Nieder's limit", "reference calculation 8 Gy in 1 fraction").
+LABELLED_CODES: Final = frozenset({"reference_calculation", "limit_status"})
 # Fields whose code reads as a word already ("ESCC grade 3", "Level T7").
 CODE_IS_WORD: Final = frozenset({"escc_grade", "spinal_level"})
 # The SINS components are listed with semicolons: each one already has a comma inside ("Pain: mechanical, 3 points").
@@ -69,6 +75,8 @@ def _code(fact: rules.Fact) -> str:
         return _words(label(rules.PathwayCode(fact.code)))
     if fact.field == "score":
         return label(rules.ScoreName(fact.code))
+    if fact.field in LABELLED_CODES:
+        return _words(code_label(fact.field, fact.code))
     return fact.code
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -19,7 +19,8 @@ from assessments import rules, search
 from assessments.labels import INTERNAL_FIELDS, badge, field_label, label
 from assessments.models import PATIENT_FIELDS
 from assessments.presenters.prognosis import present_prognosis
-from assessments.presenters.reasons import group_reasons, present_reasons, source_citation
+from assessments.presenters.reasons import group_reasons, present_reasons, reason_words, source_citation
+from assessments.presenters.reirradiation import present_budgets
 from assessments.presenters.rule_sets import present_rule_set
 from assessments.presenters.values import EMPTY, value_text
 
@@ -176,7 +177,7 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
             {
                 "code": a["code"],
                 "title": _label(rules.Alert, a["code"]),
-                "text": a["text"],
+                "text": _alert_text(a, result["rationale"]),
                 "source": source_citation(a["source"]),
             }
             for a in result.get("alert_details", [])
@@ -189,7 +190,34 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         **lesions,
         "reason_groups": group_reasons(reasons, lesions["lesions"]),
         "steroids": _label(rules.Steroids, result["steroids"]),
+        # Spec 4.1: the cord dose budget of each level irradiated before (shown read-only on the case page).
+        "budgets": present_budgets(result),
     }
+
+
+# The alerts whose text begins with their reason (the levels and figures it names): the page spells that
+# reason from its facts, in clinical words, and keeps the fixed text after it.
+SPELLED_ALERTS: Final = frozenset(
+    {
+        rules.Alert.REIRRADIATION_BUDGET_UNKNOWN,
+        rules.Alert.CORD_BUDGET_INSUFFICIENT,
+        rules.Alert.REIRRADIATION_INTERVAL_SHORT,
+        rules.Alert.REIRRADIATION_NO_VALIDATED_LIMIT,
+        rules.Alert.BONY_COMPRESSION,
+    }
+)
+
+
+def _alert_text(alert: dict[str, Any], rationale: list[dict[str, Any]]) -> str:
+    """An alert's text; for :data:`SPELLED_ALERTS`, its reason in clinical words, then the fixed text."""
+    text: str = alert["text"]
+    if alert["code"] not in SPELLED_ALERTS:
+        return text
+    topic = f"alert:{alert['code']}"
+    for item in rationale:
+        if item["topic"] == topic and "words" in item and text.startswith(item["text"]):
+            return reason_words(rules.words_from_json(item["words"])) + text[len(item["text"]) :]
+    return text
 
 
 # --- Several lesions: each lesion's SINS and grade, the index block, the spine picture ----

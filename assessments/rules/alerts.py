@@ -12,6 +12,7 @@ from typing import Final, NamedTuple
 
 from .codes import (
     Alert,
+    BudgetStatus,
     EsccGrade,
     ExpectedSurvival,
     Histology,
@@ -42,7 +43,9 @@ from .inputs import (
 )
 from .lesions import Lesions, LesionView, levels
 from .pathway import COMPRESSION_GRADES
-from .result import ALERT_ITEMS, AlertItem, Pathway, RationaleItem, ScoreResult
+from .reirradiation import NIEDER_COURSE_BED, figures, interval_short, sbrt_without_cord_dose
+from .reirradiation import cord_budget_insufficient as budget_insufficient
+from .result import ALERT_ITEMS, AlertItem, Pathway, RationaleItem, Reirradiation, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
 from .texts import ALERT_TEXTS
 
@@ -395,6 +398,128 @@ def survival_estimate_discordant(c: Context) -> _Raised | None:
     )
 
 
+def _budgets(c: Context) -> list[tuple[LesionView, Reirradiation]]:
+    """Every lesion with a re-irradiation budget (4.1), in anatomical order, with its budget."""
+    return [(view, view.derived.reirradiation) for view in c.lesions.anatomical if view.derived.reirradiation]
+
+
+def _budget_inputs(c: Context) -> tuple[str, ...]:
+    """The budget inputs of every lesion irradiated before, in the order given (no evaluation date twice)."""
+    names = [name for view in c.lesions.views if view.given.prior_radiation_in_field for name in view.names.budget]
+    return tuple(dict.fromkeys(names))
+
+
+def reirradiation_budget_unknown(c: Context) -> _Raised | None:
+    """Spec 7: a lesion whose budget status is unknown (no earlier course recorded). Source: Nieder 2006."""
+    hits = levels([view for view, value in _budgets(c) if value.status == BudgetStatus.UNKNOWN])
+    if not hits:
+        return None
+    return _Raised(
+        (
+            "Raised because no earlier radiation course is recorded at ",
+            level_list(hits),
+            " (",
+            fact("prior_radiation_in_field", True),
+            "): the cumulative cord dose is unknown.",
+        ),
+        _budget_inputs(c),
+        hits,
+    )
+
+
+def cord_budget_insufficient(c: Context) -> _Raised | None:
+    """Spec 7: a course above 98 Gy2 or a cumulative BED above 95.5 Gy2, under any status. Source: Nieder 2006."""
+    found = [(view, value) for view, value in _budgets(c) if budget_insufficient(value)]
+    if not found:
+        return None
+    at = [
+        (bare("spinal_level", view.given.spinal_level), ": ", *figures(value), *_course_over_98(value))
+        for view, value in found
+    ]
+    return _Raised(
+        (
+            "Raised because even the shortest reference course would not stay within Nieder's limit at ",
+            *joined(at, "; "),
+            ".",
+        ),
+        _budget_inputs(c),
+        levels([view for view, _ in found]),
+    )
+
+
+def _course_over_98(value: Reirradiation) -> Words:
+    over = [course for course in value.courses if course.bed is not None and course.bed > NIEDER_COURSE_BED]
+    return (", a course above 98 Gy2",) if over else ()
+
+
+def reirradiation_interval_short(c: Context) -> _Raised | None:
+    """Spec 7: recorded entries and fewer than 6 months since the last. Source: Nieder 2006; Sahgal 2012."""
+    found = [(view, value) for view, value in _budgets(c) if interval_short(value)]
+    if not found:
+        return None
+    at: list[Words] = [
+        (
+            bare("spinal_level", view.given.spinal_level),
+            " (",
+            bare("months_since_last", str(value.months_since_last)),
+            " months)",
+        )
+        for view, value in found
+    ]
+    return _Raised(
+        ("Raised because fewer than 6 months have passed since the last course at ", *joined(at, ", "), "."),
+        _budget_inputs(c),
+        levels([view for view, _ in found]),
+    )
+
+
+def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
+    """Spec 7: a lesion whose budget status is no_validated_limit. Source: Nieder 2006; Sahgal 2012; HyTEC 2021."""
+    found = [(view, value) for view, value in _budgets(c) if value.status == BudgetStatus.NO_VALIDATED_LIMIT]
+    if not found:
+        return None
+    at: list[Words] = []
+    for view, value in found:
+        why = joined([(fact("no_validated_limit_reason", r),) for r in value.no_validated_limit_reasons], ", ")
+        phrase: Words = (bare("spinal_level", view.given.spinal_level), " (", *why, ")")
+        if sbrt_without_cord_dose(view.given.prior_radiation_courses):
+            phrase += (": record the SBRT plan's cord maximum, without it the cumulative figures are unknown",)
+        at.append(phrase)
+    return _Raised(
+        ("Raised because no published limit covers the earlier radiation at ", *joined(at, "; "), "."),
+        _budget_inputs(c),
+        levels([view for view, _ in found]),
+    )
+
+
+def bony_compression(c: Context) -> _Raised | None:
+    """Spec 7 and P3: index high grade with retropulsion, and a pathway without open decompression.
+
+    Source: ACR 2015; seed 'Role of vertebroplasty, kyphoplasty, and percutaneous spinal instrumentation' [85,87].
+    """
+    lesion = c.index_lesion
+    stabilization = c.pathway.stabilization
+    if not (
+        lesion.derived.high_grade
+        and lesion.given.retropulsion
+        and stabilization != Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
+    ):
+        return None
+    return _Raised(
+        (
+            "Raised because retropulsed bone at ",
+            bare("spinal_level", lesion.given.spinal_level),
+            " (",
+            fact("retropulsion", True),
+            ", high-grade ESCC) may contribute to the compression, and the pathway (",
+            bare("pathway", c.pathway.code),
+            ") has no open decompression.",
+        ),
+        tuple(lesion.name(f) for f in ("spinal_level", "escc_grade", "retropulsion")),
+        (lesion.given.spinal_level,),
+    )
+
+
 # The spec table's order (reading R20).
 CONDITIONS: Final[tuple[tuple[Alert, Callable[[Context], _Raised | None]], ...]] = (
     (Alert.SURGICAL_CONSULTATION, surgical_consultation),
@@ -416,8 +541,24 @@ CONDITIONS: Final[tuple[tuple[Alert, Callable[[Context], _Raised | None]], ...]]
     (Alert.SHORT_SURVIVAL_SURGERY, short_survival_surgery),
     (Alert.BIOPSY_BEFORE_STEROIDS, biopsy_before_steroids),
     (Alert.SURVIVAL_ESTIMATE_DISCORDANT, survival_estimate_discordant),
+    (Alert.REIRRADIATION_BUDGET_UNKNOWN, reirradiation_budget_unknown),
+    (Alert.CORD_BUDGET_INSUFFICIENT, cord_budget_insufficient),
+    (Alert.REIRRADIATION_INTERVAL_SHORT, reirradiation_interval_short),
+    (Alert.REIRRADIATION_NO_VALIDATED_LIMIT, reirradiation_no_validated_limit),
+    (Alert.BONY_COMPRESSION, bony_compression),
 )
 _TOPICS: Final = {code: f"alert:{code}" for code in Alert}
+# Alerts whose text begins with their own words: the levels and figures they name.
+_WORDS_IN_TEXT: Final = frozenset(
+    {
+        Alert.SURVIVAL_ESTIMATE_DISCORDANT,
+        Alert.REIRRADIATION_BUDGET_UNKNOWN,
+        Alert.CORD_BUDGET_INSUFFICIENT,
+        Alert.REIRRADIATION_INTERVAL_SHORT,
+        Alert.REIRRADIATION_NO_VALIDATED_LIMIT,
+        Alert.BONY_COMPRESSION,
+    }
+)
 _LEVEL_NAMING: Final = frozenset(
     {Alert.ADDITIONAL_UNSTABLE_LESION, Alert.ADDITIONAL_HIGH_GRADE_LESION, Alert.ESCC_OUTSIDE_INDEX_BLOCK}
 )
@@ -437,7 +578,7 @@ def alerts_raised(
         note = ALERT_TEXTS[code]
         if code in _LEVEL_NAMING:
             detail = AlertItem(code=code, text=f"Level(s): {', '.join(raised.levels)}. {note.text}", source=note.source)
-        elif code == Alert.SURVIVAL_ESTIMATE_DISCORDANT:
+        elif code in _WORDS_IN_TEXT:
             detail = AlertItem(code=code, text=f"{text_of(raised.words)} {note.text}", source=note.source)
         else:
             detail = ALERT_ITEMS[code]

@@ -1,4 +1,4 @@
-"""The codes of clinical-rules.md sections 1-7 as ``StrEnum`` s: the enum values are the spec codes."""
+"""The codes of clinical-rules.md sections 1-7 and 4.1 as ``StrEnum`` s: the enum values are the spec codes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-RULE_SET: Final = "2027.1"
+RULE_SET: Final = "2027.2"
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,6 +315,68 @@ class Alert(StrEnum):
     SHORT_SURVIVAL_SURGERY = "short_survival_surgery"
     BIOPSY_BEFORE_STEROIDS = "biopsy_before_steroids"
     SURVIVAL_ESTIMATE_DISCORDANT = "survival_estimate_discordant"
+    REIRRADIATION_BUDGET_UNKNOWN = "reirradiation_budget_unknown"
+    CORD_BUDGET_INSUFFICIENT = "cord_budget_insufficient"
+    REIRRADIATION_INTERVAL_SHORT = "reirradiation_interval_short"
+    REIRRADIATION_NO_VALIDATED_LIMIT = "reirradiation_no_validated_limit"
+    BONY_COMPRESSION = "bony_compression"
+
+
+# --------------------------------------------------------------------------------------------
+# Prior radiation and the spinal cord dose budget (spec 1 "Prior radiation entry", 4.1)
+# --------------------------------------------------------------------------------------------
+
+
+class CourseTechnique(StrEnum):
+    """The technique of an earlier radiation entry: ``sbrt`` in 1 to 5 fractions, ``cebrt`` every other course."""
+
+    CEBRT = "cebrt"
+    SBRT = "sbrt"
+
+
+class BudgetStatus(StrEnum):
+    """Which published limits apply to a level irradiated before (4.1, RB5)."""
+
+    LIMITS_APPLY = "limits_apply"
+    NO_VALIDATED_LIMIT = "no_validated_limit"
+    UNKNOWN = "unknown"
+
+
+class NoLimitReason(StrEnum):
+    """Why no published limit covers a history (4.1, RB5), in the spec's order."""
+
+    PRIOR_SBRT_COURSE = "prior_sbrt_course"
+    TWO_OR_MORE_COURSES = "two_or_more_courses"
+
+
+class ReferenceCourse(StrEnum):
+    """The reference calculations against Nieder 2006 (4.1, RB6): short courses, never a prescription."""
+
+    REF_8GY_1FX = "ref_8Gy_1fx"
+    REF_20GY_5FX = "ref_20Gy_5fx"
+
+
+class NiederBand(StrEnum):
+    """The band of a cumulative BED against Nieder 2006 (4.1, RB6)."""
+
+    LE_120 = "le_120"
+    LE_135_5 = "le_135_5"
+    GT_135_5 = "gt_135_5"
+
+
+class LimitStatus(StrEnum):
+    """Whether a reference calculation stays within all of Nieder's conditions (4.1, RB6)."""
+
+    WITHIN_LIMIT = "within_limit"
+    NOT_WITHIN_LIMIT = "not_within_limit"
+
+
+class SahgalBound(StrEnum):
+    """The three bounds on a further SBRT course's thecal-sac Pmax EQD2 (4.1, RB7), in the spec's order."""
+
+    SBRT_COURSE_MAX_25 = "sbrt_course_max_25"
+    CUMULATIVE_MAX_70 = "cumulative_max_70"
+    SBRT_SHARE_MAX_50_PERCENT = "sbrt_share_max_50_percent"
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ constant tables, so no rationale item is built twice. The facts a reason names a
 
 from __future__ import annotations
 
+from datetime import date
+
 from .alerts import Context, alerts_raised
 from .codes import RULE_SET, Radiation
 from .derived import escc_class, radiosensitivity_of, significant_deficit_of
@@ -16,13 +18,16 @@ from .inputs import HEMATOLOGIC_HISTOLOGIES, CaseInput, LesionInput
 from .lesions import LESION_NAMES, Lesions, LesionView
 from .pathway import Facts, cebrt_field, cebrt_regimen, index_block, pathway_rule
 from .prognosis import prognosis_scores
+from .reirradiation import budget, budget_item
 from .result import LesionResult, Pathway, RationaleItem, Result
 from .sins import sins_score, stability_of
 from .supportive import bladder_rule, mobility_rule, steroids_rule, urgency_rule, vte_rule
 
 
-def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[RationaleItem, ...]]:
-    """Spec 2.1, 2.2 and 2.4 for one lesion, with its three rationale items."""
+def _lesion(
+    lesion: LesionInput, position: int, evaluation_date: date
+) -> tuple[LesionView, tuple[RationaleItem, ...], RationaleItem | None]:
+    """Spec 2.1, 2.2, 2.4 and 4.1 for one lesion: its three rationale items, and its budget's when irradiated."""
     names = LESION_NAMES[position]
     sins, sins_item = sins_score(
         lesion.spinal_level,
@@ -35,18 +40,31 @@ def _lesion(lesion: LesionInput, position: int) -> tuple[LesionView, tuple[Ratio
     )
     high_grade, escc_item = escc_class(lesion.escc_grade, names=names)
     stability, stability_item = stability_of(lesion.stability_assessment, sins.total, lesion.sins_pain, names=names)
+    reirradiation = budget_reason = None
+    if lesion.prior_radiation_in_field:
+        reirradiation = budget(lesion.prior_radiation_courses, evaluation_date)
+        budget_reason = budget_item(reirradiation, level=lesion.spinal_level, inputs=names.budget)
     # Positional: calling a class with keywords packs them into a dict first, and this runs per lesion.
-    derived = LesionResult(position, lesion.spinal_level, lesion.index, sins, lesion.escc_grade, high_grade, stability)
-    return LesionView(lesion, derived), (sins_item, escc_item, stability_item)
+    derived = LesionResult(
+        position, lesion.spinal_level, lesion.index, sins, lesion.escc_grade, high_grade, stability, reirradiation
+    )
+    return LesionView(lesion, derived), (sins_item, escc_item, stability_item), budget_reason
 
 
 def evaluate(case: CaseInput) -> Result:
-    """Apply rule set 2027.1 to one case; never raises for a valid :class:`CaseInput`."""
+    """Apply rule set 2027.2 to one case; never raises for a valid :class:`CaseInput`.
+
+    The evaluation date (4.1, RB1) is the case's own, else today's date: the app passes the site's.
+    """
+    evaluation_date = case.evaluation_date or date.today()
     views: list[LesionView] = []
     index_items: tuple[RationaleItem, ...] = ()
     other_items: list[RationaleItem] = []  # the other lesions' items, in position order
+    budget_items: list[RationaleItem] = []  # spec 4.1, one per lesion irradiated before, in position order
     for position, lesion in enumerate(case.lesions):
-        view, items = _lesion(lesion, position)
+        view, items, budget_reason = _lesion(lesion, position, evaluation_date)
+        if budget_reason is not None:
+            budget_items.append(budget_reason)
         views.append(view)
         if position == case.index_position:
             index_items = items
@@ -70,6 +88,8 @@ def evaluate(case: CaseInput) -> Result:
         sbrt_available=case.sbrt_available,
         retropulsion=given.retropulsion,
         posterolateral=given.sins_posterolateral,
+        neurologic_deficit=case.neurologic_deficit,
+        survival=case.expected_survival,
     )
     choice, pathway_item = pathway_rule(facts, names=index.names)
     block = index_block(tuple(lesion.spinal_level for lesion in case.lesions), given.spinal_level)
@@ -120,6 +140,7 @@ def evaluate(case: CaseInput) -> Result:
         radiosensitivity_item,
         significant_item,
         *definitive_items,
+        *budget_items,
         steroids_item,
         vte_item,
         bladder_item,
@@ -131,6 +152,7 @@ def evaluate(case: CaseInput) -> Result:
     )
     return Result(
         rule_set=RULE_SET,
+        evaluation_date=evaluation_date,
         sins=index.derived.sins,
         escc_grade=given.escc_grade,
         high_grade=index.derived.high_grade,

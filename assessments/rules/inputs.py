@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final
 
 from .codes import (
+    CourseTechnique,
     EsccGrade,
     ExpectedSurvival,
     FrankelGrade,
@@ -122,6 +126,15 @@ GROWTH_BY_SITE: Final[Mapping[str, PrimaryGrowth]] = MappingProxyType(
     }
 )
 MAX_LESIONS: Final = 8
+# Prior radiation entries (spec 1): the limits guard against input errors; they are not clinical figures.
+MAX_COURSES: Final = 5
+MAX_DOSE_GY: Final = Decimal(80)
+MAX_FRACTIONS: Final = 40
+MAX_SBRT_FRACTIONS: Final = 5
+DOSE_DECIMALS: Final = 2
+# The keys of one prior radiation entry, required ones first (spec 1, "Prior radiation entry").
+COURSE_REQUIRED_FIELDS: Final = ("technique", "total_dose_gy", "fractions", "end_date")
+COURSE_FIELDS: Final = (*COURSE_REQUIRED_FIELDS, "cord_max_dose_gy", "same_course_as_previous")
 
 # Field names of the case format (case-format.md), in the order of spec section 1.
 LESION_FIELDS: Final = (
@@ -200,6 +213,85 @@ _FRANKEL_MOTOR: Final = {
 # --------------------------------------------------------------------------------------------
 
 
+def _json_number(value: Decimal) -> int | float:
+    """A dose with at most 2 decimals as a JSON number that reads back to the same decimal text."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def dose_problem(value: Decimal) -> str | None:
+    """Why a dose (``total_dose_gy``, ``cord_max_dose_gy``) is out of range or form, or None when it is fine."""
+    if not value.is_finite() or not Decimal(0) < value <= MAX_DOSE_GY:
+        return f"a number of Gy above 0 and at most {MAX_DOSE_GY}"
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -DOSE_DECIMALS:
+        return f"at most {DOSE_DECIMALS} decimals"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PriorCourse:
+    """One entry of ``prior_radiation_courses`` (spec 1): an earlier course, or a further phase of one.
+
+    ``end_date`` is the day given, or the first of the month when only the month is known
+    (``month_only``); :meth:`end` gives the day the interval is counted from (4.1, RB1). Doses are
+    ``Decimal`` s built from the file's decimal text, so the budget's arithmetic is exact.
+    """
+
+    technique: CourseTechnique
+    total_dose_gy: Decimal
+    fractions: int
+    end_date: date
+    month_only: bool = False
+    cord_max_dose_gy: Decimal | None = None
+    same_course_as_previous: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """The entry as the case file gives it (spec 1): doses as JSON numbers, a month-only end as ``YYYY-MM``."""
+        out: dict[str, object] = {
+            "technique": self.technique.value,
+            "total_dose_gy": _json_number(self.total_dose_gy),
+            "fractions": self.fractions,
+            "end_date": self.end_date.isoformat()[:7] if self.month_only else self.end_date.isoformat(),
+        }
+        if self.cord_max_dose_gy is not None:
+            out["cord_max_dose_gy"] = _json_number(self.cord_max_dose_gy)
+        if self.same_course_as_previous:
+            out["same_course_as_previous"] = True
+        return out
+
+    def end(self, evaluation_date: date) -> date:
+        """Spec 4.1 RB1: the day given, or for ``YYYY-MM`` the month's last day (the evaluation date if earlier)."""
+        if not self.month_only:
+            return self.end_date
+        year, month = self.end_date.year, self.end_date.month
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        return min(last, evaluation_date)
+
+    def ends_after(self, evaluation_date: date) -> bool:
+        """Spec 1: an end after the evaluation date (for ``YYYY-MM``: a later month) is an error."""
+        if self.month_only:
+            return (self.end_date.year, self.end_date.month) > (evaluation_date.year, evaluation_date.month)
+        return self.end_date > evaluation_date
+
+    def problems(self, *, first: bool) -> dict[str, str]:
+        """Each field out of range or form, with why (spec 1); ``first`` is the entry at j = 0."""
+        found: dict[str, str] = {}
+        problem = dose_problem(self.total_dose_gy)
+        if problem is not None:
+            found["total_dose_gy"] = problem
+        if not 1 <= self.fractions <= MAX_FRACTIONS:
+            found["fractions"] = f"a whole number of fractions from 1 to {MAX_FRACTIONS}"
+        elif self.technique == CourseTechnique.SBRT and self.fractions > MAX_SBRT_FRACTIONS:
+            found["fractions"] = f"SBRT is given in 1 to {MAX_SBRT_FRACTIONS} fractions"
+        if self.cord_max_dose_gy is not None:
+            problem = dose_problem(self.cord_max_dose_gy)
+            if problem is not None:
+                found["cord_max_dose_gy"] = problem
+        if first and self.same_course_as_previous:
+            found["same_course_as_previous"] = "the first entry has no entry above it to continue"
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class LesionInput:
     """One involved level (spec 1, Lesions): its SINS findings, Bilsky grade, stability and history."""
@@ -215,6 +307,7 @@ class LesionInput:
     retropulsion: bool
     prior_radiation_in_field: bool
     index: bool = True
+    prior_radiation_courses: tuple[PriorCourse, ...] = ()
 
 
 class InputError(ValueError):
@@ -257,6 +350,7 @@ class CaseInput:
     frankel_grade: FrankelGrade | None = None
     primary_site: PrimarySite | None = None
     primary_growth: PrimaryGrowth | None = None
+    evaluation_date: date | None = None
     index_position: int = field(init=False, repr=False, compare=False)
 
     @classmethod
@@ -278,6 +372,26 @@ class CaseInput:
         if self.motor_status == MotorStatus.PARAPLEGIC and not self.neurologic_deficit:
             raise InputError("neurologic_deficit", "paraplegia is a neurologic deficit")
         self._check_prognosis()
+        self._check_courses()
+
+    def _check_courses(self) -> None:
+        """Spec 1, prior radiation entries: each entry's fields, its dates, and the flag they need."""
+        for position, lesion in enumerate(self.lesions):
+            courses = lesion.prior_radiation_courses
+            if not courses:
+                continue
+            name = f"lesions[{position}].prior_radiation_courses"
+            if len(courses) > MAX_COURSES:
+                raise InputError(name, f"give at most {MAX_COURSES} entries")
+            if not lesion.prior_radiation_in_field:
+                raise InputError(name, "entries need prior_radiation_in_field")
+            for number, course in enumerate(courses):
+                problems = course.problems(first=number == 0)
+                if problems:
+                    field_name, message = next(iter(problems.items()))
+                    raise InputError(f"{name}[{number}].{field_name}", message)
+                if self.evaluation_date is not None and course.ends_after(self.evaluation_date):
+                    raise InputError(f"{name}[{number}].end_date", "after the evaluation date")
 
     def _check_lesions(self) -> None:
         count = len(self.lesions)

@@ -27,6 +27,7 @@ class FieldNames:
     """
 
     __slots__ = (
+        "budget",
         "escc",
         "escc_and_pain",
         "escc_and_stability",
@@ -49,6 +50,8 @@ class FieldNames:
         self.pain_and_assessment = named("sins_pain", "stability_assessment")
         self.level_and_index = named("spinal_level", "index")
         self.prior_radiation = named("prior_radiation_in_field")
+        # Spec 4.1: the inputs of the re-irradiation budget (its rationale item and alerts).
+        self.budget = (*named("prior_radiation_in_field", "prior_radiation_courses"), "evaluation_date")
 
 
 class LesionNames(FieldNames):
@@ -59,7 +62,7 @@ class LesionNames(FieldNames):
     def __init__(self, position: int) -> None:
         super().__init__((position,))
         self.field: Mapping[str, str] = MappingProxyType(
-            {name: f"lesions[{position}].{name}" for name in (*LESION_FIELDS, "index")}
+            {name: f"lesions[{position}].{name}" for name in (*LESION_FIELDS, "index", "prior_radiation_courses")}
         )
 
     def qualify(self, inputs: tuple[str, ...]) -> tuple[str, ...]:

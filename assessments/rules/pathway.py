@@ -37,6 +37,7 @@ from .texts import (
     SRC_P2,
     SRC_P2_BIOPSY_THEN_CEBRT,
     SRC_P3,
+    SRC_P3_RETROPULSION,
     SRC_P4,
     SRC_P5_PALLIATIVE,
     SRC_P5_REIRRADIATION,
@@ -73,6 +74,8 @@ class Facts(NamedTuple):
     sbrt_available: bool
     retropulsion: bool
     posterolateral: SinsPosterolateral
+    neurologic_deficit: bool
+    survival: ExpectedSurvival
 
     @property
     def compression(self) -> bool:
@@ -106,6 +109,7 @@ _P3_INPUTS: Final = (
     "retropulsion",
     "sbrt_available",
 )
+_P3_BONY_INPUTS: Final = (*_P3_INPUTS, "neurologic_deficit", "expected_survival")
 _P4_INPUTS: Final = _UNSTABLE_INPUTS
 _P5_INPUTS: Final = (
     "histology",
@@ -228,14 +232,16 @@ def _p2_unknown_primary(f: Facts) -> _Choice:
 def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
     """P3: unstable spine, surgical candidate -> stabilize, then irradiate.
 
-    Technique: open decompression when high grade and (resistant or prior radiation); else
-    percutaneous screws when high grade, retropulsion or posterolateral involvement; else cement
-    augmentation. Radiation: SBRT when (resistant or prior radiation) and SBRT is available, else
-    cEBRT. Source: seed 'Patients with spinal instability', refs [38-42]; 'Role of vertebroplasty,
-    kyphoplasty, and percutaneous spinal instrumentation', refs [85-87].
+    Technique: open decompression when high grade and (resistant, or prior radiation, or retropulsed
+    bone with a neurologic deficit and an expected survival of 3 months or more); else percutaneous
+    screws when high grade, retropulsion or posterolateral involvement; else cement augmentation.
+    Radiation: SBRT when (resistant or prior radiation) and SBRT is available, else cEBRT. Source: seed
+    'Patients with spinal instability', refs [38-42]; 'Role of vertebroplasty, kyphoplasty, and
+    percutaneous spinal instrumentation', refs [85-87]; retropulsed bone: ACR 2015.
     """
     resistant = f.radiosensitivity == Radiosensitivity.RESISTANT
     sbrt_preferred = resistant or f.prior_radiation
+    bony = f.retropulsion and f.neurologic_deficit and f.survival != ExpectedSurvival.LT_3_MONTHS
     hard_to_treat = (
         fact("radiosensitivity", f.radiosensitivity),
         ", ",
@@ -254,6 +260,8 @@ def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
         ", ",
     )
     how: Words
+    inputs: tuple[str, ...] = _P3_INPUTS
+    source = SRC_P3
     if f.high_grade and sbrt_preferred:
         stabilization = Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
         how = (
@@ -262,6 +270,18 @@ def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
             *hard_to_treat,
             ")",
         )
+    elif f.high_grade and bony:
+        stabilization = Stabilization.OPEN_DECOMPRESSION_INSTRUMENTATION
+        how = (
+            "open decompression with instrumentation, because high-grade ESCC with retropulsed bone (",
+            fact("retropulsion", True),
+            ", ",
+            fact("neurologic_deficit", True),
+            ", ",
+            fact("expected_survival", f.survival),
+            ") is not expected to regress with radiation, and the patient can recover from open surgery",
+        )
+        inputs, source = _P3_BONY_INPUTS, SRC_P3_RETROPULSION
     elif screw_reasons:
         stabilization = Stabilization.PERCUTANEOUS_INSTRUMENTATION
         how = (
@@ -306,8 +326,8 @@ def _p3_stabilization_then_radiation(f: Facts) -> _Choice:
             *then,
             ".",
         ),
-        inputs=_P3_INPUTS,
-        source=SRC_P3,
+        inputs=inputs,
+        source=source,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
@@ -11,13 +13,19 @@ from typing import Final
 from .codes import (
     Alert,
     Bladder,
+    BudgetStatus,
     CebrtRegimen,
     EsccGrade,
+    LimitStatus,
     Mobility,
+    NiederBand,
+    NoLimitReason,
     PathwayCode,
     Radiation,
     Radiosensitivity,
+    ReferenceCourse,
     Rule,
+    SahgalBound,
     ScoreBand,
     ScoreName,
     SinsCategory,
@@ -82,6 +90,135 @@ class Pathway:
     cebrt_field: CebrtField | None = None
 
 
+def _number(value: Decimal | None) -> float | None:
+    """A dose figure for JSON: every figure has at most 2 decimals, so the float prints as the decimal."""
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseDose:
+    """One entry of a course (4.1, RB3-RB4): the cord dose taken, whether it is assumed, its BED and EQD2."""
+
+    cord_dose_gy: Decimal | None
+    cord_dose_assumed: bool
+    bed: Decimal | None
+    eqd2: Decimal | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "cord_dose_gy": _number(self.cord_dose_gy),
+            "cord_dose_assumed": self.cord_dose_assumed,
+            "bed": _number(self.bed),
+            "eqd2": _number(self.eqd2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CourseDose:
+    """One course (4.1, RB2): the sum of its phases' BED, its EQD2, and the phases in input order."""
+
+    bed: Decimal | None
+    eqd2: Decimal | None
+    phases: tuple[PhaseDose, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "bed": _number(self.bed),
+            "eqd2": _number(self.eqd2),
+            "phases": [phase.to_dict() for phase in self.phases],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceCalculation:
+    """A short reference course held against Nieder 2006 (4.1, RB6); never a prescription."""
+
+    code: ReferenceCourse
+    bed: Decimal
+    cumulative_bed: Decimal
+    band: NiederBand
+    status: LimitStatus
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code.value,
+            "bed": float(self.bed),
+            "cumulative_bed": float(self.cumulative_bed),
+            "band": self.band.value,
+            "status": self.status.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Nieder2006:
+    """Nieder 2006 for a further cEBRT course after one cEBRT course (4.1, RB6)."""
+
+    prior_course_over_98: bool
+    interval_met: bool
+    reference_calculations: tuple[ReferenceCalculation, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "prior_course_over_98": self.prior_course_over_98,
+            "interval_met": self.interval_met,
+            "reference_calculations": [item.to_dict() for item in self.reference_calculations],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Sahgal2012:
+    """Sahgal 2012's thecal-sac Pmax limits for a further SBRT course after one cEBRT course (4.1, RB7).
+
+    ``pmax_constraint_gy`` pairs each fraction count (1, 2, 3, 5) with its Pmax constraint in Gy.
+    """
+
+    interval_met: bool
+    remaining_eqd2: Decimal
+    limited_by: tuple[SahgalBound, ...]
+    prior_outside_cohort_range: bool
+    pmax_constraint_gy: tuple[tuple[int, Decimal], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "interval_met": self.interval_met,
+            "remaining_eqd2": float(self.remaining_eqd2),
+            "limited_by": [bound.value for bound in self.limited_by],
+            "prior_outside_cohort_range": self.prior_outside_cohort_range,
+            "thecal_sac_pmax_constraint_gy": {str(n): float(gy) for n, gy in self.pmax_constraint_gy},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reirradiation:
+    """The spinal cord dose budget of one level irradiated before (4.1): information, never a prescription."""
+
+    status: BudgetStatus
+    no_validated_limit_reasons: tuple[NoLimitReason, ...]
+    cord_dose_assumed: bool
+    courses: tuple[CourseDose, ...]
+    cumulative_bed: Decimal | None
+    cumulative_eqd2: Decimal | None
+    last_end_date: date | None
+    months_since_last: int | None
+    nieder_2006: Nieder2006 | None
+    sahgal_2012: Sahgal2012 | None
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``lesions[i].reirradiation`` object of case-format.md: every key always present."""
+        return {
+            "status": self.status.value,
+            "no_validated_limit_reasons": [reason.value for reason in self.no_validated_limit_reasons],
+            "cord_dose_assumed": self.cord_dose_assumed,
+            "courses": [course.to_dict() for course in self.courses],
+            "cumulative_bed": _number(self.cumulative_bed),
+            "cumulative_eqd2": _number(self.cumulative_eqd2),
+            "last_end_date": None if self.last_end_date is None else self.last_end_date.isoformat(),
+            "months_since_last": self.months_since_last,
+            "nieder_2006": None if self.nieder_2006 is None else self.nieder_2006.to_dict(),
+            "sahgal_2012": None if self.sahgal_2012 is None else self.sahgal_2012.to_dict(),
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class LesionResult:
     """One lesion's derived values (spec 2.1, 2.2, 2.4), with its position in ``lesions``."""
@@ -93,8 +230,10 @@ class LesionResult:
     escc_grade: EsccGrade
     high_grade: bool
     stability: Stability
+    reirradiation: Reirradiation | None = None
 
     def to_dict(self) -> dict[str, object]:
+        budget = self.reirradiation
         return {
             "spinal_level": self.spinal_level.value,
             "index": self.index,
@@ -105,6 +244,7 @@ class LesionResult:
             },
             "escc": {"grade": self.escc_grade.value, "high_grade": self.high_grade},
             "stability": self.stability.value,
+            "reirradiation": None if budget is None else budget.to_dict(),
         }
 
 
@@ -208,6 +348,7 @@ class Result:
     """
 
     rule_set: str
+    evaluation_date: date
     sins: SinsResult
     escc_grade: EsccGrade
     high_grade: bool
@@ -247,6 +388,7 @@ class Result:
         field = pathway.cebrt_field
         result: dict[str, object] = {
             "rule_set": self.rule_set,
+            "evaluation_date": self.evaluation_date.isoformat(),
             "sins": {
                 "total": sins.total,
                 "category": sins.category.value,

@@ -93,10 +93,17 @@ ALERT_TEXTS: Final[Mapping[Alert, Note]] = MappingProxyType(
             "radiotherapy', ref [71] (Rothrock 2020)",
         ),
         Alert.REIRRADIATION_CORD_TOLERANCE: Note(
-            "This level was irradiated before: plan the cumulative spinal cord dose against cord "
-            "tolerance (quoted as 45 Gy in 2 Gy fractions, possibly nearer 60 Gy). Myelopathy "
-            "after re-irradiation is uncommon but serious.",
-            REVIEW + ": 'Management of recurrent ESCC', refs [111,112,117] (re-irradiation series), "
+            "This level was irradiated before: check the cumulative spinal cord dose before any "
+            "re-irradiation (cord tolerance is quoted as about 45 Gy in 2 Gy fractions; some radiation "
+            "oncologists put it nearer 60 Gy). Myelopathy after re-irradiation is infrequent, partly because "
+            "survival after re-irradiation is short (median about 5 months) against the latency of "
+            "myelopathy. The level's re-irradiation budget shows the cumulative cord dose where the courses "
+            "are recorded. It covers only the spinal cord at the recorded level (below the conus, the thecal "
+            "sac and cauda equina). It does not assess other organs inside earlier fields (for example "
+            "oesophagus, bowel, kidneys, brachial or lumbosacral plexus), nor overlap at neighbouring levels: "
+            "the new field extends one level beyond the index block, so record every level inside it that "
+            "was irradiated before.",
+            REVIEW + ": 'Management of recurrent ESCC', refs [111,112,116,117] (re-irradiation series), "
             "[118,119] (cord tolerance); 'Patients with prior in-field radiation', ref [49]",
         ),
         Alert.VCF_RISK_AFTER_SBRT: Note(
@@ -148,6 +155,40 @@ ALERT_TEXTS: Final[Mapping[Alert, Note]] = MappingProxyType(
             "estimate. The pathway still follows the clinician's estimate; review the estimate with "
             "medical oncology.",
             "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score); " + REVIEW + ": 'Prognosis' and 'Systemic'",
+        ),
+        Alert.REIRRADIATION_BUDGET_UNKNOWN: Note(
+            "No earlier radiation course is recorded for a level irradiated before, so its cumulative "
+            "spinal cord dose is unknown. Record each earlier course's technique, total dose, fractions and "
+            "end date, and the plan's cord maximum where known. A missing record is not a zero dose.",
+            "Nieder 2006 (IJROBP 66:1446); Sahgal 2012 (IJROBP 82:107); seed 'Management of recurrent "
+            "ESCC', refs [111,112,116,117,119]",
+        ),
+        Alert.CORD_BUDGET_INSUFFICIENT: Note(
+            "An earlier course above 98 Gy2, or a cumulative cord BED above 95.5 Gy2 (135.5 less the 40.0 "
+            "Gy2 of 8 Gy in 1 fraction): even the shortest reference course would not stay within Nieder's "
+            "limit. This is information for radiation oncology, who set the dose.",
+            "Nieder 2006 (IJROBP 66:1446): cumulative BED 135.5 Gy2, each course 98 Gy2 or less",
+        ),
+        Alert.REIRRADIATION_INTERVAL_SHORT: Note(
+            "Fewer than 6 months since the last course at this level. Nieder's conditions need at least "
+            "6 months between courses; Sahgal's need at least 5 months for SBRT after conventional "
+            "radiation.",
+            "Nieder 2006 (IJROBP 66:1446); Sahgal 2012 (IJROBP 82:107)",
+        ),
+        Alert.REIRRADIATION_NO_VALIDATED_LIMIT: Note(
+            "The earlier radiation at this level includes an SBRT course, or two or more courses. The "
+            "cumulative figures are shown, but no published limit covers this history, so the new plan "
+            "needs the earlier plans' doses.",
+            "Nieder 2006 (IJROBP 66:1446); Sahgal 2012 (IJROBP 82:107); HyTEC 2021 (IJROBP, doi "
+            "10.1016/j.ijrobp.2019.09.038)",
+        ),
+        Alert.BONY_COMPRESSION: Note(
+            "Retropulsed bone may contribute to the compression, and radiation is not expected to relieve "
+            "that part. Ask a spine surgeon whether decompression is needed. Where the patient is not a "
+            "surgical candidate or declines, or the board chooses otherwise, record that the board accepted "
+            "this.",
+            "ACR 2015 (Lo et al., J Palliat Med 18(7), PMID 25974663); seed 'Role of vertebroplasty, "
+            "kyphoplasty, and percutaneous spinal instrumentation', refs [85,87]",
         ),
     }
 )
@@ -373,3 +414,11 @@ SRC_STEROIDS_PALLIATIVE: Final = (
 SRC_TOKUHASHI: Final = "Tokuhashi 2005, Spine 30:2186 (revised Tokuhashi score; reprinted in NICE CG75 appendix)"
 SRC_TOMITA: Final = "Tomita 2001, Spine 26:298 (Tomita score)"
 SRC_BAUER: Final = "Leithner 2008, Eur Spine J 17:1488 (modified Bauer score, after Bauer & Wedin 1995)"
+SRC_REIRRADIATION_BUDGET: Final = (
+    "Nieder 2006 (IJROBP 66:1446); Sahgal 2012 (IJROBP 82:107); HyTEC 2021; Barton 2002 (IJROBP 52:1083); "
+    "seed [111,112,116,117,119]"
+)
+SRC_P3_RETROPULSION: Final = (
+    f"{SRC_P3}; ACR 2015 (Lo et al., J Palliat Med 18(7), PMID 25974663: with retropulsed fragments in the "
+    "canal, surgery should be strongly considered)"
+)

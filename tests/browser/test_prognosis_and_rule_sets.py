@@ -48,7 +48,7 @@ def test_prognosis_scores_appear_as_their_inputs_are_filled(page, live_server, l
     expect(page.locator("#prognosis-discordant")).to_be_visible()
 
     page.get_by_role("button", name="Save case").click()
-    expect(page.locator("#result-rule-set")).to_have_text("rule set 2027.1")
+    expect(page.locator("#result-rule-set")).to_have_text("rule set 2027.2")
     expect(page.locator('[data-score="tokuhashi_revised"] [data-score-total]')).to_have_text("11 of 15")
     saved = Case.objects.get(pk=case.pk)
     assert (saved.karnofsky, saved.frankel_grade, saved.primary_growth) == (80, "D", "rapid")
@@ -69,13 +69,13 @@ def test_a_2026_1_case_is_re_evaluated_after_its_owner_sees_the_differences(page
     expect(pathway).to_contain_text("Urgent biopsy, then cEBRT (rule P2)")
     assert Case.objects.get(pk=case.pk).rule_set == "2026.1", "nothing saved before the confirmation"
 
-    page.get_by_role("button", name="Save as a new version under rule set 2027.1").click()
-    expect(page.locator("#result-rule-set")).to_have_text("rule set 2027.1")
+    page.get_by_role("button", name="Save as a new version under rule set 2027.2").click()
+    expect(page.locator("#result-rule-set")).to_have_text("rule set 2027.2")
     expect(page.locator("#pathway-title")).to_have_attribute("data-pathway", "biopsy_then_cebrt")
     expect(page.locator("#earlier-rule-set")).to_have_count(0)
     expect(page.locator("#history")).to_contain_text("version 2")
     saved = Case.objects.get(pk=case.pk)
-    assert (saved.version, saved.rule_set) == (2, "2027.1")
+    assert (saved.version, saved.rule_set) == (2, "2027.2")
 
 
 def test_axe_finds_nothing_on_the_prognosis_panel_and_the_re_evaluation_pages(page, live_server, login, alice, carol):

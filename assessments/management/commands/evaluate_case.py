@@ -1,16 +1,21 @@
-"""``manage.py evaluate_case PATH|-``: run JSON cases through the rule set (case-format.md).
+"""``manage.py evaluate_case PATH|- [--evaluation-date YYYY-MM-DD]``: run JSON cases through the rule set.
+
+Reads rule set 2026.1 (flat), 2027.1 and 2027.2 case files (case-format.md) and evaluates them under the
+current rule set. ``--evaluation-date`` is the date of every case without its own ``evaluation_date``.
 
 No database, login or network is used, and nothing is written.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from assessments import rules
 from assessments.cases.case_format import evaluate_case_object
 from assessments.cases.case_json import CaseFileError, load_case_json
 
@@ -22,9 +27,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="a .json file, or - for standard input")
+        parser.add_argument(
+            "--evaluation-date",
+            dest="evaluation_date",
+            default=None,
+            help="YYYY-MM-DD: the evaluation date of every case without its own (default: today)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["path"]
+        when: datetime.date | None = None
+        if options["evaluation_date"] is not None:
+            try:
+                when = rules.read_evaluation_date(options["evaluation_date"])
+            except ValueError:
+                self._fail(f"--evaluation-date must be a date as YYYY-MM-DD, not {options['evaluation_date']!r}")
         try:
             if path == "-":
                 text = sys.stdin.read()
@@ -39,10 +56,10 @@ class Command(BaseCommand):
         except CaseFileError as exc:
             self._fail(f"{path}: {exc}")
         if isinstance(document, dict):
-            results: Any = evaluate_case_object(document)
+            results: Any = evaluate_case_object(document, evaluation_date=when)
             invalid = "errors" in results
         elif isinstance(document, list):
-            results = [evaluate_case_object(item) for item in document]
+            results = [evaluate_case_object(item, evaluation_date=when) for item in document]
             invalid = any("errors" in item for item in results)
         else:
             self._fail(f"{path} must hold a JSON object (one case) or an array of cases")

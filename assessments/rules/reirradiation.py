@@ -1,0 +1,359 @@
+"""Spec 4.1, the spinal cord dose budget of a level irradiated before (RB1-RB8): information, never a dose.
+
+For each lesion with ``prior_radiation_in_field`` the budget turns each earlier course into the cord's
+BED and EQD2 (alpha/beta = 2 Gy), sums them, counts the months since the last course, and holds one
+earlier cEBRT course against Nieder 2006 (a further cEBRT course) and Sahgal 2012 (a further SBRT
+course). It never reads or changes the pathway, the regimen or the field (RB8). Arithmetic is exact:
+doses are ``Decimal`` s from the input's decimal text, exact BEDs are ``Fraction`` s, and every figure
+shown is rounded the cautious way before it is compared, so the value shown is the value compared.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final
+
+from .codes import (
+    BudgetStatus,
+    CourseTechnique,
+    LimitStatus,
+    NiederBand,
+    NoLimitReason,
+    ReferenceCourse,
+    SahgalBound,
+)
+from .facts import Words, bare, fact, joined
+from .inputs import PriorCourse
+from .result import (
+    CourseDose,
+    Nieder2006,
+    PhaseDose,
+    RationaleItem,
+    ReferenceCalculation,
+    Reirradiation,
+    Sahgal2012,
+)
+from .texts import SRC_REIRRADIATION_BUDGET
+
+RULE: Final = "4.1 Re-irradiation budget"
+# Nieder 2006 (RB6): Gy2, with alpha/beta = 2 Gy.
+NIEDER_NO_MYELOPATHY_BED: Final = Decimal(120)
+NIEDER_CUMULATIVE_BED: Final = Decimal("135.5")
+NIEDER_COURSE_BED: Final = Decimal(98)
+NIEDER_INTERVAL_MONTHS: Final = 6
+# Sahgal 2012 (RB7): EQD2 in Gy of the thecal-sac Pmax.
+SAHGAL_COURSE_EQD2: Final = Decimal(25)
+SAHGAL_CUMULATIVE_EQD2: Final = Decimal(70)
+SAHGAL_INTERVAL_MONTHS: Final = 5
+_SAHGAL_COURSE: Final = Fraction(SAHGAL_COURSE_EQD2)
+SAHGAL_COHORT_EQD2: Final = (Decimal(30), Decimal(50))
+PMAX_FRACTIONS: Final = (1, 2, 3, 5)
+# The reference courses of RB6, in order: code, dose in Gy, fractions.
+REFERENCE_COURSES: Final = ((ReferenceCourse.REF_8GY_1FX, 8, 1), (ReferenceCourse.REF_20GY_5FX, 20, 5))
+# Alert cord_budget_insufficient (spec 7): 135.5 less the BED of the shortest reference course (8 Gy in 1).
+INSUFFICIENT_CUMULATIVE_BED: Final = Decimal("95.5")
+INTERVAL_SHORT_MONTHS: Final = NIEDER_INTERVAL_MONTHS
+
+
+def bed_terms(dose: Decimal, fractions: int) -> tuple[int, int]:
+    """The exact BED of ``dose`` Gy (at most 2 decimals) in ``fractions`` fractions as numerator and denominator.
+
+    D + D^2/(2n) with D = d/100 is (200nd + d^2) / (20000n): whole numbers, so no rounding anywhere.
+    """
+    d = int(dose * 100)
+    return 200 * fractions * d + d * d, 20000 * fractions
+
+
+def exact_bed(dose: Decimal, fractions: int) -> Fraction:
+    """Spec 4.1 RB4: the exact BED of ``dose`` Gy in ``fractions`` fractions, alpha/beta = 2 Gy: D + D^2/(2n).
+
+    Source: the linear-quadratic model as used by Nieder 2006, Sahgal 2012 and HyTEC 2021.
+    """
+    return Fraction(*bed_terms(dose, fractions))
+
+
+def bed_shown(exact: Fraction) -> Decimal:
+    """Spec 4.1 RB4: a BED rounded up to the next multiple of 0.1 Gy2 (a multiple stays), so never understated."""
+    return _tenths_up(exact.numerator, exact.denominator)
+
+
+def _tenths_up(numerator: int, denominator: int) -> Decimal:
+    return Decimal(-(-numerator * 10 // denominator)).scaleb(-1)
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole calendar months, keeping the day, or the month's last day in a shorter month (RB1)."""
+    total = start.year * 12 + start.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    day = start.day
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def months_between(start: date, end: date) -> int:
+    """Spec 4.1 RB1: the largest m >= 0 with ``start`` + m months <= ``end`` (0 when ``end`` is earlier)."""
+    months = max((end.year - start.year) * 12 + end.month - start.month, 0)
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def _phase(course: PriorCourse) -> tuple[PhaseDose, tuple[int, int] | None]:
+    """Spec 4.1 RB3-RB4: one entry's cord dose (recorded, assumed for cEBRT, unknown for SBRT) and its BED."""
+    recorded = course.cord_max_dose_gy
+    if recorded is not None:
+        dose, assumed = recorded, False
+    elif course.technique == CourseTechnique.CEBRT:
+        dose, assumed = course.total_dose_gy, True
+    else:
+        # RB3: an SBRT prescription is never a cord dose; the plan keeps the cord far below it.
+        return PhaseDose(None, False, None, None), None
+    terms = bed_terms(dose, course.fractions)
+    bed = _tenths_up(*terms)
+    return PhaseDose(dose, assumed, bed, bed / 2), terms
+
+
+def _courses(entries: tuple[PriorCourse, ...]) -> tuple[tuple[CourseDose, ...], list[tuple[int, int] | None]]:
+    """Spec 4.1 RB2 and RB4: entries grouped into courses (a phase joins the course above it), and each exact BED."""
+    groups: list[list[PhaseDose]] = []
+    exact: list[tuple[int, int] | None] = []
+    for entry in entries:
+        phase, terms = _phase(entry)
+        exact.append(terms)
+        if entry.same_course_as_previous:  # never the first entry (CaseInput checks)
+            groups[-1].append(phase)
+        else:
+            groups.append([phase])
+    courses = []
+    for phases in groups:
+        beds = [phase.bed for phase in phases]
+        bed = None if None in beds else sum((b for b in beds if b is not None), Decimal(0))
+        courses.append(CourseDose(bed, None if bed is None else bed / 2, tuple(phases)))
+    return tuple(courses), exact
+
+
+def nieder_band(cumulative_bed: Decimal) -> NiederBand:
+    """Spec 4.1 RB6: the band of a cumulative BED (<= 120, <= 135.5, above). Source: Nieder 2006."""
+    if cumulative_bed <= NIEDER_NO_MYELOPATHY_BED:
+        return NiederBand.LE_120
+    if cumulative_bed <= NIEDER_CUMULATIVE_BED:
+        return NiederBand.LE_135_5
+    return NiederBand.GT_135_5
+
+
+def nieder_2006(course_bed: Decimal, cumulative_bed: Decimal, months: int) -> Nieder2006:
+    """Spec 4.1 RB6: the reference courses held against Nieder 2006 for a further cEBRT course.
+
+    Within the limit when the earlier course is <= 98 Gy2, the cumulative BED <= 135.5 Gy2 and the
+    interval at least 6 months. Source: Nieder 2006 (IJROBP 66:1446); reference courses: seed [43,55,58],
+    median survival after re-irradiation [116].
+    """
+    over_98 = course_bed > NIEDER_COURSE_BED
+    interval_met = months >= NIEDER_INTERVAL_MONTHS
+    calculations = []
+    for code, bed in REFERENCE_BEDS:
+        total = cumulative_bed + bed
+        within = not over_98 and total <= NIEDER_CUMULATIVE_BED and interval_met
+        status = LimitStatus.WITHIN_LIMIT if within else LimitStatus.NOT_WITHIN_LIMIT
+        calculations.append(ReferenceCalculation(code, bed, total, nieder_band(total), status))
+    return Nieder2006(over_98, interval_met, tuple(calculations))
+
+
+def pmax_constraint(remaining_eqd2: Decimal, fractions: int) -> Decimal:
+    """Spec 4.1 RB7: the largest multiple of 0.1 Gy, x >= 0, with x + x^2/(2n) <= 2 x ``remaining_eqd2``.
+
+    With x = k/10 and R = r/100 this is (k + 10n)^2 <= 100n^2 + 4nr, solved in whole numbers.
+    """
+    r = int(remaining_eqd2 * 100)
+    k = math.isqrt(100 * fractions * fractions + 4 * fractions * r) - 10 * fractions
+    return Decimal(k) / 10
+
+
+def sahgal_2012(cumulative_eqd2: Decimal, exact_cumulative_bed: Fraction, months: int) -> Sahgal2012:
+    """Spec 4.1 RB7: Sahgal 2012's limits on a further SBRT course's thecal-sac Pmax, after one cEBRT course.
+
+    The SBRT course <= 25 Gy EQD2, the cumulative <= 70, the SBRT course <= 50% of the cumulative, at
+    least 5 months after. Each bound uses the prior EQD2 that makes it smaller: the shown (rounded-up)
+    one for the 70 Gy bound, the exact one for the share bound. Source: Sahgal 2012 (IJROBP 82:107),
+    restated by HyTEC 2021.
+    """
+    bounds: tuple[tuple[SahgalBound, Fraction], ...] = (
+        (SahgalBound.SBRT_COURSE_MAX_25, _SAHGAL_COURSE),
+        (SahgalBound.CUMULATIVE_MAX_70, Fraction(int((SAHGAL_CUMULATIVE_EQD2 - cumulative_eqd2) * 100), 100)),
+        (SahgalBound.SBRT_SHARE_MAX_50_PERCENT, exact_cumulative_bed / 2),
+    )
+    smallest = min(value for _, value in bounds)
+    if smallest <= 0:
+        remaining = Decimal(0)
+        limited_by = tuple(bound for bound, value in bounds if value <= 0)
+    else:
+        remaining = Decimal(math.floor(smallest * 100)) / 100
+        limited_by = tuple(bound for bound, value in bounds if value == smallest)
+    low, high = SAHGAL_COHORT_EQD2
+    return Sahgal2012(
+        interval_met=months >= SAHGAL_INTERVAL_MONTHS,
+        remaining_eqd2=remaining,
+        limited_by=limited_by,
+        prior_outside_cohort_range=cumulative_eqd2 < low or cumulative_eqd2 > high,
+        pmax_constraint_gy=tuple((n, pmax_constraint(remaining, n)) for n in PMAX_FRACTIONS),
+    )
+
+
+# Each reference course's BED, worked once: 8 + 64/2 = 40.0 and 20 + 400/10 = 60.0.
+REFERENCE_BEDS: Final = tuple(
+    (code, bed_shown(exact_bed(Decimal(dose), fractions))) for code, dose, fractions in REFERENCE_COURSES
+)
+_UNKNOWN: Final = Reirradiation(BudgetStatus.UNKNOWN, (), False, (), None, None, None, None, None, None)
+
+
+def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradiation:
+    """Spec 4.1 RB1-RB7: the budget of one level irradiated before, from its recorded entries.
+
+    No entry: ``unknown`` (a missing record is not a zero dose). An SBRT entry or two or more courses:
+    ``no_validated_limit``, figures shown as information only. One cEBRT course: ``limits_apply``, with
+    Nieder 2006 and Sahgal 2012. Sources: Nieder 2006, Sahgal 2012, HyTEC 2021, Barton 2002 (the cord
+    dose of a cEBRT plan may differ from the prescription by up to 50%); seed [111,112,116,117,119].
+    """
+    if not entries:
+        return _UNKNOWN
+    courses, exact = _courses(entries)
+    last_end = max(entry.end(evaluation_date) for entry in entries)
+    months = months_between(last_end, evaluation_date)
+    beds = [course.bed for course in courses]
+    cumulative = None if None in beds else sum((b for b in beds if b is not None), Decimal(0))
+    reasons: list[NoLimitReason] = []
+    if any(entry.technique == CourseTechnique.SBRT for entry in entries):
+        reasons.append(NoLimitReason.PRIOR_SBRT_COURSE)
+    if len(courses) >= 2:
+        reasons.append(NoLimitReason.TWO_OR_MORE_COURSES)
+    nieder = sahgal = None
+    if reasons:
+        status = BudgetStatus.NO_VALIDATED_LIMIT
+    else:
+        status = BudgetStatus.LIMITS_APPLY
+        # One course, every entry cEBRT: every cord dose is recorded or assumed, so every figure is known.
+        assert cumulative is not None
+        exact_total = sum((Fraction(*terms) for terms in exact if terms is not None), Fraction(0))
+        nieder = nieder_2006(cumulative, cumulative, months)
+        sahgal = sahgal_2012(cumulative / 2, exact_total, months)
+    return Reirradiation(
+        status=status,
+        no_validated_limit_reasons=tuple(reasons),
+        cord_dose_assumed=any(phase.cord_dose_assumed for course in courses for phase in course.phases),
+        courses=courses,
+        cumulative_bed=cumulative,
+        cumulative_eqd2=None if cumulative is None else cumulative / 2,
+        last_end_date=last_end,
+        months_since_last=months,
+        nieder_2006=nieder,
+        sahgal_2012=sahgal,
+    )
+
+
+def gy(value: Decimal) -> str:
+    """A figure as the result writes it: at least one decimal (135.0, 37.75)."""
+    text = format(value.normalize(), "f")
+    return text if "." in text else f"{text}.0"
+
+
+def cord_budget_insufficient(value: Reirradiation) -> bool:
+    """Spec 7 ``cord_budget_insufficient``: a course above 98 Gy2, or a cumulative BED above 95.5 Gy2.
+
+    Even the shortest reference course (8 Gy in 1, 40.0 Gy2) would then not stay within Nieder's limit.
+    """
+    over_course = any(course.bed is not None and course.bed > NIEDER_COURSE_BED for course in value.courses)
+    cumulative = value.cumulative_bed
+    return over_course or (cumulative is not None and cumulative > INSUFFICIENT_CUMULATIVE_BED)
+
+
+def interval_short(value: Reirradiation) -> bool:
+    """Spec 7 ``reirradiation_interval_short``: entries recorded and fewer than 6 months since the last."""
+    return value.months_since_last is not None and value.months_since_last < INTERVAL_SHORT_MONTHS
+
+
+def sbrt_without_cord_dose(entries: tuple[PriorCourse, ...]) -> bool:
+    """An SBRT entry without the plan's cord maximum: the cumulative figures are then unknown (RB3)."""
+    return any(entry.technique == CourseTechnique.SBRT and entry.cord_max_dose_gy is None for entry in entries)
+
+
+def figures(value: Reirradiation) -> Words:
+    """The cumulative BED and EQD2 in a sentence, marked where they rest on an assumed cord dose."""
+    if value.cumulative_bed is None or value.cumulative_eqd2 is None:
+        return ("cumulative BED and EQD2 unknown (an SBRT entry has no recorded cord maximum)",)
+    words: Words = (
+        "cumulative BED ",
+        bare("cumulative_bed", gy(value.cumulative_bed)),
+        " Gy2, EQD2 ",
+        bare("cumulative_eqd2", gy(value.cumulative_eqd2)),
+        " Gy",
+    )
+    if value.cord_dose_assumed:
+        words += (" (assumed cord dose)",)
+    return words
+
+
+def _limits(value: Reirradiation) -> Words:
+    """Under ``limits_apply``: each reference calculation's band and status, and the Pmax constraints."""
+    nieder, sahgal = value.nieder_2006, value.sahgal_2012
+    assert nieder is not None and sahgal is not None
+    calculations = joined(
+        [
+            (
+                bare("reference_calculation", item.code),
+                " reaches ",
+                bare("cumulative_bed", gy(item.cumulative_bed)),
+                " Gy2, ",
+                fact("nieder_band", item.band),
+                ", ",
+                bare("limit_status", item.status),
+            )
+            for item in nieder.reference_calculations
+        ],
+        "; ",
+    )
+    pmax = joined(
+        [(bare("pmax_gy", gy(limit)), f" Gy in {n}") for n, limit in sahgal.pmax_constraint_gy],
+        ", ",
+    )
+    return (
+        " Nieder 2006 reference calculations for a further cEBRT course: ",
+        *calculations,
+        ". Sahgal 2012 thecal-sac Pmax constraint for a further SBRT course (",
+        bare("remaining_eqd2", gy(sahgal.remaining_eqd2)),
+        " Gy EQD2 left): ",
+        *pmax,
+        ".",
+    )
+
+
+def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) -> RationaleItem:
+    """The rationale item of spec 4.1 for one lesion: status, figures, interval, limits, and not a prescription."""
+    words: Words = (
+        bare("spinal_level", level),
+        ": ",
+        fact("reirradiation_status", value.status),
+    )
+    if value.status == BudgetStatus.UNKNOWN:
+        words += (
+            "; no earlier course is recorded, so the cumulative cord dose is unknown (a missing record is not a "
+            "zero dose).",
+        )
+    else:
+        months = value.months_since_last
+        reasons = joined([(fact("no_validated_limit_reason", r),) for r in value.no_validated_limit_reasons], ", ")
+        if reasons:
+            words += (" (", *reasons, ")")
+        words += ("; ", *figures(value), "; ", bare("months_since_last", str(months)), " months since the last course.")
+        if value.status == BudgetStatus.LIMITS_APPLY:
+            words += _limits(value)
+            if value.cord_dose_assumed:
+                words += (" These figures rest on an assumed cord dose.",)
+    words += (" Reference figures for radiation oncology, not a prescription; radiation oncology sets the dose.",)
+    return RationaleItem("reirradiation", RULE, words, inputs, SRC_REIRRADIATION_BUDGET)
