@@ -7,11 +7,11 @@ out from ``clinical-rules.md`` and ``case-format.md`` alone, by someone who had 
 
 A valid vignette's ``expected`` holds the headline outputs (matched as a subset), the complete set of alerts (an
 exact set) and every lesion object, ``reirradiation`` included, compared exactly with numbers compared by value. An
-invalid vignette gives the exact set of field names its errors must have. ``expected_rationale``, where given, lists the rationale entries
-that must be there: section 4.1's entry once for each irradiated lesion (inputs and source exactly, and no other
-budget entry), and for another rule, names its inputs must include. A vignette with ``evaluation_date_option``
-runs through ``manage.py evaluate_case --evaluation-date``, because the order of the date's sources (the case's own
-date, then the option) belongs to the command.
+invalid vignette gives the exact set of field names its errors must have. ``expected_rationale``, where given, lists
+the rationale entries that must be there: section 4.1's entry once for each irradiated lesion (inputs and source
+exactly, and no other budget entry), and for another rule, names its inputs must include. A vignette with
+``evaluation_date_option`` runs through ``manage.py evaluate_case --evaluation-date``, because the order of the date's
+sources (the case's own date, then the option) belongs to the command.
 """
 
 from __future__ import annotations
