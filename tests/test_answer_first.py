@@ -78,7 +78,7 @@ def test_summary_of_a_one_level_case(alice_client, alice):
     assert re.search(r"Recommended pathway: .+ \(rule P\d\)", text)
     assert re.search(r"^Urgency: \w", text, re.MULTILINE)
     assert re.search(r"^Steroids: \w", text, re.MULTILINE)
-    assert re.search(r"^Rule set: 2027\.1, evaluated \d\d/\d\d/\d{4} \d\d:\d\d$", text, re.MULTILINE)
+    assert re.search(r"^Rule set: 2027\.2, evaluated \d\d/\d\d/\d{4} \d\d:\d\d$", text, re.MULTILINE)
     assert "\nSources:\n- " in text
     for code in ("separation_surgery", "high_dose", "sins_pain", "lesions["):
         assert code not in text, code

@@ -219,7 +219,7 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     No entry: ``unknown`` (a missing record is not a zero dose). An SBRT entry or two or more courses:
     ``no_validated_limit``, figures shown as information only. One cEBRT course: ``limits_apply``, with
     Nieder 2006 and Sahgal 2012. Sources: Nieder 2006, Sahgal 2012, HyTEC 2021, Barton 2002 (the cord
-    dose of a cEBRT plan may differ from the prescription by up to 50%); seed [111,112,116,117,119].
+    dose of a cEBRT plan may differ from the prescription by up to 50%); the review's refs [111,112,116,117,119].
     """
     if not entries:
         return _UNKNOWN

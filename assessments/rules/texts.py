@@ -416,7 +416,8 @@ SRC_TOMITA: Final = "Tomita 2001, Spine 26:298 (Tomita score)"
 SRC_BAUER: Final = "Leithner 2008, Eur Spine J 17:1488 (modified Bauer score, after Bauer & Wedin 1995)"
 SRC_REIRRADIATION_BUDGET: Final = (
     "Nieder 2006 (IJROBP 66:1446); Sahgal 2012 (IJROBP 82:107); HyTEC 2021; Barton 2002 (IJROBP 52:1083); "
-    "seed [111,112,116,117,119]"
+    + REVIEW
+    + ": 'Management of recurrent ESCC', refs [111,112,116,117,119]"
 )
 SRC_P3_RETROPULSION: Final = (
     f"{SRC_P3}; ACR 2015 (Lo et al., J Palliat Med 18(7), PMID 25974663: with retropulsed fragments in the "
