@@ -146,7 +146,7 @@ def _approve(client: Client, grant: RoleGrantRequest):
 @pytest.mark.parametrize("role", roles.ROLE_GROUPS)
 def test_a_role_that_sees_patient_data_waits_for_a_second_admin(client, root, erin, role):
     client.force_login(root)
-    assert _add_user(client, "frank", [Group.objects.get(name=role)]).status_code == 302
+    assert _add_user(client, "frank", [Group.objects.get_or_create(name=role)[0]]).status_code == 302
     frank = User.objects.get(username="frank")
     assert not frank.groups.exists()
     grant = RoleGrantRequest.objects.get(user=frank)
@@ -185,7 +185,7 @@ def test_admin_rights_also_wait_for_a_second_admin(client, root, erin, alice):
 
 def test_the_superuser_cannot_reach_the_board_queue_through_an_account_he_made(client, root):
     client.force_login(root)
-    _add_user(client, "frank", [Group.objects.get(name=roles.TUMOR_BOARD)])
+    _add_user(client, "frank", [Group.objects.get_or_create(name=roles.TUMOR_BOARD)[0]])
     browser = Client()
     login(browser, "frank", "a-long-new-password-9")
     assert logged_in(browser)
@@ -199,7 +199,7 @@ def test_the_superuser_cannot_reach_the_board_queue_through_an_account_he_made(c
 
 def test_the_account_cannot_approve_its_own_role(client, root, erin):
     client.force_login(root)
-    _change_groups(client, erin, [Group.objects.get(name=roles.CLINICIAN)])
+    _change_groups(client, erin, [Group.objects.get_or_create(name=roles.CLINICIAN)[0]])
     grant = RoleGrantRequest.objects.get(user=erin)
     own = Client()
     own.force_login(erin)
@@ -216,8 +216,8 @@ def _change_groups(client: Client, user: User, groups: list[Group], **extra: str
 
 
 def test_a_role_given_on_the_change_page_also_waits(dave_client, alice, erin):
-    board = Group.objects.get(name=roles.TUMOR_BOARD)
-    clinician = Group.objects.get(name=roles.CLINICIAN)
+    board = Group.objects.get_or_create(name=roles.TUMOR_BOARD)[0]
+    clinician = Group.objects.get_or_create(name=roles.CLINICIAN)[0]
     response = _change_groups(dave_client, alice, [clinician, board])
     assert response.status_code == 302
     assert list(alice.groups.values_list("name", flat=True)) == [roles.CLINICIAN]
@@ -230,7 +230,7 @@ def test_removing_a_role_needs_no_second_admin(dave_client, alice):
 
 
 def test_a_refused_request_grants_nothing_and_is_recorded(dave_client, alice, erin):
-    _change_groups(dave_client, alice, [*alice.groups.all(), Group.objects.get(name=roles.TUMOR_BOARD)])
+    _change_groups(dave_client, alice, [*alice.groups.all(), Group.objects.get_or_create(name=roles.TUMOR_BOARD)[0]])
     grant = RoleGrantRequest.objects.get(user=alice)
     second = Client()
     second.force_login(erin)

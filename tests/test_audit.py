@@ -145,7 +145,7 @@ def test_idle_timeout_logout_is_recorded_with_its_reason(alice_client, alice):
 
 
 def test_role_changes_are_recorded_from_either_side(alice):
-    board = Group.objects.get(name=roles.TUMOR_BOARD)
+    board = Group.objects.get_or_create(name=roles.TUMOR_BOARD)[0]
     alice.groups.add(board)
     # approved_by is blank outside a request (a command run on the server)
     assert last("user.role_change").details == {"added": [roles.TUMOR_BOARD], "approved_by": ""}
@@ -175,7 +175,7 @@ def test_last_login_update_is_not_a_role_change(client, alice):
 
 
 def test_user_created_in_the_admin_is_recorded_with_the_admin_as_actor(dave_client, dave):
-    clinician = Group.objects.get(name=roles.CLINICIAN)
+    clinician = Group.objects.get_or_create(name=roles.CLINICIAN)[0]
     response = dave_client.post(
         reverse("admin:auth_user_add"),
         {"username": "erin", "usable_password": "true", "password1": "a-long-new-password-9",
