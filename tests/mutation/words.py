@@ -348,7 +348,8 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
         if code == 0 and stage + 1 < len(stages):
             waiting.append((mutant, stage + 1, spent))
             continue
-        verdict = {0: "survived", 1: "killed"}.get(code, "error")
+        # 1: a test failed; 2: collecting the tests failed, which only a mutant does (the clean run passes).
+        verdict = {0: "survived", 1: "killed", 2: "killed"}.get(code, "error")
         yield Outcome(mutant, verdict, spent)
 
 
