@@ -405,6 +405,28 @@ def test_a_reason_names_its_facts_not_only_words() -> None:
     assert components.facts[1] == rules.Fact("sins_pain", SinsPain.MECHANICAL, 3, form=Form.POINTS)
 
 
+def test_a_list_of_levels_names_each_as_a_spinal_level() -> None:
+    listed = rules.facts.levels(("T7", "L2"))
+    assert listed.facts == (
+        rules.Fact("spinal_level", "T7", form=Form.CODE),
+        rules.Fact("spinal_level", "L2", form=Form.CODE),
+    )
+    assert rules.words_to_json((listed,)) == [
+        {
+            "list": [
+                {"field": "spinal_level", "code": "T7", "form": "code"},
+                {"field": "spinal_level", "code": "L2", "form": "code"},
+            ],
+            "separator": ", ",
+        }
+    ]
+
+
+def test_stored_points_or_level_of_the_wrong_type_are_read_as_absent() -> None:
+    stored = [{"field": "sins_pain", "code": "mechanical", "form": "points", "points": "3", "level": 7}]
+    assert rules.words_from_json(stored) == (rules.Fact("sins_pain", "mechanical", None, None, Form.POINTS),)
+
+
 def test_words_that_are_not_parts_are_refused() -> None:
     with pytest.raises(ValueError, match=r"^not a part of a reason: 7$"):
         rules.words_from_json(["Raised because ", 7])
