@@ -148,6 +148,17 @@ def _source_names() -> dict[str, str]:
     return found
 
 
+def _source_lines() -> dict[str, int]:
+    """The line each ``SRC_*`` constant of ``texts.py`` is assigned on."""
+    lines: dict[str, int] = {}
+    for statement in ast.parse((RULES / "texts.py").read_text(encoding="utf-8")).body:
+        targets = [statement.target] if isinstance(statement, ast.AnnAssign) else getattr(statement, "targets", [])
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id.startswith("SRC_"):
+                lines[target.id] = statement.lineno
+    return lines
+
+
 def _with(tree: ast.Module, index: int, change) -> ast.Module:
     """A copy of ``tree`` with ``change`` applied to its ``index``-th node (in ``ast.walk`` order)."""
     mutated = copy.deepcopy(tree)
@@ -190,6 +201,7 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
     nodes = list(ast.walk(tree))
     in_fstring = {id(part) for node in nodes if isinstance(node, ast.JoinedStr) for part in node.values}
     source_order = list(sources)
+    source_lines = _source_lines()
 
     def make(line: int, kind: str, what: str, mutated: ast.Module) -> Mutant:
         return Mutant(module, path, line, kind, what, mutated)
@@ -213,14 +225,26 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
 
             yield make(line, "drop", ast.unparse(node.value), _with(tree, index, drop))
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in sources:
+            # In texts.py only a source defined above is there to name; elsewhere the mutant imports the one it
+            # names, so the swap is a wrong source and never a NameError.
             start = source_order.index(node.id)
-            other = next(
-                (n for n in source_order[start + 1 :] + source_order[:start] if sources[n] != sources[node.id]), None
-            )
+            candidates = source_order[start + 1 :] + source_order[:start]
+            if path.name == "texts.py":
+                candidates = [n for n in candidates if source_lines[n] < line]
+            other = next((n for n in candidates if sources[n] != sources[node.id]), None)
             if other is not None:
 
-                def swap(n: ast.AST, _tree: ast.Module, other: str = other) -> None:
+                def swap(n: ast.AST, mutated: ast.Module, other: str = other) -> None:
                     n.id = other  # type: ignore[attr-defined]
+                    if path.name != "texts.py":
+                        after = sum(
+                            1
+                            for s in mutated.body
+                            if (isinstance(s, ast.ImportFrom) and s.module == "__future__")
+                            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+                        )
+                        names = [ast.alias(other)]
+                        mutated.body.insert(after, ast.ImportFrom("assessments.rules.texts", names, 0))
 
                 yield make(line, "swap-source", f"{node.id}->{other}", _with(tree, index, swap))
         elif isinstance(node, ast.Dict) and len(node.values) > 1:
