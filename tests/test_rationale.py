@@ -449,6 +449,22 @@ def test_time_critical_words_when_the_hours_are_not_known() -> None:
     assert item.text == "Raised because motor_status is nonambulatory and hours_nonambulatory is not known."
 
 
+def test_consider_surgery_words_name_the_histology_the_deficit_and_the_candidate() -> None:
+    result = run(
+        histology=Histology.BREAST, escc_grade=EsccGrade.GRADE_3, neurologic_deficit=True, deficit_progressing=True
+    )
+    item = only(result, "alert:consider_surgery_radiosensitive")
+    assert rules.words_to_json(item.words) == [
+        "Raised because P6 chose cEBRT for a solid radiosensitive tumor (",
+        {"field": "histology", "code": "breast", "form": "pair"},
+        ") with high-grade ESCC at the index level, ",
+        {"field": "neurologic_deficit", "code": "yes", "form": "pair"},
+        " and ",
+        {"field": "surgical_candidate", "code": "yes", "form": "pair"},
+        ".",
+    ]
+
+
 def test_a_list_of_levels_names_each_as_a_spinal_level() -> None:
     listed = rules.facts.levels(("T7", "L2"))
     assert listed.facts == (
