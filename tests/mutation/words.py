@@ -19,7 +19,7 @@ counts as killed too, like mutmut's timeouts. Known equivalent mutants are liste
 (docs/mutation-testing.md), and are run all the same: one that starts to be killed is reported, so the list stays
 true. The exit status is 1 when a mutant not on that list survives.
 
-    .venv/bin/python -m tests.mutation.words [--jobs 2] [--timeout 120] [--only SUBSTRING] [--list]
+    .venv/bin/python -m tests.mutation.words [--jobs 2] [--timeout 120] [--only SUBSTRING ...] [--list]
 """
 
 from __future__ import annotations
@@ -381,13 +381,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds for one mutant's tests")
-    parser.add_argument("--only", default="", help="run the mutants whose id contains this")
+    parser.add_argument("--only", action="append", help="run the mutants whose id contains this (repeatable)")
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
     parser.add_argument("--start", type=int, default=0, help="skip the first START mutants (to resume a run)")
     parser.add_argument("--logs", type=Path, help="a folder for each mutant's pytest output")
     options = parser.parse_args(argv)
 
-    mutants = [m for m in every_mutant() if options.only in m.id][options.start :]
+    only = options.only or [""]
+    mutants = [m for m in every_mutant() if any(part in m.id for part in only)][options.start :]
     if options.list:
         for mutant in mutants:
             print(mutant.id)
