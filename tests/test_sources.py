@@ -111,3 +111,9 @@ def test_each_regimen_is_written_out_with_its_dose() -> None:
         "the cumulative spinal cord dose",
     }
     assert all(text.endswith(")") for text in rules.REGIMEN_TEXTS.values())
+
+
+def test_each_prognosis_note_cites_a_section_and_references_of_the_review() -> None:
+    assert len(rules.PROGNOSIS_NOTES) >= 5
+    for note in rules.PROGNOSIS_NOTES:
+        assert re.match(re.escape(rules.REVIEW) + r": '[^']+', refs? \[\d", note.source), note.source
