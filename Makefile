@@ -51,9 +51,11 @@ MUTATION_JOBS ?= 2
 mutation: $(STAMP)
 	rm -rf mutants
 	@if [ ! -e shared ] && [ -d ../shared ]; then ln -s ../shared shared; touch .mutation-linked-shared; fi
-	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1 || { tail -c 4000 mutants.log; exit 1; }; \
-	  status=0; $(PY) -m tests.mutation.summary || status=$$?; \
-	  $(PY) -m tests.mutation.words --jobs $(MUTATION_JOBS) || status=$$?; \
+	status=0; \
+	  if $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1; then \
+	    $(PY) -m tests.mutation.summary || status=$$?; \
+	    $(PY) -m tests.mutation.words --jobs $(MUTATION_JOBS) || status=$$?; \
+	  else tail -c 4000 mutants.log; status=1; fi; \
 	  if [ -e .mutation-linked-shared ]; then rm -f shared .mutation-linked-shared; fi; exit $$status
 
 # Benchmarks (docs/performance.md). Each creates its own escc_bench* database, server and data.
