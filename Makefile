@@ -2,13 +2,14 @@
 #   make run    set up, migrate, create demo accounts, serve on http://127.0.0.1:8000 (SQLite)
 #   make test   set up and run the whole test suite (DATABASE_URL picks the database); the
 #               sign-in tests also start slapd and an OpenID provider when they are installed
+#   make mutation  mutation testing of the clinical rules (not part of make test; docs/mutation-testing.md)
 #   make bench  every benchmark (not part of make test; see docs/performance.md), about 15 minutes
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install sso-provider run test lint bench bench-rules bench-http bench-browser bench-scale bench-cluster bench-failover bench-cpu bench-postgres clean
+.PHONY: install sso-provider run test lint mutation bench bench-rules bench-http bench-browser bench-scale bench-cluster bench-failover bench-cpu bench-postgres clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy --strict assessments/rules assessments/labels.py
 	$(VENV)/bin/lint-imports
+
+# Mutation testing of assessments/rules/ with the database-free rules tests (docs/mutation-testing.md):
+# mutmut (configured in pyproject.toml), then the words and sources mutmut leaves alone (tests/mutation/words.py).
+# The tests read the spec beside the checkout, so mutmut's copy (mutants/) finds it through ./shared meanwhile.
+MUTATION_JOBS ?= 2
+mutation: $(STAMP)
+	rm -rf mutants
+	@if [ ! -e shared ] && [ -d ../shared ]; then ln -s ../shared shared; touch .mutation-linked-shared; fi
+	status=0; \
+	  if $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1; then \
+	    $(PY) -m tests.mutation.summary || status=$$?; \
+	    $(PY) -m tests.mutation.words --jobs $(MUTATION_JOBS) || status=$$?; \
+	  else tail -c 4000 mutants.log; status=1; fi; \
+	  if [ -e .mutation-linked-shared ]; then rm -f shared .mutation-linked-shared; fi; exit $$status
 
 # Benchmarks (docs/performance.md). Each creates its own escc_bench* database, server and data.
 bench: bench-rules bench-http bench-browser bench-scale

@@ -26,6 +26,7 @@ from assessments.rules import (
     LesionInput,
     MotorStatus,
     SinsBoneLesion,
+    SinsCollapse,
     SinsPain,
     SpinalLevel,
     StabilityAssessment,
@@ -487,6 +488,87 @@ def test_a_reason_names_its_facts_not_only_words() -> None:
     assert components.facts[1] == rules.Fact("sins_pain", SinsPain.MECHANICAL, 3, form=Form.POINTS)
 
 
+def test_surgical_consultation_words_name_the_total_the_stability_and_the_level() -> None:
+    result = run(
+        sins_pain=SinsPain.MECHANICAL,
+        sins_bone_lesion=SinsBoneLesion.LYTIC,
+        sins_collapse=SinsCollapse.GT_50,
+        stability_assessment=StabilityAssessment.UNSTABLE,
+    )
+    item = only(result, "alert:surgical_consultation")
+    assert item.text == "Raised because SINS 9 is 7 or more at T6 and stability unstable at T6."
+    level = {"field": "spinal_level", "code": "T6", "form": "code"}
+    assert rules.words_to_json(item.words) == [
+        "Raised because ",
+        "SINS ",
+        {"field": "sins_total", "code": "9", "form": "code"},
+        " is 7 or more at ",
+        level,
+        " and ",
+        {"field": "stability", "code": "unstable", "form": "pair"},
+        " at ",
+        level,
+        ".",
+    ]
+
+
+def test_movement_pain_words_name_the_pain_the_assessment_and_the_levels() -> None:
+    item = only(run(sins_pain=SinsPain.MECHANICAL), "alert:movement_pain_instability")
+    assert item.text == "Raised because sins_pain is mechanical and stability_assessment is not_assessed at T6."
+    assert rules.words_to_json(item.words) == [
+        "Raised because ",
+        {"field": "sins_pain", "code": "mechanical", "form": "is"},
+        " and ",
+        {"field": "stability_assessment", "code": "not_assessed", "form": "is"},
+        " at ",
+        {"list": [{"field": "spinal_level", "code": "T6", "form": "code"}], "separator": ", "},
+        ".",
+    ]
+
+
+def test_time_critical_words_when_the_hours_are_not_known() -> None:
+    item = only(run(neurologic_deficit=True, motor_status=MotorStatus.NONAMBULATORY), "alert:time_critical")
+    assert item.text == "Raised because motor_status is nonambulatory and hours_nonambulatory is not known."
+
+
+def test_consider_surgery_words_name_the_histology_the_deficit_and_the_candidate() -> None:
+    result = run(
+        histology=Histology.BREAST, escc_grade=EsccGrade.GRADE_3, neurologic_deficit=True, deficit_progressing=True
+    )
+    item = only(result, "alert:consider_surgery_radiosensitive")
+    assert rules.words_to_json(item.words) == [
+        "Raised because P6 chose cEBRT for a solid radiosensitive tumor (",
+        {"field": "histology", "code": "breast", "form": "pair"},
+        ") with high-grade ESCC at the index level, ",
+        {"field": "neurologic_deficit", "code": "yes", "form": "pair"},
+        " and ",
+        {"field": "surgical_candidate", "code": "yes", "form": "pair"},
+        ".",
+    ]
+
+
+def test_a_list_of_levels_names_each_as_a_spinal_level() -> None:
+    listed = rules.facts.levels(("T7", "L2"))
+    assert listed.facts == (
+        rules.Fact("spinal_level", "T7", form=Form.CODE),
+        rules.Fact("spinal_level", "L2", form=Form.CODE),
+    )
+    assert rules.words_to_json((listed,)) == [
+        {
+            "list": [
+                {"field": "spinal_level", "code": "T7", "form": "code"},
+                {"field": "spinal_level", "code": "L2", "form": "code"},
+            ],
+            "separator": ", ",
+        }
+    ]
+
+
+def test_stored_points_or_level_of_the_wrong_type_are_read_as_absent() -> None:
+    stored = [{"field": "sins_pain", "code": "mechanical", "form": "points", "points": "3", "level": 7}]
+    assert rules.words_from_json(stored) == (rules.Fact("sins_pain", "mechanical", None, None, Form.POINTS),)
+
+
 def test_words_that_are_not_parts_are_refused() -> None:
-    with pytest.raises(ValueError, match="not a part of a reason"):
+    with pytest.raises(ValueError, match=r"^not a part of a reason: 7$"):
         rules.words_from_json(["Raised because ", 7])

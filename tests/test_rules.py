@@ -682,6 +682,20 @@ def test_p8_without_sbrt_gets_maximal_excision_and_30_gy() -> None:
     assert Alert.SBRT_UNAVAILABLE in result.alerts
 
 
+def test_p8_reason_words_with_and_without_sbrt() -> None:
+    (with_sbrt,) = topic_items(run(**RESISTANT, **HIGH), "pathway")
+    assert with_sbrt.text == (
+        "P8: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and surgical_candidate yes: "
+        "separation surgery (open decompression with instrumentation), then SBRT (sbrt_available yes)."
+    )
+    (without,) = topic_items(run(**RESISTANT, **HIGH, **NO_SBRT), "pathway")
+    assert without.text == (
+        "P8: radioresistant tumor (radiosensitivity resistant) with high-grade ESCC and surgical_candidate yes: "
+        "SBRT would be preferred but sbrt_available is no, so maximal surgical excision with instrumentation, "
+        "then a protracted course of cEBRT."
+    )
+
+
 @pytest.mark.parametrize(
     ("grade", "sbrt", "hypofractionated"),
     [

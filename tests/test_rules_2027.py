@@ -305,6 +305,22 @@ def test_case_input_rejects_contradictions_naming_the_field(overrides: dict[str,
     assert str(raised.value).startswith(f"{field}: ")
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"lesions": ()}, "lesions: give 1 to 8 lesions"),
+        ({"frankel_grade": rules.FrankelGrade.C}, "frankel_grade: Frankel C contradicts motor_status"),
+        ({"karnofsky": 75}, "karnofsky: a multiple of 10 from 10 to 100"),
+        ({"extraspinal_bone_metastases": 100}, "extraspinal_bone_metastases: a number from 0 to 99"),
+        ({"vertebral_metastases": 34}, "vertebral_metastases: a number from 1 to 33"),
+    ],
+)
+def test_case_input_says_what_is_wrong_in_words(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(rules.InputError) as raised:
+        _case(**overrides)
+    assert str(raised.value) == message
+
+
 def test_case_input_names_the_later_lesion_that_repeats_a_level() -> None:
     first = CASE.lesions[0]
     repeat = dataclasses.replace(first, index=False)

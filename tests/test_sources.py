@@ -86,3 +86,34 @@ def test_a_result_stored_with_the_old_internal_name_is_shown_citing_the_review()
         assert _is_citation(source), source
     shown = presenters.present_result(stored)["rationale"][0]["source"]
     assert shown == f"{rules.REVIEW}: 'Mechanical (spinal stability)' and table 2, ref [17] (Fisher 2010, SINS)"
+
+
+INFORMATION_NOTES = {
+    "SUPPORTIVE_CARE_ALWAYS": "'Urinary retention and constipation', ref [37] (Fadul 1988)",
+    "STEROID_DOSING_TEXT": "'Glucocorticoids', ref [28] (Kumar 2017)",
+    "SBRT_DOSES_TEXT": "'Stereotactic body radiotherapy, dose and fractionation', ref [64] (Yamada 2017)",
+    "CEBRT_FIELD_TEXT": "'Conventional external beam radiation therapy, treatment field', ref [63] (Klish 2011)",
+}
+
+
+@pytest.mark.parametrize("name", INFORMATION_NOTES)
+def test_each_information_note_cites_the_section_it_comes_from(name: str) -> None:
+    note = getattr(rules, name)
+    assert note.source.startswith(f"{rules.REVIEW}: {INFORMATION_NOTES[name]}")
+
+
+def test_each_regimen_is_written_out_with_its_dose() -> None:
+    assert {code.value: text.split(" (")[0] for code, text in rules.REGIMEN_TEXTS.items()} == {
+        "8Gy_1fx": "8 Gy in a single fraction",
+        "20Gy_5fx": "20 Gy in 5 fractions",
+        "30Gy_10fx": "30 Gy in 10 fractions",
+        "reirradiation_individualized": "A second course of cEBRT, its dose set by radiation oncology after checking "
+        "the cumulative spinal cord dose",
+    }
+    assert all(text.endswith(")") for text in rules.REGIMEN_TEXTS.values())
+
+
+def test_each_prognosis_note_cites_a_section_and_references_of_the_review() -> None:
+    assert len(rules.PROGNOSIS_NOTES) >= 5
+    for note in rules.PROGNOSIS_NOTES:
+        assert re.match(re.escape(rules.REVIEW) + r": '[^']+', refs? \[\d", note.source), note.source

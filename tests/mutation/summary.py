@@ -1,0 +1,64 @@
+"""The figures of mutmut's last run over the rules (``mutants/``): mutants made, killed, equivalent, surviving.
+
+Reads the ``.meta`` files mutmut writes beside each mutated module. A surviving mutant that ``EQUIVALENT`` does not
+list (by mutmut's name for it, with the reason; docs/mutation-testing.md) makes the exit status 1.
+
+    .venv/bin/python -m tests.mutation.summary
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 are a failing test, 0 a passing run; the timeouts and the
+# signals of a killed process count as killed, as mutmut counts them.
+KILLED = {1, 3, 24, -24, 152, 255, 36, 37, -9, -11}
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+# Mutants no test can tell from the original, by mutmut's name, with the reason.
+EQUIVALENT: dict[str, str] = {}
+
+
+def main() -> int:
+    metas = sorted((ROOT / "mutants").rglob("*.py.meta"))
+    if not metas:
+        print("no mutmut results under mutants/: run `make mutation` first")
+        return 2
+    counts: Counter[str] = Counter()
+    surviving: list[str] = []
+    for meta in metas:
+        for name, code in json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].items():
+            if code is None:
+                counts["not checked"] += 1
+            elif code in KILLED:
+                counts["killed"] += 1
+            elif code in SURVIVED and name in EQUIVALENT:
+                counts["equivalent"] += 1
+            elif code in SURVIVED:
+                counts["surviving"] += 1
+                surviving.append(name)
+            elif code in NO_TESTS:
+                counts["no tests"] += 1
+                surviving.append(f"{name} (no test runs it)")
+            else:
+                counts[f"exit code {code}"] += 1
+                surviving.append(f"{name} (exit code {code})")
+    for name in surviving:
+        print(f"surviving: {name}")
+    made = sum(counts.values())
+    print(
+        f"mutmut: {made} mutants, {counts['killed']} killed, {counts['equivalent']} equivalent, "
+        f"{counts['surviving']} surviving"
+        + "".join(f", {n} {k}" for k, n in sorted(counts.items()) if k not in ("killed", "equivalent", "surviving"))
+    )
+    return 1 if surviving or counts["not checked"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The harness of ``make mutation`` (docs/mutation-testing.md): what it mutates, with which tests, and one mutant run."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from tests.mutation import words
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+
+
+@cache
+def every_mutant() -> list[words.Mutant]:
+    return words.every_mutant()
+
+
+def test_mutmut_mutates_the_rules_package_by_directory() -> None:
+    assert CONFIG["source_paths"] == ["assessments/rules/"]
+    assert "only_mutate" not in CONFIG and "do_not_mutate" not in CONFIG
+
+
+def test_the_words_mutants_come_from_every_module_of_the_rules_directory() -> None:
+    assert words.target_files() == sorted((ROOT / "assessments" / "rules").glob("*.py"))
+    modules = {mutant.module for mutant in every_mutant()}
+    assert {"assessments.rules.texts", "assessments.rules.facts", "assessments.rules.pathway"} <= modules
+
+
+def test_the_mutant_runs_use_only_database_free_rules_tests() -> None:
+    files = CONFIG["pytest_add_cli_args_test_selection"]
+    assert files[0] == "tests/test_words_golden.py"
+    for name in files:
+        source = (ROOT / name).read_text(encoding="utf-8")
+        assert "django_db" not in source, name
+        fixtures = {
+            arg.arg
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+            for arg in node.args.args
+        }
+        assert not fixtures & {"db", "client", "alice", "bob", "carol", "dave", "alice_client", "live_server"}, name
+
+
+def test_every_kind_of_words_mutant_is_made_where_mutmut_does_not_reach() -> None:
+    mutants = every_mutant()
+    kinds = Counter((mutant.path.name, mutant.kind) for mutant in mutants)
+    assert kinds[("texts.py", "blank")] > 50  # every alert text, note and source
+    assert kinds[("texts.py", "swap-entry")] >= 2 * (len(__import__("assessments.rules").rules.Alert) - 1)
+    assert kinds[("facts.py", "drop")] > 0 and kinds[("facts.py", "blank")] > 0  # the f-strings of spell()
+    assert kinds[("pathway.py", "swap-source")] >= 9  # each rule names its source
+    ids = {mutant.id for mutant in mutants}
+    assert len(ids) == len(mutants)
+    # mutmut mutates the strings of an undecorated function: the words script leaves those to it.
+    assert not any(
+        m.kind == "blank" and m.path.name == "pathway.py" and "P8: radioresistant" in m.what for m in mutants
+    )
+
+
+def test_a_swapped_source_is_killed_by_the_rules_tests() -> None:
+    (mutant,) = [m for m in every_mutant() if m.kind == "swap-source" and m.what.startswith("SRC_P8->")]
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.mutation.words", "--jobs", "1", "--only", mutant.id],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"1 mutants, 1 killed .* 0 surviving", done.stdout), done.stdout
