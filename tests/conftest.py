@@ -48,6 +48,18 @@ def trail_starts_as_migrate_leaves_it(sender, using="default", **kwargs) -> None
             audit_keying_mark()
 
 
+@receiver(post_migrate)
+def role_groups_as_migrate_leaves_them(sender, using="default", **kwargs) -> None:
+    """After a transactional test empties every table, put back the role groups a migration made.
+
+    Tests that run after a browser test (``live_server`` flushes the database) see the database as
+    ``migrate`` left it, groups included, whatever order the tests run in.
+    """
+    if sender.name == "assessments":
+        for name in roles.ROLE_GROUPS:
+            Group.objects.using(using).get_or_create(name=name)
+
+
 def make_user(username: str, group: str | None = None, *, is_staff: bool = False) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title())
     user.is_staff = is_staff

@@ -134,6 +134,9 @@ class PageParser(HTMLParser):
         self._stack: list[dict[str, Any]] = []
         self._select: Field | None = None
         self._textarea: Field | None = None
+        self._form_id = ""
+        self._form_fields: dict[str, dict[str, Field]] = {}  # form id -> its fields, for hx-include
+        self._hx_posts: list[tuple[str, str]] = []  # (hx-post URL, id of the form it includes)
 
     # The element stack: ids of the ancestors tie an error to its field's wrapper.
     def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
@@ -151,7 +154,11 @@ class PageParser(HTMLParser):
                                 "tied": tied, "text": []})  # fmt: skip
         if (attrs.get("aria-invalid") == "true" or "is-invalid" in classes) and attrs.get("name"):
             self.errors.append((frozenset({"name:" + attrs["name"]}), "(marked invalid)"))
+        if tag != "form" and attrs.get("hx-post") and attrs.get("hx-include", "").startswith("#"):
+            # An element that posts a form's entries to its own URL (the working copy): a form of its own.
+            self._hx_posts.append((attrs["hx-post"], attrs["hx-include"][1:]))
         if tag == "form":
+            self._form_id = attrs.get("id", "")
             self._form = Form(method=attrs.get("method", "get").lower(), action=attrs.get("action") or self.path,
                               fields={}, labels=self.labels, htmx=any(k.startswith("hx-") for k in attrs))  # fmt: skip
             self._buttons = []
@@ -229,6 +236,8 @@ class PageParser(HTMLParser):
         form = self._form
         assert form is not None
         self._form = None
+        if self._form_id:
+            self._form_fields[self._form_id] = dict(form.fields)
         # Buttons with their own action are forms of their own; otherwise the first named button is a field
         # (a disabled one too: the page may disable it only for this row).
         buttons = [b for b in self._buttons if b.get("formaction")] or [
@@ -246,6 +255,9 @@ class PageParser(HTMLParser):
         super().close()
         while self._stack:
             self._closed(self._stack.pop())
+        for url, form_id in self._hx_posts:
+            if form_id in self._form_fields:
+                self.forms.append(Form("post", url, dict(self._form_fields[form_id]), self.labels, htmx=True))
 
 
 def parse(path: str, response: Any) -> PageParser:
@@ -466,8 +478,9 @@ def walk(seeded, django_db_blocker):  # noqa: F811  (``seeded`` is the fixture i
 
 def states_the_snapshots_lack(alice: Any, *, meeting: int) -> list[tuple[str, str, str]]:
     """A discarded draft and a draft saved under the earlier rule set, whose pages hold the restore and
-    re-evaluate forms, and a case with the board that is on no agenda, found by the meeting page's
-    search with its add button; added to this module's copy of the data set."""
+    re-evaluate forms, a case with the board that is on no agenda, found by the meeting page's search
+    with its add button, and working copies whose form pages offer to discard them; added to this
+    module's copy of the data set."""
     from assessments.cases import services
     from board import services as board_services
     from tests.factories import make_case
@@ -479,11 +492,32 @@ def states_the_snapshots_lack(alice: Any, *, meeting: int) -> list[tuple[str, st
     services.case_discard(case=discarded, user=alice)
     waiting = make_case(alice, patient={"patient_name": "Sue Searched"})
     board_services.case_submit_to_board(case=waiting, user=alice, question="?", meeting_date=None)
+    # Unsaved entries kept on the server: the form pages then offer to discard them.
+    typing = make_case(alice, patient={"patient_name": "Wes Working"})
+    for case, path in ((typing, f"/cases/{typing.pk}/edit/"), (None, "/cases/new/")):
+        services.working_copy_save(user=alice, case=case, entries=entries_on_page(alice, path))
     return [
+        ("assessments:case_edit", f"/cases/{typing.pk}/edit/", "alice"),
+        ("assessments:case_create", "/cases/new/", "alice"),
         ("meetings:meeting_detail", f"/board/meetings/{meeting}/?find=Searched", "carol"),
         ("assessments:case_reevaluate", f"/cases/{earlier.pk}/reevaluate/", "alice"),
         ("assessments:case_detail", f"/cases/{discarded.pk}/", "alice"),
     ]
+
+
+def entries_on_page(user: Any, path: str) -> dict[str, list[str]]:
+    """The entries of the case form on ``path`` as ``user`` sees it: what a working copy of it keeps."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    parser = PageParser(path)
+    parser.feed(client.get(path).content.decode())
+    parser.close()
+    form = next(
+        form for form in parser.forms if url_name(form.action) in {"assessments:case_edit", "assessments:case_create"}
+    )
+    return {name: [field.value] for name, field in form.fields.items() if field.value}
 
 
 TARGETS = sorted({name for name, route in APP_ROUTES if name and not route.startswith("admin/")})
