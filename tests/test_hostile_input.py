@@ -111,6 +111,7 @@ class Form:
     htmx: bool
     found_on: str = ""
     role: str = ""
+    element: bool = False  # not a <form>: an element posting another form's entries (hx-post, hx-include)
 
     def key(self) -> tuple[str, str, tuple[str, ...]]:
         return (self.method, url_name(self.action), tuple(sorted(self.fields)))
@@ -257,7 +258,8 @@ class PageParser(HTMLParser):
             self._closed(self._stack.pop())
         for url, form_id in self._hx_posts:
             if form_id in self._form_fields:
-                self.forms.append(Form("post", url, dict(self._form_fields[form_id]), self.labels, htmx=True))
+                fields = dict(self._form_fields[form_id])
+                self.forms.append(Form("post", url, fields, self.labels, htmx=True, element=True))
 
 
 def parse(path: str, response: Any) -> PageParser:
@@ -517,7 +519,8 @@ def entries_on_page(user: Any, path: str) -> dict[str, list[str]]:
     form = next(
         form for form in parser.forms if url_name(form.action) in {"assessments:case_edit", "assessments:case_create"}
     )
-    return {name: [field.value] for name, field in form.fields.items() if field.value}
+    # Without the hidden save tokens: a kept copy restores what was typed, not a finished save.
+    return {name: [field.value] for name, field in form.fields.items() if field.value and field.kind != "hidden"}
 
 
 TARGETS = sorted({name for name, route in APP_ROUTES if name and not route.startswith("admin/")})

@@ -131,3 +131,14 @@ def test_an_imported_case_keeps_its_entries_as_a_new_case(alice_client):
     upload.name = "case.json"
     page = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
     assert f'hx-post="{NEW}"' in page
+
+
+def test_an_entry_that_cannot_be_stored_is_refused_by_name_and_nothing_kept(alice_client, alice):
+    from assessments.models import WorkingCopy
+
+    response = alice_client.post(
+        reverse("assessments:working_copy_new"), {"clinical_notes": "before\x00after"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 400
+    assert "Not kept: clinical_notes holds a character that cannot be stored." in response.content.decode()
+    assert not WorkingCopy.objects.filter(user=alice).exists()

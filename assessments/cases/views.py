@@ -591,6 +591,11 @@ def working_copy_save(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if case is not None and not case.is_editable:
         return render(request, WORKING_COPY_STATUS, {"read_only": True})
     entries = {key: request.POST.getlist(key) for key in request.POST}
+    unstorable = sorted(key for key, values in entries.items() if any("\x00" in v for v in [key, *values]))
+    if unstorable:
+        # A NUL character cannot be stored (PostgreSQL refuses it); keep nothing and say which entry holds it.
+        refusal = {"refused": f"Not kept: {unstorable[0]} holds a character that cannot be stored."}
+        return render(request, WORKING_COPY_STATUS, refusal, status=400)
     copy = services.working_copy_save(user=request.user, case=case, entries=entries)
     return render(request, WORKING_COPY_STATUS, {"working_copy": copy})
 

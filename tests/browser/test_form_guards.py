@@ -111,7 +111,8 @@ def pages_with_forms(found: Any) -> dict[tuple[str, str], list[Form]]:
     """The distinct forms, grouped by the page (path, role) each was first found on."""
     out: dict[tuple[str, str], list[Form]] = {}
     for form in found.forms.values():
-        if form.role != "anonymous" or form.method == "post":
+        # An element posting another form's entries (the working copy) has no fields of its own to guard.
+        if (form.role != "anonymous" or form.method == "post") and not form.element:
             out.setdefault((form.found_on, form.role), []).append(form)
     return out
 
