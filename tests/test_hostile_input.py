@@ -496,11 +496,12 @@ def states_the_snapshots_lack(alice: Any, *, meeting: int) -> list[tuple[str, st
     board_services.case_submit_to_board(case=waiting, user=alice, question="?", meeting_date=None)
     # Unsaved entries kept on the server: the form pages then offer to discard them.
     typing = make_case(alice, patient={"patient_name": "Wes Working"})
-    for case, path in ((typing, f"/cases/{typing.pk}/edit/"), (None, "/cases/new/")):
-        services.working_copy_save(user=alice, case=case, entries=entries_on_page(alice, path))
+    services.working_copy_save(user=alice, case=typing, entries=entries_on_page(alice, f"/cases/{typing.pk}/edit/"))
+    bob = type(alice).objects.get(username="bob")  # his new-case page then offers to discard his copy
+    services.working_copy_save(user=bob, case=None, entries=entries_on_page(bob, "/cases/new/"))
     return [
         ("assessments:case_edit", f"/cases/{typing.pk}/edit/", "alice"),
-        ("assessments:case_create", "/cases/new/", "alice"),
+        ("assessments:case_create", "/cases/new/", "bob"),
         ("meetings:meeting_detail", f"/board/meetings/{meeting}/?find=Searched", "carol"),
         ("assessments:case_reevaluate", f"/cases/{earlier.pk}/reevaluate/", "alice"),
         ("assessments:case_detail", f"/cases/{discarded.pk}/", "alice"),
@@ -519,8 +520,8 @@ def entries_on_page(user: Any, path: str) -> dict[str, list[str]]:
     form = next(
         form for form in parser.forms if url_name(form.action) in {"assessments:case_edit", "assessments:case_create"}
     )
-    # Without the hidden save tokens: a kept copy restores what was typed, not a finished save.
-    return {name: [field.value] for name, field in form.fields.items() if field.value and field.kind != "hidden"}
+    # Without the save token: a kept copy restores what was typed, not a finished save.
+    return {name: [field.value] for name, field in form.fields.items() if field.value and name != "save_token"}
 
 
 TARGETS = sorted({name for name, route in APP_ROUTES if name and not route.startswith("admin/")})
