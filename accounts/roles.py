@@ -1,6 +1,7 @@
 """Who may do what. The one place that knows the role names.
 
-Clinicians own cases; tumor board members review submitted cases; admins are
+Clinicians own cases; tumor board members review submitted cases; referrers refer patients
+and follow their own referrals; the MSCC coordinator triages every referral; admins are
 staff users who manage accounts and see no patient data unless they also hold
 a clinical role (least privilege).
 
@@ -16,7 +17,11 @@ from django.db import connection
 
 CLINICIAN = "Clinician"
 TUMOR_BOARD = "Tumor board"
-ROLE_GROUPS = (CLINICIAN, TUMOR_BOARD)
+# The front door of the MSCC network: a referrer (an emergency doctor, a ward team, a GP, often of
+# another hospital) refers and follows their own referrals; the MSCC coordinator sees every referral.
+REFERRER = "Referrer"
+COORDINATOR = "MSCC coordinator"
+ROLE_GROUPS = (CLINICIAN, TUMOR_BOARD, REFERRER, COORDINATOR)
 # Rights that are not groups, named as a role request names them (accounts.models.RoleGrantRequest).
 ADMIN_RIGHTS = "Admin rights"
 SUPERUSER_RIGHTS = "Superuser rights"
@@ -54,6 +59,14 @@ def is_clinician(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def is_board_member(user: AbstractBaseUser | AnonymousUser) -> bool:
     return TUMOR_BOARD in _groups(user)
+
+
+def is_referrer(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return REFERRER in _groups(user)
+
+
+def is_coordinator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return COORDINATOR in _groups(user)
 
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:

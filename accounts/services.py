@@ -22,7 +22,12 @@ from audit.services import audit_record
 from audit.signals import grant_requested_by, grant_source
 
 # The role keys of the settings (LDAP_ROLE_GROUPS, OIDC_ROLE_GROUPS) and the groups they grant.
-ROLE_GROUP_BY_KEY = {"clinician": roles.CLINICIAN, "tumor_board": roles.TUMOR_BOARD}
+ROLE_GROUP_BY_KEY = {
+    "clinician": roles.CLINICIAN,
+    "tumor_board": roles.TUMOR_BOARD,
+    "referrer": roles.REFERRER,
+    "mscc_coordinator": roles.COORDINATOR,
+}
 STAFF = "staff"
 
 

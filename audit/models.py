@@ -96,6 +96,21 @@ class Action(models.TextChoices):
     TEAM_CHANGE = "team.change", "Care team or its members changed"
     WORKING_COPY_SAVE = "working_copy.save", "Unsaved entries kept as a working copy"
     WORKING_COPY_DISCARD = "working_copy.discard", "Working copy discarded"
+    # Referrals to the MSCC coordinator (referrals app).
+    REFERRAL_CREATE = "referral.create", "Referral made"
+    REFERRAL_VIEW = "referral.view", "Referral viewed"
+    REFERRAL_VERSION = "referral.version", "Referral updated or re-triaged (a new version)"
+    REFERRAL_ACKNOWLEDGE = "referral.acknowledge", "Referral acknowledged by the coordinator"
+    REFERRAL_ADVICE = "referral.advice", "Advice given by phone recorded"
+    REFERRAL_ESCALATE = "referral.escalate", "Referral escalated"
+    REFERRAL_NOTE = "referral.note", "Referral note added"
+    REFERRAL_CASE_CREATE = "referral.case_create", "Assessment created from a referral"
+    REFERRAL_OUTCOME = "referral.outcome", "Referrer told the outcome"
+    REFERRAL_CLOSE = "referral.close", "Referral closed"
+    REFERRAL_WITHDRAW = "referral.withdraw", "Referral withdrawn (entered in error)"
+    REFERRAL_TIMER_NOTICE = "referral.timer_notice", "Referral timer warning sent"
+    REFERRAL_AUDIT_EXPORT = "referral.audit_export", "Referral timers exported (QS56)"
+    ONCALL_CHANGE = "oncall.change", "On-call list changed"
 
 
 class AppendOnlyError(Exception):

@@ -70,3 +70,16 @@ def env_secret(name: str, *, debug: bool, dev_default: str, min_length: int) -> 
     if len(value) < min_length:
         raise ImproperSetting(f"{name} must be at least {min_length} characters in production")
     return value
+
+
+def env_pairs(name: str) -> dict[str, str]:
+    """Return the ``key=value`` pairs, comma-separated, in ``name``; raise ImproperSetting on a malformed pair."""
+    pairs: dict[str, str] = {}
+    for item in env_list(name, []):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperSetting(f"{name} must be name=value pairs separated by commas, got {item!r}")
+        if key.strip() in pairs:
+            raise ImproperSetting(f"{name} sets {key.strip()} twice")
+        pairs[key.strip()] = value.strip()
+    return pairs

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from escc_site.database import database_from_url
-from escc_site.env import ImproperSetting, env_bool, env_int, env_list, env_secret, env_str
+from escc_site.env import ImproperSetting, env_bool, env_int, env_list, env_pairs, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "board.apps.BoardConfig",
+    "referrals",
     "interop",
 ]
 
@@ -191,6 +192,8 @@ if LDAP_ENABLED:
         for role, name in (
             ("clinician", "LDAP_CLINICIAN_GROUP_DN"),
             ("tumor_board", "LDAP_TUMOR_BOARD_GROUP_DN"),
+            ("referrer", "LDAP_REFERRER_GROUP_DN"),
+            ("mscc_coordinator", "LDAP_MSCC_COORDINATOR_GROUP_DN"),
             ("staff", "LDAP_STAFF_GROUP_DN"),
         )
     }
@@ -226,6 +229,8 @@ if OIDC_ENABLED:
     OIDC_ROLE_GROUPS = {
         "clinician": env_list("OIDC_CLINICIAN_GROUPS", []),
         "tumor_board": env_list("OIDC_TUMOR_BOARD_GROUPS", []),
+        "referrer": env_list("OIDC_REFERRER_GROUPS", []),
+        "mscc_coordinator": env_list("OIDC_MSCC_COORDINATOR_GROUPS", []),
         "staff": env_list("OIDC_STAFF_GROUPS", []),
     }
     OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
@@ -404,3 +409,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- The referral front door (clinical-rules.md section 10) ------------------
+# The number a referrer calls when triage says "call the coordinator now" (10.5): shown on the
+# referral form and its panel. Set it in every deployment; `check --deploy` warns while it is unset.
+MSCC_COORDINATOR_PHONE = env_str("MSCC_COORDINATOR_PHONE", "0100 000 0000 (demo)" if DEMO_MODE else "")
+# The site's local targets (10.10 "Local targets"), as name=ISO 8601 duration pairs separated by
+# commas, e.g. "acknowledge_emergency=PT15M,imaging_immediately=PT6H". Unset names keep the rule
+# set's value. A target longer than the rule set allows stops the start-up (escc_site.env).
+REFERRAL_LOCAL_TARGETS = env_pairs("REFERRAL_LOCAL_TARGETS")

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include((case_urls.urlpatterns + board_urls.case_urlpatterns, "assessments"))),
     path("", include("board.urls")),
     path("", include("interop.urls")),
+    path("referrals/", include("referrals.urls")),
 ]

@@ -91,6 +91,18 @@ def dave(db) -> User:
 
 
 @pytest.fixture
+def rita(db) -> User:
+    """A referrer (an emergency doctor of another hospital)."""
+    return make_user("rita", roles.REFERRER)
+
+
+@pytest.fixture
+def colin(db) -> User:
+    """The network's MSCC coordinator."""
+    return make_user("colin", roles.COORDINATOR)
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client

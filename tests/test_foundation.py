@@ -47,7 +47,21 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "escc.hospital.example",
     "DATABASE_URL": "sqlite:////tmp/escc-deploy-check.sqlite3",
     "AUDIT_HEAD_FILE": "/var/lib/escc-audit/audit-heads.jsonl",
+    "MSCC_COORDINATOR_PHONE": "01632 960999",
 }
+
+
+def test_the_deploy_check_asks_for_the_coordinator_s_number():
+    env = {**PRODUCTION_ENV}
+    del env["MSCC_COORDINATOR_PHONE"]
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0 and "MSCC_COORDINATOR_PHONE" in result.stdout + result.stderr
+
+
+def test_a_local_target_longer_than_the_rule_set_allows_stops_the_start():
+    env = {**PRODUCTION_ENV, "REFERRAL_LOCAL_TARGETS": "acknowledge_emergency=PT45M"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0 and "acknowledge_emergency" in result.stdout + result.stderr
 
 
 def test_production_settings_pass_deploy_check():

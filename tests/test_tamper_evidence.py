@@ -23,9 +23,12 @@ from audit import tamper
 from audit.models import AppendOnlyError, AuditEntry
 from board import services
 from board.models import Attendee, FollowUp, Meeting
+from referrals import services as referral_services
+from referrals.models import EntryKind
 from tests.factories import make_case
+from tests.referral_factories import make_referral, referral_data
 
-RECORD_LABELS = ("assessments", "meetings")
+RECORD_LABELS = ("assessments", "meetings", "referrals")
 
 
 def record_app_models() -> list[type[models.Model]]:
@@ -103,8 +106,14 @@ def test_the_record_named_by_the_issue_is_covered():
 
 
 @pytest.fixture
-def scenario(alice, bob, carol):
-    """One case through its whole life, written by the services: every table of the record has rows."""
+def scenario(alice, bob, carol, rita, colin):
+    """One referral and one case through their whole life, written by the services: every table of the record has rows."""
+    referral = make_referral(rita)
+    referral_services.referral_acknowledge(referral=referral, user=colin)
+    referral_services.referral_entry_add(referral=referral, user=colin, kind=EntryKind.ADVICE, text="Lie flat")
+    referral_services.referral_version_add(
+        referral=referral, user=colin, data=referral_data(deficit_progressing="yes"), based_on=1
+    )
     case = make_case(alice)
     # Written by the migration that merged cases onto patients; the next entry records its digest.
     PatientRecordConflict.objects.create(patient=case.patient, case=case, field="name", kept="Ann", found="Anne")

@@ -22,6 +22,9 @@ DEMO_USERS = (
     ("alice", "Alice Clinician", roles.CLINICIAN, False),
     ("bob", "Bob Clinician", roles.CLINICIAN, False),
     ("carol", "Carol Board", roles.TUMOR_BOARD, False),
+    # rita refers from an emergency department; colin is the network's MSCC coordinator.
+    ("rita", "Rita Referrer", roles.REFERRER, False),
+    ("colin", "Colin Coordinator", roles.COORDINATOR, False),
     # dave is a superuser (all Django admin rights) with no clinical role: he sees no patient data.
     ("dave", "Dave Admin", None, True),
     # erin is the second admin, who approves the roles dave asks for (and dave hers).
@@ -33,7 +36,10 @@ DEMO_TEAMS = (("Spinal oncology", ("alice", "bob")), ("On-call oncology", ("bob"
 
 
 class Command(BaseCommand):
-    help = "Create demo users alice, bob (clinicians), carol (tumor board), dave and erin (admins). Demo mode only."
+    help = (
+        "Create demo users alice, bob (clinicians), carol (tumor board), rita (referrer), colin (MSCC coordinator), "
+        "dave and erin (admins). Demo mode only."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEMO_MODE or os.environ.get("DEBUG", "").strip().lower() not in {"1", "true", "yes", "on"}:

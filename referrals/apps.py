@@ -1,0 +1,11 @@
+"""The referrals app's configuration: it registers the check of the referral settings."""
+
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = "MSCC referrals"
+
+    def ready(self) -> None:
+        from referrals import checks  # noqa: F401 (registers the system checks)

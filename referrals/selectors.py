@@ -1,0 +1,74 @@
+"""Reads of referrals, each scoped to what the requesting user may see; a read for a page records what it shows.
+
+Who sees a referral: the MSCC coordinator every one; a referrer their own; anyone who may see the
+assessment case it became (its clinician, the board). Anything else answers 404, so an id reveals
+nothing. ``referral_get_for_view`` and the lists record ``referral.view`` for each referral they
+show; ``referral_get_visible`` reads one to act on it and records nothing (the service records the act).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts import roles
+from assessments.access import cases_visible_to
+from audit.services import audit_record_many
+from referrals.models import Referral, ReferralStatus
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    """Every referral ``user`` may see (none for an anonymous or inactive user)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Referral.objects.none()
+    if roles.is_coordinator(user):
+        return Referral.objects.all()
+    return Referral.objects.filter(Q(referrer=user) | Q(case__in=cases_visible_to(user).values("pk")))
+
+
+def referral_reads_record(*, user: Any, referrals: Iterable[Referral]) -> None:
+    """Record that ``user`` is shown ``referrals`` (``referral.view``), each once, in one INSERT."""
+    shown = list({referral.pk: referral for referral in referrals}.values())
+    if shown:
+        audit_record_many(action="referral.view", actor=user, targets=shown)  # type: ignore[arg-type]
+
+
+def referral_get_visible(*, user: Any, pk: int) -> Referral:
+    """The referral if ``user`` may see it, else 404; nothing recorded (for an action on it)."""
+    try:
+        return referrals_visible_to(user).select_related("referrer", "case").get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404("No such referral") from None
+
+
+def referral_get_for_view(*, user: Any, pk: int) -> Referral:
+    """The referral if ``user`` may see it (else 404), its ``referral.view`` recorded: for a page that shows it."""
+    referral = referral_get_visible(user=user, pk=pk)
+    referral_reads_record(user=user, referrals=[referral])
+    return referral
+
+
+def referrals_of_referrer(*, user: Any) -> list[Referral]:
+    """The referrer's own referrals, newest first, each read recorded (their list page)."""
+    found = list(Referral.objects.filter(referrer=user).order_by("-received_at", "-pk"))
+    referral_reads_record(user=user, referrals=found)
+    return found
+
+
+def worklist_referrals(*, user: Any) -> list[Referral]:
+    """The coordinator's open referrals (most urgent triage first, then the oldest), each read recorded.
+
+    404 for anyone but a coordinator. The worklist orders them further by the nearest deadline.
+    """
+    if not roles.is_coordinator(user):
+        raise Http404("No such page")
+    found = list(
+        Referral.objects.filter(status=ReferralStatus.OPEN)
+        .select_related("referrer", "case", "acknowledged_by")
+        .order_by("triage_rank", "received_at", "pk")
+    )
+    referral_reads_record(user=user, referrals=found)
+    return found
