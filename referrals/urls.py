@@ -2,6 +2,11 @@
 
 from django.urls import path
 
+from referrals import report_views
+
 app_name = "referrals"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    path("audit/", report_views.referral_audit, name="referral_audit"),
+    path("audit.csv", report_views.referral_audit_csv, name="referral_audit_csv"),
+]
