@@ -2,6 +2,14 @@
 
 from django.urls import path
 
+from referrals import views
+
 app_name = "referrals"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    # The referrer's pages: refer, the list of their referrals, a referral, its next version.
+    path("", views.referral_list, name="referral_list"),
+    path("new/", views.referral_create, name="referral_create"),
+    path("<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("<int:pk>/edit/", views.referral_update, name="referral_update"),
+]
