@@ -91,7 +91,9 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     """A new version of the referral, from the newest; a save based on an older version keeps what was typed."""
-    referral = selectors.referral_get_for_view(user=request.user, pk=pk)
+    # The full page names the patient; the live panel does not, so it reads without recording a view.
+    read = selectors.referral_get_visible if request.htmx else selectors.referral_get_for_view
+    referral = read(user=request.user, pk=pk)
     if not _may_edit(request.user, referral):
         raise PermissionDenied("Only the MSCC coordinator, or the referrer while the referral is open, adds a version.")
     if request.method != "POST":
