@@ -116,3 +116,28 @@ def evaluate_version(
 def deadlines_of(result: triage_rules.ReferralResult) -> dict[str, str]:
     """Each timer's deadline in ``result`` that has one: what the next version carries (10.10)."""
     return {timer.name.value: iso(timer.deadline) for timer in result.timers if timer.deadline is not None}  # type: ignore[misc]
+
+
+def evaluate_draft(
+    data: dict[str, Any], *, referral: Referral | None, now: datetime.datetime
+) -> tuple[triage_rules.ReferralResult | None, dict[str, list[str]]]:
+    """What saving ``data`` now would give: a first version (no ``referral``) or the next version of ``referral``.
+
+    The live panel's answer, computed as the services compute a save: received now or when the referral
+    was, with the referral's events and the deadlines its newest version carries. Nothing is stored.
+    """
+    if referral is None:
+        obj = referral_object(
+            data={**data, "received_at": iso(now)}, referral_id=None, events={}, previous_deadlines=None,
+            evaluated_at=now,
+        )  # fmt: skip
+        return evaluate_object(obj)
+    newest = referral.versions.get(number=referral.version)
+    obj = referral_object(
+        data={**data, "received_at": newest.data["received_at"]},
+        referral_id=referral.pk,
+        events=events_of(referral),
+        previous_deadlines=deadlines_of(evaluate_version(referral, newest, now=now)),
+        evaluated_at=now,
+    )
+    return evaluate_object(obj)

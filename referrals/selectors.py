@@ -17,7 +17,7 @@ from django.http import Http404
 from accounts import roles
 from assessments.access import cases_visible_to
 from audit.services import audit_record_many
-from referrals.models import Referral, ReferralStatus
+from referrals.models import Referral, ReferralEntry, ReferralStatus, ReferralVersion
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -72,3 +72,19 @@ def worklist_referrals(*, user: Any) -> list[Referral]:
     )
     referral_reads_record(user=user, referrals=found)
     return found
+
+
+def referral_versions(*, referral: Referral) -> list[ReferralVersion]:
+    """The versions of a referral the caller has read through this module, oldest first."""
+    return list(referral.versions.select_related("recorded_by").order_by("number"))
+
+
+def referral_entries(*, referral: Referral) -> list[ReferralEntry]:
+    """The log of a referral the caller has read through this module, in the order things were done."""
+    return list(referral.entries.select_related("by").order_by("at", "pk"))
+
+
+def referral_version_repeats(*, referral: Referral, user: Any, data: dict[str, Any]) -> bool:
+    """Whether the newest version is ``user``'s with exactly ``data``: a save sent again (Back, resubmit)."""
+    newest = referral.versions.get(number=referral.version)
+    return newest.recorded_by_id == user.pk and {**data, "received_at": newest.data["received_at"]} == newest.data

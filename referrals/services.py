@@ -88,8 +88,15 @@ def referral_create(
     """Make a referral with its first version; ``received_at`` is set here, to now, whatever ``data`` says.
 
     ``data`` is section 10.1's referral object without ``id``, events and carried deadlines. Raises
-    ``ReferralInvalid`` naming each field when it does not read.
+    ``ReferralInvalid`` naming each field when it does not read. A ``save_token`` the referrer already
+    saved with is a repeat of that save (a resubmitted page): the referral it made is returned, unchanged.
     """
+    if save_token is not None:
+        done = Referral.objects.filter(save_token=save_token).select_related("referrer").first()
+        if done is not None and done.referrer_id == referrer.pk:
+            return done
+        if done is not None:
+            save_token = None  # another user's token: not a repeat of this save, and never theirs to learn
     now = timezone.now()
     data = {**data, "received_at": iso(now)}
     result = _evaluated(data=data, referral=None, previous_deadlines=None, now=now)

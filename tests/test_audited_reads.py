@@ -2,13 +2,16 @@
 
 Each URL the walk finds (``tests.test_access.walk``), filled with the page snapshots' seeded objects
 (``tests.test_page_snapshots``: Ann Example with two episodes, Bert Waiting with the board, Cara
-Shared in a care team), is fetched as alice, bob, carol and dave, as a page and as an HTMX request,
-a quarter after the data were made so that the follow-up worklist lists Ann Example's 90-day follow-up.
-Whenever the answer names a seeded patient (their name or hospital number), the same request must
-have written a ``case.view``, ``patient.view``, ``case.export`` or ``case.print`` entry, by that
-user, for one of that patient's cases (or the patient). And a ``case.view`` it wrote must be of a
-case whose patient the answer names: a list records the page it shows, not the whole list. A new
-page that shows a patient without going through an audited read (``assessments.access``) fails here.
+Shared in a care team, Dora Example referred), is fetched as every model user, as a page and as an
+HTMX request, a quarter after the data were made so that the follow-up worklist lists Ann Example's
+90-day follow-up. Whenever the answer names a seeded patient (their name or hospital number), the
+same request must have written a ``case.view``, ``patient.view``, ``case.export`` or ``case.print``
+entry, by that user, for one of that patient's cases (or the patient). And a ``case.view`` it wrote
+must be of a case whose patient the answer names: a list records the page it shows, not the whole
+list. A referral's patient (their name or number as the referrer gave them) is named only with a
+``referral.view`` of that referral, and a ``referral.view`` is of a referral the answer names. A new
+page that shows a patient without going through an audited read (``assessments.access``,
+``referrals.selectors``) fails here.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import time_machine
 
 from assessments.models import Case, Patient
 from audit.models import AuditEntry
+from referrals.models import Referral
 from tests import test_page_snapshots as snapshots
 from tests.test_page_snapshots import PAGES, RENDERED, fill
 
 # The page snapshots' data set, built once for this module too.
 seeded, page_db = snapshots.seeded, snapshots.page_db
 
-READS = ("case.view", "patient.view", "case.export", "case.print")
+READS = ("case.view", "patient.view", "case.export", "case.print", "referral.view")
 HX = {"HX-Request": "true"}
 # Past the 90-day follow-up of the seeded decided case (treatment started the day before RENDERED).
 LATER = RENDERED + datetime.timedelta(days=91)
@@ -41,6 +45,14 @@ def identifiers() -> dict[int, dict]:
     return out
 
 
+def referral_identifiers() -> dict[str, tuple[str, ...]]:
+    """Each seeded referral by id: what names its patient on a page (the name, and the number if given)."""
+    return {
+        str(referral.pk): tuple(filter(None, (referral.patient_name, referral.patient_mrn)))
+        for referral in Referral.objects.all()
+    }
+
+
 def body_of(response) -> str:
     if response.streaming:
         return b"".join(response.streaming_content).decode()
@@ -53,6 +65,7 @@ def test_a_page_that_names_a_patient_records_the_read(client, page_db, name, rou
     user = page_db.users[role]
     path = fill(route, values, page_db) + query.format(**page_db.objects["case"])
     patients = identifiers()
+    referrals = referral_identifiers()
     last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     with time_machine.travel(LATER, tick=False):
         client.force_login(user)
@@ -71,4 +84,12 @@ def test_a_page_that_names_a_patient_records_the_read(client, page_db, name, rou
     named_cases = set().union(*(patients[pk]["cases"] for pk in shown)) if shown else set()
     assert viewed <= named_cases, (
         f"{path} recorded views of cases whose patient it does not name: {viewed - named_cases}"
+    )
+    recorded_referrals = {e.target_id for e in written if e.action == "referral.view"}
+    named_referrals = {pk for pk, words in referrals.items() if any(word in body for word in words)}
+    assert named_referrals <= recorded_referrals, (
+        f"{path} names the patient of referrals {named_referrals - recorded_referrals} but recorded no referral.view"
+    )
+    assert recorded_referrals <= named_referrals, (
+        f"{path} recorded views of referrals whose patient it does not name: {recorded_referrals - named_referrals}"
     )

@@ -1,7 +1,7 @@
 """Hostile values in every field of every form the pages show, and in the JSON entry points: no 5xx, refusals named.
 
 Which forms: the URL walk's pages (``tests.test_page_snapshots``: every app URL over its seeded data set,
-as alice, bob, carol and dave; the public pages signed out), plus a discarded draft and a draft of the
+as each model user; the public pages signed out), plus a discarded draft and a draft of the
 earlier rule set that data set lacks, are fetched once each, and every ``<form>`` in them is parsed
 (stdlib ``html.parser``): its method, its action (or each submit button's ``formaction``) and its
 fields (inputs, selects, textareas, a named submit button) with the values the page gives them. A form

@@ -1,4 +1,7 @@
-"""Every page the URL walk finds, as alice, bob, carol and dave see it over one fixed data set, against its snapshot.
+"""Every page the URL walk finds, as each model user sees it over one fixed data set, against its snapshot.
+
+The users: alice and bob (clinicians), carol (tumor board), dave (admin), rita (referrer), colin (MSCC
+coordinator).
 
 The URLs come from ``tests.test_access.walk``, so a new URL gets a snapshot or fails: syrupy fails an
 assertion that has no stored snapshot unless ``--snapshot-update`` is given. A URL removed or renamed
@@ -41,9 +44,10 @@ from board import services as board_services
 from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
 from tests.conftest import make_user
 from tests.factories import make_case
+from tests.referral_factories import make_referral
 from tests.test_access import APP_ROUTES
 
-ROLES = ("alice", "bob", "carol", "dave")
+ROLES = ("alice", "bob", "carol", "dave", "rita", "colin")
 UTC = datetime.UTC
 # The data are built from this moment on, a few minutes between steps; pages are drawn at RENDERED.
 START = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -59,7 +63,7 @@ PARAM_KINDS = {
     "action_pk": "action",
     "days": "days",
 }
-PK_KINDS = {"cases/": "case", "decisions/": "decision", "board/meetings/": "meeting"}
+PK_KINDS = {"cases/": "case", "decisions/": "decision", "board/meetings/": "meeting", "referrals/": "referral"}
 # The variants of each kind, named in the test ids and snapshot files.
 VARIANTS = {
     "case": ("draft", "submitted", "decided", "shared"),
@@ -70,6 +74,7 @@ VARIANTS = {
     "decision": ("decision",),
     "action": ("action",),
     "days": tuple(str(days) for days in FOLLOW_UP_DAYS),
+    "referral": ("referred",),
 }
 
 
@@ -137,7 +142,7 @@ def restart_sequences() -> None:
 
 
 def seed(clock: time_machine.Coordinates) -> Seeded:
-    """Four users, a care team and four cases: a draft, one with the board, one decided, one shared."""
+    """Six users, a care team, four cases (a draft, one with the board, one decided, one shared) and a referral."""
 
     def later() -> None:
         clock.shift(STEP)
@@ -147,6 +152,8 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
         "bob": make_user("bob", roles.CLINICIAN),
         "carol": make_user("carol", roles.TUMOR_BOARD),
         "dave": make_user("dave", is_staff=True),
+        "rita": make_user("rita", roles.REFERRER),
+        "colin": make_user("colin", roles.COORDINATOR),
     }
     alice, bob, carol = users["alice"], users["bob"], users["carol"]
     seeded = Seeded(users=users)
@@ -218,8 +225,13 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     case_services.case_handover_propose(case=shared, user=bob, to_user=alice, note="On leave from Monday.")
     later()
 
+    # Dora Example, referred by rita from the emergency department at night (the front door's story).
+    referral = make_referral(users["rita"])
+    later()
+
     for variant, case in (("draft", draft), ("submitted", submitted), ("decided", decided), ("shared", shared)):
         seeded.add("case", variant, case.pk)
+    seeded.add("referral", "referred", referral.pk)
     seeded.add("patient", "two_episodes", decided.patient_id)
     seeded.add("patient", "shared", shared.patient_id)
     seeded.add("meeting", "meeting", meeting.pk)

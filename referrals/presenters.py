@@ -1,0 +1,260 @@
+"""What the referral pages show of a triage result, its timers and its versions, in words, each with its source.
+
+The rules hand over codes and facts (``ReferralResult``); the words come from ``assessments.labels``
+(``label``) and the texts of section 10 (``assessments.rules.referral.texts``), so templates only loop
+and print.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from assessments import rules
+from assessments.labels import label
+from assessments.presenters.reasons import reason_words, source_citation
+from assessments.rules import referral as triage_rules
+from assessments.rules.referral import texts
+from referrals.words import field_words, rule_message_words
+
+_R = triage_rules
+# The code lists of the object's fields, to say a stored value in words.
+FIELD_CODES: Mapping[str, Any] = {
+    "patient_location": _R.PatientLocation,
+    "cancer_status": _R.CancerStatus,
+    "cancer_type": _R.CancerType,
+    "pain_features": _R.PainFeature,
+    "neuro_findings": _R.NeuroFinding,
+    "neuro_history": _R.NeuroHistory,
+    "neuro_examination": _R.NeuroExamination,
+    "deficit_progressing": _R.Progression,
+    "ambulatory_status": _R.AmbulatoryStatus,
+    "imaging_status": _R.ImagingStatus,
+    "imaging_modality": _R.ImagingModality,
+    "imaging_scope": _R.ImagingScope,
+    "imaging_finding": _R.ImagingFinding,
+    "imaging_levels": rules.SpinalLevel,
+}
+TIME_FIELDS = frozenset(
+    {"suspected_at", "walking_lost_at", "imaging_booked_for", "imaging_at", "imaging_reported_at",
+     "dexamethasone_given_at", "received_at"}
+)  # fmt: skip
+# How an empty list or a null reads, where it means more than "not recorded".
+EMPTY_WORDS: Mapping[str, tuple[str, str]] = {
+    "pain_features": ("No spinal pain", "Pain not assessed"),
+    "neuro_findings": ("None found", "None found"),
+    "urinary_retention_confirmed": ("", "Not checked"),
+    "deficit_progressing": ("", "No neurological findings"),
+    "suspected_at": ("", "When the referral was received"),
+}
+
+
+def moment_words(moment: datetime.datetime | None) -> str:
+    """A time in the site's time zone, with its date."""
+    if moment is None:
+        return ""
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def duration_words(span: datetime.timedelta) -> str:
+    """A span as the largest two units: "1 day 2 hours", "30 minutes"."""
+    minutes = int(abs(span).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    return " ".join(shown) or "less than a minute"
+
+
+def target_words(target: str | None) -> str:
+    return "" if target is None else duration_words(_R.duration(target))
+
+
+def basis_words(basis: triage_rules.TimerBasis | None) -> str:
+    """Whose target it is: NICE's quality statement, or the site's own (10.13)."""
+    if basis is None:
+        return ""
+    if basis in _R.NICE_BASES:
+        return f"NICE ({basis.value})"
+    if basis == _R.TimerBasis.LOCAL:
+        return "Local"
+    return label(basis)
+
+
+def value_words(name: str, value: Any) -> str:
+    """One field of the referral object, as stored, in words."""
+    empty_list, null = EMPTY_WORDS.get(name, ("None", "Not recorded"))
+    if value is None:
+        return null
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(value_words(name, item) for item in value) if value else empty_list
+    if name in TIME_FIELDS:
+        return moment_words(datetime.datetime.fromisoformat(value))
+    codes = FIELD_CODES.get(name)
+    return label(codes(value)) if codes is not None else str(value)
+
+
+def _note(title: str, note: texts.Note, **extra: Any) -> dict[str, Any]:
+    return {"title": title, "text": note.text, "source": source_citation(note.source), **extra}
+
+
+def _steroid_note(result: triage_rules.ReferralResult, given_at: str | None) -> texts.Note:
+    note = texts.STEROID_TEXTS[result.steroids]  # type: ignore[index]
+    if given_at is not None:
+        return texts.Note(
+            note.text.replace("TIME", moment_words(datetime.datetime.fromisoformat(given_at))), note.source
+        )
+    return note
+
+
+def present_advice(result: triage_rules.ReferralResult, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The initial advice in the order a referrer acts on it: mobility, steroids, bladder, then the list."""
+    out = []
+    if result.mobility is not None:
+        out.append(_note(f"Mobility: {label(result.mobility)}", texts.MOBILITY_TEXTS[result.mobility], code="mobility"))
+    if result.steroids is not None:
+        note = _steroid_note(result, data.get("dexamethasone_given_at"))
+        out.append(_note(f"Steroids: {label(result.steroids)}", note, code="steroids"))
+    if result.bladder is not None:
+        note = texts.BLADDER_TEXTS[result.bladder.value]
+        out.append(_note(f"Bladder: {label(result.bladder)}", note, code="bladder"))
+    out += [_note(label(code), texts.ADVICE_TEXTS[code], code=code.value) for code in result.initial_advice]
+    return out
+
+
+def present_rationale(result: triage_rules.ReferralResult) -> list[dict[str, Any]]:
+    """Why each output is what it is: the rule, its reason in words, the inputs it read, its source."""
+    return [
+        {
+            "rule": item.rule,
+            "text": reason_words(item.words),
+            "inputs": list(dict.fromkeys(field_words(name) for name in item.inputs)),
+            "source": source_citation(item.source),
+        }
+        for item in result.rationale
+    ]
+
+
+def present_triage(result: triage_rules.ReferralResult, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The live panel and the referral page's triage: category, imaging, whom to call, the advice, why."""
+    call_now = result.contact_coordinator == _R.Contact.IMMEDIATELY
+    imaging = None
+    if result.imaging_within is not None:
+        scan = label(result.imaging) if result.imaging is not None else "Whole-spine imaging"
+        imaging = f"{scan}: {label(result.imaging_within).lower()}"
+    return {
+        "triage": label(result.triage),
+        "triage_code": result.triage.value,
+        "triage_rule": result.triage_rule.value,
+        "imaging": imaging,
+        "call_now": call_now,
+        "contact": label(result.contact_coordinator),
+        "contact_code": result.contact_coordinator.value,
+        "phone": settings.MSCC_COORDINATOR_PHONE,
+        "advice": present_advice(result, data),
+        "escalation": _note(label(result.escalation), texts.ESCALATION_TEXTS[result.escalation]),
+        "alerts": [_note(label(code), texts.ALERT_TEXTS[code], code=code.value) for code in result.alerts],
+        "missing": [field_words(name) for name in result.missing],
+        "next_step": label(result.next_step),
+        "rationale": present_rationale(result),
+        "rule_set": result.rule_set,
+    }
+
+
+def present_rule_errors(errors: Mapping[str, Sequence[str]]) -> list[dict[str, str]]:
+    """What stops the triage, each named by its field (the live panel lists them)."""
+    return [
+        {"field": name, "text": f"{field_words(name)}: {rule_message_words(message)}"}
+        for name, messages in errors.items()
+        for message in messages
+    ]
+
+
+def present_timers(result: triage_rules.ReferralResult, now: datetime.datetime) -> list[dict[str, Any]]:
+    """Each service timer: its status in words, deadline, time left or overdue, target and whose target it is."""
+    rows = []
+    for timer in result.timers:
+        left = None
+        counting = timer.status in (_R.TimerStatus.RUNNING, _R.TimerStatus.BREACHED) and timer.stop is None
+        if timer.deadline is not None and counting:
+            span = timer.deadline - now
+            left = (
+                f"{duration_words(span)} left"
+                if span >= datetime.timedelta(0)
+                else f"overdue by {duration_words(span)}"
+            )
+        rows.append(
+            {
+                "name": label(timer.name),
+                "code": timer.name.value,
+                "status": label(timer.status),
+                "status_code": timer.status.value,
+                "deadline": moment_words(timer.deadline),
+                "stopped": moment_words(timer.stop),
+                "left": left,
+                "overdue": left is not None and left.startswith("overdue"),
+                "target": target_words(timer.target),
+                "basis": basis_words(timer.basis),
+            }
+        )
+    return rows
+
+
+def version_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
+    """What a version changed from the one before, one sentence a field, in the form's words."""
+    if before is None:
+        return []
+    changed = [name for name in after if name != "received_at" and before.get(name) != after.get(name)]
+    return [
+        f"{field_words(name)}: {value_words(name, before.get(name))} → {value_words(name, after[name])}"
+        for name in changed
+    ]
+
+
+def present_versions(versions: Sequence[Any]) -> list[dict[str, Any]]:
+    """The versions, newest first, each with who recorded it, when, why and what it changed."""
+    rows, before = [], None
+    for version in versions:
+        rows.append(
+            {
+                "number": version.number,
+                "reason": version.get_reason_display(),
+                "by": version.recorded_by.get_full_name() or version.recorded_by.username,
+                "at": moment_words(version.evaluated_at),
+                "triage": label(_R.Triage(version.result["triage"])),
+                "changes": version_changes(before, version.data),
+            }
+        )
+        before = version.data
+    return rows[::-1]
+
+
+def present_entries(entries: Sequence[Any]) -> list[dict[str, str]]:
+    """The log of the referral: what was done, by whom, when."""
+    return [
+        {
+            "kind": entry.get_kind_display(),
+            "at": moment_words(entry.at),
+            "by": entry.by.get_full_name() or entry.by.username,
+            "text": entry.text,
+        }
+        for entry in entries
+    ]
+
+
+def present_referral_row(referral: Any) -> dict[str, Any]:
+    """One referral in the referrer's list: the patient, when, the triage and the next step in words."""
+    return {
+        "referral": referral,
+        "received": moment_words(referral.received_at),
+        "triage": label(_R.Triage(referral.triage)),
+        "next_step": label(_R.NextStep(referral.next_step)),
+        "status": referral.get_status_display(),
+    }
