@@ -2,6 +2,11 @@
 
 from django.urls import path
 
+from referrals import escalation_views
+
 app_name = "referrals"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns: list[path] = [  # type: ignore[valid-type]
+    # Escalation (the referral page's escalation part posts here).
+    path("<int:pk>/escalate/", escalation_views.referral_escalate, name="referral_escalate"),
+]
