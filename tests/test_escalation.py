@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,3 +244,17 @@ def test_the_on_call_list_is_named_in_words_for_admins_only(client, dave, alice)
     assert "MSCC referrals" in index and "On-call list" in index
     client.force_login(alice)
     assert client.get(reverse("admin:referrals_oncall_changelist")).status_code == 302
+
+
+def test_the_demo_puts_bob_alice_and_erin_on_call_now(db, settings, monkeypatch):
+    settings.DEMO_MODE = True
+    monkeypatch.setenv("DEBUG", "true")
+    call_command("seed_demo")
+    call_command("seed_demo_on_call")
+    call_command("seed_demo_on_call")  # again: the same three entries, renewed
+    now = timezone.now()
+    on_call_now = OnCall.objects.filter(starts_at__lte=now, ends_at__gt=now)
+    assert set(on_call_now.values_list("person__username", "role")) == {
+        ("bob", "spinal_surgeon"), ("alice", "clinical_oncologist"), ("erin", "mscc_lead")
+    }  # fmt: skip
+    assert OnCall.objects.count() == 3
