@@ -22,6 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py seed_demo_on_call
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 # The OpenID provider the single sign-on tests start (npm's oidc-provider, pinned by

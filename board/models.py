@@ -159,20 +159,41 @@ class NotificationKind(models.TextChoices):
     HANDOVER_OFFERED = "handover_offered", "Case handover offered to you"
     HANDOVER_ACCEPTED = "handover_accepted", "Your handover was accepted"
     HANDOVER_DECLINED = "handover_declined", "Your handover was declined"
+    REFERRAL_ESCALATED = "referral_escalated", "A referral was escalated to you"
+    TIMER_DUE_SOON = "timer_due_soon", "A referral timer is about to breach"
+    TIMER_BREACHED = "timer_breached", "A referral timer breached"
 
 
 class Notification(models.Model):
+    """Something a user is told, in the app and by e-mail: about a case, or about anything else by its page.
+
+    A case's notification names the case and is worded from it (``presenters.case_words``). Any other
+    (a referral's escalation or timer) carries its own ``subject`` and the path of its page in ``link``:
+    the app that sends it writes the words, which name no patient, because they go out by e-mail and
+    the page they link to is where a read is recorded.
+    """
+
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    subject = models.CharField(max_length=200, blank=True)
+    link = models.CharField("page", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | (~models.Q(subject="") & models.Q(link__startswith="/")),
+                name="notification_names_its_case_or_page",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.case_id is None:
+            return f"{self.get_kind_display()}: {self.link}"
         return f"{self.get_kind_display()}: case {self.case_id}"
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
@@ -198,17 +199,25 @@ def notifications_for(*, user: User, limit: int = 50) -> list[dict[str, Any]]:
             :limit
         ]
     )
-    visible = set(cases_visible_to(user).filter(pk__in={n.case_id for n in notes}).values_list("pk", flat=True))
+    case_ids = {n.case_id for n in notes if n.case_id is not None}
+    visible = set(cases_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
     reads_record(user=user, cases=[n.case for n in notes if n.case_id in visible])
-    return [
-        {
-            "notification": n,
-            "can_open": n.case_id in visible,
-            "case_text": _patient_words(n.case) if n.case_id in visible else case_words(n.case),
-            "email": getattr(n, "email", None),
-        }
-        for n in notes
-    ]
+    return [_notification_row(n, visible) for n in notes]
+
+
+def _notification_row(n: Notification, visible: set[int]) -> dict[str, Any]:
+    """What the list shows of one notification: its words and the page it opens (none for a case out of reach).
+
+    A notification that is not about a case shows its own subject (which names no patient) and links to
+    its page, which decides who may open it and records the read.
+    """
+    if n.case is None:
+        text, href = n.subject, n.link
+    elif n.case_id in visible:
+        text, href = _patient_words(n.case), reverse("assessments:case_detail", args=[n.case_id])
+    else:
+        text, href = case_words(n.case), ""
+    return {"notification": n, "href": href, "case_text": text, "email": getattr(n, "email", None)}
 
 
 def unread_count(*, user: Any) -> int:

@@ -249,14 +249,20 @@ def action_tick(*, action: Action, user: User) -> ActionDone:
 # --- Notifications -----------------------------------------------------------------------------
 
 
-def notification_create(*, recipient: User, case: Case, kind: str) -> Notification:
+def notification_create(
+    *, recipient: User, kind: str, case: Case | None = None, subject: str = "", link: str = ""
+) -> Notification:
     """Tell ``recipient`` in the app, and queue the e-mail after the surrounding transaction commits.
 
-    Queueing is after commit and never raises into the caller: a broken queue or
-    mail server shows as a failed delivery to admins, never as a failed save. A recipient
-    without an address gets a delivery marked ``NO_ADDRESS``, shown where e-mail would be.
+    About a case (``case``), or about another page (``subject`` and the page's path in ``link``: the
+    caller's words, which go out by e-mail and so name no patient). Queueing is after commit and never
+    raises into the caller: a broken queue or mail server shows as a failed delivery to admins, never as
+    a failed save. A recipient without an address gets a delivery marked ``NO_ADDRESS``, shown where
+    e-mail would be.
     """
-    notification = Notification.objects.create(recipient=recipient, case=case, kind=kind)
+    if case is None and not (subject and link.startswith("/")):
+        raise ValueError("A notification names its case, or its subject and the path of its page.")
+    notification = Notification.objects.create(recipient=recipient, case=case, kind=kind, subject=subject, link=link)
     if recipient.email:
         delivery = EmailDelivery.objects.create(notification=notification, to=recipient.email)
         transaction.on_commit(lambda: _enqueue_email(delivery.pk))

@@ -29,15 +29,21 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 def email_text(delivery: EmailDelivery) -> tuple[str, str]:
     """Subject and body. No patient identifiers: e-mail leaves the hospital's systems; the link needs a login.
 
-    The case is named as its clinicians know it (``presenters.case_words``: whose, level, date).
+    The case is named as its clinicians know it (``presenters.case_words``: whose, level, date); a
+    notification that is not about a case by its own subject.
     """
     notification = delivery.notification
-    url = settings.SITE_URL.rstrip("/") + reverse("assessments:case_detail", args=[notification.case_id])
-    words = case_words(notification.case)
+    if notification.case is None:
+        # Another app's notification: its subject was written to name no patient (``Notification``).
+        path, words = notification.link, notification.subject
+    else:
+        path = reverse("assessments:case_detail", args=[notification.case_id])
+        words = case_words(notification.case)
+    url = settings.SITE_URL.rstrip("/") + path
     subject = f"ESCC: {notification.get_kind_display()}: {words}"
     body = (
         f"{notification.get_kind_display()}: {words}.\n\n"
-        f"Open the case (log-in needed): {url}\n\n"
+        f"Open it in the app (log-in needed): {url}\n\n"
         "This message names no patient on purpose; the details are in the app.\n"
     )
     return subject, body

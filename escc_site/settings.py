@@ -418,3 +418,9 @@ MSCC_COORDINATOR_PHONE = env_str("MSCC_COORDINATOR_PHONE", "0100 000 0000 (demo)
 # commas, e.g. "acknowledge_emergency=PT15M,imaging_immediately=PT6H". Unset names keep the rule
 # set's value. A target longer than the rule set allows stops the start-up (escc_site.env).
 REFERRAL_LOCAL_TARGETS = env_pairs("REFERRAL_LOCAL_TARGETS")
+# The referral watch (`manage.py referral_watch`): how often it evaluates the open referrals, and when
+# a timer counts as about to breach: in its last REFERRAL_WARN_BEFORE_MINUTES, or in its last
+# REFERRAL_WARN_PERCENT of its span when that is shorter (a 30-minute timer warns 7.5 minutes ahead).
+REFERRAL_WATCH_INTERVAL = env_int("REFERRAL_WATCH_INTERVAL", 60, minimum=1)
+REFERRAL_WARN_BEFORE_MINUTES = env_int("REFERRAL_WARN_BEFORE_MINUTES", 30, minimum=1)
+REFERRAL_WARN_PERCENT = env_int("REFERRAL_WARN_PERCENT", 25, minimum=1)

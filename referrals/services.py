@@ -1,4 +1,6 @@
-"""Write paths of referrals: refer, add a version (re-triage, imaging), acknowledge, log advice and escalation, close.
+"""Write paths of referrals: refer, add a version (re-triage, imaging), acknowledge, log advice, escalate, close.
+
+Also the on-call list's changes (kept by admins).
 
 Keyword-only and typed, each one write with its audit record (``audit.services``), in one transaction.
 Every write that changes what the rules read evaluates the newest version again and keeps the
@@ -11,16 +13,23 @@ import datetime
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.labels import label
 from assessments.rules import referral as triage_rules
 from audit.services import audit_record
+from board.models import NotificationKind
+from board.services import notification_create
+from referrals.escalation import escalation_reach, role_words
 from referrals.evaluation import deadlines_of, evaluate_object, evaluate_version, events_of, iso, referral_object
 from referrals.models import (
     TRIAGE_RANK,
     EntryKind,
+    OnCall,
+    OnCallRole,
     Referral,
     ReferralEntry,
     ReferralStatus,
@@ -262,3 +271,111 @@ def referral_end(*, referral: Referral, user: User, status: ReferralStatus, reas
         ReferralEntry.objects.create(referral=locked, kind=kind, at=locked.closed_at, by=user, text=reason)
         audit_record(action=action, actor=user, target=locked)
     return locked
+
+
+class EscalationRefused(Exception):
+    """Nothing was sent: the rules' escalation needs nobody on call, or nobody is on call for it now."""
+
+
+def referral_escalate(*, referral: Referral, user: User) -> ReferralEntry:
+    """Escalate as the rules say now (10.7): tell each person on call for it, in the app and by e-mail.
+
+    The escalation is the newest version's, evaluated now with the referral's events. Each person on
+    call in a role it reaches is notified once (the e-mail goes through the task queue after commit);
+    the ``ESCALATED`` entry names whom it reached (role codes and user ids in ``details``), and roles
+    nobody answered. Refuses with ``EscalationRefused`` when the escalation needs nobody on call or
+    nobody is on call for it, and ``ReferralClosed`` when the referral is not open.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked(referral)
+        if not locked.is_open:
+            raise ReferralClosed(f"Referral {locked.pk} is {locked.get_status_display().lower()}.")
+        escalation = evaluate_version(locked, locked.versions.get(number=locked.version), now=now).escalation
+        reach = escalation_reach(escalation, now)
+        if not reach.needs_on_call:
+            raise EscalationRefused(
+                f"The escalation for this referral is “{label(escalation)}”: it calls nobody on call."
+            )
+        if not reach.entries:
+            raise EscalationRefused(
+                f"Nobody is on call now as {role_words(reach.wanted)}: nothing was sent. "
+                "Admins keep the on-call list; call the hospital switchboard."
+            )
+        roles_of: dict[User, list[OnCallRole]] = {}
+        for entry in reach.entries:
+            roles_of.setdefault(entry.person, []).append(OnCallRole(entry.role))
+        for person, roles in roles_of.items():
+            notification_create(
+                recipient=person,
+                kind=NotificationKind.REFERRAL_ESCALATED,
+                subject=_escalation_subject(locked, escalation, roles, user),
+                link=locked.get_absolute_url(),
+            )
+        reached = [{"role": str(e.role), "user": e.person_id} for e in reach.entries]
+        unanswered = [str(role) for role in reach.unanswered]
+        text = "Escalated to " + "; ".join(
+            f"{e.person.get_full_name() or e.person.username} ({e.get_role_display().lower()}, {e.phone})"
+            for e in reach.entries
+        )
+        if unanswered:
+            text += f". Nobody on call as {role_words(reach.unanswered)}"
+        entry = ReferralEntry.objects.create(
+            referral=locked,
+            kind=EntryKind.ESCALATED,
+            at=now,
+            by=user,
+            text=text,
+            details={"escalation": escalation.value, "version": locked.version, "reached": reached,
+                     "unanswered": unanswered},
+        )  # fmt: skip
+        audit_record(
+            action="referral.escalate",
+            actor=user,
+            target=locked,
+            details={"entry": entry.pk, "escalation": escalation.value, "reached": reached},
+        )
+    return entry
+
+
+def _escalation_subject(
+    referral: Referral, escalation: triage_rules.Escalation, roles: list[OnCallRole], by: User
+) -> str:
+    """The notification's words: which referral, what the rules ask, in what role, whom to call. No patient."""
+    phone = settings.MSCC_COORDINATOR_PHONE.strip()
+    coordinator = by.get_full_name() or by.username
+    words = (
+        f"Referral {referral.pk} ({label(triage_rules.Triage(referral.triage))}): {label(escalation)}. "
+        f"You are on call as {role_words(roles)}; escalated by {coordinator}"
+        + (f", MSCC coordinator {phone}" if phone else "")
+    )
+    return words[:200]
+
+
+# --- The on-call list ------------------------------------------------------------------------------
+
+
+def _oncall_details(entry: OnCall, change: str) -> dict[str, Any]:
+    return {
+        "change": change,
+        "role": entry.role,
+        "person": entry.person_id,
+        "starts_at": iso(entry.starts_at),
+        "ends_at": iso(entry.ends_at),
+    }
+
+
+def oncall_save(*, entry: OnCall, user: User) -> OnCall:
+    """Add or change an on-call entry, audited (``oncall.change``) with what it now says."""
+    change = "add" if entry.pk is None else "change"
+    with transaction.atomic():
+        entry.save()
+        audit_record(action="oncall.change", actor=user, target=entry, details=_oncall_details(entry, change))
+    return entry
+
+
+def oncall_delete(*, entry: OnCall, user: User) -> None:
+    """Remove an on-call entry, audited with what it said."""
+    with transaction.atomic():
+        audit_record(action="oncall.change", actor=user, target=entry, details=_oncall_details(entry, "delete"))
+        entry.delete()

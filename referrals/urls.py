@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import report_views
+from referrals import escalation_views, report_views
 from referrals import views
 
 app_name = "referrals"
@@ -15,4 +15,6 @@ urlpatterns = [
     path("new/", views.referral_create, name="referral_create"),
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/edit/", views.referral_update, name="referral_update"),
+    # Escalation (the referral page's escalation part posts here).
+    path("<int:pk>/escalate/", escalation_views.referral_escalate, name="referral_escalate"),
 ]

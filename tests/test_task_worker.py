@@ -140,10 +140,12 @@ def systemd_units() -> dict[str, str]:
     return {block.splitlines()[0].rsplit("/", 1)[-1]: block for block in blocks if block.startswith("# /etc/systemd/")}
 
 
-def test_the_deployment_guide_runs_the_worker_and_the_head_export_under_systemd():
+def test_the_deployment_guide_runs_the_worker_the_referral_watch_and_the_head_export_under_systemd():
     units = systemd_units()
-    assert {"escc-worker.service", "escc-audit-head.service", "escc-audit-head.timer"} <= set(units)
+    assert {"escc-worker.service", "escc-referral-watch.service", "escc-audit-head.service",
+            "escc-audit-head.timer"} <= set(units)  # fmt: skip
     assert "Restart=always" in units["escc-worker.service"].splitlines()
+    assert "Restart=always" in units["escc-referral-watch.service"].splitlines()
     assert "OnCalendar=hourly" in units["escc-audit-head.timer"].splitlines()
     started = {
         name: line.split("manage.py ", 1)[1].split()[0]
@@ -151,5 +153,9 @@ def test_the_deployment_guide_runs_the_worker_and_the_head_export_under_systemd(
         for line in unit.splitlines()
         if line.startswith("ExecStart=")
     }
-    assert started == {"escc-worker.service": WORKER, "escc-audit-head.service": "audit_head"}
+    assert started == {
+        "escc-worker.service": WORKER,
+        "escc-referral-watch.service": "referral_watch",
+        "escc-audit-head.service": "audit_head",
+    }
     assert set(started.values()) <= set(get_commands())

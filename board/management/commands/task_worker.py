@@ -6,27 +6,23 @@ starts it again. This worker takes the same options and runs the same loop; when
 the database goes away it closes its connections, waits (1 s, then twice as long
 each time, at most ``MAX_WAIT``) and carries on with a new connection. A task the
 restart interrupted is queued again, so its e-mail is sent (perhaps twice, never
-not at all). Run it under a supervisor all the same (docs/deployment.md).
+not at all). The wait is ``escc_site.outage``'s, shared with the referral watch. Run it under a
+supervisor all the same (docs/deployment.md).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from typing import Any
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-logger = logging.getLogger("board.task_worker")
+from escc_site.outage import DATABASE_GONE, OutageWait
 
-# The errors of a database that is restarting or cannot be reached.
-DATABASE_GONE = (OperationalError, InterfaceError)
-FIRST_WAIT = 1.0
-MAX_WAIT = 30.0
+logger = logging.getLogger("board.task_worker")
 
 
 class ReconnectingWorker(db_worker.Worker):
@@ -37,7 +33,7 @@ class ReconnectingWorker(db_worker.Worker):
         self.interrupted: list[Any] = []
 
     def run(self) -> None:
-        waits = 0
+        outage = OutageWait(logger)
         while self.running:
             started = time.monotonic()
             try:
@@ -45,16 +41,8 @@ class ReconnectingWorker(db_worker.Worker):
                 super().run()
                 return  # --batch or --max-tasks: done
             except DATABASE_GONE as error:
-                if time.monotonic() - started > MAX_WAIT:
-                    waits = 0  # it ran a while: a new outage, start waiting briefly again
-                wait = min(FIRST_WAIT * 2**waits, MAX_WAIT)
-                waits += 1
-                logger.warning("Database unavailable (%s); trying again in %.0f s", str(error).strip(), wait)
                 self.startup_delay = False
-                for connection in connections.all():
-                    with contextlib.suppress(DatabaseError):
-                        connection.close()
-                time.sleep(wait)
+                outage.after(error, started=started)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         try:
