@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.labels import badge, label
+from assessments.presenters.reirradiation import present_budgets
 from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
 from assessments.presenters.rule_sets import present_rule_set
 from board.models import CLOCK_TARGET, TARGET_HOURS
@@ -112,6 +113,11 @@ def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
         "supersedes_id": decision.supersedes_id,
         "correction_reason": decision.correction_reason,
     }
+
+
+def present_letter_budgets(case: Any) -> dict[str, Any]:
+    """The cord dose budgets of the decided case's stored result, for the outcome letter (spec 4.1)."""
+    return present_budgets(case.result or {})
 
 
 def present_attendance(rows: list[Any]) -> dict[str, Any] | None:
