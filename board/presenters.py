@@ -180,7 +180,20 @@ def present_noms_summary(case: Any, result: dict[str, Any]) -> list[Line]:
     ]
 
 
-_PACK_OMITS = frozenset({"cebrt_field", "prognosis:tokuhashi_revised", "prognosis:tomita", "prognosis:modified_bauer"})
+# The page prints the cord dose budget's own table, so the reasons it restates are left out too: the
+# budget's ("reirradiation") and those of the alerts that say its status or interval (their titles stay).
+_PACK_OMITS = frozenset(
+    {
+        "cebrt_field",
+        "prognosis:tokuhashi_revised",
+        "prognosis:tomita",
+        "prognosis:modified_bauer",
+        "reirradiation",
+        "alert:reirradiation_budget_unknown",
+        "alert:reirradiation_no_validated_limit",
+        "alert:reirradiation_interval_short",
+    }
+)
 
 
 def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:

@@ -124,10 +124,7 @@ def _course_rows(budget: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def _cumulative_row(budget: Mapping[str, Any]) -> dict[str, str]:
-    if not budget["courses"]:
-        why = "no earlier course recorded"
-    else:
-        why = NO_CORD_MAXIMUM if budget["cumulative_bed"] is None else ""
+    why = NO_CORD_MAXIMUM if budget["cumulative_bed"] is None else ""
     return {
         "title": "Cumulative",
         "cord_dose": "",
@@ -140,8 +137,6 @@ def _cumulative_row(budget: Mapping[str, Any]) -> dict[str, str]:
 
 def _interval(budget: Mapping[str, Any], evaluation_date: str | None) -> str:
     months = budget["months_since_last"]
-    if months is None:
-        return "Interval since the last course: unknown (no course recorded)."
     counted = f", counted to {_day(evaluation_date)}" if evaluation_date else ""
     return f"Interval since the last course: {_months(months)} (it ended {_day(budget['last_end_date'])}{counted})."
 
@@ -200,8 +195,9 @@ def present_budgets(result: Mapping[str, Any]) -> dict[str, Any]:
 
     ``statements`` are the three sentences shown above the budgets (empty when there is none). Each
     budget has its ``caption`` (the level and its status in words, with the reasons for no validated
-    limit), ``rows`` (each course or phase, its total, and the cumulative row last), the ``interval``,
-    the status's ``note``, and ``nieder`` and ``sahgal`` when published limits apply.
+    limit), ``rows`` (each course or phase, its total, and the cumulative row last) and the ``interval``
+    unless no course is recorded, the status's ``note``, and, when published limits apply, ``limits``:
+    ``nieder`` (a further cEBRT course) and ``sahgal`` (a further SBRT course).
     """
     budgets = []
     for lesion in result.get("lesions") or []:
@@ -211,16 +207,17 @@ def present_budgets(result: Mapping[str, Any]) -> dict[str, Any]:
         status = rules.BudgetStatus(budget["status"])
         reasons = [label(rules.NoLimitReason(r)) for r in budget["no_validated_limit_reasons"]]
         caption = f"{lesion['spinal_level']}: {label(status)}" + (f" ({'; '.join(reasons)})" if reasons else "")
+        recorded = status != rules.BudgetStatus.UNKNOWN  # unknown: no course, so no figure to tabulate
+        nieder, sahgal = _nieder(budget), _sahgal(budget)
         budgets.append(
             {
                 "level": lesion["spinal_level"],
                 "status_code": status.value,
                 "caption": caption,
-                "rows": [*_course_rows(budget), _cumulative_row(budget)],
-                "interval": _interval(budget, result.get("evaluation_date")),
+                "rows": [*_course_rows(budget), _cumulative_row(budget)] if recorded else [],
+                "interval": _interval(budget, result.get("evaluation_date")) if recorded else "",
                 "note": STATUS_NOTES[status],
-                "nieder": _nieder(budget),
-                "sahgal": _sahgal(budget),
+                "limits": None if nieder is None or sahgal is None else {"nieder": nieder, "sahgal": sahgal},
             }
         )
     return {"budgets": budgets, "statements": STATEMENTS if budgets else ()}
