@@ -80,7 +80,7 @@ def assert_one_cebrt_budget(card: str) -> None:
     assert "Interval since the last course: " in card and "it ended 2 Mar 2025" in card
     # Nieder 2006: 75.0 + 40.0 and 75.0 + 60.0, in their bands, each beside the assumption it rests on.
     assert "the earlier course at most 98 Gy2 (75.0 Gy2): met; at least 6 months since the last course" in card
-    nieder = "<td>{}</td><td>{}</td><td>{}</td><td>Within Nieder's limit</td><td>assumed cord dose</td>"
+    nieder = "<td>{}</td><td>{} (assumed cord dose)</td><td>{}</td><td>Within Nieder's limit</td></tr>"
     assert (
         "Reference calculation 8 Gy in 1 fraction</th>" + nieder.format("40.0", "115.0", label(rules.NiederBand.LE_120))
         in card
