@@ -258,7 +258,7 @@ def test_phases_an_unknown_sbrt_cord_dose_and_the_assumption_are_marked_row_by_r
         ("Course 1, phase 2", "10.0", "20.0", "10.0", ""),
         ("Course 1, total", "", "100.0", "50.0", "assumed cord dose"),
         ("Course 2", "unknown", "unknown", "unknown", "SBRT plan's cord maximum not recorded"),
-        ("Cumulative", "", "unknown", "unknown", "assumed cord dose; SBRT plan's cord maximum not recorded"),
+        ("Cumulative", "", "unknown", "unknown", "SBRT plan's cord maximum not recorded"),
     ]
     assert level["interval"] == "Interval since the last course: 1 month (it ended 30 Jun 2026, counted to 3 Aug 2026)."
     assert shown["statements"] == STATEMENTS

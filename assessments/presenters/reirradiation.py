@@ -70,8 +70,11 @@ def _gy(value: float | None) -> str:
     return f"{value:.1f}" if value == int(value) else f"{value:g}"
 
 
-def _marks(*marks: str) -> str:
-    return "; ".join(mark for mark in marks if mark)
+def _mark(*, assumed: bool, known: bool) -> str:
+    """What stands beside a figure: unknown without the SBRT plan's cord maximum, else assumed or not."""
+    if not known:
+        return NO_CORD_MAXIMUM
+    return ASSUMED if assumed else ""
 
 
 def _met(met: bool) -> str:
@@ -87,13 +90,12 @@ def _day(iso: str | None) -> str:
 
 
 def _phase_row(title: str, phase: Mapping[str, Any]) -> dict[str, str]:
-    unknown = phase["cord_dose_gy"] is None
     return {
         "title": title,
         "cord_dose": _gy(phase["cord_dose_gy"]),
         "bed": _gy(phase["bed"]),
         "eqd2": _gy(phase["eqd2"]),
-        "note": _marks(ASSUMED if phase["cord_dose_assumed"] else "", NO_CORD_MAXIMUM if unknown else ""),
+        "note": _mark(assumed=phase["cord_dose_assumed"], known=phase["cord_dose_gy"] is not None),
         "kind": "phase",
     }
 
@@ -109,14 +111,13 @@ def _course_rows(budget: Mapping[str, Any]) -> list[dict[str, str]]:
             continue
         rows += [_phase_row(f"{title}, phase {n}", phase) for n, phase in enumerate(phases, start=1)]
         assumed = any(phase["cord_dose_assumed"] for phase in phases)
-        unknown = course["bed"] is None
         rows.append(
             {
                 "title": f"{title}, total",
                 "cord_dose": "",
                 "bed": _gy(course["bed"]),
                 "eqd2": _gy(course["eqd2"]),
-                "note": _marks(ASSUMED if assumed else "", NO_CORD_MAXIMUM if unknown else ""),
+                "note": _mark(assumed=assumed, known=course["bed"] is not None),
                 "kind": "total",
             }
         )
@@ -124,13 +125,12 @@ def _course_rows(budget: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def _cumulative_row(budget: Mapping[str, Any]) -> dict[str, str]:
-    why = NO_CORD_MAXIMUM if budget["cumulative_bed"] is None else ""
     return {
         "title": "Cumulative",
         "cord_dose": "",
         "bed": _gy(budget["cumulative_bed"]),
         "eqd2": _gy(budget["cumulative_eqd2"]),
-        "note": _marks(ASSUMED if budget["cord_dose_assumed"] else "", why),
+        "note": _mark(assumed=budget["cord_dose_assumed"], known=budget["cumulative_bed"] is not None),
         "kind": "cumulative",
     }
 
