@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments import rules
 from assessments.labels import badge, label
+from assessments.presenters.reirradiation import present_budgets
 from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
 from assessments.presenters.rule_sets import present_rule_set
 from board.models import CLOCK_TARGET, TARGET_HOURS
@@ -114,6 +115,11 @@ def present_decision(decision: Any, *, is_current: bool) -> dict[str, Any]:
     }
 
 
+def present_letter_budgets(case: Any) -> dict[str, Any]:
+    """The cord dose budgets of the decided case's stored result, for the outcome letter (spec 4.1)."""
+    return present_budgets(case.result or {})
+
+
 def present_attendance(rows: list[Any]) -> dict[str, Any] | None:
     """The attendance kept with a decision (``DecisionAttendee`` rows), or None for a decision without one.
 
@@ -174,7 +180,20 @@ def present_noms_summary(case: Any, result: dict[str, Any]) -> list[Line]:
     ]
 
 
-_PACK_OMITS = frozenset({"cebrt_field", "prognosis:tokuhashi_revised", "prognosis:tomita", "prognosis:modified_bauer"})
+# The page prints the cord dose budget's own table, so the reasons it restates are left out too: the
+# budget's ("reirradiation") and those of the alerts that say its status or interval (their titles stay).
+_PACK_OMITS = frozenset(
+    {
+        "cebrt_field",
+        "prognosis:tokuhashi_revised",
+        "prognosis:tomita",
+        "prognosis:modified_bauer",
+        "reirradiation",
+        "alert:reirradiation_budget_unknown",
+        "alert:reirradiation_no_validated_limit",
+        "alert:reirradiation_interval_short",
+    }
+)
 
 
 def present_pack_page(case: Any, now: datetime.datetime) -> dict[str, Any]:

@@ -181,6 +181,7 @@ def decision_letter(request: HttpRequest, decision_pk: int) -> HttpResponse:
         "attendance": presenters.present_attendance(selectors.decision_attendance([decision.pk]).get(decision.pk, [])),
         "actions": selectors.decision_actions([decision.pk]),
         "presented": presenters.present_decision(decision, is_current=not hasattr(decision, "superseded_by")),
+        "budgets": presenters.present_letter_budgets(decision.case),
         "printed_at": timezone.now(),
     }
     return render(request, "meetings/decision_letter.html", context)

@@ -362,34 +362,6 @@ def test_a_saved_case_stores_and_exports_its_courses_and_reads_them_back(alice):
     assert read_back.lesions[0].prior_radiation_courses == case_input(case).lesions[0].prior_radiation_courses
 
 
-def test_case_page_shows_each_levels_budget_read_only_with_the_three_statements(alice_client, alice):
-    from assessments.cases.inputs import case_input
-    from assessments.presenters.reirradiation import STATEMENTS
-
-    plain = make_case(alice)
-    assert 'id="reirradiation-card"' not in alice_client.get(plain.get_absolute_url()).content.decode()
-    case = make_case(alice, lesions=[{"index": True, "prior_radiation_in_field": True}])
-    stored = case_input(case)
-    entries = [{"technique": "cebrt", "total_dose_gy": 30, "fractions": 10, "end_date": "2026-03-02"}]
-    lesion = dataclasses.replace(stored.lesions[0], prior_radiation_courses=validate_courses(entries))
-    services.case_update(
-        case_id=case.pk,
-        editor=alice,
-        based_on_version=case.version,
-        patient={},
-        assessment=dataclasses.replace(stored, lesions=(lesion,)),
-    )
-    body = alice_client.get(case.get_absolute_url()).content.decode()
-    card = body[body.index('id="reirradiation-card"') :]
-    for statement in STATEMENTS:
-        assert statement[:60] in card
-    assert "not a prescription" in card and "only the spinal cord at this level" in card
-    assert 'data-budget-status="limits_apply"' in card and "Published limits apply" in card
-    assert "<td>75.0</td><td>37.5</td><td>assumed cord dose</td>" in card
-    assert "Reference calculation 20 Gy in 5 fractions" in card and "Within Nieder&#x27;s limit" in card
-    assert "Pmax at most 17.9 Gy" in card
-
-
 def validate_courses(entries):
     courses, errors = rules.read_courses(entries, name="courses", flagged=True, evaluation_date=None)
     assert errors == {}
