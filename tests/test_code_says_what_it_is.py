@@ -19,7 +19,7 @@ NOT_WALKED = re.compile(r"(^|/)migrations/|^docs/|(^|/)__snapshots__/|^static/ve
 # in prose or in a name such as ``ISSUE_<n>_URLS``), and an end-of-section marker.
 NARRATION = re.compile(r"(?<![a-z])issue[\s_#]*\d+|#\s*-{3}\s*end\b", re.IGNORECASE)
 
-APPS = ("accounts", "audit", "assessments", "board", "escc_site")
+APPS = ("accounts", "audit", "assessments", "board", "escc_site", "referrals")
 
 
 def tracked_files():
