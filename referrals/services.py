@@ -136,7 +136,7 @@ def referral_create(
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    return Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
 
 
 def referral_version_add(

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from board import services as board_services
 from board.models import EmailDelivery, Notification
 from referrals import services
 from referrals.models import EntryKind, OnCall, ReferralEntry, ReferralStatus
@@ -258,3 +261,19 @@ def test_the_demo_puts_bob_alice_and_erin_on_call_now(db, settings, monkeypatch)
         ("bob", "spinal_surgeon"), ("alice", "clinical_oncologist"), ("erin", "mscc_lead")
     }  # fmt: skip
     assert OnCall.objects.count() == 3
+
+
+def test_the_notification_list_shows_the_escalation_by_its_words_and_links_to_the_referral(client, rita, colin, rota):
+    referral = make_referral(rita, **IMMEDIATE)
+    services.referral_escalate(referral=referral, user=colin)
+    client.force_login(User.objects.get(username="bob"))
+    page = client.get(reverse("meetings:notification_list")).content.decode()
+    assert f'<a href="{referral.get_absolute_url()}">A referral was escalated to you: Referral {referral.pk}' in page
+    assert 'data-kind="referral_escalated"' in page and "Dora" not in page
+
+
+def test_a_notification_names_its_case_or_its_subject_and_page(bob):
+    with pytest.raises(ValueError, match="names its case, or its subject"):
+        board_services.notification_create(recipient=bob, kind="timer_breached", subject="Referral 1")
+    with pytest.raises(IntegrityError):
+        Notification.objects.create(recipient=bob, kind="timer_breached", subject="", link="/referrals/1/")

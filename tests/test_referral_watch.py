@@ -17,7 +17,8 @@ from django.core.management import call_command
 from audit.models import AuditEntry
 from board.models import EmailDelivery, Notification
 from referrals import services
-from referrals.models import OnCall, TimerNotice
+from referrals.evaluation import evaluate_version
+from referrals.models import OnCall, ReferralStatus, TimerNotice
 from referrals.watch import timer_notices_send, warning_window
 from tests.conftest import make_user
 from tests.referral_factories import make_referral
@@ -61,8 +62,6 @@ def watch_at(moment: datetime.datetime) -> list[tuple[str, str]]:
 
 
 def test_a_30_minute_timer_warns_in_its_last_quarter_and_a_day_long_one_in_its_last_half_hour(night_referral):
-    from referrals.evaluation import evaluate_version
-
     result = evaluate_version(night_referral, night_referral.versions.get(), now=RECEIVED)
     windows = {timer.name.value: warning_window(timer) for timer in result.timers if timer.deadline is not None}
     assert windows == {"acknowledge": datetime.timedelta(minutes=7.5), "imaging": datetime.timedelta(minutes=30)}
@@ -116,8 +115,6 @@ def test_the_coordinator_on_call_is_told_instead_of_every_coordinator(night_refe
 
 
 def test_a_closed_referral_is_not_watched(night_referral, colin, erin):
-    from referrals.models import ReferralStatus
-
     services.referral_end(referral=night_referral, user=colin, status=ReferralStatus.WITHDRAWN, reason="In error")
     assert watch_at(RECEIVED + 31 * MINUTE) == []
 
