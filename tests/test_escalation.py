@@ -28,8 +28,7 @@ HOUR = datetime.timedelta(hours=1)
 
 @pytest.fixture(autouse=True)
 def referral_page(settings):
-    """The referral page the notifications link to (a stand-in where this checkout has none)."""
-    settings.ROOT_URLCONF = "tests.referral_page_stand_in"
+    """The coordinator's number the referral page shows."""
     settings.MSCC_COORDINATOR_PHONE = "01632 960999"
 
 

@@ -241,7 +241,6 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     seeded.add("action", "action", Action.objects.get(decision=decision, owner=alice).pk)
     for days in FOLLOW_UP_DAYS:
         seeded.add("days", str(days), days)
-    seeded.add("referral", "referral", referral.pk)
     assert Attendee.objects.filter(meeting=meeting).count() == 3
     return seeded
 

@@ -33,7 +33,6 @@ MINUTE = datetime.timedelta(minutes=1)
 
 @pytest.fixture(autouse=True)
 def referral_page(settings):
-    settings.ROOT_URLCONF = "tests.referral_page_stand_in"
     settings.REFERRAL_WARN_BEFORE_MINUTES = 30
     settings.REFERRAL_WARN_PERCENT = 25
 
@@ -170,8 +169,7 @@ def notices(env: dict[str, str]) -> int:
 def test_the_watch_outlives_a_database_restart_and_warns_of_the_next_referral(cluster):  # noqa: F811
     env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV}
     # A timer warns through its whole span here, so each referral is warned of at once.
-    env.update(PRODUCTION_ENV, DATABASE_URL=cluster.url, REFERRAL_WARN_PERCENT="100",
-               DJANGO_SETTINGS_MODULE="tests.stand_in_settings")  # fmt: skip
+    env.update(PRODUCTION_ENV, DATABASE_URL=cluster.url, REFERRAL_WARN_PERCENT="100")
     manage(env, "migrate", "--noinput")
     manage(env, "shell", "-c", REFER)
     watch = subprocess.Popen(
