@@ -1,7 +1,8 @@
 """Reads of referrals, each scoped to what the requesting user may see; a read for a page records what it shows.
 
 Who sees a referral: the MSCC coordinator every one; a referrer their own; anyone who may see the
-assessment case it became (its clinician, the board). Anything else answers 404, so an id reveals
+assessment case it became (its clinician, the board); anyone the app told of it (an escalation to
+them, a timer warning to the network's MSCC lead). Anything else answers 404, so an id reveals
 nothing. ``referral_get_for_view`` and the lists record ``referral.view`` for each referral they
 show; ``referral_get_visible`` reads one to act on it and records nothing (the service records the act).
 """
@@ -13,10 +14,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from accounts import roles
 from assessments.access import cases_visible_to
 from audit.services import audit_record_many
+from board.models import Notification
 from referrals.models import Referral, ReferralEntry, ReferralStatus, ReferralVersion
 
 
@@ -26,7 +29,23 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
         return Referral.objects.none()
     if roles.is_coordinator(user):
         return Referral.objects.all()
-    return Referral.objects.filter(Q(referrer=user) | Q(case__in=cases_visible_to(user).values("pk")))
+    reached = Q(pk__in=_referrals_reached(user))
+    return Referral.objects.filter(Q(referrer=user) | Q(case__in=cases_visible_to(user).values("pk")) | reached)
+
+
+def _referrals_reached(user: Any) -> list[int]:
+    """The referrals ``user`` was told of (an escalation to them, a timer warning as the network's lead).
+
+    They open the referral from the notification, so they may see it: the notification links its page.
+    """
+    prefix = reverse("referrals:referral_detail", args=[0]).removesuffix("0/")
+    links = Notification.objects.filter(recipient=user, case__isnull=True, link__startswith=prefix)
+    found = []
+    for link in links.values_list("link", flat=True):
+        number = link.removeprefix(prefix).removesuffix("/")
+        if number.isdigit():
+            found.append(int(number))
+    return found
 
 
 def referral_reads_record(*, user: Any, referrals: Iterable[Referral]) -> None:

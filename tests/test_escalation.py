@@ -168,9 +168,9 @@ def test_the_part_says_plainly_that_nobody_is_on_call(client, rita, colin):
 def test_no_button_where_the_escalation_needs_nobody_on_call_or_for_the_referrer(client, rita, colin, rota):
     coordinator_review = make_referral(rita, **PAIN_ONLY)
     client.force_login(colin)
-    assert 'id="escalation"' not in client.get(coordinator_review.get_absolute_url()).content.decode()
+    assert ' id="escalation"' not in client.get(coordinator_review.get_absolute_url()).content.decode()
     client.force_login(rita)
-    assert 'id="escalation"' not in client.get(make_referral(rita, **IMMEDIATE).get_absolute_url()).content.decode()
+    assert ' id="escalation"' not in client.get(make_referral(rita, **IMMEDIATE).get_absolute_url()).content.decode()
 
 
 def test_the_button_escalates_and_htmx_gets_the_part_saying_whom_it_reached(client, rita, colin, rota):
@@ -269,6 +269,14 @@ def test_the_notification_list_shows_the_escalation_by_its_words_and_links_to_th
     page = client.get(reverse("meetings:notification_list")).content.decode()
     assert f'<a href="{referral.get_absolute_url()}">A referral was escalated to you: Referral {referral.pk}' in page
     assert 'data-kind="referral_escalated"' in page and "Dora" not in page
+
+
+def test_those_the_escalation_reached_open_the_referral_and_no_one_else(client, rita, colin, rota):
+    referral = make_referral(rita, **IMMEDIATE)
+    services.referral_escalate(referral=referral, user=colin)
+    for username, status in (("bob", 200), ("alice", 200), ("carol", 404)):  # carol's team is not called
+        client.force_login(User.objects.get(username=username))
+        assert client.get(referral.get_absolute_url()).status_code == status, username
 
 
 def test_a_notification_names_its_case_or_its_subject_and_page(bob):
