@@ -12,4 +12,5 @@ def user_roles(request: HttpRequest) -> dict[str, bool]:
         "is_clinician": roles.is_clinician(user),
         "is_board_member": roles.is_board_member(user),
         "is_admin": roles.is_admin(user),
+        "is_coordinator": roles.is_coordinator(user),
     }

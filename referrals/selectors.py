@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts import roles
 from assessments.access import cases_visible_to
 from audit.services import audit_record_many
-from referrals.models import Referral, ReferralStatus
+from referrals.models import Referral, ReferralStatus, ReferralVersion
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
@@ -72,3 +72,19 @@ def worklist_referrals(*, user: Any) -> list[Referral]:
     )
     referral_reads_record(user=user, referrals=found)
     return found
+
+
+def referral_get_for_coordinator(*, user: Any, pk: int) -> Referral:
+    """The referral for the coordinator to act on; 404 for anyone else, so an id reveals nothing."""
+    if not roles.is_coordinator(user):
+        raise Http404("No such referral")
+    return referral_get_visible(user=user, pk=pk)
+
+
+def referral_newest_versions(*, referrals: Iterable[Referral]) -> dict[int, ReferralVersion]:
+    """Each referral's newest version by the referral's id, in one query (the worklist evaluates them all)."""
+    numbers = {referral.pk: referral.version for referral in referrals}
+    if not numbers:
+        return {}
+    found = ReferralVersion.objects.filter(referral_id__in=numbers, number=F("referral__version"))
+    return {version.referral_id: version for version in found}

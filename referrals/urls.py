@@ -2,6 +2,15 @@
 
 from django.urls import path
 
+from referrals import coordinator_views
+
 app_name = "referrals"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    # The MSCC coordinator's worklist and actions on a referral.
+    path("worklist/", coordinator_views.worklist, name="worklist"),
+    *(
+        path(f"<int:pk>/{route}/", coordinator_views.referral_action, {"action": action}, name=name)
+        for route, action, name in coordinator_views.ACTION_ROUTES
+    ),
+]
