@@ -41,6 +41,7 @@ from board import services as board_services
 from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
 from tests.conftest import make_user
 from tests.factories import make_case
+from tests.referral_factories import make_referral
 from tests.test_access import APP_ROUTES
 
 ROLES = ("alice", "bob", "carol", "dave")
@@ -59,7 +60,7 @@ PARAM_KINDS = {
     "action_pk": "action",
     "days": "days",
 }
-PK_KINDS = {"cases/": "case", "decisions/": "decision", "board/meetings/": "meeting"}
+PK_KINDS = {"cases/": "case", "decisions/": "decision", "board/meetings/": "meeting", "referrals/": "referral"}
 # The variants of each kind, named in the test ids and snapshot files.
 VARIANTS = {
     "case": ("draft", "submitted", "decided", "shared"),
@@ -70,6 +71,7 @@ VARIANTS = {
     "decision": ("decision",),
     "action": ("action",),
     "days": tuple(str(days) for days in FOLLOW_UP_DAYS),
+    "referral": ("referral",),
 }
 
 
@@ -229,6 +231,10 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     seeded.add("action", "action", Action.objects.get(decision=decision, owner=alice).pk)
     for days in FOLLOW_UP_DAYS:
         seeded.add("days", str(days), days)
+    # A referral to the MSCC coordinator, by a referrer of the emergency department.
+    referral = make_referral(make_user("rita", roles.REFERRER))
+    later()
+    seeded.add("referral", "referral", referral.pk)
     assert Attendee.objects.filter(meeting=meeting).count() == 3
     return seeded
 
