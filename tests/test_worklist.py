@@ -369,3 +369,25 @@ def test_the_referral_page_part_shows_the_coordinator_the_actions_that_fit(clien
     assert 'data-action="acknowledge"' not in client.get(page).content.decode()
     client.force_login(rita)
     assert "coordinator-actions" not in client.get(page).content.decode()
+
+
+HOSTILE = ["", "\x00", "x" * 6000, "9" * 40, "-1", "2027-13-45T99:99", "0001-01-01T00:00", "9999-12-31T23:59",
+           "\u202eevil", "mri", ["T4", "T4"], ["C0"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("action", ["acknowledge", "booked", "done", "reported", "advice", "note", "close", "withdraw"])
+def test_hostile_values_in_every_field_are_refused_by_name_never_a_500(client, rita, colin, action):
+    from referrals.coordinator_views import ACTIONS, URL_NAMES
+
+    referral = refer(rita, NIGHT)
+    form = ACTIONS[action][0](referral=referral)
+    path = reverse(URL_NAMES[action], args=[referral.pk])
+    baseline = {form.add_prefix(name): "" for name in form.fields} | {form.add_prefix("version"): "1"}
+    with at(NIGHT + HOUR):
+        client.force_login(colin)
+        for name in form.fields:
+            for value in HOSTILE:
+                response = client.post(path, {**baseline, form.add_prefix(name): value})
+                assert response.status_code in {302, 409, 422}, (name, value, response.status_code)
+                if response.status_code == 422:
+                    assert 'invalid-feedback' in response.content.decode() or "alert" in response.content.decode()
