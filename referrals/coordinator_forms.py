@@ -50,6 +50,19 @@ def _moment(name: str) -> forms.DateTimeField:
     return forms.DateTimeField(label=name, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
 
 
+class WorklistFilterForm(forms.Form):
+    """Which referrals the worklist shows: open ones (the default), ended ones, or both."""
+
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("open", "Open"), ("closed", "Closed or withdrawn (the most recent)"), ("all", "All")],
+    )
+
+    def chosen(self) -> str:
+        return (self.cleaned_data.get("show") or "open") if self.is_valid() else "open"
+
+
 class CoordinatorForm(forms.Form):
     """The version the page showed; every coordinator's form carries it."""
 

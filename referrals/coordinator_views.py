@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -27,11 +29,19 @@ ACTION_PAGE = "referrals/coordinator_action.html"
 @require_GET
 @vary_on_headers("HX-Request")
 def worklist(request: HttpRequest) -> HttpResponse:
-    """Open referrals, most urgent first, each timer counting down; an HTMX poll redraws the list alone."""
-    referrals = selectors.worklist_referrals(user=request.user)
+    """Open (or ended) referrals, most urgent first, each timer counting down; an HTMX poll redraws the list alone."""
+    shown = forms.WorklistFilterForm(request.GET or None)
+    show = shown.chosen() if shown.is_bound else "open"
+    referrals = selectors.worklist_referrals(user=request.user, show=show)
     rows = presenters.worklist_rows(referrals, selectors.referral_newest_versions(referrals=referrals))
     template = "referrals/worklist.html" + ("#worklist-rows" if request.htmx else "")
-    return TemplateResponse(request, template, {"rows": rows, "timer_titles": presenters.TIMER_TITLES})
+    context = {
+        "rows": rows,
+        "timer_titles": presenters.TIMER_TITLES,
+        "filter_form": shown,
+        "poll_url": f"{reverse('referrals:worklist')}?{urlencode({'show': show})}",
+    }
+    return TemplateResponse(request, template, context)
 
 
 # What each action does with its valid form, and what it says when done.

@@ -139,6 +139,7 @@ class WorklistRow:
     received_ago: str
     triage: str
     next_step: str
+    status: str
     acknowledged: bool
     acknowledged_words: str
     timers: tuple[TimerCell, ...]
@@ -150,11 +151,11 @@ class WorklistRow:
 
 
 def urgency(referral: Referral, result: triage_rules.ReferralResult, now: datetime.datetime) -> tuple[Any, ...]:
-    """The worklist's order: triage rank, then a breached open timer, then the earliest open deadline, then received."""
+    """The worklist's order: open first, triage rank, a breached open timer, the earliest open deadline, received."""
     open_timers = [timer for timer in result.timers if is_open(timer)]
     breached = any(timer.deadline is not None and timer.deadline < now for timer in open_timers)
     earliest = min((timer.deadline for timer in open_timers if timer.deadline is not None), default=_LATEST)
-    return (TRIAGE_RANK[result.triage], not breached, earliest, referral.received_at, referral.pk)
+    return (not referral.is_open, TRIAGE_RANK[result.triage], not breached, earliest, referral.received_at, referral.pk)
 
 
 def worklist_row(referral: Referral, version: ReferralVersion, now: datetime.datetime) -> WorklistRow:
@@ -176,6 +177,7 @@ def worklist_row(referral: Referral, version: ReferralVersion, now: datetime.dat
         received_ago=f"{span_text(now - referral.received_at)} ago",
         triage=label(result.triage),
         next_step=label(result.next_step),
+        status="" if referral.is_open else referral.get_status_display(),
         acknowledged=referral.acknowledged_at is not None,
         acknowledged_words=acknowledged,
         timers=tuple(timer_cell(timer, now) for timer in result.timers),

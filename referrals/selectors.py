@@ -58,18 +58,26 @@ def referrals_of_referrer(*, user: Any) -> list[Referral]:
     return found
 
 
-def worklist_referrals(*, user: Any) -> list[Referral]:
-    """The coordinator's open referrals (most urgent triage first, then the oldest), each read recorded.
+# The closed and withdrawn referrals the worklist shows at most: the most recently ended.
+WORKLIST_ENDED_SHOWN = 50
 
-    404 for anyone but a coordinator. The worklist orders them further by the nearest deadline.
+
+def worklist_referrals(*, user: Any, show: str = "open") -> list[Referral]:
+    """The coordinator's referrals (most urgent triage first, then the oldest), each read recorded.
+
+    ``show``: ``open`` (the default), ``closed`` (closed or withdrawn, the most recently ended
+    ``WORKLIST_ENDED_SHOWN``) or ``all`` (both). 404 for anyone but a coordinator. The worklist orders
+    them further by the nearest deadline.
     """
     if not roles.is_coordinator(user):
         raise Http404("No such page")
-    found = list(
-        Referral.objects.filter(status=ReferralStatus.OPEN)
-        .select_related("referrer", "case", "acknowledged_by")
-        .order_by("triage_rank", "received_at", "pk")
-    )
+    base = Referral.objects.select_related("referrer", "case", "acknowledged_by")
+    found: list[Referral] = []
+    if show in ("open", "all"):
+        found += base.filter(status=ReferralStatus.OPEN).order_by("triage_rank", "received_at", "pk")
+    if show in ("closed", "all"):
+        ended = base.exclude(status=ReferralStatus.OPEN).order_by("-closed_at", "-pk")
+        found += ended[:WORKLIST_ENDED_SHOWN]
     referral_reads_record(user=user, referrals=found)
     return found
 

@@ -193,7 +193,7 @@ def test_the_poll_redraws_the_list_alone_with_the_countdowns_of_now(client, rita
 
 def test_an_empty_worklist_says_so(client, colin):
     client.force_login(colin)
-    assert "No open referrals." in client.get(reverse("referrals:worklist")).content.decode()
+    assert "No referrals to show." in client.get(reverse("referrals:worklist")).content.decode()
 
 
 def test_the_navbar_links_the_worklist_for_the_coordinator_only(client, colin, alice):
@@ -390,4 +390,21 @@ def test_hostile_values_in_every_field_are_refused_by_name_never_a_500(client, r
                 response = client.post(path, {**baseline, form.add_prefix(name): value})
                 assert response.status_code in {302, 409, 422}, (name, value, response.status_code)
                 if response.status_code == 422:
-                    assert 'invalid-feedback' in response.content.decode() or "alert" in response.content.decode()
+                    assert "invalid-feedback" in response.content.decode() or "alert" in response.content.decode()
+
+
+def test_the_filter_shows_ended_referrals_after_open_ones_and_the_poll_keeps_it(client, rita, colin):
+    still_open, closed = refer(rita, NIGHT, "Olive Open"), refer(rita, NIGHT, "Clem Closed")
+    with at(NIGHT + HOUR):
+        services.referral_end(referral=closed, user=colin, status=ReferralStatus.CLOSED, reason="Admitted elsewhere.")
+    with at(NIGHT + 2 * HOUR):
+        client.force_login(colin)
+        default = client.get(reverse("referrals:worklist")).content.decode()
+        ended = client.get(reverse("referrals:worklist"), {"show": "closed"}).content.decode()
+        both = client.get(reverse("referrals:worklist"), {"show": "all"}).content.decode()
+        refused = client.get(reverse("referrals:worklist"), {"show": "nonsense"}).content.decode()
+    assert "Olive Open" in default and "Clem Closed" not in default
+    assert "Clem Closed" in ended and "Olive Open" not in ended and 'hx-get="/referrals/worklist/?show=closed"' in ended
+    assert both.index("Olive Open") < both.index("Clem Closed") and "Closed</span>" in both
+    assert "Olive Open" in refused and "Select a valid choice" in refused
+    assert still_open.is_open
