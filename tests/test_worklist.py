@@ -408,3 +408,22 @@ def test_the_filter_shows_ended_referrals_after_open_ones_and_the_poll_keeps_it(
     assert both.index("Olive Open") < both.index("Clem Closed") and "Closed</span>" in both
     assert "Olive Open" in refused and "Select a valid choice" in refused
     assert still_open.is_open
+
+
+def test_the_worklist_reads_in_as_many_queries_for_five_referrals_as_for_one(client, rita, colin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with at(NIGHT + HOUR):
+            client.force_login(colin)
+            client.get(reverse("referrals:worklist"), headers=HX)  # the session's own first writes
+            with CaptureQueriesContext(connection) as captured:
+                client.get(reverse("referrals:worklist"), headers=HX)
+        return len(captured)
+
+    refer(rita, NIGHT)
+    one = queries()
+    for _ in range(4):
+        refer(rita, NIGHT)
+    assert queries() == one
