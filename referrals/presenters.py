@@ -150,6 +150,15 @@ class WorklistRow:
         return any(cell.status == _Status.BREACHED for cell in self.timers)
 
 
+def acknowledged_text(referral: Referral) -> str:
+    """ "Acknowledged 12 Mar 2027 02:22 by Colin Coordinator", or "Not acknowledged"."""
+    if referral.acknowledged_at is None:
+        return "Not acknowledged"
+    by = referral.acknowledged_by
+    who = (by.get_full_name() or by.username) if by is not None else ""
+    return f"Acknowledged {moment_text(referral.acknowledged_at)}" + (f" by {who}" if who else "")
+
+
 def urgency(referral: Referral, result: triage_rules.ReferralResult, now: datetime.datetime) -> tuple[Any, ...]:
     """The worklist's order: open first, triage rank, a breached open timer, the earliest open deadline, received."""
     open_timers = [timer for timer in result.timers if is_open(timer)]
@@ -159,14 +168,15 @@ def urgency(referral: Referral, result: triage_rules.ReferralResult, now: dateti
 
 
 def worklist_row(referral: Referral, version: ReferralVersion, now: datetime.datetime) -> WorklistRow:
-    """``referral`` (its newest ``version``) evaluated at ``now``, as its worklist row."""
-    result = evaluate_version(referral, version, now=now)
-    if referral.acknowledged_at is None:
-        acknowledged = "Not acknowledged"
-    else:
-        by = referral.acknowledged_by
-        who = (by.get_full_name() or by.username) if by is not None else ""
-        acknowledged = f"Acknowledged {moment_text(referral.acknowledged_at)}" + (f" by {who}" if who else "")
+    """``referral`` (its newest ``version``) evaluated at ``now``, as its worklist row.
+
+    A record that no longer reads under the rules still shows, first of all, saying so: one faulty
+    record must not hide the others from the coordinator.
+    """
+    try:
+        result = evaluate_version(referral, version, now=now)
+    except ValueError:
+        return _unreadable_row(referral, version, now)
     return WorklistRow(
         referral=referral,
         patient_name=referral.patient_name,
@@ -179,9 +189,28 @@ def worklist_row(referral: Referral, version: ReferralVersion, now: datetime.dat
         next_step=label(result.next_step),
         status="" if referral.is_open else referral.get_status_display(),
         acknowledged=referral.acknowledged_at is not None,
-        acknowledged_words=acknowledged,
+        acknowledged_words=acknowledged_text(referral),
         timers=tuple(timer_cell(timer, now) for timer in result.timers),
         sort_key=urgency(referral, result, now),
+    )
+
+
+def _unreadable_row(referral: Referral, version: ReferralVersion, now: datetime.datetime) -> WorklistRow:
+    return WorklistRow(
+        referral=referral,
+        patient_name=referral.patient_name,
+        age=age_on(referral.patient_date_of_birth, timezone.localdate(now)),
+        referrer=version.data.get("referrer_name") or "",
+        organisation=version.data.get("referrer_organisation") or "",
+        received=moment_text(referral.received_at),
+        received_ago=f"{span_text(now - referral.received_at)} ago",
+        triage="Cannot be triaged now: the record does not read under the rules. Open it and re-triage.",
+        next_step="",
+        status="" if referral.is_open else referral.get_status_display(),
+        acknowledged=referral.acknowledged_at is not None,
+        acknowledged_words=acknowledged_text(referral),
+        timers=(),
+        sort_key=(not referral.is_open, -1, False, _LATEST, referral.received_at, referral.pk),
     )
 
 

@@ -120,6 +120,8 @@ def test_acknowledged_in_time_is_met_and_late_is_breached(rita, colin):
     shown = {row.referral.pk: cells(row)["acknowledge"] for row in rows(colin, NIGHT + 2 * HOUR)}
     assert (shown[in_time.pk].status, shown[in_time.pk].countdown) == ("met", "18 min to spare")
     assert (shown[late.pk].status, shown[late.pk].countdown) == ("breached", "late by 15 min")
+    words = {row.referral.pk: row.acknowledged_words for row in rows(colin, NIGHT + 2 * HOUR)}
+    assert words[in_time.pk] == "Acknowledged 12 Mar 2027 02:22 by Colin"
 
 
 def test_a_scan_done_in_time_meets_the_imaging_timer_and_starts_the_report_timer(client, rita, colin):
@@ -427,3 +429,22 @@ def test_the_worklist_reads_in_as_many_queries_for_five_referrals_as_for_one(cli
     for _ in range(4):
         refer(rita, NIGHT)
     assert queries() == one
+
+
+def test_a_record_that_no_longer_reads_shows_first_saying_so_and_hides_no_other(client, rita, colin, monkeypatch):
+    readable, faulty = refer(rita, NIGHT, "Rea Dable"), refer(rita, NIGHT + HOUR, "Faye Faulty")
+    evaluate = presenters.evaluate_version
+
+    def evaluate_or_fail(referral, version, *, now=None):
+        if referral.pk == faulty.pk:
+            raise ValueError("does not read")
+        return evaluate(referral, version, now=now)
+
+    monkeypatch.setattr(presenters, "evaluate_version", evaluate_or_fail)
+    shown = rows(colin, NIGHT + 2 * HOUR)
+    assert [row.referral.pk for row in shown] == [faulty.pk, readable.pk]
+    assert shown[0].triage.startswith("Cannot be triaged now") and shown[0].timers == ()
+    with at(NIGHT + 2 * HOUR):
+        client.force_login(colin)
+        body = client.get(reverse("referrals:worklist")).content.decode()
+    assert "Timers unknown." in body and "Rea Dable" in body
