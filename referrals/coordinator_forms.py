@@ -46,6 +46,11 @@ def _choices(enum: type[Any]) -> list[tuple[str, str]]:
     return [(member.value, label(member)) for member in enum]
 
 
+def _choice(name: str, enum: type[Any]) -> forms.ChoiceField:
+    # Buttons, none chosen: a select would stand on its first option, a value nobody chose.
+    return forms.ChoiceField(label=name, choices=_choices(enum), widget=forms.RadioSelect)
+
+
 def _moment(name: str) -> forms.DateTimeField:
     return forms.DateTimeField(label=name, widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
 
@@ -97,7 +102,7 @@ class ImagingBookedForm(CoordinatorForm):
     """The scan is booked: for when, and which kind."""
 
     prefix_name = "booked"
-    imaging_modality = forms.ChoiceField(label="Modality", choices=_choices(triage_rules.ImagingModality))
+    imaging_modality = _choice("Modality", triage_rules.ImagingModality)
     imaging_booked_for = _moment("Booked for")
 
     def changes(self) -> dict[str, Any]:
@@ -119,8 +124,8 @@ class ImagingDoneForm(CoordinatorForm):
 
     prefix_name = "done"
     imaging_at = _moment("Scan done at")
-    imaging_modality = forms.ChoiceField(label="Modality", choices=_choices(triage_rules.ImagingModality))
-    imaging_scope = forms.ChoiceField(label="Scope", choices=_choices(triage_rules.ImagingScope))
+    imaging_modality = _choice("Modality", triage_rules.ImagingModality)
+    imaging_scope = _choice("Scope", triage_rules.ImagingScope)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -146,7 +151,7 @@ class ImagingReportedForm(CoordinatorForm):
 
     prefix_name = "reported"
     imaging_reported_at = _moment("Reported at")
-    imaging_finding = forms.ChoiceField(label="Finding", choices=_choices(triage_rules.ImagingFinding))
+    imaging_finding = _choice("Finding", triage_rules.ImagingFinding)
     imaging_levels = forms.MultipleChoiceField(
         label="Levels with metastases",
         required=False,
