@@ -120,7 +120,8 @@ def referral_create(
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    # Only the referral's row: PostgreSQL locks no row of the nullable side of an outer join (its case).
+    return Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
 
 
 def referral_version_add(
