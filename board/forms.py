@@ -27,7 +27,7 @@ ACTION_DUE_GRACE = datetime.timedelta(minutes=5)
 def people() -> Any:
     """Users who can chair a meeting or own an action: active clinicians and board members."""
     return (
-        User.objects.filter(is_active=True, groups__name__in=roles.ROLE_GROUPS)
+        User.objects.filter(is_active=True, groups__name__in=(roles.CLINICIAN, roles.TUMOR_BOARD))
         .distinct()
         .order_by("last_name", "first_name", "username")
     )

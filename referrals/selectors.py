@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -77,18 +77,26 @@ def referrals_of_referrer(*, user: Any) -> list[Referral]:
     return found
 
 
-def worklist_referrals(*, user: Any) -> list[Referral]:
-    """The coordinator's open referrals (most urgent triage first, then the oldest), each read recorded.
+# The closed and withdrawn referrals the worklist shows at most: the most recently ended.
+WORKLIST_ENDED_SHOWN = 50
 
-    404 for anyone but a coordinator. The worklist orders them further by the nearest deadline.
+
+def worklist_referrals(*, user: Any, show: str = "open") -> list[Referral]:
+    """The coordinator's referrals (most urgent triage first, then the oldest), each read recorded.
+
+    ``show``: ``open`` (the default), ``closed`` (closed or withdrawn, the most recently ended
+    ``WORKLIST_ENDED_SHOWN``) or ``all`` (both). 404 for anyone but a coordinator. The worklist orders
+    them further by the nearest deadline.
     """
     if not roles.is_coordinator(user):
         raise Http404("No such page")
-    found = list(
-        Referral.objects.filter(status=ReferralStatus.OPEN)
-        .select_related("referrer", "case", "acknowledged_by")
-        .order_by("triage_rank", "received_at", "pk")
-    )
+    base = Referral.objects.select_related("referrer", "case", "acknowledged_by")
+    found: list[Referral] = []
+    if show in ("open", "all"):
+        found += base.filter(status=ReferralStatus.OPEN).order_by("triage_rank", "received_at", "pk")
+    if show in ("closed", "all"):
+        ended = base.exclude(status=ReferralStatus.OPEN).order_by("-closed_at", "-pk")
+        found += ended[:WORKLIST_ENDED_SHOWN]
     referral_reads_record(user=user, referrals=found)
     return found
 
@@ -107,3 +115,19 @@ def referral_version_repeats(*, referral: Referral, user: Any, data: dict[str, A
     """Whether the newest version is ``user``'s with exactly ``data``: a save sent again (Back, resubmit)."""
     newest = referral.versions.get(number=referral.version)
     return newest.recorded_by_id == user.pk and {**data, "received_at": newest.data["received_at"]} == newest.data
+
+
+def referral_get_for_coordinator(*, user: Any, pk: int) -> Referral:
+    """The referral for the coordinator to act on; 404 for anyone else, so an id reveals nothing."""
+    if not roles.is_coordinator(user):
+        raise Http404("No such referral")
+    return referral_get_visible(user=user, pk=pk)
+
+
+def referral_newest_versions(*, referrals: Iterable[Referral]) -> dict[int, ReferralVersion]:
+    """Each referral's newest version by the referral's id, in one query (the worklist evaluates them all)."""
+    numbers = {referral.pk: referral.version for referral in referrals}
+    if not numbers:
+        return {}
+    found = ReferralVersion.objects.filter(referral_id__in=numbers, number=F("referral__version"))
+    return {version.referral_id: version for version in found}

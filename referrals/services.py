@@ -379,3 +379,60 @@ def oncall_delete(*, entry: OnCall, user: User) -> None:
     with transaction.atomic():
         audit_record(action="oncall.change", actor=user, target=entry, details=_oncall_details(entry, "delete"))
         entry.delete()
+
+
+# --- The coordinator's actions on the referral page, each refused when the page was of an older version -----
+
+
+def _current(referral: Referral, based_on: int) -> Referral:
+    """The referral locked, if it is open and still at ``based_on``; otherwise the refusal the page shows."""
+    locked = _locked(referral)
+    if not locked.is_open:
+        raise ReferralClosed(f"Referral {locked.pk} is {locked.get_status_display().lower()}.")
+    if locked.version != based_on:
+        raise ReferralConflict(locked)
+    return locked
+
+
+def referral_imaging_record(
+    *, referral: Referral, user: User, based_on: int, changes: dict[str, Any]
+) -> ReferralVersion:
+    """Record the imaging as booked, done or reported: a version with ``changes`` to version ``based_on``'s data.
+
+    ``changes`` are 10.1 imaging fields (codes, ISO date-times); the rest of the referral stays as it
+    was. Refuses as ``referral_version_add`` does; ``ReferralInvalid`` names the rules' fields.
+    """
+    version = referral.versions.filter(number=based_on).first()
+    if version is None:
+        raise ReferralConflict(referral)
+    data = {**version.data, **changes}
+    return referral_version_add(
+        referral=referral, user=user, data=data, based_on=based_on, reason=VersionReason.IMAGING
+    )
+
+
+def referral_coordinator_acknowledge(*, referral: Referral, user: User, based_on: int) -> Referral:
+    """``referral_acknowledge`` from the referral page: refused when the page showed an older version."""
+    with transaction.atomic():
+        locked = _current(referral, based_on)
+        return referral_acknowledge(referral=locked, user=user)
+
+
+def referral_coordinator_entry_add(
+    *, referral: Referral, user: User, based_on: int, kind: EntryKind, text: str, at: datetime.datetime | None = None
+) -> ReferralEntry:
+    """Log advice given by phone or a note from the referral page, naming the version the coordinator saw."""
+    with transaction.atomic():
+        locked = _current(referral, based_on)
+        return referral_entry_add(
+            referral=locked, user=user, kind=kind, text=text, at=at, details={"version": based_on}
+        )
+
+
+def referral_coordinator_end(
+    *, referral: Referral, user: User, based_on: int, status: ReferralStatus, reason: str
+) -> Referral:
+    """Close or withdraw from the referral page: refused when the page showed an older version."""
+    with transaction.atomic():
+        locked = _current(referral, based_on)
+        return referral_end(referral=locked, user=user, status=status, reason=reason)

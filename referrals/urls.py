@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from referrals import escalation_views, report_views
-from referrals import views
+from referrals import coordinator_views, escalation_views, report_views, views
 
 app_name = "referrals"
 
@@ -17,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.referral_update, name="referral_update"),
     # Escalation (the referral page's escalation part posts here).
     path("<int:pk>/escalate/", escalation_views.referral_escalate, name="referral_escalate"),
+    # The MSCC coordinator's worklist and actions on a referral.
+    path("worklist/", coordinator_views.worklist, name="worklist"),
+    *(
+        path(f"<int:pk>/{route}/", coordinator_views.referral_action, {"action": action}, name=name)
+        for route, action, name in coordinator_views.ACTION_ROUTES
+    ),
 ]

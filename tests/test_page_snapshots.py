@@ -241,6 +241,10 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     seeded.add("action", "action", Action.objects.get(decision=decision, owner=alice).pk)
     for days in FOLLOW_UP_DAYS:
         seeded.add("days", str(days), days)
+    # A referral to the MSCC coordinator, by a referrer of the emergency department.
+    referral = make_referral(make_user("rita", roles.REFERRER))
+    later()
+    seeded.add("referral", "referral", referral.pk)
     assert Attendee.objects.filter(meeting=meeting).count() == 3
     return seeded
 
