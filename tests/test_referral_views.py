@@ -300,3 +300,27 @@ def test_the_referrer_and_the_coordinator_see_the_menu(client, rita, colin, alic
         client.force_login(user)
         body = client.get(reverse("home")).content.decode()
         assert ('href="/referrals/new/"' in body) is shown, user
+
+
+def test_a_closed_referral_takes_no_version(client, rita, colin):
+    from referrals import services
+    from referrals.models import ReferralStatus
+
+    referral = make_referral(rita)
+    services.referral_end(referral=referral, user=colin, status=ReferralStatus.CLOSED, reason="Scan clear.")
+    for user in (rita, colin):
+        client.force_login(user)
+        url = reverse("referrals:referral_update", args=[referral.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, night_post(based_on="1")).status_code == 403
+        assert "Update the findings" not in client.get(referral.get_absolute_url()).content.decode()
+    assert Referral.objects.get().version == 1
+
+
+def test_a_refused_version_records_no_view_of_the_referral(client, rita, bob):
+    referral = make_referral(rita)
+    referral.case = make_case(bob)
+    referral.save()
+    client.force_login(bob)
+    client.get(reverse("referrals:referral_update", args=[referral.pk]))
+    assert not AuditEntry.objects.filter(action="referral.view", actor=bob).exists()
