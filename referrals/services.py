@@ -127,7 +127,8 @@ def referral_create(
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    # Only the referral row is locked: PostgreSQL refuses FOR UPDATE on the outer join to a missing case.
+    return Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
 
 
 def referral_version_add(
