@@ -90,6 +90,7 @@ def test_the_live_panel_for_the_night_referral_says_call_now_with_the_number(rit
     assert "Mobility: Immobilise (flat bed rest, log-roll)" in words and "lie on the back, flat" in words
     assert "Steroids: High-dose dexamethasone now" in words and "dexamethasone" in words
     assert "Source:" in words and "Suspected MSCC" in words
+    assert "(Neurological findings: limb weakness) with Cancer: current cancer" in words  # why, in words
     assert Referral.objects.count() == 0  # the live panel never saves
 
 
@@ -109,6 +110,7 @@ def test_t4_shows_the_fields_still_to_find_out(rita_client):
     assert "Insufficient information" in words
     assert "Still to find out" in words and "Neurological history" in words and "Spinal pain" not in words
     assert "Pain features" in words
+    assert "Not enough is known to triage lower (neurological history, pain features)" in words
 
 
 def test_pain_not_assessed_differs_from_no_spinal_pain(rita_client):
