@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import views
+from referrals import report_views, views
 
 app_name = "referrals"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("new/", views.referral_create, name="referral_create"),
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/edit/", views.referral_update, name="referral_update"),
+    # The network audit of the referral timers.
+    path("audit/", report_views.referral_audit, name="referral_audit"),
+    path("audit.csv", report_views.referral_audit_csv, name="referral_audit_csv"),
 ]

@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from board import services as board_services
+from tests.conftest import make_user
 from tests.factories import form_post, make_case
 
 # URL names reachable without logging in, and why.
@@ -259,3 +260,40 @@ def test_team_member_reaches_the_team_case_and_nothing_owner_only(client, team_c
         # Owner-only and board actions: 404 or 405 (a POST-only URL), never the page.
         assert status in {404, 405}, f"{path}: {status}"
         assert client.post(path, form_post(version="1")).status_code in {404, 405}, path
+
+
+# --- Referrals: the referrer's own, the coordinator's every one, the audit figures for the board ----------------
+
+
+def _referral_objects(rita):
+    from tests.referral_factories import make_referral
+
+    return {"referral": make_referral(rita)}
+
+
+# name, how to build the args from the objects, who may use it (the others get 404)
+REFERRALS_URLS = [
+    ("referrals:referral_audit", lambda o: [], {"carol", "colin"}),
+    ("referrals:referral_audit_csv", lambda o: [], {"carol", "colin"}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "allowed"), REFERRALS_URLS, ids=[n for n, _, _ in REFERRALS_URLS])
+def test_referrals_urls_answer_404_to_everyone_else(client, alice, carol, dave, rita, colin, name, args, allowed):
+    objects = _referral_objects(rita)
+    path = reverse(name, args=args(objects))
+    users = {"alice": alice, "carol": carol, "dave": dave, "rita": rita, "colin": colin}
+    users["rhona"] = make_user("rhona", "Referrer")  # another referrer: sees none of rita's
+    for username, user in users.items():
+        client.force_login(user)
+        statuses = {client.get(path).status_code, client.post(path, {}).status_code} - {405}
+        if username in allowed:
+            assert 404 not in statuses, f"{username} on {path}: {statuses}"
+        else:
+            assert statuses == {404}, f"{username} on {path}: {statuses}"
+
+
+def test_every_referrals_url_is_in_the_referrals_table():
+    names = {n for n, _ in APP_ROUTES if (n or "").startswith("referrals:")}
+    names |= {n for n, r in ALL if (n or "").startswith("referrals:")}
+    assert names == {n for n, _, _ in REFERRALS_URLS}

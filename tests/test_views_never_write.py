@@ -19,7 +19,7 @@ import pytest
 
 from tests.test_access import walk
 
-PROJECT_APPS = ("accounts", "assessments", "audit", "board", "escc_site", "referrals")
+PROJECT_APPS = ("accounts", "assessments", "audit", "board", "escc_site", "interop", "referrals")
 # Calls that write a row: Django's model and queryset writers.
 WRITERS = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 AUDIT_WRITERS = {"audit_record", "audit_record_many"}
