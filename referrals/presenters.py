@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +18,11 @@ from django.utils.formats import date_format
 
 from assessments import rules
 from assessments.labels import label
-from assessments.presenters.reasons import reason_words, source_citation
+from assessments.presenters.reasons import source_citation
 from assessments.rules import referral as triage_rules
+from assessments.rules.facts import Form
 from assessments.rules.referral import texts
-from referrals.words import field_words, rule_message_words
+from referrals.words import FIELD_LABELS, field_words, rule_message_words
 
 _R = triage_rules
 # The code lists of the object's fields, to say a stored value in words.
@@ -129,12 +131,57 @@ def present_advice(result: triage_rules.ReferralResult, data: Mapping[str, Any])
     return out
 
 
+# Codes a reason names alone (not as "field value"), by the field the rules give them.
+_CODE_FIELDS: Mapping[str, Any] = {"initial_advice": _R.Advice, "timer": _R.TimerName}
+
+
+def _code_words(code: Any) -> str:
+    """A code the rules name, by its label; a code no label table knows stays as written."""
+    try:
+        return label(code)
+    except KeyError:
+        return str(code)
+
+
+def _lowered(text: str) -> str:
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
+def fact_words(fact: rules.Fact) -> str:
+    """One fact of a triage reason in words: "Neurological findings: limb weakness", "30 minutes"."""
+    if fact.field == "target":
+        return target_words(fact.code)
+    if fact.field == "anchor":
+        return _lowered(field_words(fact.code if fact.code in FIELD_LABELS else f"events.{fact.code}"))
+    if fact.form == Form.MISSING:
+        return _lowered(field_words(fact.field))
+    codes = _CODE_FIELDS.get(fact.field) or FIELD_CODES.get(fact.field)
+    code = codes(fact.code) if codes is not None and fact.code in {member.value for member in codes} else fact.code
+    words = _code_words(code) if isinstance(code, StrEnum) else str(code)
+    if fact.form == Form.PAIR and fact.field in FIELD_CODES:
+        return f"{field_words(fact.field)}: {_lowered(words)}"
+    return _lowered(words)
+
+
+def triage_reason_words(words: rules.Words) -> str:
+    """A triage reason in words, each fact by :func:`fact_words`."""
+    out = []
+    for part in words:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, rules.Listing):
+            out.append(part.separator.join(fact_words(fact) for fact in part.facts))
+        else:
+            out.append(fact_words(part))
+    return "".join(out)
+
+
 def present_rationale(result: triage_rules.ReferralResult) -> list[dict[str, Any]]:
     """Why each output is what it is: the rule, its reason in words, the inputs it read, its source."""
     return [
         {
             "rule": item.rule,
-            "text": reason_words(item.words),
+            "text": triage_reason_words(item.words),
             "inputs": list(dict.fromkeys(field_words(name) for name in item.inputs)),
             "source": source_citation(item.source),
         }

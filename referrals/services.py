@@ -136,6 +136,7 @@ def referral_create(
 
 
 def _locked(referral: Referral) -> Referral:
+    # Only the referral row is locked: PostgreSQL refuses FOR UPDATE on the outer join to a missing case.
     return Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
 
 

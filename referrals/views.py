@@ -33,8 +33,8 @@ def _may_refer(user: Any) -> bool:
 
 
 def _may_edit(user: Any, referral: Referral) -> bool:
-    """The coordinator, or the referrer of an open referral, records a new version."""
-    return roles.is_coordinator(user) or (referral.referrer_id == user.pk and referral.is_open)
+    """The coordinator or the referrer records a new version of an open referral (a closed one takes none)."""
+    return referral.is_open and (roles.is_coordinator(user) or referral.referrer_id == user.pk)
 
 
 def _is_save(request: HttpRequest) -> bool:
@@ -91,11 +91,11 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     """A new version of the referral, from the newest; a save based on an older version keeps what was typed."""
-    # The full page names the patient; the live panel does not, so it reads without recording a view.
-    read = selectors.referral_get_visible if request.htmx else selectors.referral_get_for_view
-    referral = read(user=request.user, pk=pk)
+    referral = selectors.referral_get_visible(user=request.user, pk=pk)
     if not _may_edit(request.user, referral):
-        raise PermissionDenied("Only the MSCC coordinator, or the referrer while the referral is open, adds a version.")
+        raise PermissionDenied("Only the MSCC coordinator or the referrer adds a version, and only while it is open.")
+    if not request.htmx:  # the full page names the patient; the live panel does not
+        selectors.referral_reads_record(user=request.user, referrals=[referral])
     if request.method != "POST":
         newest = referral.versions.get(number=referral.version)
         initial = {**ReferralForm.initial_from(newest.data), "based_on": referral.version}

@@ -43,7 +43,7 @@ FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "steroid_contraindication": (
             "Dexamethasone is unsafe now (suspected infection, active GI bleeding, a previous severe reaction)"
         ),
-        "suspected_at": "New findings first suspected at",
+        "suspected_at": "Findings first suspected at",
         "received_at": "Referral received",
         "evaluated_at": "Time of this triage",
         "events.coordinator_acknowledged_at": "Coordinator acknowledged",

@@ -273,6 +273,10 @@ def _referral_objects(rita):
 
 # name, how to build the args from the objects, who may use it (the others get 404)
 REFERRALS_URLS = [
+    ("referrals:referral_list", lambda o: [], {"rita", "colin", "rhona"}),
+    ("referrals:referral_create", lambda o: [], {"rita", "colin", "rhona"}),
+    ("referrals:referral_detail", lambda o: [o["referral"].pk], {"rita", "colin"}),
+    ("referrals:referral_update", lambda o: [o["referral"].pk], {"rita", "colin"}),
     ("referrals:referral_audit", lambda o: [], {"carol", "colin"}),
     ("referrals:referral_audit_csv", lambda o: [], {"carol", "colin"}),
 ]

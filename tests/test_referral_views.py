@@ -90,6 +90,7 @@ def test_the_live_panel_for_the_night_referral_says_call_now_with_the_number(rit
     assert "Mobility: Immobilise (flat bed rest, log-roll)" in words and "lie on the back, flat" in words
     assert "Steroids: High-dose dexamethasone now" in words and "dexamethasone" in words
     assert "Source:" in words and "Suspected MSCC" in words
+    assert "(Neurological findings: limb weakness) with Cancer: current cancer" in words  # why, in words
     assert Referral.objects.count() == 0  # the live panel never saves
 
 
@@ -109,6 +110,7 @@ def test_t4_shows_the_fields_still_to_find_out(rita_client):
     assert "Insufficient information" in words
     assert "Still to find out" in words and "Neurological history" in words and "Spinal pain" not in words
     assert "Pain features" in words
+    assert "Not enough is known to triage lower (neurological history, pain features)" in words
 
 
 def test_pain_not_assessed_differs_from_no_spinal_pain(rita_client):
@@ -300,3 +302,27 @@ def test_the_referrer_and_the_coordinator_see_the_menu(client, rita, colin, alic
         client.force_login(user)
         body = client.get(reverse("home")).content.decode()
         assert ('href="/referrals/new/"' in body) is shown, user
+
+
+def test_a_closed_referral_takes_no_version(client, rita, colin):
+    from referrals import services
+    from referrals.models import ReferralStatus
+
+    referral = make_referral(rita)
+    services.referral_end(referral=referral, user=colin, status=ReferralStatus.CLOSED, reason="Scan clear.")
+    for user in (rita, colin):
+        client.force_login(user)
+        url = reverse("referrals:referral_update", args=[referral.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, night_post(based_on="1")).status_code == 403
+        assert "Update the findings" not in client.get(referral.get_absolute_url()).content.decode()
+    assert Referral.objects.get().version == 1
+
+
+def test_a_refused_version_records_no_view_of_the_referral(client, rita, bob):
+    referral = make_referral(rita)
+    referral.case = make_case(bob)
+    referral.save()
+    client.force_login(bob)
+    client.get(reverse("referrals:referral_update", args=[referral.pk]))
+    assert not AuditEntry.objects.filter(action="referral.view", actor=bob).exists()
