@@ -279,6 +279,21 @@ REFERRALS_URLS = [
     ("referrals:referral_update", lambda o: [o["referral"].pk], {"rita", "colin"}),
     ("referrals:referral_audit", lambda o: [], {"carol", "colin"}),
     ("referrals:referral_audit_csv", lambda o: [], {"carol", "colin"}),
+    ("referrals:worklist", lambda o: [], {"colin"}),
+    ("referrals:referral_escalate", lambda o: [o["referral"].pk], {"colin"}),
+    *(
+        (f"referrals:{name}", lambda o: [o["referral"].pk], {"colin"})
+        for name in (
+            "referral_acknowledge",
+            "referral_imaging_booked",
+            "referral_imaging_done",
+            "referral_imaging_reported",
+            "referral_advice",
+            "referral_note",
+            "referral_close",
+            "referral_withdraw",
+        )
+    ),  # fmt: skip
 ]
 
 
