@@ -159,6 +159,7 @@ class NotificationKind(models.TextChoices):
     HANDOVER_OFFERED = "handover_offered", "Case handover offered to you"
     HANDOVER_ACCEPTED = "handover_accepted", "Your handover was accepted"
     HANDOVER_DECLINED = "handover_declined", "Your handover was declined"
+    REFERRAL_OUTCOME = "referral_outcome", "The board decided on your referral"
 
 
 class Notification(models.Model):

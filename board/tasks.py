@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from board.models import DeliveryStatus, EmailDelivery
+from board.models import DeliveryStatus, EmailDelivery, NotificationKind
 from board.presenters import case_words
 
 log = logging.getLogger(__name__)
@@ -32,12 +32,18 @@ def email_text(delivery: EmailDelivery) -> tuple[str, str]:
     The case is named as its clinicians know it (``presenters.case_words``: whose, level, date).
     """
     notification = delivery.notification
-    url = settings.SITE_URL.rstrip("/") + reverse("assessments:case_detail", args=[notification.case_id])
     words = case_words(notification.case)
     subject = f"ESCC: {notification.get_kind_display()}: {words}"
+    if notification.kind == NotificationKind.REFERRAL_OUTCOME:
+        # The referrer sees the decision on their referral's page, never the case itself.
+        url = settings.SITE_URL.rstrip("/") + reverse("meetings:notification_list")
+        where = f"The decision is on your referral's page in the app; your notifications (log-in needed): {url}"
+    else:
+        url = settings.SITE_URL.rstrip("/") + reverse("assessments:case_detail", args=[notification.case_id])
+        where = f"Open the case (log-in needed): {url}"
     body = (
         f"{notification.get_kind_display()}: {words}.\n\n"
-        f"Open the case (log-in needed): {url}\n\n"
+        f"{where}\n\n"
         "This message names no patient on purpose; the details are in the app.\n"
     )
     return subject, body
