@@ -39,8 +39,10 @@ from assessments.cases import services as case_services
 from assessments.models import CareTeam, Case
 from board import services as board_services
 from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
+from referrals import services as referral_services
 from tests.conftest import make_user
 from tests.factories import make_case
+from tests.referral_factories import make_referral
 from tests.test_access import APP_ROUTES
 
 ROLES = ("alice", "bob", "carol", "dave")
@@ -59,7 +61,7 @@ PARAM_KINDS = {
     "action_pk": "action",
     "days": "days",
 }
-PK_KINDS = {"cases/": "case", "decisions/": "decision", "board/meetings/": "meeting"}
+PK_KINDS = {"cases/": "case", "decisions/": "decision", "board/meetings/": "meeting", "referrals/": "referral"}
 # The variants of each kind, named in the test ids and snapshot files.
 VARIANTS = {
     "case": ("draft", "submitted", "decided", "shared"),
@@ -70,6 +72,18 @@ VARIANTS = {
     "decision": ("decision",),
     "action": ("action",),
     "days": tuple(str(days) for days in FOLLOW_UP_DAYS),
+    "referral": ("linked",),
+}
+
+
+REFERRAL_REPORTED = {
+    "imaging_status": "reported",
+    "imaging_modality": "mri",
+    "imaging_at": "2026-11-29T23:00:00+00:00",
+    "imaging_reported_at": "2026-11-29T23:30:00+00:00",
+    "imaging_scope": "whole_spine",
+    "imaging_finding": "mscc",
+    "imaging_levels": ["T6"],
 }
 
 
@@ -217,6 +231,15 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     later()
     case_services.case_handover_propose(case=shared, user=bob, to_user=alice, note="On leave from Monday.")
     later()
+
+    # Ann Example's decided episode began as a referral from the emergency department, reported with
+    # compression at T6, dexamethasone given there; the case was made from it.
+    referral = make_referral(
+        make_user("rita", roles.REFERRER), dexamethasone_given_at="2026-11-29T21:30:00+00:00", **REFERRAL_REPORTED
+    )
+    referral_services.referral_case_link(referral_id=referral.pk, case=decided, user=alice, by_hand=False)
+    later()
+    seeded.add("referral", "linked", referral.pk)
 
     for variant, case in (("draft", draft), ("submitted", submitted), ("decided", decided), ("shared", shared)):
         seeded.add("case", variant, case.pk)

@@ -313,3 +313,17 @@ def test_another_referrer_sees_nothing(client, rita, colin_clinician, carol):
     assert client.get(reverse("referrals:referral_case", args=[referral.pk])).status_code == 404
     assert client.post(reverse("referrals:referral_case_create", args=[referral.pk])).status_code == 404
     assert not Notification.objects.filter(recipient__username="rhys").exists()
+
+
+@pytest.mark.django_db
+def test_the_result_is_held_back_until_each_prefilled_value_is_confirmed(client, rita, colin_clinician):
+    referral = reported_referral(rita, colin_clinician)
+    client.force_login(colin_clinician)
+    opened = client.get(start(client, referral)).content.decode()
+    assert 'data-missing="confirm_neurologic_deficit"' in opened
+    htmx = {"HX-Request": "true"}
+    held = client.post(reverse("assessments:case_create"), case_entries(opened), headers=htmx)
+    assert held.status_code == 422 and 'data-missing="confirm_histology"' in held.content.decode()
+    shown = client.post(reverse("assessments:case_create"), case_entries(opened, **confirmations()), headers=htmx)
+    assert shown.status_code == 200 and 'id="pathway-title"' in shown.content.decode()
+    assert Case.objects.count() == 0  # a preview saves nothing

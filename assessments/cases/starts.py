@@ -221,6 +221,20 @@ class CaseStartForm(forms.Form):
             for name, value in self.proposed.items()
         ]
 
+    def unconfirmed(self) -> list[dict[str, str]]:
+        """Each proposed value neither confirmed nor changed, as the result panel names what it still needs."""
+        now = posted_values(self.entries) if self.entries is not None else self.proposed
+        ticked = self.data if self.is_bound else {}
+        return [
+            {
+                "field": f"confirm_{name}",
+                "label": _field_label(name),
+                "message": f"confirm the value from {self.start.source}, or change it.",
+            }
+            for name, value in self.proposed.items()
+            if now.get(name, "") == value and not ticked.get(f"confirm_{name}")
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         now = posted_values(self.entries) if self.entries is not None else {}

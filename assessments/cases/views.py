@@ -44,13 +44,14 @@ from assessments.templatetags import live_update
 CASE_FORM = "assessments/case_form.html"
 
 
-def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
+def result_panel(entry: AssessmentEntry, held_back: list[dict[str, str]] | None = None) -> tuple[dict[str, Any], int]:
     """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid.
 
     While incomplete, each lesion still shows what its findings so far give (SINS so far, grade) and the
-    panel names what is missing; no pathway is ever shown from missing inputs.
+    panel names what is missing; no pathway is ever shown from missing inputs, nor while ``held_back``
+    names values still to be confirmed (a started case's proposed values).
     """
-    if entry.is_valid():
+    if entry.is_valid() and not held_back:
         result_input = entry.to_case_input()
         result = rules.evaluate(result_input)
         panel = presenters.present_result(result.to_snapshot(), expected_survival=result_input.expected_survival)
@@ -68,7 +69,7 @@ def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
             sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
         )
         lesions.append({**item, "spinal_level": given["spinal_level"], "partial": partial})
-    panel = presenters.present_partial_lesions(lesions, entry.needed())
+    panel = presenters.present_partial_lesions(lesions, [*entry.needed(), *(held_back or [])])
     return {"panel": panel, **_prognosis_form_context(entry.prognosis_form)}, 422
 
 
@@ -190,7 +191,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
     else:
         patient_form, entry = PatientForm(), AssessmentEntry(initial=CaseFieldsForm.site_defaults())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
-    panel, status = result_panel(entry if entry.is_bound else _unbound_entries(start, key))
+    held_back = start_form.unconfirmed() if start_form is not None else None
+    panel, status = result_panel(entry if entry.is_bound else _unbound_entries(start, key), held_back)
     context = {
         "patient_form": patient_form,
         "assessment": entry,
