@@ -45,6 +45,6 @@ def referral_case_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("referrals:referral_case", pk=referral.pk)
     by_hand = part["by_hand_form"] is not None
     if by_hand and not part["by_hand_form"].is_valid():
-        return render(request, REFERRAL_CASE, {"referral": referral, "part": part}, status=422)
+        return render(request, REFERRAL_CASE, {"referral": referral, "case_part": part}, status=422)
     key = start_keep(request.session, referral_case_start(referral=referral, by_hand=by_hand))
     return redirect(f"{reverse('assessments:case_create')}?start={key}")

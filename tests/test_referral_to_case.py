@@ -327,3 +327,20 @@ def test_the_result_is_held_back_until_each_prefilled_value_is_confirmed(client,
     shown = client.post(reverse("assessments:case_create"), case_entries(opened, **confirmations()), headers=htmx)
     assert shown.status_code == 200 and 'id="pathway-title"' in shown.content.decode()
     assert Case.objects.count() == 0  # a preview saves nothing
+
+
+@pytest.mark.django_db
+def test_hostile_entries_on_a_started_form_are_refused_never_a_500(client, rita, colin_clinician):
+    referral = reported_referral(rita, colin_clinician)
+    client.force_login(colin_clinician)
+    html = client.get(start(client, referral)).content.decode()
+    for value in ("", "\x00", "' OR 1=1 --", "<script>", "9" * 300, "true\ufeff"):
+        hostile = case_entries(html, **{"lesions-TOTAL_FORMS": value, "confirm_histology": value, "histology": value})
+        assert client.post(reverse("assessments:case_create"), hostile).status_code in (200, 302, 422)
+        unknown = case_entries(html, case_start=value, **confirmations())
+        assert client.post(reverse("assessments:case_create"), unknown, headers={"HX-Request": "true"}).status_code in (
+            200,
+            422,
+        )
+        by_hand = {"provisional_report": value}
+        assert client.post(reverse("referrals:referral_case_create", args=[referral.pk]), by_hand).status_code == 302
