@@ -7,7 +7,6 @@ into a URL.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,15 +33,15 @@ def referral_case_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A clinician creates the assessment from the referral: on the rules' offer, or by hand on a provisional report.
 
     Opens the new-case page with the referral's prefill (its ``referral.view`` recorded: that page names
-    the patient); nothing is saved until the clinician saves the case.
+    the patient); nothing is saved until the clinician saves the case. 404 for a referral that already
+    has its case, or is closed: there is nothing to create.
     """
     if not roles.is_clinician(request.user):
         raise Http404("Only clinicians create cases")
     referral = selectors.referral_get_for_view(user=request.user, pk=pk)
     part = referral_case_part(user=request.user, referral=referral, by_hand_form=ByHandForm(request.POST))
     if not part["may_start"]:
-        messages.info(request, "This referral already has its assessment, or is closed.")
-        return redirect("referrals:referral_case", pk=referral.pk)
+        raise Http404("This referral already has its assessment, or is closed")
     by_hand = part["by_hand_form"] is not None
     if by_hand and not part["by_hand_form"].is_valid():
         return render(request, REFERRAL_CASE, {"referral": referral, "case_part": part}, status=422)

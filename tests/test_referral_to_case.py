@@ -344,3 +344,13 @@ def test_hostile_entries_on_a_started_form_are_refused_never_a_500(client, rita,
         )
         by_hand = {"provisional_report": value}
         assert client.post(reverse("referrals:referral_case_create", args=[referral.pk]), by_hand).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_referral_that_has_its_case_offers_no_second_one(client, rita, colin_clinician):
+    referral = reported_referral(rita, colin_clinician)
+    linked_case(client, referral, colin_clinician)
+    client.force_login(colin_clinician)  # the session of the morning has ended by now
+    page = client.get(reverse("referrals:referral_case", args=[referral.pk])).content.decode()
+    assert 'id="referral-case-link"' in page and "Create assessment" not in page
+    assert client.post(reverse("referrals:referral_case_create", args=[referral.pk])).status_code == 404

@@ -13,14 +13,14 @@ from typing import Any
 from django.utils import timezone
 
 from assessments import rules
+from assessments.models import CASE_ORIGIN_RELATIONS
 
-ORIGIN_RELATIONS = ("referral",)
 TRIAGE_STEROID_TEXT = "Started at triage at {time}: continue 16 mg a day in divided doses; no further loading dose"
 
 
 def case_origin(case: Any) -> Any:
     """The record ``case`` was started from, or None."""
-    for relation in ORIGIN_RELATIONS:
+    for relation in CASE_ORIGIN_RELATIONS:
         origin = getattr(case, relation, None)
         if origin is not None:
             return origin
