@@ -40,9 +40,10 @@ from assessments.models import CareTeam, Case
 from board import services as board_services
 from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
 from referrals import services as referral_services
+from referrals.models import VersionReason
 from tests.conftest import make_user
 from tests.factories import make_case
-from tests.referral_factories import make_referral
+from tests.referral_factories import make_referral, referral_data
 from tests.test_access import APP_ROUTES
 
 ROLES = ("alice", "bob", "carol", "dave")
@@ -79,8 +80,8 @@ VARIANTS = {
 REFERRAL_REPORTED = {
     "imaging_status": "reported",
     "imaging_modality": "mri",
-    "imaging_at": "2026-11-29T23:00:00+00:00",
-    "imaging_reported_at": "2026-11-29T23:30:00+00:00",
+    "imaging_at": "2026-11-30T07:00:00+00:00",
+    "imaging_reported_at": "2026-11-30T07:15:00+00:00",
     "imaging_scope": "whole_spine",
     "imaging_finding": "mscc",
     "imaging_levels": ["T6"],
@@ -165,8 +166,23 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     alice, bob, carol = users["alice"], users["bob"], users["carol"]
     seeded = Seeded(users=users)
 
+    # Ann Example's first episode began as a referral from the emergency department before the day's first
+    # step (dexamethasone given there), then reported with compression at T6; the case was made from it.
+    rita = make_user("rita", roles.REFERRER)
+    clock.move_to(START - datetime.timedelta(minutes=80))
+    referral = make_referral(rita, dexamethasone_given_at="2026-11-30T06:30:00+00:00")
+    clock.move_to(START - datetime.timedelta(minutes=30))
+    referral_services.referral_version_add(
+        referral=referral, user=rita, data=referral_data(dexamethasone_given_at="2026-11-30T06:30:00+00:00",
+                                                         **REFERRAL_REPORTED),
+        based_on=1, reason=VersionReason.IMAGING,
+    )  # fmt: skip
+    clock.move_to(START)
+    seeded.add("referral", "linked", referral.pk)
+
     # Ann Example's first episode: through the board to a decision with a plan, actions and follow-up.
     decided = make_case(alice, patient={"patient_name": "Ann Example", "mrn": "H1234567"})
+    referral_services.referral_case_link(referral_id=referral.pk, case=decided, user=alice, by_hand=False)
     later()
     board_services.case_submit_to_board(
         case=decided, user=alice, question="Separation surgery first?", meeting_date=datetime.date(2026, 12, 1)
@@ -231,15 +247,6 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     later()
     case_services.case_handover_propose(case=shared, user=bob, to_user=alice, note="On leave from Monday.")
     later()
-
-    # Ann Example's decided episode began as a referral from the emergency department, reported with
-    # compression at T6, dexamethasone given there; the case was made from it.
-    referral = make_referral(
-        make_user("rita", roles.REFERRER), dexamethasone_given_at="2026-11-29T21:30:00+00:00", **REFERRAL_REPORTED
-    )
-    referral_services.referral_case_link(referral_id=referral.pk, case=decided, user=alice, by_hand=False)
-    later()
-    seeded.add("referral", "linked", referral.pk)
 
     for variant, case in (("draft", draft), ("submitted", submitted), ("decided", decided), ("shared", shared)):
         seeded.add("case", variant, case.pk)
