@@ -275,6 +275,9 @@ def _referral_objects(rita):
 REFERRALS_URLS = [
     ("referrals:referral_audit", lambda o: [], {"carol", "colin"}),
     ("referrals:referral_audit_csv", lambda o: [], {"carol", "colin"}),
+    ("referrals:referral_case", lambda o: [o["referral"].pk], {"rita", "colin"}),
+    # Only a clinician who may see the referral creates its case: none of these (colin is no clinician here).
+    ("referrals:referral_case_create", lambda o: [o["referral"].pk], set()),
 ]
 
 
