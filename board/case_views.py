@@ -84,12 +84,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     panel = case_presenters.present_result(
         result_now or case_selectors.case_stored_result(case=case), expected_survival=case.expected_survival
     )
+    origin = case_presenters.present_origin(case)
+    if origin is not None:
+        panel = case_presenters.with_origin_steroids(panel, origin["steroid_started_at"])
     return TemplateResponse(
         request,
         "assessments/case_detail.html",
         {
             "case": case,
             "panel": panel,
+            "origin": origin,
             "summary_text": case_presenters.case_summary_text(case=case, panel=panel),
             "evaluated_now": result_now is not None,
             "inputs": input_rows.present_inputs(case),

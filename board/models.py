@@ -162,6 +162,7 @@ class NotificationKind(models.TextChoices):
     REFERRAL_ESCALATED = "referral_escalated", "A referral was escalated to you"
     TIMER_DUE_SOON = "timer_due_soon", "A referral timer is about to breach"
     TIMER_BREACHED = "timer_breached", "A referral timer breached"
+    REFERRAL_OUTCOME = "referral_outcome", "The board decided on your referral"
 
 
 class Notification(models.Model):

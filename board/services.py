@@ -46,6 +46,7 @@ from board.models import (
     Notification,
     NotificationKind,
 )
+from board.signals import decision_signed
 from board.summary import summary_refresh
 from board.tasks import send_notification_email
 
@@ -422,6 +423,7 @@ def board_decision_record(
             details={"decision": decision.pk, "supersedes": supersedes.pk if supersedes else None},
         )
         summary_refresh(case=case)  # the dashboard's monthly rows
+        decision_signed.send(sender=BoardDecision, case=case, decision=decision, signed_by=signed_by)
     return decision
 
 

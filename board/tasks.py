@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from board.models import DeliveryStatus, EmailDelivery
+from board.models import DeliveryStatus, EmailDelivery, NotificationKind
 from board.presenters import case_words
 
 log = logging.getLogger(__name__)
@@ -30,20 +30,27 @@ def email_text(delivery: EmailDelivery) -> tuple[str, str]:
     """Subject and body. No patient identifiers: e-mail leaves the hospital's systems; the link needs a login.
 
     The case is named as its clinicians know it (``presenters.case_words``: whose, level, date); a
-    notification that is not about a case by its own subject.
+    notification that is not about a case by its own subject. The referrer told of the board's outcome
+    is sent to their notifications: they see the decision on their referral's page, never the case.
     """
     notification = delivery.notification
     if notification.case is None:
         # Another app's notification: its subject was written to name no patient (``Notification``).
-        path, words = notification.link, notification.subject
+        words = notification.subject
+        url = settings.SITE_URL.rstrip("/") + notification.link
+        where = f"Open it in the app (log-in needed): {url}"
     else:
-        path = reverse("assessments:case_detail", args=[notification.case_id])
         words = case_words(notification.case)
-    url = settings.SITE_URL.rstrip("/") + path
+        if notification.kind == NotificationKind.REFERRAL_OUTCOME:
+            url = settings.SITE_URL.rstrip("/") + reverse("meetings:notification_list")
+            where = f"The decision is on your referral's page in the app; your notifications (log-in needed): {url}"
+        else:
+            url = settings.SITE_URL.rstrip("/") + reverse("assessments:case_detail", args=[notification.case_id])
+            where = f"Open the case (log-in needed): {url}"
     subject = f"ESCC: {notification.get_kind_display()}: {words}"
     body = (
         f"{notification.get_kind_display()}: {words}.\n\n"
-        f"Open it in the app (log-in needed): {url}\n\n"
+        f"{where}\n\n"
         "This message names no patient on purpose; the details are in the app.\n"
     )
     return subject, body

@@ -9,9 +9,12 @@ phone, withdrawn, the outcome told) is an append-only log (``ReferralEntry``); t
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
 from assessments.models import Case
 from assessments.models.common import TEXT_MAX, choices
@@ -91,6 +94,22 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ReferralStatus.OPEN
+
+    # What a case started from the referral reads of it (``assessments.presenters.origin``).
+    @property
+    def origin_label(self) -> str:
+        return f"Referral {self.pk}"
+
+    @property
+    def origin_url(self) -> str:
+        return reverse("referrals:referral_detail", args=[self.pk])
+
+    @property
+    def steroid_started_at(self) -> datetime.datetime | None:
+        """When dexamethasone was given at triage, as the newest version records it (10.1)."""
+        version = self.versions.filter(number=self.version).only("data").first()
+        given = None if version is None else version.data.get("dexamethasone_given_at")
+        return parse_datetime(given) if isinstance(given, str) else None
 
 
 class VersionReason(models.TextChoices):

@@ -1,6 +1,5 @@
-"""Write paths of referrals: refer, add a version (re-triage, imaging), acknowledge, log advice, escalate, close.
-
-Also the on-call list's changes (kept by admins).
+"""Write paths of referrals: refer, add a version (re-triage, imaging), acknowledge, log advice, escalate, close,
+link the assessment case made from it and tell the referrer the board's outcome; and the on-call list's changes.
 
 Keyword-only and typed, each one write with its audit record (``audit.services``), in one transaction.
 Every write that changes what the rules read evaluates the newest version again and keeps the
@@ -19,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.labels import label
+from assessments.models import BoardDecision, Case
 from assessments.rules import referral as triage_rules
 from audit.services import audit_record
 from board.models import NotificationKind
@@ -437,3 +437,48 @@ def referral_coordinator_end(
     with transaction.atomic():
         locked = _current(referral, based_on)
         return referral_end(referral=locked, user=user, status=status, reason=reason)
+
+
+def referral_case_link(*, referral_id: int, case: Case, user: User, by_hand: bool) -> Referral | None:
+    """The assessment case made from the referral keeps it (10.8): link it, log it, and follow its clock.
+
+    Runs inside the case's save. A referral that already has its case keeps that one (two clinicians
+    started one each; the second case stays unlinked) and nothing is recorded; None then.
+    """
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update(of=("self",)).filter(pk=referral_id).first()
+        if locked is None or locked.case_id is not None:
+            return None
+        locked.case = case
+        locked.case_created_by_hand = by_hand
+        locked.save(update_fields=["case", "case_created_by_hand", "updated_at"])
+        referral_entry_add(
+            referral=locked,
+            user=user,
+            kind=EntryKind.CASE_CREATED,
+            details={"case": case.pk, "version": locked.version, "by_hand": by_hand},
+        )
+        referral_refresh(referral=locked)
+    return locked
+
+
+def referral_outcome_tell(*, case: Case, decision: BoardDecision, signed_by: User) -> ReferralEntry | None:
+    """The board signed a decision on the referral's case: tell the referrer (in the app and by e-mail) and log it.
+
+    The referrer is told through the board's notifications and sees the decision on the referral's page,
+    never the case itself. None when the case came from no referral.
+    """
+    referral = Referral.objects.filter(case=case).select_related("referrer").first()
+    if referral is None:
+        return None
+    with transaction.atomic():
+        notification_create(recipient=referral.referrer, case=case, kind=NotificationKind.REFERRAL_OUTCOME)
+        entry = referral_entry_add(
+            referral=referral,
+            user=signed_by,
+            kind=EntryKind.OUTCOME_TOLD,
+            at=decision.signed_at,
+            details={"case": case.pk, "decision": decision.pk, "pathway": decision.pathway_code},
+        )
+        referral_refresh(referral=referral)
+    return entry

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import coordinator_views, escalation_views, report_views, views
+from referrals import case_views, coordinator_views, escalation_views, report_views, views
 
 app_name = "referrals"
 
@@ -22,4 +22,7 @@ urlpatterns = [
         path(f"<int:pk>/{route}/", coordinator_views.referral_action, {"action": action}, name=name)
         for route, action, name in coordinator_views.ACTION_ROUTES
     ),
+    # The assessment case a referral becomes (10.8) and the board's outcome told to the referrer.
+    path("<int:pk>/case/", case_views.referral_case, name="referral_case"),
+    path("<int:pk>/case/create/", case_views.referral_case_create, name="referral_case_create"),
 ]

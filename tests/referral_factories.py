@@ -46,12 +46,14 @@ def referral_data(**changes: Any) -> dict[str, Any]:
     return {**data, **changes}
 
 
-def make_referral(referrer: User, **changes: Any) -> Referral:
-    """A referral by ``referrer`` of Dora Example (born 1950), made through the service, now."""
+def make_referral(
+    referrer: User, *, patient_name: str = "Dora Example", patient_mrn: str = "RH-20417", **changes: Any
+) -> Referral:
+    """A referral by ``referrer`` of Dora Example (born 1950) unless named otherwise, made through the service, now."""
     return services.referral_create(
         referrer=referrer,
-        patient_name="Dora Example",
+        patient_name=patient_name,
         patient_date_of_birth=datetime.date(1950, 5, 17),
-        patient_mrn="RH-20417",
+        patient_mrn=patient_mrn,
         data=referral_data(**changes),
     )

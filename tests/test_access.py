@@ -293,7 +293,10 @@ REFERRALS_URLS = [
             "referral_close",
             "referral_withdraw",
         )
-    ),  # fmt: skip
+    ),
+    ("referrals:referral_case", lambda o: [o["referral"].pk], {"rita", "colin"}),
+    # Only a clinician who may see the referral creates its case: none of these (colin is no clinician here).
+    ("referrals:referral_case_create", lambda o: [o["referral"].pk], set()),
 ]
 
 

@@ -42,9 +42,11 @@ from assessments.cases import services as case_services
 from assessments.models import CareTeam, Case
 from board import services as board_services
 from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
+from referrals import services as referral_services
+from referrals.models import VersionReason
 from tests.conftest import make_user
 from tests.factories import make_case
-from tests.referral_factories import make_referral
+from tests.referral_factories import make_referral, referral_data
 from tests.test_access import APP_ROUTES
 
 ROLES = ("alice", "bob", "carol", "dave", "rita", "colin")
@@ -74,7 +76,18 @@ VARIANTS = {
     "decision": ("decision",),
     "action": ("action",),
     "days": tuple(str(days) for days in FOLLOW_UP_DAYS),
-    "referral": ("referred",),
+    "referral": ("referred", "linked"),
+}
+
+
+REFERRAL_REPORTED = {
+    "imaging_status": "reported",
+    "imaging_modality": "mri",
+    "imaging_at": "2026-11-30T07:00:00+00:00",
+    "imaging_reported_at": "2026-11-30T07:15:00+00:00",
+    "imaging_scope": "whole_spine",
+    "imaging_finding": "mscc",
+    "imaging_levels": ["T6"],
 }
 
 
@@ -158,8 +171,25 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     alice, bob, carol = users["alice"], users["bob"], users["carol"]
     seeded = Seeded(users=users)
 
+    # Ann Example's first episode began as a referral from the emergency department before the day's first
+    # step (dexamethasone given there), then reported with compression at T6; the case was made from it.
+    rita = users["rita"]
+    clock.move_to(START - datetime.timedelta(minutes=80))
+    referral = make_referral(
+        rita, patient_name="Ann Example", patient_mrn="H1234567", dexamethasone_given_at="2026-11-30T06:30:00+00:00"
+    )
+    clock.move_to(START - datetime.timedelta(minutes=30))
+    referral_services.referral_version_add(
+        referral=referral, user=rita, data=referral_data(dexamethasone_given_at="2026-11-30T06:30:00+00:00",
+                                                         **REFERRAL_REPORTED),
+        based_on=1, reason=VersionReason.IMAGING,
+    )  # fmt: skip
+    clock.move_to(START)
+    seeded.add("referral", "linked", referral.pk)
+
     # Ann Example's first episode: through the board to a decision with a plan, actions and follow-up.
     decided = make_case(alice, patient={"patient_name": "Ann Example", "mrn": "H1234567"})
+    referral_services.referral_case_link(referral_id=referral.pk, case=decided, user=alice, by_hand=False)
     later()
     board_services.case_submit_to_board(
         case=decided, user=alice, question="Separation surgery first?", meeting_date=datetime.date(2026, 12, 1)
@@ -241,10 +271,6 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     seeded.add("action", "action", Action.objects.get(decision=decision, owner=alice).pk)
     for days in FOLLOW_UP_DAYS:
         seeded.add("days", str(days), days)
-    # A referral to the MSCC coordinator, by a referrer of the emergency department.
-    referral = make_referral(make_user("rita", roles.REFERRER))
-    later()
-    seeded.add("referral", "referral", referral.pk)
     assert Attendee.objects.filter(meeting=meeting).count() == 3
     return seeded
 

@@ -25,6 +25,7 @@ from assessments import rules, search
 from assessments.access import care_team_ids, cases_visible_to, reads_record
 from assessments.cases.inputs import case_input, case_input_at
 from assessments.models import (
+    CASE_ORIGIN_RELATIONS,
     CareTeam,
     CareTeamMembership,
     Case,
@@ -46,8 +47,14 @@ def case_get_visible(*, user: Any, pk: int) -> Case:
 
 
 def case_get_for_view(*, user: User, pk: int) -> Case:
-    """The case if ``user`` may read it (else 404), its ``case.view`` recorded: for a page that shows it."""
-    case = case_get_visible(user=user, pk=pk)
+    """The case if ``user`` may read it (else 404), its ``case.view`` recorded: for a page that shows it.
+
+    Read with the record it was started from (a referral), which the page names.
+    """
+    try:
+        case = cases_visible_to(user).select_related("owner", "patient", "team", *CASE_ORIGIN_RELATIONS).get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404("No such case") from None
     reads_record(user=user, cases=[case])
     return case
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from accounts import roles
 from assessments import rules
 from assessments.access import care_team_ids
 from assessments.cases.inputs import HOUR, case_input, case_input_at, lesion_values
-from assessments.cases.signals import handover_changed
+from assessments.cases.signals import case_started, handover_changed
 from assessments.models import (
     ASSESSMENT_FIELDS,
     PROGNOSIS_FIELDS,
@@ -41,6 +41,9 @@ from assessments.patients.services import (
     split_patient,
 )
 from audit.services import audit_record
+
+if TYPE_CHECKING:
+    from assessments.cases.starts import CaseStart
 
 
 class StaleVersionError(Exception):
@@ -106,8 +109,12 @@ def case_create(
     patient: dict[str, Any],
     assessment: rules.CaseInput,
     save_token: uuid.UUID | None = None,
+    started_from: CaseStart | None = None,
 ) -> Case:
     """Create a draft case for ``owner`` with the rules' result stored beside the inputs.
+
+    A case ``started_from`` another record (a referral) is announced with that record's origin
+    (``signals.case_started``) inside the save's transaction, so the link is saved with it or not at all.
 
     A ``save_token`` already saved by ``owner`` returns that case instead: the same save sent
     twice (a reload after a lost answer, a double click) stores one case. The case becomes an
@@ -127,6 +134,10 @@ def case_create(
             case.save()
             audit_record(action="case.create", actor=owner, target=case)
             working_copy_discard(user=owner, case=None)
+            if started_from is not None:
+                case_started.send(
+                    sender=Case, case=case, origin=started_from.origin, user=owner, by_hand=started_from.by_hand
+                )
     except (PatientDetailsMismatch, PatientCheckLimited) as refusal:
         patient_refusal_record(user=owner, refusal=refusal)  # after the rollback, so the entry stays
         raise

@@ -23,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts import roles
 from assessments import presenters, rules
-from assessments.cases import case_format, selectors, services
+from assessments.cases import case_format, selectors, services, starts
 from assessments.cases.forms import (
     AssessmentEntry,
     CaseFieldsForm,
@@ -44,13 +44,14 @@ from assessments.templatetags import live_update
 CASE_FORM = "assessments/case_form.html"
 
 
-def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
+def result_panel(entry: AssessmentEntry, held_back: list[dict[str, str]] | None = None) -> tuple[dict[str, Any], int]:
     """The result panel's context and status: 200 with a full result, 422 while incomplete or invalid.
 
     While incomplete, each lesion still shows what its findings so far give (SINS so far, grade) and the
-    panel names what is missing; no pathway is ever shown from missing inputs.
+    panel names what is missing; no pathway is ever shown from missing inputs, nor while ``held_back``
+    names values still to be confirmed (a started case's proposed values).
     """
-    if entry.is_valid():
+    if entry.is_valid() and not held_back:
         result_input = entry.to_case_input()
         result = rules.evaluate(result_input)
         panel = presenters.present_result(result.to_snapshot(), expected_survival=result_input.expected_survival)
@@ -68,7 +69,7 @@ def result_panel(entry: AssessmentEntry) -> tuple[dict[str, Any], int]:
             sins_posterolateral=_enum_or_none(rules.SinsPosterolateral, given["sins_posterolateral"]),
         )
         lesions.append({**item, "spinal_level": given["spinal_level"], "partial": partial})
-    panel = presenters.present_partial_lesions(lesions, entry.needed())
+    panel = presenters.present_partial_lesions(lesions, [*entry.needed(), *(held_back or [])])
     return {"panel": panel, **_prognosis_form_context(entry.prognosis_form)}, 422
 
 
@@ -155,15 +156,19 @@ def _form_status(request: HttpRequest, panel_status: int) -> int:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    """New case: GET the empty form (or the user's working copy); HTMX POST previews; plain POST saves (PRG)."""
+    """New case: GET the empty form (or the user's working copy, or a start's proposed values); HTMX POST
+    previews; plain POST saves (PRG). A started case saves only once each proposed value is confirmed."""
     if not roles.is_clinician(request.user):
         raise Http404("Only clinicians create cases")
     save_form = SaveTokenForm(request.POST if request.method == "POST" else None)
     data, working_copy = _entries(request)
+    key, start, data, working_copy = _started(request, data, working_copy)
+    start_form = None if start is None else starts.CaseStartForm(data, start=start, key=key, entries=data)
     if data is not None:
         patient_form = PatientForm(data)
         entry = _assessment_entry(data, patient_form)
         valid = patient_form.is_valid() and entry.is_valid() and save_form.is_valid()
+        valid = valid and (start_form is None or start_form.is_valid())
         if request.method == "POST" and _is_save(request) and valid:
             try:
                 case = services.case_create(
@@ -171,17 +176,23 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     patient=patient_form.cleaned_data,
                     assessment=entry.to_case_input(),
                     save_token=save_form.cleaned_data["save_token"],
+                    started_from=start,
                 )
             except (patient_services.PatientDetailsMismatch, patient_services.PatientCheckLimited) as refusal:
                 patient_mismatch_errors(request.user, patient_form, refusal)  # the entries stay
             else:
                 messages.success(request, "Case saved.")
                 patient_attached_messages(request, case)
+                if start is not None:
+                    starts.start_forget(request.session, key)
                 return redirect(case)
+    elif start is not None:
+        patient_form, entry = _started_forms(start)
     else:
         patient_form, entry = PatientForm(), AssessmentEntry(initial=CaseFieldsForm.site_defaults())
     # An empty form's panel is computed from the defaults, so they do not show as "still needed".
-    panel, status = result_panel(entry if entry.is_bound else AssessmentEntry(_default_entries()))
+    held_back = start_form.unconfirmed() if start_form is not None else None
+    panel, status = result_panel(entry if entry.is_bound else _unbound_entries(start, key), held_back)
     context = {
         "patient_form": patient_form,
         "assessment": entry,
@@ -189,9 +200,38 @@ def case_create(request: HttpRequest) -> HttpResponse:
         "save_form": save_form,
         "working_copy": working_copy,
         "working_copy_url": reverse("assessments:working_copy_new"),
+        "start_form": start_form,
         **panel,
     }
     return _render_case_form(request, context, _form_status(request, status))
+
+
+def _started(request: HttpRequest, data: Any, working_copy: WorkingCopy | None) -> tuple[str, Any, Any, Any]:
+    """The start this form carries: named by the entries (``case_start``) or, when opened, by ``?start=``.
+
+    Opening a start shows its proposed values, unless the working copy already holds this start's entries
+    (a reload): then what was typed wins. A key the session does not hold is no start.
+    """
+    key = data.get(starts.START_FIELD) if data is not None else None
+    opened = request.GET.get("start") if request.method == "GET" else None
+    if opened and key != opened:
+        key, data, working_copy = opened, None, None
+    start = starts.start_read(request.session, key)
+    return (key if start is not None else ""), start, data, working_copy
+
+
+def _started_forms(start: starts.CaseStart) -> tuple[PatientForm, AssessmentEntry]:
+    initial = {**CaseFieldsForm.site_defaults(), **start.case_initial()}
+    return PatientForm(initial=start.patient_initial()), AssessmentEntry(
+        initial=initial, lesions=start.lesions_initial()
+    )
+
+
+def _unbound_entries(start: starts.CaseStart | None, key: str) -> AssessmentEntry:
+    if start is None:
+        return AssessmentEntry(_default_entries())
+    lost_at = start.patient_initial().get("ambulation_lost_at")
+    return AssessmentEntry(start.entries(key), ambulation_lost_at=lost_at)
 
 
 def _default_entries() -> dict[str, str]:

@@ -1,6 +1,14 @@
 """The assessments app's models, one module per concern; re-exported so imports and migrations keep working."""
 
-from assessments.models.cases import ASSESSMENT_FIELDS, PROGNOSIS_FIELDS, URGENCY_RANK, Case, CaseQuerySet, CaseStatus
+from assessments.models.cases import (
+    ASSESSMENT_FIELDS,
+    CASE_ORIGIN_RELATIONS,
+    PROGNOSIS_FIELDS,
+    URGENCY_RANK,
+    Case,
+    CaseQuerySet,
+    CaseStatus,
+)
 from assessments.models.common import DECISION_PATHWAY_CHOICES, OTHER_PATHWAY, TEXT_MAX, choices
 from assessments.models.decisions import (
     BoardDecision,
@@ -22,6 +30,7 @@ from assessments.models.working_copies import WorkingCopy
 
 __all__ = [
     "ASSESSMENT_FIELDS",
+    "CASE_ORIGIN_RELATIONS",
     "DECISION_PATHWAY_CHOICES",
     "OTHER_PATHWAY",
     "PATIENT_FIELDS",

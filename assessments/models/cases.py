@@ -34,6 +34,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(owner=user)
 
 
+# The one-to-ones by which a record above the cases (a referral) hangs on the case it was started from:
+# the case page reads its origin through them (``presenters.origin``), importing nothing of that app.
+CASE_ORIGIN_RELATIONS = ("referral",)
+
+
 class Case(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
     # The patient this case is an episode of, and the care team it is shared with.

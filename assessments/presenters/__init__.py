@@ -4,6 +4,7 @@ The names other modules use are importable from ``assessments.presenters``; the 
 presenters live in the board app (``board.presenters``, ``board.charts``).
 """
 
+from assessments.presenters.origin import present_origin, with_origin_steroids
 from assessments.presenters.prognosis import (
     karnofsky_ecog,
     present_prognosis,
@@ -37,6 +38,7 @@ __all__ = [
     "present_contradiction",
     "present_differences",
     "present_lesions",
+    "present_origin",
     "present_partial",
     "present_partial_lesions",
     "present_prognosis",
@@ -50,4 +52,5 @@ __all__ = [
     "sins_gauge",
     "urgency_choices",
     "value_text",
+    "with_origin_steroids",
 ]

@@ -190,6 +190,8 @@ def present_result(result: dict[str, Any], *, expected_survival: str | None = No
         **lesions,
         "reason_groups": group_reasons(reasons, lesions["lesions"]),
         "steroids": _label(rules.Steroids, result["steroids"]),
+        "steroids_code": result["steroids"],
+        "steroid_dosing_text": result.get("steroid_dosing_text"),
         # Spec 4.1: the cord dose budget of each level irradiated before (shown read-only on the case page).
         "budgets": present_budgets(result),
     }
