@@ -326,3 +326,33 @@ def test_re_evaluating_a_2027_1_case_with_courses_shows_the_differences_and_save
     assert case.rule_set == "2027.2"
     assert case.lesions[0]["prior_radiation_courses"] == [ONE_COURSE]
     assert case.result["lesions"][0]["reirradiation"]["status"] == "limits_apply"
+
+
+def test_case_page_lists_each_saved_course_in_the_forms_words(alice_client, alice):
+    phase = {"technique": "sbrt", "total_dose_gy": 8, "fractions": 1, "end_date": "2026-04", "cord_max_dose_gy": 7.5,
+             "same_course_as_previous": True}  # fmt: skip
+    case = make_case(
+        alice,
+        lesions=[{"index": True, "prior_radiation_in_field": True, "prior_radiation_courses": [ONE_COURSE, phase]}],
+    )
+    body = alice_client.get(case.get_absolute_url()).content.decode()
+    assert re.search(r'data-input="lesions\[0\]\.prior_radiation_courses\[0\]">cEBRT[^<]*, 30 Gy in 10 fractions, '
+                     r"ended 2026-03-02</dd>", body)  # fmt: skip
+    assert re.search(r'data-input="lesions\[0\]\.prior_radiation_courses\[1\]">SBRT[^<]*, 8 Gy in 1 fraction, ended '
+                     r"2026-04, cord maximum 7.5 Gy, a further phase of the course above</dd>", body)  # fmt: skip
+
+
+def test_a_stale_save_names_the_courses_that_differ_from_the_newer_version(alice_client, alice):
+    case = make_case(
+        alice, lesions=[{"index": True, "prior_radiation_in_field": True, "prior_radiation_courses": [ONE_COURSE]}]
+    )
+    first = case.version
+    newer = course_post([{**ONE_COURSE, "total_dose_gy": 36}], action="save", version=str(first))
+    assert alice_client.post(reverse("assessments:case_edit", args=[case.pk]), newer).status_code == 302
+    mine = course_post([ONE_COURSE, {**ONE_COURSE, "end_date": "2026-06"}], action="save", version=str(first))
+    response = alice_client.post(reverse("assessments:case_edit", args=[case.pk]), mine)
+    body = response.content.decode()
+    assert response.status_code == 409
+    row = re.search(r"<tr><th scope=\"row\">Lesion 1 \u2014 Prior radiation courses</th>(.*?)</tr>", body, re.S)
+    assert row is not None, "the courses are compared"
+    assert "2. cEBRT" in row.group(1) and "36 Gy in 10 fractions" in row.group(1)
