@@ -330,10 +330,10 @@ def test_import_of_a_file_with_prior_radiation_courses_fills_their_boxes(alice_c
     upload = io.BytesIO(json.dumps(json.loads(spec.read_text())["case"]).encode())
     upload.name = "case.json"
     body = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="2"' in body
-    assert re.search(r'name="lesions-0-courses-0-total_dose_gy" value="40"', body)
-    assert re.search(r'name="lesions-0-courses-1-end_date" value="2026-04"', body)
-    assert re.search(r'name="lesions-0-courses-1-same_course_as_previous"[^>]*checked', body)
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="2"' in body
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy" value="40"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-end_date" value="2026-04"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-same_course_as_previous"[^>]*checked', body)
 
 
 def test_a_saved_case_stores_and_exports_its_courses_and_reads_them_back(alice):

@@ -118,7 +118,9 @@ def test_courses_with_prior_radiation_no_are_refused_naming_the_lesions_courses(
     assert 'data-field-error="lesions[0].prior_radiation_courses"' in body
     assert "recorded while &#x27;Prior radiation to this level&#x27; is No" in body
     assert 'data-missing="lesions[0].prior_radiation_courses"' in body
-    assert re.search(r'name="lesions-0-courses-0-total_dose_gy"[^>]*value="30"', body), "the course is kept"
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy"[^>]*value="30"', body), (
+        "the course is kept"
+    )
 
 
 def test_prior_radiation_yes_with_no_course_is_valid_and_the_budget_is_unknown(alice_client):
@@ -145,12 +147,12 @@ def test_add_a_course_without_javascript_adds_an_empty_entry_and_keeps_every_ent
     response = alice_client.post(reverse("assessments:case_create"), data)
     body = response.content.decode()
     assert Case.objects.count() == 0, "adding a course never saves"
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="2"' in body
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="2"' in body
     assert 'value="Kept Name"' in body
-    assert re.search(r'name="lesions-0-courses-0-total_dose_gy"[^>]*value="30"', body)
-    assert 'name="lesions-0-courses-1-total_dose_gy"' in body
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy"[^>]*value="30"', body)
+    assert 'name="lesions-0-prior_radiation_courses-1-total_dose_gy"' in body
     # The new entry is not marked red before anything was typed, and the panel names what it needs.
-    assert 'id="id_lesions-0-courses-1-total_dose_gy_error"' not in body
+    assert 'id="id_lesions-0-prior_radiation_courses-1-total_dose_gy_error"' not in body
     assert 'data-missing="lesions[0].prior_radiation_courses[1].total_dose_gy"' in body
 
 
@@ -158,11 +160,11 @@ def test_add_a_course_on_the_second_card_and_up_to_five(alice_client):
     cards = [lesion("T6", index=True), lesion("L2", prior_radiation_in_field=True)]
     data = form_post(lesions=cards, action="add_course-1")
     body = alice_client.post(reverse("assessments:case_create"), data).content.decode()
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="0"' in body
-    assert 'name="lesions-1-courses-TOTAL_FORMS" value="1"' in body
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="0"' in body
+    assert 'name="lesions-1-prior_radiation_courses-TOTAL_FORMS" value="1"' in body
     full = course_post([ONE_COURSE] * 5, action="add_course-0")
     body = alice_client.post(reverse("assessments:case_create"), full).content.decode()
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="5"' in body
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="5"' in body
     assert "5 entries is the most one level holds." in body
 
 
@@ -174,11 +176,11 @@ def test_a_malformed_add_a_course_previews_and_never_saves(alice_client, action)
 
 def test_remove_a_course_without_javascript_draws_the_card_without_it(alice_client):
     second = {**ONE_COURSE, "total_dose_gy": 20, "fractions": 5, "end_date": "2026-06"}
-    data = course_post([ONE_COURSE, second], action="preview", **{"lesions-0-courses-0-DELETE": "on"})
+    data = course_post([ONE_COURSE, second], action="preview", **{"lesions-0-prior_radiation_courses-0-DELETE": "on"})
     body = alice_client.post(reverse("assessments:case_create"), data).content.decode()
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="1"' in body
-    assert re.search(r'name="lesions-0-courses-0-total_dose_gy"[^>]*value="20"', body), "renumbered"
-    assert "lesions-0-courses-1-" not in body.split('id="course-template"')[0]
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="1"' in body
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy"[^>]*value="20"', body), "renumbered"
+    assert "lesions-0-prior_radiation_courses-1-" not in body.split('id="course-template"')[0]
 
 
 def test_removing_a_card_moves_the_courses_of_the_cards_after_it(alice_client):
@@ -211,12 +213,12 @@ def test_a_save_stores_the_courses_exactly_and_evaluates_them(alice_client):
     assert budget["status"] == "no_validated_limit" and len(budget["courses"]) == 2
     assert budget["courses"][0]["bed"] == 100.0
     body = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="3"' in body
-    assert re.search(r'name="lesions-0-courses-2-total_dose_gy"[^>]*value="24.5"', body)
-    assert re.search(r'name="lesions-0-courses-2-cord_max_dose_gy"[^>]*value="13.99"', body)
-    assert re.search(r'name="lesions-0-courses-1-end_date"[^>]*value="2026-04"', body)
-    assert re.search(r'name="lesions-0-courses-1-same_course_as_previous"[^>]*checked', body)
-    assert re.search(r'name="lesions-0-courses-2-technique" value="sbrt"[^>]*checked', body)
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="3"' in body
+    assert re.search(r'name="lesions-0-prior_radiation_courses-2-total_dose_gy"[^>]*value="24.5"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-2-cord_max_dose_gy"[^>]*value="13.99"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-end_date"[^>]*value="2026-04"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-same_course_as_previous"[^>]*checked', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-2-technique" value="sbrt"[^>]*checked', body)
 
 
 def test_an_edit_saved_unchanged_keeps_the_courses(alice_client, alice):
@@ -225,7 +227,7 @@ def test_an_edit_saved_unchanged_keeps_the_courses(alice_client, alice):
     )
     page = alice_client.get(reverse("assessments:case_edit", args=[case.pk])).content.decode()
     data = course_post([ONE_COURSE], action="save", version=str(case.version))
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="1"' in page
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="1"' in page
     assert alice_client.post(reverse("assessments:case_edit", args=[case.pk]), data).status_code == 302
     case.refresh_from_db()
     assert case.version == 2 and case.lesions[0]["prior_radiation_courses"] == [ONE_COURSE]
@@ -243,7 +245,9 @@ def test_a_bad_dose_on_the_second_lesion_is_refused_naming_it(alice_client):
     assert response.status_code == 422 and Case.objects.count() == 0
     assert "Lesion 2, prior course 1, total dose: 30.125 has more than 2 decimals" in body
     assert 'data-missing="lesions[1].prior_radiation_courses[0].total_dose_gy"' in body
-    assert re.search(r'name="lesions-1-courses-0-total_dose_gy"[^>]*value="30.125"', body), "kept as typed"
+    assert re.search(r'name="lesions-1-prior_radiation_courses-0-total_dose_gy"[^>]*value="30.125"', body), (
+        "kept as typed"
+    )
     assert AssessmentEntry(form_post(lesions=cards)).error_messages().keys() == {
         "lesions[1].prior_radiation_courses[0].total_dose_gy"
     }
@@ -267,8 +271,8 @@ def test_the_working_copy_brings_the_courses_back(alice_client, alice):
     assert WorkingCopy.objects.filter(user=alice).exists()
     body = alice_client.get(reverse("assessments:case_create")).content.decode()
     assert 'id="working-copy-restored"' in body
-    assert re.search(r'name="lesions-0-courses-0-total_dose_gy"[^>]*value="30.12"', body)
-    assert re.search(r'name="lesions-0-courses-0-end_date"[^>]*value="2026-03"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy"[^>]*value="30.12"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-end_date"[^>]*value="2026-03"', body)
 
 
 def test_export_then_import_brings_the_courses_back_into_the_form(alice_client, alice):
@@ -281,9 +285,9 @@ def test_export_then_import_brings_the_courses_back_into_the_form(alice_client, 
     upload = io.BytesIO(json.dumps(exported).encode())
     upload.name = "case.json"
     body = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
-    assert 'name="lesions-0-courses-TOTAL_FORMS" value="2"' in body
-    assert re.search(r'name="lesions-0-courses-0-total_dose_gy"[^>]*value="30.12"', body)
-    assert re.search(r'name="lesions-0-courses-1-end_date"[^>]*value="2026-05-01"', body)
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="2"' in body
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy"[^>]*value="30.12"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-end_date"[^>]*value="2026-05-01"', body)
 
 
 def test_an_imported_file_with_courses_saves_them_as_the_page_posts_them(alice_client):

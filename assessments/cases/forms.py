@@ -212,7 +212,7 @@ class _AssessmentFieldsForm(forms.Form):
 
 # A lesion's prior radiation entries (spec 1, "Prior radiation entry"): a formset inside each lesion card.
 COURSES_KEY = "prior_radiation_courses"
-COURSES_PREFIX = "courses"
+COURSES_PREFIX = COURSES_KEY  # the cards' names mirror the case file's (lesions-0-prior_radiation_courses-1-fractions)
 
 
 def course_title(position: int) -> str:

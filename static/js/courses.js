@@ -58,7 +58,7 @@
 
   function add(section) {
     var card = section.closest("[data-lesion-card]");
-    var total = section.querySelector('input[name$="-courses-TOTAL_FORMS"]');
+    var total = section.querySelector('input[name$="-TOTAL_FORMS"]');
     var list = section.querySelector("[data-course-list]");
     var number = parseInt(total.value, 10);
     var holder = document.createElement("div");
