@@ -1,4 +1,4 @@
-"""How every form's fields render and refuse: the site's form renderer and the shared whole-number field.
+"""How every form's fields render and refuse: the site's form renderer and the shared typed-text fields.
 
 ``FORM_RENDERER`` points here, so each form of the site (the apps', crispy's and Django's own, such as the
 log-in form) builds its fields with ``FieldShown``: "required" and a text limit are refused with the
@@ -10,7 +10,9 @@ what is typed or pasted. Django ties each field's errors to it (``aria-described
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -102,3 +104,126 @@ class WholeNumberField(forms.IntegerField):
                 code="out_of_range",
                 params={"label": self.label, "value": value, "range": self.range_words()},
             )
+
+
+# Digits, an optional point and digits: no exponent ("3e1"), no sign, no comma (a typed "30,5" is refused by
+# name, never read as 305 or 30).
+_DECIMAL = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
+
+
+class DecimalAmountField(forms.Field):
+    """An amount typed as decimal text and kept exact (a ``Decimal`` from the text typed, never a float).
+
+    Refused with the field's name: text that is not a plain decimal number, more decimals than the field
+    keeps (never rounded), and a value outside ``(0, max_value]``. JSON numbers are read from their
+    shortest decimal text; booleans are refused.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *, label: str, unit: str, max_value: Decimal, decimal_places: int, **kwargs: Any) -> None:
+        self.unit, self.max_value, self.decimal_places = unit, max_value, decimal_places
+        super().__init__(label=label, **kwargs)
+        self.error_messages["required"] = f"{self.named()}: give {self.range_words()}."
+
+    def named(self) -> str:
+        """The field's name in a refusal: its label without the unit in brackets ("total dose")."""
+        return re.sub(r"\s*\([^)]*\)$", "", str(self.label))
+
+    def range_words(self) -> str:
+        """The allowed values in words: "a number of Gy above 0 and at most 80, with at most 2 decimals"."""
+        return (
+            f"a number of {self.unit} above 0 and at most {self.max_value}, with at most {self.decimal_places} decimals"
+        )
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+    def _refuse(self, code: str, why: str, value: Any) -> forms.ValidationError:
+        return forms.ValidationError(
+            "%(name)s: %(value)s %(why)s. Give %(range)s.",
+            code=code,
+            params={"name": self.named(), "value": value, "why": why, "range": self.range_words()},
+        )
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self._refuse("invalid", "is not a number", f'"{value}"')
+        text = value.strip() if isinstance(value, str) else str(value)
+        if not _DECIMAL.fullmatch(text):
+            raise self._refuse("invalid", "is not a number", f'"{value}"')
+        return Decimal(text)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -self.decimal_places:
+            raise self._refuse("decimals", f"has more than {self.decimal_places} decimals (nothing was rounded)", value)
+        if not Decimal(0) < value <= self.max_value:
+            raise self._refuse("out_of_range", "is out of range", value)
+
+
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+class DayOrMonth(NamedTuple):
+    """A date known to the day, or only to the month (``month_only``: ``day`` is then the month's first)."""
+
+    day: date
+    month_only: bool
+
+    @property
+    def iso(self) -> str:
+        """``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is known."""
+        return self.day.isoformat()[:7] if self.month_only else self.day.isoformat()
+
+    def after(self, day: date) -> bool:
+        """Whether this date is after ``day``; a month only when it is a later month (its own month is not after)."""
+        if self.month_only:
+            return (self.day.year, self.day.month) > (day.year, day.month)
+        return self.day > day
+
+
+class DayOrMonthField(forms.Field):
+    """A date typed as ``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is known; refused with the field's name."""
+
+    widget = forms.TextInput
+    words = "YYYY-MM-DD, or YYYY-MM when only the month is known"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"{self.label}: give the date as {self.words}."
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "placeholder": "YYYY-MM-DD or YYYY-MM"}
+
+    def to_python(self, value: Any) -> DayOrMonth | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, DayOrMonth):
+            return value
+        text = value.strip() if isinstance(value, str) else None
+        try:
+            if text is not None and (found := _DAY.fullmatch(text)):
+                return DayOrMonth(date(*(int(part) for part in found.groups())), month_only=False)
+            if text is not None and (found := _MONTH.fullmatch(text)):
+                return DayOrMonth(date(int(found.group(1)), int(found.group(2)), 1), month_only=True)
+        except ValueError:
+            raise forms.ValidationError(
+                "%(label)s: %(value)s is not a date in the calendar. Give %(words)s.",
+                code="invalid_date",
+                params={"label": self.label, "value": f'"{value}"', "words": self.words},
+            ) from None
+        raise forms.ValidationError(
+            "%(label)s: %(value)s is not a date. Give %(words)s.",
+            code="invalid",
+            params={"label": self.label, "value": f'"{value}"', "words": self.words},
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.iso if isinstance(value, DayOrMonth) else value

@@ -481,8 +481,8 @@ def walk(seeded, django_db_blocker):  # noqa: F811  (``seeded`` is the fixture i
 def states_the_snapshots_lack(alice: Any, *, meeting: int) -> list[tuple[str, str, str]]:
     """A discarded draft and a draft saved under the earlier rule set, whose pages hold the restore and
     re-evaluate forms, a case with the board that is on no agenda, found by the meeting page's search
-    with its add button, and working copies whose form pages offer to discard them; added to this
-    module's copy of the data set."""
+    with its add button, working copies whose form pages offer to discard them, and a draft with a prior
+    radiation course; added to this module's copy of the data set."""
     from assessments.cases import services
     from board import services as board_services
     from tests.factories import make_case
@@ -499,8 +499,16 @@ def states_the_snapshots_lack(alice: Any, *, meeting: int) -> list[tuple[str, st
     services.working_copy_save(user=alice, case=typing, entries=entries_on_page(alice, f"/cases/{typing.pk}/edit/"))
     bob = type(alice).objects.get(username="bob")  # his new-case page then offers to discard his copy
     services.working_copy_save(user=bob, case=None, entries=entries_on_page(bob, "/cases/new/"))
+    # A level irradiated before, its earlier course recorded: the edit page holds a prior course's boxes.
+    course = {"technique": "cebrt", "total_dose_gy": 30, "fractions": 10, "end_date": "2026-03"}
+    irradiated = make_case(
+        alice,
+        patient={"patient_name": "Ira Irradiated"},
+        lesions=[{"index": True, "prior_radiation_in_field": True, "prior_radiation_courses": [course]}],
+    )
     return [
         ("assessments:case_edit", f"/cases/{typing.pk}/edit/", "alice"),
+        ("assessments:case_edit", f"/cases/{irradiated.pk}/edit/", "alice"),
         ("assessments:case_create", "/cases/new/", "bob"),
         ("meetings:meeting_detail", f"/board/meetings/{meeting}/?find=Searched", "carol"),
         ("assessments:case_reevaluate", f"/cases/{earlier.pk}/reevaluate/", "alice"),

@@ -323,15 +323,17 @@ def test_import_names_a_bad_lesion_by_its_position(alice_client):
     assert "lesions[1].sins_pain" in response.content.decode()
 
 
-def test_import_of_a_file_with_prior_radiation_courses_names_them_rather_than_dropping_them(alice_client):
+def test_import_of_a_file_with_prior_radiation_courses_fills_their_boxes(alice_client):
     from django.conf import settings
 
-    spec = settings.BASE_DIR.parent / "shared" / "spec" / "examples-2027.2" / "ex01-one-course.json"
+    spec = settings.BASE_DIR.parent / "shared" / "spec" / "examples-2027.2" / "ex11-phases.json"
     upload = io.BytesIO(json.dumps(json.loads(spec.read_text())["case"]).encode())
     upload.name = "case.json"
-    response = alice_client.post(reverse("assessments:case_import"), {"file": upload})
-    assert response.status_code == 422
-    assert "lesions[0].prior_radiation_courses" in response.content.decode()
+    body = alice_client.post(reverse("assessments:case_import"), {"file": upload}).content.decode()
+    assert 'name="lesions-0-prior_radiation_courses-TOTAL_FORMS" value="2"' in body
+    assert re.search(r'name="lesions-0-prior_radiation_courses-0-total_dose_gy" value="40"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-end_date" value="2026-04"', body)
+    assert re.search(r'name="lesions-0-prior_radiation_courses-1-same_course_as_previous"[^>]*checked', body)
 
 
 def test_a_saved_case_stores_and_exports_its_courses_and_reads_them_back(alice):

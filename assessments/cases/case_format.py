@@ -35,7 +35,7 @@ from django.utils.dateparse import parse_datetime
 
 from assessments import rules
 from assessments.cases.case_json import HugeNumber
-from assessments.cases.forms import INDEX_KEY, LESION_PREFIX, AssessmentEntry
+from assessments.cases.forms import COURSES_KEY, COURSES_PREFIX, INDEX_KEY, LESION_PREFIX, AssessmentEntry
 from assessments.cases.inputs import hours_since
 from assessments.models import ASSESSMENT_FIELDS, Case
 from assessments.models.common import TEXT_MAX
@@ -44,7 +44,6 @@ LESION_KEYS = frozenset(rules.LESION_FIELDS)
 CASE_KEYS = frozenset(rules.CASE_FIELDS)
 PROGNOSIS_KEYS = frozenset(rules.PROGNOSIS_FIELDS)
 RECORD = "record"
-COURSES_KEY = "prior_radiation_courses"
 DATE_KEY = "evaluation_date"
 KNOWN_FLAT_KEYS = frozenset(ASSESSMENT_FIELDS) | PROGNOSIS_KEYS | {"id", DATE_KEY, RECORD}
 KNOWN_LESION_CASE_KEYS = CASE_KEYS | PROGNOSIS_KEYS | {"id", "lesions", DATE_KEY, RECORD}
@@ -352,32 +351,32 @@ def _iso(moment: datetime.datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
 
 
-def form_cannot_hold(data: dict[str, Any]) -> Errors:
-    """What a valid case file records that the web form cannot hold yet: its prior radiation courses.
-
-    Import fills the web form, and the form has no place for courses yet; refusing, with the field
-    named, is safer than a saved case that has silently lost a level's radiation history. The file
-    itself is valid (``evaluate_case`` reads it, and a saved case stores and exports its courses).
-    """
-    lesions = data.get("lesions")
-    return {
-        f"lesions[{position}].{COURSES_KEY}": [
-            "The web form cannot record prior radiation courses yet, so importing would lose them. "
-            "Evaluate this file with manage.py evaluate_case, or remove the courses to import the rest."
-        ]
-        for position, lesion in enumerate(lesions if isinstance(lesions, list) else [])
-        if isinstance(lesion, dict) and lesion.get(COURSES_KEY)
-    }
-
-
 def _form_value(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
     return "" if value is None else str(value)
 
 
+def course_form_data(prefix: str, courses: object) -> dict[str, str]:
+    """A lesion's prior radiation entries as its card's course boxes (a formset under ``prefix``).
+
+    Doses keep the file's decimal text (a JSON number's shortest form), a further phase is a ticked box.
+    """
+    entries = [course for course in courses if isinstance(course, dict)] if isinstance(courses, list) else []
+    out = {f"{prefix}-TOTAL_FORMS": str(len(entries)), f"{prefix}-INITIAL_FORMS": "0"}
+    for number, course in enumerate(entries):
+        for name in rules.COURSE_FIELDS:
+            value = course.get(name)
+            if name == "same_course_as_previous":
+                if value is True:
+                    out[f"{prefix}-{number}-{name}"] = "on"
+            elif value is not None:
+                out[f"{prefix}-{number}-{name}"] = _form_value(value)
+    return out
+
+
 def lesion_form_data(lesions: list[dict[str, Any]]) -> dict[str, str]:
-    """Lesion objects as the web form's lesion cards (a Django formset: management keys, one card each).
+    """Lesion objects as the web form's lesion cards (a Django formset: management keys, one card each, its courses).
 
     The card marked ``index`` is the index (the only card, when there is one).
     """
@@ -387,6 +386,7 @@ def lesion_form_data(lesions: list[dict[str, Any]]) -> dict[str, str]:
         for name in rules.LESION_FIELDS:
             if name in lesion:
                 out[f"{prefix}-{position}-{name}"] = _form_value(lesion[name])
+        out.update(course_form_data(f"{prefix}-{position}-{COURSES_PREFIX}", lesion.get(COURSES_KEY)))
         if lesion.get("index") is True or len(lesions) == 1:
             out[INDEX_KEY] = str(position)
     return out

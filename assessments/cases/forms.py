@@ -8,6 +8,7 @@ an older page's post is brought to it before any form sees it (``cases.posted``)
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ from assessments.models import (
     Case,
     Sex,
 )
-from escc_site.forms import WholeNumberField
+from escc_site.forms import DayOrMonthField, DecimalAmountField, WholeNumberField
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
@@ -209,6 +210,165 @@ class _AssessmentFieldsForm(forms.Form):
         return raw if isinstance(raw, str) and raw and raw in codes else None
 
 
+# A lesion's prior radiation entries (spec 1, "Prior radiation entry"): a formset inside each lesion card.
+COURSES_KEY = "prior_radiation_courses"
+COURSES_PREFIX = COURSES_KEY  # the cards' names mirror the case file's (lesions-0-prior_radiation_courses-1-fractions)
+
+
+def course_title(position: int) -> str:
+    """How the page names a prior radiation entry of a lesion: "prior course 1" (1-based, in the order given)."""
+    return f"prior course {position + 1}"
+
+
+class CourseForm(forms.Form):
+    """One earlier radiation entry of a lesion: technique, dose, fractions, end date, the plan's cord maximum.
+
+    ``where`` names the entry on the page ("Lesion 2, prior course 1"); every refusal starts with it and the
+    field's name, so a message read in the list of what is still needed says which box it is about.
+    """
+
+    use_required_attribute = False
+
+    technique = StrictChoiceField(label="Technique", choices=_enum_choices(rules.CourseTechnique), widget=ChoiceButtons)
+    total_dose_gy = DecimalAmountField(
+        label="Total dose (Gy)", unit="Gy", max_value=rules.MAX_DOSE_GY, decimal_places=rules.DOSE_DECIMALS
+    )
+    fractions = WholeNumberField(label="Fractions", unit="fractions", min_value=1, max_value=rules.MAX_FRACTIONS)
+    end_date = DayOrMonthField(label="End date")
+    cord_max_dose_gy = DecimalAmountField(
+        label="Cord maximum dose (Gy)",
+        unit="Gy",
+        max_value=rules.MAX_DOSE_GY,
+        decimal_places=rules.DOSE_DECIMALS,
+        required=False,
+    )
+    same_course_as_previous = forms.BooleanField(label="Further phase of the course above", required=False)
+
+    def __init__(self, *args: Any, where: str = "Prior course", position: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.where, self.position = where, position
+        # Each box shows its own label (``shown_label``); the label it is named by says which lesion and entry.
+        for name, field in self.fields.items():
+            shown = str(self.base_fields[name].label)
+            field.shown_label = shown  # type: ignore[attr-defined]
+            field.label = f"{where}, {shown[0].lower()}{shown[1:]}"
+            field.help_text = COURSE_HELP_TEXTS.get(name, "")
+            if isinstance(field, DecimalAmountField):
+                field.error_messages["required"] = f"{field.named()}: give {field.range_words()}."
+            elif isinstance(field, WholeNumberField):
+                field.error_messages["required"] = f"{field.label}: give {field.range_words()}."
+            elif isinstance(field, DayOrMonthField):
+                field.error_messages["required"] = f"{field.label}: give the date as {field.words}."
+            else:
+                field.error_messages["required"] = f"{field.label}: this is required."
+            if isinstance(field.widget, forms.TextInput):
+                field.widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        fractions = data.get("fractions")
+        if data.get("technique") == rules.CourseTechnique.SBRT and fractions and fractions > rules.MAX_SBRT_FRACTIONS:
+            self.add_error(
+                "fractions",
+                f"{self.fields['fractions'].label}: SBRT is given in 1 to {rules.MAX_SBRT_FRACTIONS} fractions, and "
+                f"{fractions} were given. Correct the fractions, or the technique if this was not SBRT.",
+            )
+        end = data.get("end_date")
+        today = timezone.localdate()
+        if end is not None and end.after(today):
+            self.add_error(
+                "end_date",
+                f"{self.fields['end_date'].label}: {end.iso} is after today ({today.isoformat()}); record a course "
+                "that has ended.",
+            )
+        if data.get("same_course_as_previous") and self.position == 0:
+            self.add_error(
+                "same_course_as_previous",
+                f"{self.fields['same_course_as_previous'].label}: the first course has no course above it to "
+                "continue. Untick it, or record the earlier phase above.",
+            )
+        return data
+
+    def to_json(self) -> dict[str, object]:
+        """A valid entry as the case file gives it (spec 1): doses exact, a month-only end as ``YYYY-MM``."""
+        data = self.cleaned_data
+        return rules.PriorCourse(
+            technique=rules.CourseTechnique(data["technique"]),
+            total_dose_gy=data["total_dose_gy"],
+            fractions=data["fractions"],
+            end_date=data["end_date"].day,
+            month_only=data["end_date"].month_only,
+            cord_max_dose_gy=data.get("cord_max_dose_gy"),
+            same_course_as_previous=bool(data.get("same_course_as_previous")),
+        ).to_json()
+
+
+COURSE_HELP_TEXTS = {
+    "total_dose_gy": "The prescribed total dose of this entry, for example 30 or 20.5.",
+    "end_date": "The last day of this entry: YYYY-MM-DD, or YYYY-MM when only the month is known.",
+    "cord_max_dose_gy": "From the plan, when known: the highest point dose to the spinal cord or thecal sac. Left "
+    "empty, the app assumes the cord received the prescription of a cEBRT course (an assumption, not an upper "
+    "bound); for SBRT the cord dose is then unknown.",
+    "same_course_as_previous": "Tick for a further phase of the course above (a boost, say): courses are counted, "
+    "not entries.",
+}
+
+
+class BaseCourseFormSet(forms.BaseFormSet):
+    """One lesion's prior radiation entries: 0 to ``rules.MAX_COURSES``; a removed entry is skipped."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": f"Give at most {rules.MAX_COURSES} prior radiation entries for one level.",
+    }
+
+    def __init__(self, *args: Any, lesion_title: str = "Lesion", **kwargs: Any) -> None:
+        self.lesion_title = lesion_title
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        number = "__cnum__" if index is None else str(index + 1)
+        return {"where": f"{self.lesion_title}, prior course {number}", "position": index}
+
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        # An added entry left empty is findings still needed, never silently ignored.
+        form.empty_permitted = False
+        return form
+
+    def kept_forms(self) -> list[Any]:
+        """The entries not marked for removal, in their order."""
+        if not self.is_bound:
+            return list(self.forms)
+        self.errors  # noqa: B018 (cleans every entry: removal is read from its cleaned data)
+        return [form for form in self.forms if not self._should_delete_form(form)]
+
+
+CourseFormSet = forms.formset_factory(
+    CourseForm,
+    formset=BaseCourseFormSet,
+    extra=0,
+    max_num=rules.MAX_COURSES,
+    validate_max=True,
+    absolute_max=2 * rules.MAX_COURSES,  # removed entries still count until the page is redrawn
+    can_delete=True,
+)
+
+
+def course_management(data: Any, prefix: str) -> Any:
+    """``data`` with an empty course formset's management entries for ``prefix`` when it has none.
+
+    A case file (``case_format``) and a page drawn before courses existed send no course entries: that is
+    "no course recorded", not a tampered form.
+    """
+    total = f"{prefix}-TOTAL_FORMS"
+    if data is None or total in data:
+        return data
+    data = data.copy()
+    data[total], data[f"{prefix}-INITIAL_FORMS"] = "0", "0"
+    return data
+
+
 class LesionForm(_AssessmentFieldsForm):
     """One involved level (clinical-rules.md section 1, Lesions): one card of the mechanical section."""
 
@@ -247,11 +407,55 @@ class LesionForm(_AssessmentFieldsForm):
     retropulsion = StrictBooleanField(label="Retropulsed bone fragments")
     prior_radiation_in_field = StrictBooleanField(label="Prior radiation to this level")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, position: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound and "stability_assessment" not in self.initial:
             # A new card (also the page's template for an added one) starts at the shown default.
             self.initial = {**self.initial, "stability_assessment": rules.StabilityAssessment.NOT_ASSESSED.value}
+        # The level's prior radiation entries: a formset of their own inside the card.
+        prefix = f"{self.prefix}-{COURSES_PREFIX}" if self.prefix else COURSES_PREFIX
+        self.courses = CourseFormSet(
+            course_management(self.data, prefix) if self.is_bound else None,
+            initial=None if self.is_bound else list(self.initial.get(COURSES_KEY) or []),
+            prefix=prefix,
+            lesion_title="Lesion __num__" if position is None else lesion_title(position),
+        )
+
+    def is_valid(self) -> bool:
+        """The card's own fields and each of its prior radiation entries valid."""
+        valid = super().is_valid()
+        return self.courses.is_valid() and valid
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("prior_radiation_in_field") is False and self.courses.kept_forms():
+            # Spec 1: entries without the flag contradict it; the flag chooses the pathway (P5), so it is never set
+            # here: the clinician answers it.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    "Prior radiation courses: recorded while 'Prior radiation to this level' is No. Answer Yes if "
+                    "this level was irradiated before, or remove the courses.",
+                    code="courses_without_flag",
+                ),
+            )
+        return data
+
+    def course_values(self) -> list[dict[str, object]]:
+        """The valid card's kept prior radiation entries as case-file objects, in their order."""
+        return [form.to_json() for form in self.courses.kept_forms()]
+
+    def course_errors(self, position: int) -> dict[str, list[str]]:
+        """The errors of this card's entries under their case-file names (``lesions[i].prior_radiation_courses``…)."""
+        name = f"{LESION_PREFIX}[{position}].{COURSES_KEY}"
+        errors: dict[str, list[str]] = {}
+        flagged = [str(message) for message in self.non_field_errors()] + list(self.courses.non_form_errors())
+        if flagged:
+            errors[name] = flagged
+        for number, form in enumerate(self.courses.kept_forms()):
+            for field, messages in form.errors.items():
+                errors[f"{name}[{number}].{field}"] = list(messages)
+        return errors
 
     def given_sins_components(self) -> dict[str, str | None]:
         """The SINS inputs that parse on their own, for a partial score on an incomplete lesion."""
@@ -342,6 +546,12 @@ class CaseFieldsForm(_AssessmentFieldsForm):
 # Several lesions on the web page: one LesionForm per card, one of them the index lesion.
 LESION_PREFIX = "lesions"
 INDEX_KEY = f"{LESION_PREFIX}-index"
+# How the empty prior course names itself until static/js/courses.js numbers it.
+COURSE_TEMPLATE_WHERE = "Lesion __lnum__, prior course __cnum__"
+# A refusal's name in the case file: a lesion's entries, or one field of one entry.
+_COURSE_NAME = re.compile(
+    rf"{LESION_PREFIX}\[(?P<lesion>[0-9]+)\]\.{COURSES_KEY}(?:\[(?P<entry>[0-9]+)\]\.(?P<field>\w+))?"
+)
 
 
 def lesion_title(position: int) -> str:
@@ -357,6 +567,9 @@ class BaseLesionFormSet(forms.BaseFormSet):
         "too_many_forms": f"Give at most {rules.MAX_LESIONS} lesions: one card per involved level.",
         "too_few_forms": "Keep at least one lesion: the index lesion.",
     }
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"position": index}
 
     def _construct_form(self, i: int, **kwargs: Any) -> Any:
         form = super()._construct_form(i, **kwargs)
@@ -503,19 +716,47 @@ class AssessmentEntry:
                 case_values=case_values, lesions=self._lesion_values(), prognosis=prognosis_values(prognosis)
             )
         except rules.InputError as error:
+            if self._course_refusal(error):
+                return None
             if error.field not in self.prognosis_form.fields:
                 raise
             without = build_case_input(case_values=case_values, lesions=self._lesion_values())
             self.prognosis_form.add_error(error.field, prognosis_contradiction(error.field, without, prognosis))
             return None
 
+    def _course_refusal(self, error: rules.InputError) -> bool:
+        """Put the rules' refusal of a prior radiation entry on its box (or the card's courses); False if not one.
+
+        The cards check every rule of spec 1 on the entries first, so this is the last line of defence only.
+        """
+        found = _COURSE_NAME.fullmatch(error.field)
+        kept = self.lesions.kept_forms()
+        if found is None or int(found["lesion"]) >= len(kept):
+            return False
+        card = kept[int(found["lesion"])]
+        entries = card.courses.kept_forms()
+        if (
+            found["entry"] is not None
+            and int(found["entry"]) < len(entries)
+            and found["field"] in card.courses.form.base_fields
+        ):
+            entry = entries[int(found["entry"])]
+            entry.add_error(found["field"], f"{entry.fields[found['field']].label}: {error.message}.")
+        else:
+            card.add_error(None, f"Prior radiation courses: {error.message}.")
+        return True
+
     def _lesion_values(self) -> list[dict[str, Any]]:
         """The parsed lesions as case-format objects, in the order given, the index marked."""
         index = self.index_position()
-        return [
-            {**{name: form.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": position == index}
-            for position, form in enumerate(self.lesions.kept_forms())
-        ]
+        lesions = []
+        for position, form in enumerate(self.lesions.kept_forms()):
+            lesion = {**{name: form.cleaned_data[name] for name in rules.LESION_FIELDS}, "index": position == index}
+            courses = form.course_values()
+            if courses:
+                lesion[COURSES_KEY] = courses
+            lesions.append(lesion)
+        return lesions
 
     def to_case_input(self) -> rules.CaseInput:
         """The rules' input for a valid entry."""
@@ -532,7 +773,9 @@ class AssessmentEntry:
             errors[LESION_PREFIX] = list(self.lesions.non_form_errors())
         for position, form in enumerate(self.lesions.kept_forms()):
             for name, messages in form.errors.items():
-                errors[f"{LESION_PREFIX}[{position}].{name}"] = list(messages)
+                if name != forms.forms.NON_FIELD_ERRORS:
+                    errors[f"{LESION_PREFIX}[{position}].{name}"] = list(messages)
+            errors.update(form.course_errors(position))
         if self._index_error:
             errors[INDEX_KEY] = [self._index_error]
         for name, messages in self.prognosis_form.errors.items():
@@ -559,8 +802,19 @@ class AssessmentEntry:
         for position, form in enumerate(self.lesions.kept_forms()):
             for name, errors in form.errors.as_data().items():
                 field = form.fields.get(name)
-                title = f"{lesion_title(position)} \u2014 {field.label if field else name}"
+                if field is None:
+                    continue  # the card's one non-field error is its courses', listed below under their name
+                title = f"{lesion_title(position)} \u2014 {field.label}"
                 items.append(_needed_item(f"{LESION_PREFIX}[{position}].{name}", title, errors))
+            courses_name = f"{LESION_PREFIX}[{position}].{COURSES_KEY}"
+            flagged = [*form.non_field_errors(), *form.courses.non_form_errors()]
+            if flagged:
+                title = f"{lesion_title(position)} \u2014 prior radiation courses"
+                items.append({"field": courses_name, "label": title, "message": str(flagged[0])})
+            for number, course in enumerate(form.courses.kept_forms()):
+                for name, errors in course.errors.as_data().items():
+                    name_in_file = f"{courses_name}[{number}].{name}"
+                    items.append(_needed_item(name_in_file, course.fields[name].label, errors))
         if self._index_error:
             items.append({"field": INDEX_KEY, "label": "Index lesion", "message": self._index_error})
         for name, errors in self.prognosis_form.errors.as_data().items():
@@ -570,8 +824,11 @@ class AssessmentEntry:
             )
         return items
 
-    def cards(self, *, quiet: int | None = None) -> list[dict[str, Any]]:
-        """The lesion cards to draw: form, title, whether marked as index, and whether to hold back its errors."""
+    def cards(self, *, quiet: int | None = None, quiet_course_on: int | None = None) -> list[dict[str, Any]]:
+        """The lesion cards to draw: form, title, whether marked as index, and whether to hold back its errors.
+
+        ``quiet_course_on`` is the card whose last prior course was just added: that entry's errors are held back.
+        """
         marked = self.index_form_number() if self.is_bound else self._unbound_index()
         return [
             {
@@ -580,13 +837,34 @@ class AssessmentEntry:
                 "title": lesion_title(number),
                 "is_index": number == marked,
                 "quiet": number == quiet,
+                "courses": [
+                    {
+                        "form": course,
+                        "number": position + 1,
+                        "quiet": number == quiet_course_on and position == len(form.courses.forms) - 1,
+                    }
+                    for position, course in enumerate(form.courses.forms)
+                ],
+                "can_add_course": len(form.courses.forms) < rules.MAX_COURSES,
             }
             for number, form in enumerate(self.lesions.forms)
         ]
 
+    @staticmethod
+    def empty_course() -> CourseForm:
+        """The prior course static/js/courses.js copies to add one (it fills in the placeholders)."""
+        return CourseForm(prefix=f"{LESION_PREFIX}-__lesion__-{COURSES_PREFIX}-__course__", where=COURSE_TEMPLATE_WHERE)
+
     def empty_card(self) -> dict[str, Any]:
         """The card static/js/lesions.js copies to add a lesion (``__prefix__`` and ``__num__`` filled in there)."""
-        return {"form": self.lesions.empty_form, "number": "__prefix__", "title": "Lesion __num__", "is_index": False}
+        return {
+            "form": self.lesions.empty_form,
+            "number": "__prefix__",
+            "title": "Lesion __num__",
+            "is_index": False,
+            "courses": [],
+            "can_add_course": True,
+        }
 
     def _unbound_index(self) -> int | None:
         try:

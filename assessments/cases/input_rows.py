@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.cases.forms import CaseFieldsForm, LesionForm, flat_choices, lesion_title
-from assessments.presenters.values import EMPTY
+from assessments.cases.forms import COURSES_KEY, CaseFieldsForm, LesionForm, flat_choices, lesion_title
+from assessments.presenters.values import EMPTY, course_text
 
 
 def present_inputs(case: Any) -> list[dict[str, str]]:
@@ -22,9 +22,17 @@ def present_lesion_inputs(case: Any) -> list[dict[str, Any]]:
             "title": lesion_title(position),
             "level": lesion["spinal_level"],
             "index": lesion.get("index", True),
-            "rows": _rows(form, lesion.get),
+            "rows": _rows(form, lesion.get) + _course_rows(lesion.get(COURSES_KEY)),
         }
         for position, lesion in enumerate(case.stored_lesions())
+    ]
+
+
+def _course_rows(courses: Any) -> list[dict[str, str]]:
+    """Each saved prior radiation entry as one row, in the words of its boxes on the form."""
+    return [
+        {"name": f"{COURSES_KEY}[{number}]", "label": f"Prior course {number + 1}", "value": course_text(course)}
+        for number, course in enumerate(courses or [])
     ]
 
 

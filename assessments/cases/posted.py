@@ -8,7 +8,9 @@ into that shape here, once per request, by :func:`posted_entries`:
   app is upgraded; its entries become one index card, kept rather than refused;
 - cards marked for removal are dropped and the rest numbered 0..n-1 (the index mark follows its card),
   so a page drawn again from the entries shows exactly the cards kept and its names stay contiguous;
-- without JavaScript, "Add a lesion" draws the page again with one more, empty card.
+- without JavaScript, "Add a lesion" draws the page again with one more, empty card, and "Add a prior
+  course" one more, empty entry on its card; a card's removed entries are dropped and the rest renumbered
+  as cards are, and a card from a page without courses gets none (not recorded).
 """
 
 from __future__ import annotations
@@ -16,20 +18,36 @@ from __future__ import annotations
 from typing import Any
 
 from assessments import rules
-from assessments.cases.forms import INDEX_KEY, LESION_PREFIX
+from assessments.cases.forms import COURSES_PREFIX, INDEX_KEY, LESION_PREFIX
 
 TOTAL_FORMS = f"{LESION_PREFIX}-TOTAL_FORMS"
+# A removal box as browsers and the formset send it ticked.
+REMOVED = ("on", "true", "1")
+# The no-JavaScript "Add a prior course" button's action: this and the card's number.
+ADD_COURSE = "add_course-"
 
 
-def posted_entries(data: Any, *, add_lesion: bool = False) -> Any:
+def posted_entries(data: Any, *, add_lesion: bool = False, add_course: int | None = None) -> Any:
     """``data`` (a POST or the entries kept when a session ended) as the case forms read it.
 
-    ``None`` stays ``None`` (nothing was posted); ``add_lesion`` appends one empty card.
+    ``None`` stays ``None`` (nothing was posted); ``add_lesion`` appends one empty card, ``add_course``
+    one empty prior radiation entry to that card (its number as posted, before removed cards are dropped).
     """
     if data is None:
         return None
+    if add_course is not None:
+        data = _with_added_course(data, add_course)
     data = _compact(_upgrade_flat(data))
     return _with_added_card(data) if add_lesion else data
+
+
+def added_course(action: object) -> int | None:
+    """The card number of an "Add a prior course" button's ``action`` (``add_course-2``), or None for any other."""
+    if isinstance(action, str) and action.startswith(ADD_COURSE):
+        number = action.removeprefix(ADD_COURSE)
+        if number.isascii() and number.isdigit() and len(number) <= 2:
+            return int(number)
+    return None
 
 
 def _upgrade_flat(data: Any) -> Any:
@@ -64,12 +82,13 @@ def _compact(data: Any) -> Any:
     new_index = None
     kept = 0
     for old in range(total):
-        if data.get(f"{LESION_PREFIX}-{old}-DELETE") in ("on", "true", "1"):
+        if data.get(f"{LESION_PREFIX}-{old}-DELETE") in REMOVED:
             continue
         for name in rules.LESION_FIELDS:
             key = f"{LESION_PREFIX}-{old}-{name}"
             if key in data:
                 out[f"{LESION_PREFIX}-{kept}-{name}"] = data.get(key)
+        _move_courses(data, out, f"{LESION_PREFIX}-{old}-{COURSES_PREFIX}", f"{LESION_PREFIX}-{kept}-{COURSES_PREFIX}")
         if index_raw == str(old):
             new_index = kept
         kept += 1
@@ -83,6 +102,42 @@ def _compact(data: Any) -> Any:
     else:
         out[INDEX_KEY] = str(new_index)
     return out
+
+
+def _move_courses(data: Any, out: Any, old: str, new: str) -> None:
+    """One card's prior radiation entries moved from prefix ``old`` to ``new``: removed ones dropped, the rest 0..n-1.
+
+    A card with no course entries (a page drawn before they existed) gets none: "not recorded".
+    """
+    try:
+        total = min(int(data.get(f"{old}-TOTAL_FORMS")), 2 * rules.MAX_COURSES)
+    except (TypeError, ValueError):
+        total = 0
+    kept = 0
+    for number in range(total):
+        if data.get(f"{old}-{number}-DELETE") in REMOVED:
+            continue
+        for name in rules.COURSE_FIELDS:
+            key = f"{old}-{number}-{name}"
+            if key in data:
+                out[f"{new}-{kept}-{name}"] = data.get(key)
+        kept += 1
+    out[f"{new}-TOTAL_FORMS"] = str(kept)
+    out[f"{new}-INITIAL_FORMS"] = "0"
+
+
+def _with_added_course(data: Any, card: int) -> Any:
+    """The entries with one more, empty prior radiation entry on card ``card`` (at ``rules.MAX_COURSES``: unchanged)."""
+    prefix = f"{LESION_PREFIX}-{card}-{COURSES_PREFIX}"
+    try:
+        cards, number = int(data.get(TOTAL_FORMS)), int(data.get(f"{prefix}-TOTAL_FORMS"))
+    except (TypeError, ValueError):
+        return data
+    if not 0 <= card < cards or number >= rules.MAX_COURSES:
+        return data
+    data = data.copy()
+    data[f"{prefix}-TOTAL_FORMS"] = str(number + 1)
+    return data
 
 
 def _with_added_card(data: Any) -> Any:

@@ -34,7 +34,7 @@ from assessments.cases.forms import (
     SaveTokenForm,
     VersionForm,
 )
-from assessments.cases.posted import posted_entries
+from assessments.cases.posted import ADD_COURSE, added_course, posted_entries
 from assessments.middleware import pop_stashed_entries
 from assessments.models import Case, CaseStatus, WorkingCopy
 from assessments.patients import selectors as patient_selectors
@@ -100,7 +100,7 @@ def _entries(request: HttpRequest, case: Case | None = None) -> tuple[Any, Worki
     as one card, removed cards dropped, and without JavaScript "Add a lesion" as one more empty card).
     """
     if request.method == "POST":
-        return posted_entries(request.POST, add_lesion=_is_add_lesion(request)), None
+        return posted_entries(request.POST, add_lesion=_is_add_lesion(request), add_course=_added_course(request)), None
     restored = pop_stashed_entries(request)
     if restored is not None:
         messages.warning(request, "Your entries from before the session ended are back in the form. Not saved yet.")
@@ -122,14 +122,30 @@ def _render_case_form(request: HttpRequest, context: dict[str, Any], status: int
         context[live_update.SHOWN_PARTS] = live_update.shown_parts(request)
     else:
         context[live_update.SHOWN_PARTS] = {}  # the full page marks its parts for the first live update
-        context |= _lesion_cards(context["assessment"], added=_is_add_lesion(request))
+        context |= _lesion_cards(context["assessment"], added=_is_add_lesion(request), course=_added_course(request))
     return TemplateResponse(request, template, context, status=status)
 
 
-def _lesion_cards(entry: AssessmentEntry, *, added: bool = False) -> dict[str, Any]:
-    """The lesion cards of a full page; a card just added (``added``) does not show "required" yet."""
-    cards = entry.cards(quiet=len(entry.lesions.forms) - 1 if added else None)
-    return {"lesion_cards": cards, "empty_card": entry.empty_card(), "max_lesions": rules.MAX_LESIONS}
+def _lesion_cards(entry: AssessmentEntry, *, added: bool = False, course: int | None = None) -> dict[str, Any]:
+    """The lesion cards of a full page; a card or prior course just added does not show "required" yet.
+
+    ``course`` is the card a prior course was just added to (its last entry is the one added).
+    """
+    cards = entry.cards(quiet=len(entry.lesions.forms) - 1 if added else None, quiet_course_on=course)
+    return {
+        "lesion_cards": cards,
+        "empty_card": entry.empty_card(),
+        "empty_course": entry.empty_course(),
+        "max_lesions": rules.MAX_LESIONS,
+        "max_courses": rules.MAX_COURSES,
+    }
+
+
+def _added_course(request: HttpRequest) -> int | None:
+    """Without JavaScript, the card whose "Add a prior course" was pressed (None for any other request)."""
+    if request.method != "POST" or request.htmx:
+        return None
+    return added_course(request.POST.get("action"))
 
 
 def _is_add_lesion(request: HttpRequest) -> bool:
@@ -140,8 +156,9 @@ ADD_LESION = "add_lesion"
 
 
 def _is_save(request: HttpRequest) -> bool:
-    """A plain POST saves; an HTMX POST, "Update result" or "Add a lesion" (no JavaScript) only previews."""
-    return not request.htmx and request.POST.get("action") not in ("preview", ADD_LESION)
+    """A plain POST saves; an HTMX POST, "Update result", "Add a lesion" or "Add a prior course" only previews."""
+    action = request.POST.get("action")
+    return not request.htmx and action not in ("preview", ADD_LESION) and not str(action).startswith(ADD_COURSE)
 
 
 def _form_status(request: HttpRequest, panel_status: int) -> int:
@@ -407,7 +424,6 @@ def case_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"]
         _, errors = case_format.validate_case(data)
-        errors = errors or case_format.form_cannot_hold(data)
         if not errors:
             services.case_import_record(user=request.user)
             entry = _imported_entry(request, data)

@@ -474,7 +474,7 @@ def lesion_changes(old: Any, new: Any) -> list[dict[str, str]]:
     if [lesion.get("spinal_level") for lesion in old] != [lesion.get("spinal_level") for lesion in new]:
         rows.append({"field": "lesions", "label": "Levels", "old": _levels_text(old), "new": _levels_text(new)})
     for position, (before, after) in enumerate(zip(old, new, strict=False)):
-        for name in (*rules.LESION_FIELDS, "index"):
+        for name in (*rules.LESION_FIELDS, "prior_radiation_courses", "index"):
             if name == "spinal_level" or before.get(name) == after.get(name):
                 continue
             rows.append(
