@@ -228,7 +228,7 @@ def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
 
 def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     """Any lesion with prior radiation in the field (reading R15). Source: seed 'Management of recurrent ESCC'."""
-    hits = levels([view for view in c.lesions.anatomical if view.given.prior_radiation_in_field])
+    hits = levels(c.lesions.irradiated)
     if not hits:
         return None
     return _Raised(
@@ -398,20 +398,17 @@ def survival_estimate_discordant(c: Context) -> _Raised | None:
     )
 
 
-def _budgets(c: Context) -> list[tuple[LesionView, Reirradiation]]:
-    """Every lesion with a re-irradiation budget (4.1), in anatomical order, with its budget."""
-    return [(view, view.derived.reirradiation) for view in c.lesions.anatomical if view.derived.reirradiation]
-
-
-def _budget_inputs(c: Context) -> tuple[str, ...]:
-    """The budget inputs of every lesion irradiated before, in the order given (no evaluation date twice)."""
-    names = [name for view in c.lesions.views if view.given.prior_radiation_in_field for name in view.names.budget]
-    return tuple(dict.fromkeys(names))
+def _budget(view: LesionView) -> Reirradiation:
+    """The re-irradiation budget of a lesion irradiated before (the engine works one out for each)."""
+    value = view.derived.reirradiation
+    assert value is not None
+    return value
 
 
 def reirradiation_budget_unknown(c: Context) -> _Raised | None:
     """Spec 7: a lesion whose budget status is unknown (no earlier course recorded). Source: Nieder 2006."""
-    hits = levels([view for view, value in _budgets(c) if value.status == BudgetStatus.UNKNOWN])
+    unknown = BudgetStatus.UNKNOWN
+    hits = levels([view for view in c.lesions.irradiated if _budget(view).status == unknown])
     if not hits:
         return None
     return _Raised(
@@ -422,14 +419,14 @@ def reirradiation_budget_unknown(c: Context) -> _Raised | None:
             fact("prior_radiation_in_field", True),
             "): the cumulative cord dose is unknown.",
         ),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         hits,
     )
 
 
 def cord_budget_insufficient(c: Context) -> _Raised | None:
     """Spec 7: a course above 98 Gy2 or a cumulative BED above 95.5 Gy2, under any status. Source: Nieder 2006."""
-    found = [(view, value) for view, value in _budgets(c) if budget_insufficient(value)]
+    found = [(view, value) for view in c.lesions.irradiated if budget_insufficient(value := _budget(view))]
     if not found:
         return None
     at = [
@@ -442,7 +439,7 @@ def cord_budget_insufficient(c: Context) -> _Raised | None:
             *joined(at, "; "),
             ".",
         ),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         levels([view for view, _ in found]),
     )
 
@@ -454,7 +451,7 @@ def _course_over_98(value: Reirradiation) -> Words:
 
 def reirradiation_interval_short(c: Context) -> _Raised | None:
     """Spec 7: recorded entries and fewer than 6 months since the last. Source: Nieder 2006; Sahgal 2012."""
-    found = [(view, value) for view, value in _budgets(c) if interval_short(value)]
+    found = [(view, value) for view in c.lesions.irradiated if interval_short(value := _budget(view))]
     if not found:
         return None
     at: list[Words] = [
@@ -468,14 +465,15 @@ def reirradiation_interval_short(c: Context) -> _Raised | None:
     ]
     return _Raised(
         ("Raised because fewer than 6 months have passed since the last course at ", *joined(at, ", "), "."),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         levels([view for view, _ in found]),
     )
 
 
 def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
     """Spec 7: a lesion whose budget status is no_validated_limit. Source: Nieder 2006; Sahgal 2012; HyTEC 2021."""
-    found = [(view, value) for view, value in _budgets(c) if value.status == BudgetStatus.NO_VALIDATED_LIMIT]
+    no_limit = BudgetStatus.NO_VALIDATED_LIMIT
+    found = [(view, value) for view in c.lesions.irradiated if (value := _budget(view)).status == no_limit]
     if not found:
         return None
     at: list[Words] = []
@@ -487,7 +485,7 @@ def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
         at.append(phrase)
     return _Raised(
         ("Raised because no published limit covers the earlier radiation at ", *joined(at, "; "), "."),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         levels([view for view, _ in found]),
     )
 
