@@ -43,7 +43,7 @@ from .inputs import (
 )
 from .lesions import Lesions, LesionView, levels
 from .pathway import COMPRESSION_GRADES
-from .reirradiation import NIEDER_COURSE_BED, figures, interval_short, sbrt_without_cord_dose
+from .reirradiation import NIEDER_COURSE_BED, figures, interval_short, no_limit_words, sbrt_without_cord_dose
 from .reirradiation import cord_budget_insufficient as budget_insufficient
 from .result import ALERT_ITEMS, AlertItem, Pathway, RationaleItem, Reirradiation, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
@@ -478,7 +478,7 @@ def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
         return None
     at: list[Words] = []
     for view, value in found:
-        why = joined([(fact("no_validated_limit_reason", r),) for r in value.no_validated_limit_reasons], ", ")
+        why = no_limit_words(value.no_validated_limit_reasons)
         phrase: Words = (bare("spinal_level", view.given.spinal_level), " (", *why, ")")
         if sbrt_without_cord_dose(view.given.prior_radiation_courses):
             phrase += (": record the SBRT plan's cord maximum, without it the cumulative figures are unknown",)

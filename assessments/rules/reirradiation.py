@@ -276,6 +276,20 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     )
 
 
+def _no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
+    return joined([(fact("no_validated_limit_reason", reason),) for reason in reasons], ", ")
+
+
+# The words of every history the budget can rule the limits out for (RB5), made once.
+_NO_LIMIT_WORDS: Final = {reasons: _no_limit_words(reasons) for reasons in ((), _SBRT, _COURSES, _SBRT_AND_COURSES)}
+
+
+def no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
+    """Why no published limit covers a history, as words ("prior_sbrt_course, two_or_more_courses")."""
+    words = _NO_LIMIT_WORDS.get(reasons)
+    return words if words is not None else _no_limit_words(reasons)
+
+
 def gy(value: Decimal) -> str:
     """A figure as the result writes it: at least one decimal (135.0, 37.75)."""
     text = format(value.normalize(), "f")
@@ -366,7 +380,7 @@ def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) ->
         )
     else:
         months = value.months_since_last
-        reasons = joined([(fact("no_validated_limit_reason", r),) for r in value.no_validated_limit_reasons], ", ")
+        reasons = no_limit_words(value.no_validated_limit_reasons)
         if reasons:
             words += (" (", *reasons, ")")
         words += ("; ", *figures(value), "; ", bare("months_since_last", str(months)), " months since the last course.")
