@@ -119,7 +119,7 @@ def joined(groups: list[Words], separator: str) -> Words:
 
 def spell(part: Part) -> str:
     """A part as the engine writes it."""
-    if part.__class__ is str or isinstance(part, str):
+    if isinstance(part, str):
         return part
     if isinstance(part, Listing):
         return part.separator.join(spell(item) for item in part.facts)
@@ -143,7 +143,7 @@ def spell(part: Part) -> str:
 
 def text_of(words: Words) -> str:
     """The sentence as the engine writes it: every fact named with its code, as in the spec."""
-    return "".join([part if part.__class__ is str else spell(part) for part in words])
+    return "".join([spell(part) for part in words])
 
 
 def words_to_json(words: Words) -> list[object]:

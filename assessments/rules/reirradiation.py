@@ -222,7 +222,7 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
             groups[-1].append(phase)
         else:
             groups.append([phase])
-        end = entry.end(evaluation_date) if entry.month_only else entry.end_date
+        end = entry.end(evaluation_date)
         if number == 0 or end > last_end:
             last_end = end
     courses = []
