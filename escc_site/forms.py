@@ -24,7 +24,11 @@ class FieldShown(forms.BoundField):
     def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
         super().__init__(form, field, name)
         # The form's own deep copy of the field: changing it changes no other form.
-        if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+        required = field.error_messages.get("required")
+        default = forms.Field.default_error_messages["required"]
+        # Most fields hold Django's lazy default itself: comparing by identity first spares translating it
+        # for every field of every form built (the live update builds about a hundred).
+        if required is default or required == default:
             field.error_messages["required"] = f"{self.label}: this is required."
         limit = getattr(field, "max_length", None)
         if isinstance(field, forms.CharField) and limit is not None:

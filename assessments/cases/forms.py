@@ -18,6 +18,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 
 from assessments import rules
 from assessments.cases.case_json import CaseFileError, load_case_json
@@ -79,7 +80,17 @@ def fixed_choices(choices: Iterable[tuple[str, Any]]) -> Callable[[], tuple[tupl
     iterated. A form that needs other choices assigns them to its own copy of the field.
     """
     fixed = tuple(choices)
-    return lambda: fixed
+
+    def read() -> tuple[tuple[str, Any], ...]:
+        return fixed
+
+    # Every code, option groups opened: what ``ChoiceField.valid_value`` would find by walking the choices
+    # (normalizing them again) for each field it validates.
+    codes = [code for code, text in fixed if not isinstance(text, list | tuple)]
+    codes += [code for _, text in fixed if isinstance(text, list | tuple) for code, _ in text]
+    if all(isinstance(code, str) for code in codes):
+        read.codes = frozenset(codes)  # type: ignore[attr-defined]
+    return read
 
 
 class StrictBooleanField(forms.TypedChoiceField):
@@ -104,6 +115,14 @@ class StrictChoiceField(forms.ChoiceField):
 
     def __init__(self, *, choices: Iterable[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(choices=fixed_choices(choices), **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        choices = self._choices
+        if isinstance(choices, CallableChoiceIterator) and isinstance(value, str):
+            codes = getattr(choices.func, "codes", None)
+            if codes is not None:
+                return value in codes  # every code is text, so this is what walking the choices finds
+        return super().valid_value(value)
 
     def to_python(self, value: Any) -> str:
         if value in self.empty_values:

@@ -126,10 +126,24 @@ def input_label(name: str) -> str:
 
     The first lesion goes unnumbered: a one-lesion case reads as before several lesions existed.
     """
+    known = _LESION_INPUT_LABELS.get(name)
+    return known if known is not None else _input_label(name)
+
+
+def _input_label(name: str) -> str:
     position, found, field = name.removeprefix("lesions[").partition("].")
     if not (name.startswith("lesions[") and found and position.isdigit()):
         return field_label(name)
     return field_label(field) if position == "0" else f"{field_label(field)} (lesion {int(position) + 1})"
+
+
+# Every lesion input the rules name, labelled once: an 8-lesion result names several hundred.
+_LESION_INPUT_LABELS: Final = {
+    name: _input_label(name)
+    for position in range(rules.MAX_LESIONS)
+    for field in (*rules.LESION_FIELDS, "index", "prior_radiation_courses")
+    for name in (f"lesions[{position}].{field}",)
+}
 
 
 def source_citation(source: str) -> str:
@@ -157,7 +171,9 @@ def present_reasons(rationale: Iterable[Mapping[str, Any]]) -> list[dict[str, An
             "element_id": element_id,
             "rule": item["rule"],
             "text": reason_words(rules.words_from_json(item["words"])) if "words" in item else item["text"],
-            "inputs": list(dict.fromkeys(input_label(name) for name in item["inputs"])),
+            "inputs": (inputs := list(dict.fromkeys(input_label(name) for name in item["inputs"]))),
+            # The same list as one text: the page escapes it once instead of each of up to ~50 labels.
+            "inputs_text": ", ".join(inputs),
             "source": source_citation(item["source"]),
         }
         for item, element_id in zip(rationale, _reason_ids(item["topic"] for item in rationale), strict=True)

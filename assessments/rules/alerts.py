@@ -43,7 +43,7 @@ from .inputs import (
 )
 from .lesions import Lesions, LesionView, levels
 from .pathway import COMPRESSION_GRADES
-from .reirradiation import NIEDER_COURSE_BED, figures, interval_short, sbrt_without_cord_dose
+from .reirradiation import NIEDER_COURSE_BED, figures, interval_short, no_limit_words, sbrt_without_cord_dose
 from .reirradiation import cord_budget_insufficient as budget_insufficient
 from .result import ALERT_ITEMS, AlertItem, Pathway, RationaleItem, Reirradiation, ScoreResult
 from .sins import HOURS_NONAMBULATORY_LIMIT, SINS_CONSULTATION_THRESHOLD
@@ -228,7 +228,7 @@ def hypofractionated_sbrt_option(c: Context) -> _Raised | None:
 
 def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     """Any lesion with prior radiation in the field (reading R15). Source: seed 'Management of recurrent ESCC'."""
-    hits = levels([view for view in c.lesions.anatomical if view.given.prior_radiation_in_field])
+    hits = levels(c.lesions.irradiated)
     if not hits:
         return None
     return _Raised(
@@ -398,20 +398,17 @@ def survival_estimate_discordant(c: Context) -> _Raised | None:
     )
 
 
-def _budgets(c: Context) -> list[tuple[LesionView, Reirradiation]]:
-    """Every lesion with a re-irradiation budget (4.1), in anatomical order, with its budget."""
-    return [(view, view.derived.reirradiation) for view in c.lesions.anatomical if view.derived.reirradiation]
-
-
-def _budget_inputs(c: Context) -> tuple[str, ...]:
-    """The budget inputs of every lesion irradiated before, in the order given (no evaluation date twice)."""
-    names = [name for view in c.lesions.views if view.given.prior_radiation_in_field for name in view.names.budget]
-    return tuple(dict.fromkeys(names))
+def _budget(view: LesionView) -> Reirradiation:
+    """The re-irradiation budget of a lesion irradiated before (the engine works one out for each)."""
+    value = view.derived.reirradiation
+    assert value is not None
+    return value
 
 
 def reirradiation_budget_unknown(c: Context) -> _Raised | None:
     """Spec 7: a lesion whose budget status is unknown (no earlier course recorded). Source: Nieder 2006."""
-    hits = levels([view for view, value in _budgets(c) if value.status == BudgetStatus.UNKNOWN])
+    unknown = BudgetStatus.UNKNOWN
+    hits = levels([view for view in c.lesions.irradiated if _budget(view).status == unknown])
     if not hits:
         return None
     return _Raised(
@@ -422,14 +419,14 @@ def reirradiation_budget_unknown(c: Context) -> _Raised | None:
             fact("prior_radiation_in_field", True),
             "): the cumulative cord dose is unknown.",
         ),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         hits,
     )
 
 
 def cord_budget_insufficient(c: Context) -> _Raised | None:
     """Spec 7: a course above 98 Gy2 or a cumulative BED above 95.5 Gy2, under any status. Source: Nieder 2006."""
-    found = [(view, value) for view, value in _budgets(c) if budget_insufficient(value)]
+    found = [(view, value) for view in c.lesions.irradiated if budget_insufficient(value := _budget(view))]
     if not found:
         return None
     at = [
@@ -442,7 +439,7 @@ def cord_budget_insufficient(c: Context) -> _Raised | None:
             *joined(at, "; "),
             ".",
         ),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         levels([view for view, _ in found]),
     )
 
@@ -454,7 +451,7 @@ def _course_over_98(value: Reirradiation) -> Words:
 
 def reirradiation_interval_short(c: Context) -> _Raised | None:
     """Spec 7: recorded entries and fewer than 6 months since the last. Source: Nieder 2006; Sahgal 2012."""
-    found = [(view, value) for view, value in _budgets(c) if interval_short(value)]
+    found = [(view, value) for view in c.lesions.irradiated if interval_short(value := _budget(view))]
     if not found:
         return None
     at: list[Words] = [
@@ -468,26 +465,27 @@ def reirradiation_interval_short(c: Context) -> _Raised | None:
     ]
     return _Raised(
         ("Raised because fewer than 6 months have passed since the last course at ", *joined(at, ", "), "."),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         levels([view for view, _ in found]),
     )
 
 
 def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
     """Spec 7: a lesion whose budget status is no_validated_limit. Source: Nieder 2006; Sahgal 2012; HyTEC 2021."""
-    found = [(view, value) for view, value in _budgets(c) if value.status == BudgetStatus.NO_VALIDATED_LIMIT]
+    no_limit = BudgetStatus.NO_VALIDATED_LIMIT
+    found = [(view, value) for view in c.lesions.irradiated if (value := _budget(view)).status == no_limit]
     if not found:
         return None
     at: list[Words] = []
     for view, value in found:
-        why = joined([(fact("no_validated_limit_reason", r),) for r in value.no_validated_limit_reasons], ", ")
+        why = no_limit_words(value.no_validated_limit_reasons)
         phrase: Words = (bare("spinal_level", view.given.spinal_level), " (", *why, ")")
         if sbrt_without_cord_dose(view.given.prior_radiation_courses):
             phrase += (": record the SBRT plan's cord maximum, without it the cumulative figures are unknown",)
         at.append(phrase)
     return _Raised(
         ("Raised because no published limit covers the earlier radiation at ", *joined(at, "; "), "."),
-        _budget_inputs(c),
+        c.lesions.budget_names,
         levels([view for view, _ in found]),
     )
 

@@ -124,6 +124,8 @@ def spell(part: Part) -> str:
     if isinstance(part, Listing):
         return part.separator.join(spell(item) for item in part.facts)
     form = part.form
+    if form is Form.CODE:  # the commonest form (levels, figures, codes), so it is looked at first
+        return part.code
     if form == Form.PAIR:
         return f"{part.field} {part.code}"
     if form == Form.IS:
@@ -136,14 +138,12 @@ def spell(part: Part) -> str:
         return f"band {part.code}"
     if form == Form.ITEM:
         return f"{part.field} {part.points}"
-    if form == Form.MISSING:
-        return part.field
-    return part.code
+    return part.field  # Form.MISSING, the last of the forms: the input's name alone
 
 
 def text_of(words: Words) -> str:
     """The sentence as the engine writes it: every fact named with its code, as in the spec."""
-    return "".join(spell(part) for part in words)
+    return "".join([spell(part) for part in words])
 
 
 def words_to_json(words: Words) -> list[object]:

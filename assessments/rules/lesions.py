@@ -105,15 +105,19 @@ class Lesions:
 
     ``views`` keeps the order the lesions were given, the order input names are listed in: ``names``
     for every lesion, ``others_names`` for every lesion but the index one. ``anatomical`` and the
-    groups ``unstable``, ``not_stable`` (unstable or potentially unstable), ``high_grade`` and
-    ``painful`` (SINS pain other than pain-free) are in anatomical order, the order the sentences
-    name levels in.
+    groups ``unstable``, ``not_stable`` (unstable or potentially unstable), ``high_grade``,
+    ``painful`` (SINS pain other than pain-free) and ``irradiated`` (prior radiation in the field, so
+    with a re-irradiation budget) are in anatomical order, the order the sentences name levels in.
+    ``budget_names`` are the budget inputs of every irradiated lesion, in the order given, with the
+    evaluation date once (spec 4.1; the budget alerts read them).
     """
 
     __slots__ = (
         "anatomical",
+        "budget_names",
         "high_grade",
         "index",
+        "irradiated",
         "names",
         "not_stable",
         "others_names",
@@ -132,6 +136,7 @@ class Lesions:
         not_stable: list[LesionView] = []
         high_grade: list[LesionView] = []
         painful: list[LesionView] = []
+        irradiated: list[LesionView] = []
         stable, pain_free = Stability.STABLE, SinsPain.PAIN_FREE  # read once, not once per lesion
         for view in anatomical:
             stability = view.derived.stability
@@ -143,10 +148,24 @@ class Lesions:
                 high_grade.append(view)
             if view.given.sins_pain != pain_free:
                 painful.append(view)
+            if view.given.prior_radiation_in_field:
+                irradiated.append(view)
         self.unstable = tuple(unstable)
         self.not_stable = tuple(not_stable)
         self.high_grade = tuple(high_grade)
         self.painful = tuple(painful)
+        self.irradiated = tuple(irradiated)
+        self.budget_names = _budget_names(views) if irradiated else ()
+
+
+def _budget_names(views: tuple[LesionView, ...]) -> tuple[str, ...]:
+    """The budget inputs of every lesion irradiated before, in the order given (the evaluation date once)."""
+    names: list[str] = []
+    for view in views:
+        if view.given.prior_radiation_in_field:
+            # Every lesion's names end with "evaluation_date": keep it where the first lesion has it.
+            names += view.names.budget if not names else view.names.budget[:-1]
+    return tuple(names)
 
 
 def levels(views: tuple[LesionView, ...] | list[LesionView]) -> tuple[SpinalLevel, ...]:

@@ -105,40 +105,6 @@ def months_between(start: date, end: date) -> int:
     return months
 
 
-def _phase(course: PriorCourse) -> tuple[PhaseDose, tuple[int, int] | None]:
-    """Spec 4.1 RB3-RB4: one entry's cord dose (recorded, assumed for cEBRT, unknown for SBRT) and its BED."""
-    recorded = course.cord_max_dose_gy
-    if recorded is not None:
-        dose, assumed = recorded, False
-    elif course.technique == CourseTechnique.CEBRT:
-        dose, assumed = course.total_dose_gy, True
-    else:
-        # RB3: an SBRT prescription is never a cord dose; the plan keeps the cord far below it.
-        return PhaseDose(None, False, None, None), None
-    terms = bed_terms(dose, course.fractions)
-    bed = _tenths_up(*terms)
-    return PhaseDose(dose, assumed, bed, bed / 2), terms
-
-
-def _courses(entries: tuple[PriorCourse, ...]) -> tuple[tuple[CourseDose, ...], list[tuple[int, int] | None]]:
-    """Spec 4.1 RB2 and RB4: entries grouped into courses (a phase joins the course above it), and each exact BED."""
-    groups: list[list[PhaseDose]] = []
-    exact: list[tuple[int, int] | None] = []
-    for entry in entries:
-        phase, terms = _phase(entry)
-        exact.append(terms)
-        if entry.same_course_as_previous:  # never the first entry (CaseInput checks)
-            groups[-1].append(phase)
-        else:
-            groups.append([phase])
-    courses = []
-    for phases in groups:
-        beds = [phase.bed for phase in phases]
-        bed = None if None in beds else sum((b for b in beds if b is not None), Decimal(0))
-        courses.append(CourseDose(bed, None if bed is None else bed / 2, tuple(phases)))
-    return tuple(courses), exact
-
-
 def nieder_band(cumulative_bed: Decimal) -> NiederBand:
     """Spec 4.1 RB6: the band of a cumulative BED (<= 120, <= 135.5, above). Source: Nieder 2006."""
     if cumulative_bed <= NIEDER_NO_MYELOPATHY_BED:
@@ -211,6 +177,11 @@ REFERENCE_BEDS: Final = tuple(
     (code, bed_shown(exact_bed(Decimal(dose), fractions))) for code, dose, fractions in REFERENCE_COURSES
 )
 _UNKNOWN: Final = Reirradiation(BudgetStatus.UNKNOWN, (), False, (), None, None, None, None, None, None)
+_NO_CORD_DOSE: Final = PhaseDose(None, False, None, None)
+_ZERO: Final = Decimal(0)
+_SBRT: Final = (NoLimitReason.PRIOR_SBRT_COURSE,)
+_COURSES: Final = (NoLimitReason.TWO_OR_MORE_COURSES,)
+_SBRT_AND_COURSES: Final = (NoLimitReason.PRIOR_SBRT_COURSE, NoLimitReason.TWO_OR_MORE_COURSES)
 
 
 def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradiation:
@@ -223,38 +194,100 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     """
     if not entries:
         return _UNKNOWN
-    courses, exact = _courses(entries)
-    last_end = max(entry.end(evaluation_date) for entry in entries)
+    # One pass over the entries (this runs for every irradiated lesion of every live update): each
+    # entry's cord dose and BED (RB3-RB4), its course (RB2: a phase joins the course above it), the
+    # last end (RB1) and what rules out the validated limits (RB5).
+    cebrt = CourseTechnique.CEBRT
+    groups: list[list[PhaseDose]] = []
+    exact: list[tuple[int, int]] = []
+    assumed_any = sbrt = False
+    last_end = evaluation_date
+    for number, entry in enumerate(entries):
+        recorded = entry.cord_max_dose_gy
+        if entry.technique == cebrt:
+            dose, assumed = (entry.total_dose_gy, True) if recorded is None else (recorded, False)
+        else:
+            sbrt = True
+            dose, assumed = recorded, False
+        if dose is None:
+            # RB3: an SBRT prescription is never a cord dose; the plan keeps the cord far below it.
+            phase = _NO_CORD_DOSE
+        else:
+            terms = bed_terms(dose, entry.fractions)
+            exact.append(terms)
+            bed = _tenths_up(*terms)
+            phase = PhaseDose(dose, assumed, bed, bed / 2)
+            assumed_any = assumed_any or assumed
+        if entry.same_course_as_previous:  # never the first entry (CaseInput checks)
+            groups[-1].append(phase)
+        else:
+            groups.append([phase])
+        end = entry.end(evaluation_date)
+        if number == 0 or end > last_end:
+            last_end = end
+    courses = []
+    cumulative: Decimal | None = _ZERO
+    for phases in groups:
+        bed = _ZERO
+        for phase in phases:
+            if phase.bed is None:
+                bed = None
+                break
+            bed += phase.bed
+        if bed is None:
+            cumulative = None
+            courses.append(CourseDose(None, None, tuple(phases)))
+        else:
+            if cumulative is not None:
+                cumulative += bed
+            courses.append(CourseDose(bed, bed / 2, tuple(phases)))
     months = months_between(last_end, evaluation_date)
-    beds = [course.bed for course in courses]
-    cumulative = None if None in beds else sum((b for b in beds if b is not None), Decimal(0))
-    reasons: list[NoLimitReason] = []
-    if any(entry.technique == CourseTechnique.SBRT for entry in entries):
-        reasons.append(NoLimitReason.PRIOR_SBRT_COURSE)
-    if len(courses) >= 2:
-        reasons.append(NoLimitReason.TWO_OR_MORE_COURSES)
-    nieder = sahgal = None
-    if reasons:
-        status = BudgetStatus.NO_VALIDATED_LIMIT
+    if sbrt:
+        reasons = _SBRT_AND_COURSES if len(courses) >= 2 else _SBRT
+    elif len(courses) >= 2:
+        reasons = _COURSES
     else:
-        status = BudgetStatus.LIMITS_APPLY
         # One course, every entry cEBRT: every cord dose is recorded or assumed, so every figure is known.
         assert cumulative is not None
-        exact_total = sum((Fraction(*terms) for terms in exact if terms is not None), Fraction(0))
-        nieder = nieder_2006(cumulative, cumulative, months)
-        sahgal = sahgal_2012(cumulative / 2, exact_total, months)
+        exact_total = sum((Fraction(*terms) for terms in exact), Fraction(0))
+        return Reirradiation(
+            BudgetStatus.LIMITS_APPLY,
+            (),
+            assumed_any,
+            tuple(courses),
+            cumulative,
+            cumulative / 2,
+            last_end,
+            months,
+            nieder_2006(cumulative, cumulative, months),
+            sahgal_2012(cumulative / 2, exact_total, months),
+        )
     return Reirradiation(
-        status=status,
-        no_validated_limit_reasons=tuple(reasons),
-        cord_dose_assumed=any(phase.cord_dose_assumed for course in courses for phase in course.phases),
-        courses=courses,
-        cumulative_bed=cumulative,
-        cumulative_eqd2=None if cumulative is None else cumulative / 2,
-        last_end_date=last_end,
-        months_since_last=months,
-        nieder_2006=nieder,
-        sahgal_2012=sahgal,
+        BudgetStatus.NO_VALIDATED_LIMIT,
+        reasons,
+        assumed_any,
+        tuple(courses),
+        cumulative,
+        None if cumulative is None else cumulative / 2,
+        last_end,
+        months,
+        None,
+        None,
     )
+
+
+def _no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
+    return joined([(fact("no_validated_limit_reason", reason),) for reason in reasons], ", ")
+
+
+# The words of every history the budget can rule the limits out for (RB5), made once.
+_NO_LIMIT_WORDS: Final = {reasons: _no_limit_words(reasons) for reasons in ((), _SBRT, _COURSES, _SBRT_AND_COURSES)}
+
+
+def no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
+    """Why no published limit covers a history, as words ("prior_sbrt_course, two_or_more_courses")."""
+    words = _NO_LIMIT_WORDS.get(reasons)
+    return words if words is not None else _no_limit_words(reasons)
 
 
 def gy(value: Decimal) -> str:
@@ -347,7 +380,7 @@ def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) ->
         )
     else:
         months = value.months_since_last
-        reasons = joined([(fact("no_validated_limit_reason", r),) for r in value.no_validated_limit_reasons], ", ")
+        reasons = no_limit_words(value.no_validated_limit_reasons)
         if reasons:
             words += (" (", *reasons, ")")
         words += ("; ", *figures(value), "; ", bare("months_since_last", str(months)), " months since the last course.")
