@@ -202,6 +202,7 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     exact: list[tuple[int, int]] = []
     assumed_any = sbrt = False
     last_end = evaluation_date
+    dose: Decimal | None
     for number, entry in enumerate(entries):
         recorded = entry.cord_max_dose_gy
         if entry.technique == cebrt:
@@ -228,19 +229,15 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     courses = []
     cumulative: Decimal | None = _ZERO
     for phases in groups:
-        bed = _ZERO
-        for phase in phases:
-            if phase.bed is None:
-                bed = None
-                break
-            bed += phase.bed
-        if bed is None:
+        beds = [phase.bed for phase in phases]
+        if None in beds:
             cumulative = None
             courses.append(CourseDose(None, None, tuple(phases)))
         else:
+            course_bed = sum((bed for bed in beds if bed is not None), _ZERO)
             if cumulative is not None:
-                cumulative += bed
-            courses.append(CourseDose(bed, bed / 2, tuple(phases)))
+                cumulative += course_bed
+            courses.append(CourseDose(course_bed, course_bed / 2, tuple(phases)))
     months = months_between(last_end, evaluation_date)
     if sbrt:
         reasons = _SBRT_AND_COURSES if len(courses) >= 2 else _SBRT
@@ -281,7 +278,9 @@ def _no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
 
 
 # The words of every history the budget can rule the limits out for (RB5), made once.
-_NO_LIMIT_WORDS: Final = {reasons: _no_limit_words(reasons) for reasons in ((), _SBRT, _COURSES, _SBRT_AND_COURSES)}
+_NO_LIMIT_WORDS: Final[dict[tuple[NoLimitReason, ...], Words]] = {
+    reasons: _no_limit_words(reasons) for reasons in ((), _SBRT, _COURSES, _SBRT_AND_COURSES)
+}
 
 
 def no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
