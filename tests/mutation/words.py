@@ -2,13 +2,14 @@
 
 mutmut mutates the code inside undecorated functions and leaves alone what runs at import (the texts and sources of
 ``texts.py``, every module-level table), the interned fact constructors of ``facts.py`` (decorated with ``@cache``)
-and every f-string. This script makes those mutants, in every module of ``assessments/rules/`` (found by directory,
-so a new module is mutated the day it is added) and in the labels of ``assessments/labels.py``:
+and every f-string. This script makes those mutants in every module of ``assessments/rules/``, ``referral/``
+included (found by directory, so a new module is mutated the day it is added):
 
 - ``blank``: a string of words (one with a space in it; codes are single words and mutmut's own business where
   they are mutated) outside mutmut's reach becomes ``""``; so does each literal part of any f-string;
 - ``drop``: a replacement field of an f-string is left out (``f"{field} is {code}"`` loses ``{code}``);
-- ``swap-source``: each place a rule names its source (``SRC_*``) names the next different source instead;
+- ``swap-source``: each place a rule names its source (``SRC_*``) names the next different source of its own
+  package's ``texts.py`` instead;
 - ``swap-entry``: the texts, and separately the sources, of two neighbouring entries of a table of notes
   (``ALERT_TEXTS``) change places.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import dataclasses
 import importlib.abc
 import importlib.util
 import os
@@ -35,18 +37,16 @@ import sys
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "assessments" / "rules"
-LABELS = ROOT / "assessments" / "labels.py"
 
 # Mutants that no test can tell from the original, by id (see docs/mutation-testing.md for each reason).
 EQUIVALENT: dict[str, str] = {}
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Mutant:
     module: str
     path: Path
@@ -68,7 +68,7 @@ def module_name(path: Path) -> str:
 
 
 def target_files() -> list[Path]:
-    return sorted(RULES.glob("*.py"))
+    return sorted(RULES.rglob("*.py"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -124,10 +124,9 @@ def _skipped(tree: ast.Module) -> set[int]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _source_names() -> dict[str, str]:
-    """Every ``SRC_*`` constant of the rules with its text, read from the modules' own assignments."""
+def _source_names(texts: Path) -> dict[str, str]:
+    """Every ``SRC_*`` constant of one package's ``texts.py`` with its text, read from its own assignments."""
     namespace: dict[str, object] = {}
-    texts = RULES / "texts.py"
     found: dict[str, str] = {}
     tree = ast.parse(texts.read_text(encoding="utf-8"))
     for statement in tree.body:
@@ -148,10 +147,10 @@ def _source_names() -> dict[str, str]:
     return found
 
 
-def _source_lines() -> dict[str, int]:
-    """The line each ``SRC_*`` constant of ``texts.py`` is assigned on."""
+def _source_lines(texts: Path) -> dict[str, int]:
+    """The line each ``SRC_*`` constant of a package's ``texts.py`` is assigned on."""
     lines: dict[str, int] = {}
-    for statement in ast.parse((RULES / "texts.py").read_text(encoding="utf-8")).body:
+    for statement in ast.parse(texts.read_text(encoding="utf-8")).body:
         targets = [statement.target] if isinstance(statement, ast.AnnAssign) else getattr(statement, "targets", [])
         for target in targets:
             if isinstance(target, ast.Name) and target.id.startswith("SRC_"):
@@ -201,7 +200,8 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
     nodes = list(ast.walk(tree))
     in_fstring = {id(part) for node in nodes if isinstance(node, ast.JoinedStr) for part in node.values}
     source_order = list(sources)
-    source_lines = _source_lines()
+    texts = path.parent / "texts.py"
+    source_lines = _source_lines(texts)
 
     def make(line: int, kind: str, what: str, mutated: ast.Module) -> Mutant:
         return Mutant(module, path, line, kind, what, mutated)
@@ -244,7 +244,7 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
                             or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
                         )
                         names = [ast.alias(other)]
-                        mutated.body.insert(after, ast.ImportFrom("assessments.rules.texts", names, 0))
+                        mutated.body.insert(after, ast.ImportFrom(module_name(texts), names, 0))
 
                 yield make(line, "swap-source", f"{node.id}->{other}", _with(tree, index, swap))
         elif isinstance(node, ast.Dict) and len(node.values) > 1:
@@ -271,8 +271,19 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
 
 
 def every_mutant() -> list[Mutant]:
-    sources = _source_names()
-    return [mutant for path in target_files() for mutant in mutants_of(path, sources)]
+    """Each module's mutants; a rule swaps its source for another of its own package's ``texts.py``.
+
+    The same change made twice on one line (two f-strings alike) is told apart by its place: ``(2)``, ``(3)``.
+    """
+    mutants: list[Mutant] = []
+    seen: dict[str, int] = {}
+    for path in target_files():
+        for mutant in mutants_of(path, _source_names(path.parent / "texts.py")):
+            seen[mutant.id] = seen.get(mutant.id, 0) + 1
+            if seen[mutant.id] > 1:
+                mutant = dataclasses.replace(mutant, what=f"{mutant.what} ({seen[mutant.id]})")
+            mutants.append(mutant)
+    return mutants
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -323,7 +334,7 @@ def _child(mutant: Mutant, arguments: list[str], log: Path | None) -> None:
     os._exit(int(pytest.main(arguments)))
 
 
-@dataclass
+@dataclasses.dataclass
 class Outcome:
     mutant: Mutant
     status: str  # killed, timeout, survived, error
