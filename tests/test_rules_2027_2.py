@@ -212,6 +212,9 @@ def test_sahgal_with_nothing_left_lists_every_bound_at_or_below_zero() -> None:
     assert dict(spent.pmax_constraint_gy) == {1: 0, 2: 0, 3: 0, 5: 0}
     edge = rb.sahgal_2012(Decimal(70), Fraction(140), 12)
     assert edge.remaining_eqd2 == 0 and edge.limited_by == (SahgalBound.CUMULATIVE_MAX_70,)
+    # Only the bounds at or below zero: a share bound of 1 Gy (as the function is given it) is not one of them.
+    tight = rb.sahgal_2012(Decimal(70), Fraction(2), 12)
+    assert tight.remaining_eqd2 == 0 and tight.limited_by == (SahgalBound.CUMULATIVE_MAX_70,)
 
 
 def test_sahgal_remaining_is_rounded_down_to_a_hundredth_and_the_share_bound_uses_the_exact_bed() -> None:
@@ -549,3 +552,84 @@ def test_an_entry_writes_back_as_the_case_file_gave_it(entry: dict[str, Any]) ->
     first = {"technique": "cebrt", "total_dose_gy": 20, "fractions": 5, "end_date": "2026-01-02"}
     courses, errors = read([first, entry])
     assert errors == {} and [course.to_json() for course in courses] == [first, entry]
+
+
+@pytest.mark.parametrize(
+    ("entries", "errors"),
+    [
+        (
+            [{**GOOD, "stray": 1}],
+            {f"{NAME}[0].stray": ["Unknown field: a prior radiation entry has no such key."]},
+        ),
+        (
+            [{**GOOD, "technique": "sbrt", "fractions": 6}],
+            {f"{NAME}[0].fractions": ["SBRT is given in 1 to 5 fractions."]},
+        ),
+        (
+            [{**GOOD, "same_course_as_previous": True}],
+            {f"{NAME}[0].same_course_as_previous": ["The first entry has no entry above it to continue."]},
+        ),
+        ([GOOD] * 6, {NAME: ["Give a list of at most 5 prior radiation entries, or null."]}),
+        ("text", {NAME: ["Give a list of at most 5 prior radiation entries, or null."]}),
+        (
+            [{**GOOD, "end_date": "2027-04-01"}],
+            {f"{NAME}[0].end_date": ["This entry ends after the evaluation date."]},
+        ),
+        (["text"], {f"{NAME}[0]": ["A prior radiation entry must be a JSON object."]}),
+        (
+            [{}],
+            {
+                f"{NAME}[0].technique": ["This field is required. Give cebrt or sbrt."],
+                f"{NAME}[0].total_dose_gy": [
+                    "This field is required. Give the prescribed dose in Gy: a number above 0 and at most 80, "
+                    "with at most 2 decimals."
+                ],
+                f"{NAME}[0].fractions": [
+                    "This field is required. Give the number of fractions: a whole number from 1 to 40 (1 to 5 for "
+                    "SBRT)."
+                ],
+                f"{NAME}[0].end_date": [
+                    "This field is required. Give the last day of this entry as YYYY-MM-DD, or YYYY-MM when only "
+                    "the month is known."
+                ],
+            },
+        ),
+        (
+            [
+                {
+                    "technique": "proton",
+                    "total_dose_gy": True,
+                    "fractions": True,
+                    "end_date": "2026-13-01",
+                    "cord_max_dose_gy": 0,
+                    "same_course_as_previous": 1,
+                }
+            ],
+            {
+                f"{NAME}[0].technique": ["Give cebrt or sbrt."],
+                f"{NAME}[0].total_dose_gy": [
+                    "Give the prescribed dose in Gy: a number above 0 and at most 80, with at most 2 decimals."
+                ],
+                f"{NAME}[0].fractions": [
+                    "Give the number of fractions: a whole number from 1 to 40 (1 to 5 for SBRT)."
+                ],
+                f"{NAME}[0].end_date": [
+                    "Give the last day of this entry as YYYY-MM-DD, or YYYY-MM when only the month is known."
+                ],
+                f"{NAME}[0].cord_max_dose_gy": [
+                    "Give the plan's cord maximum in Gy (above 0, at most 80, at most 2 decimals), or null."
+                ],
+                f"{NAME}[0].same_course_as_previous": ["Give true or false (or null)."],
+            },
+        ),
+    ],
+)
+def test_reader_says_what_is_wrong_with_each_field_in_words(entries: object, errors: dict[str, list[str]]) -> None:
+    assert read(entries) == ((), errors)
+
+
+def test_reader_refuses_entries_on_a_level_not_irradiated_before() -> None:
+    assert read([GOOD], flagged=False) == (
+        (),
+        {NAME: ["Prior radiation entries need prior radiation in the field: set it, or remove the entries."]},
+    )
