@@ -46,7 +46,7 @@ def test_a_referral_rule_swaps_its_source_for_another_of_the_referral_texts() ->
 
 def test_the_mutant_runs_use_only_database_free_rules_tests() -> None:
     files = CONFIG["pytest_add_cli_args_test_selection"]
-    assert files[0] == "tests/test_words_golden.py"
+    assert files[:2] == ["tests/test_words_golden.py", "tests/test_referral_words_golden.py"]
     for name in files:
         source = (ROOT / name).read_text(encoding="utf-8")
         assert "django_db" not in source, name

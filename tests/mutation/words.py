@@ -15,8 +15,9 @@ included (found by directory, so a new module is mutated the day it is added):
 
 Each mutant runs in a process of its own, forked from one that has loaded pytest and the test tools but none of
 the project: the child loads the mutated module in place of the file and runs the rules tests (the same selection
-as ``[tool.mutmut]`` in pyproject.toml) with ``-x``. A failing test kills the mutant; a run over the time limit
-counts as killed too, like mutmut's timeouts. Known equivalent mutants are listed in ``EQUIVALENT`` with the reason
+as ``[tool.mutmut]`` in pyproject.toml) with ``-x``. A failing test kills the mutant; a stage of a run over the
+limit of CPU time counts as killed too, like mutmut's timeouts (CPU time, so a machine busy with other work slows a
+run down without ending it; a run that spends ``WALL_FACTOR`` times the limit in wall time is stopped all the same). Known equivalent mutants are listed in ``EQUIVALENT`` with the reason
 (docs/mutation-testing.md), and are run all the same: one that starts to be killed is reported, so the list stays
 true. The exit status is 1 when a mutant not on that list survives.
 
@@ -31,7 +32,9 @@ import copy
 import dataclasses
 import importlib.abc
 import importlib.util
+import math
 import os
+import resource
 import signal
 import sys
 import time
@@ -291,9 +294,10 @@ def every_mutant() -> list[Mutant]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-# The snapshot of every reason's words and source (the first file of the selection) runs first, on its own: most
-# mutants fail there, and starting it costs a fraction of the whole selection. A mutant that passes meets the rest.
-FIRST_STAGE = 1
+# The snapshots of every reason's words and source (the first two files of the selection: the assessment's, then
+# the referral's) run first, on their own: most mutants fail there, and starting them costs a fraction of the
+# whole selection. A mutant that passes meets the rest.
+FIRST_STAGE = 2
 
 
 def pytest_stages() -> list[list[str]]:
@@ -324,9 +328,15 @@ class _MutatedModule(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(self.code, module.__dict__)  # noqa: S102
 
 
-def _child(mutant: Mutant, arguments: list[str], log: Path | None) -> None:
+# A run stopped by wall time: its CPU limit should have ended it long before, unless it waits on something.
+WALL_FACTOR = 20
+
+
+def _child(mutant: Mutant, arguments: list[str], log: Path | None, cpu_seconds: float) -> None:
     import pytest
 
+    limit = math.ceil(cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))  # SIGXCPU, then SIGKILL
     sys.meta_path.insert(0, _MutatedModule(mutant))
     out = os.open(log if log else os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(out, 1)
@@ -362,7 +372,7 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
             pid = os.fork()
             if pid == 0:
                 try:
-                    _child(mutant, stages[stage], log)
+                    _child(mutant, stages[stage], log, timeout)
                 finally:
                     os._exit(3)
             running[pid] = (mutant, stage, spent, time.monotonic())
@@ -370,7 +380,7 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
         if pid == 0:
             now = time.monotonic()
             for late, (mutant, _stage, spent, started) in list(running.items()):
-                if spent + now - started > timeout:
+                if spent + now - started > WALL_FACTOR * timeout:
                     os.kill(late, signal.SIGKILL)
                     os.waitpid(late, 0)
                     del running[late]
@@ -384,14 +394,17 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
             waiting.append((mutant, stage + 1, spent))
             continue
         # 1: a test failed; 2: collecting the tests failed, which only a mutant does (the clean run passes).
-        verdict = {0: "survived", 1: "killed", 2: "killed"}.get(code, "error")
+        # -SIGXCPU and -SIGKILL: over the CPU limit.
+        verdict = {0: "survived", 1: "killed", 2: "killed", -signal.SIGXCPU: "timeout", -signal.SIGKILL: "timeout"}.get(
+            code, "error"
+        )
         yield Outcome(mutant, verdict, spent)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=180.0, help="seconds for one mutant's tests")
+    parser.add_argument("--timeout", type=float, default=180.0, help="CPU seconds for one stage of a mutant's tests")
     parser.add_argument("--only", action="append", help="run the mutants whose id contains this (repeatable)")
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
     parser.add_argument("--start", type=int, default=0, help="skip the first START mutants (to resume a run)")
