@@ -925,6 +925,11 @@ PASS_ONE: list[tuple[dict[str, Any], set[str]]] = [
     ({**BASE, "previous_deadlines": [T0]}, {"previous_deadlines"}),
     ({**BASE, "previous_deadlines": {"triage": T0}}, {"previous_deadlines.triage"}),
     ({**BASE, "previous_deadlines": {"imaging": "2027-03-01"}}, {"previous_deadlines.imaging"}),
+    # Every deadline at fault is named, an unknown timer's and the ones after it.
+    (
+        {**BASE, "previous_deadlines": {"triage": T0, "imaging": "2027-03-01"}},
+        {"previous_deadlines.triage", "previous_deadlines.imaging"},
+    ),
     # Pass 2 does not run while pass 1 finds something.
     ({**BASE, "cancer_type": None, "bogus": 1}, {"bogus"}),
 ]
