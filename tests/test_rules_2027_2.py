@@ -101,6 +101,9 @@ def test_adding_months_keeps_the_day_or_takes_the_last_day(
         (datetime.date(2026, 8, 31), datetime.date(2027, 2, 27), 5),
         (datetime.date(2027, 3, 15), datetime.date(2027, 3, 15), 0),
         (datetime.date(2027, 3, 20), datetime.date(2027, 3, 15), 0),
+        # Next month but short of its day: not yet a month.
+        (datetime.date(2027, 2, 20), datetime.date(2027, 3, 10), 0),
+        (datetime.date(2027, 2, 20), datetime.date(2027, 3, 20), 1),
     ],
 )
 def test_months_since_the_last_course_are_whole_calendar_months(

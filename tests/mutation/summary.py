@@ -30,6 +30,21 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.reirradiation.x_gy__mutmut_7": (
         'format(value, "F") for "f": the two differ only in spelling infinity and NaN, and every figure is finite'
     ),
+    # months_between: the first guess is the answer or one more, and the loop after it steps down to the largest m
+    # with start + m months <= end from any guess above that; a mutant that only makes the guess larger gives the
+    # same months (after more steps).
+    "assessments.rules.reirradiation.x_months_between__mutmut_6": "`+ start.month` for `- start.month`: a larger guess",
+    "assessments.rules.reirradiation.x_months_between__mutmut_9": "`end.year + start.year`: a larger guess",
+    "assessments.rules.reirradiation.x_months_between__mutmut_10": "13 months a year: a larger guess",
+    "assessments.rules.reirradiation.x_months_between__mutmut_11": "`max(..., 1)` for `max(..., 0)`: a larger guess",
+    "assessments.rules.reirradiation.x__courses__mutmut_19": (
+        "sum(beds) started at 0 instead of Decimal(0): a course has at least one phase, and 0 + Decimal(x) is "
+        "Decimal(x), exponent and all"
+    ),
+    "assessments.rules.reirradiation.x_figures__mutmut_1": (
+        "`and` for `or`: the cumulative EQD2 is None exactly when the cumulative BED is (it is the BED / 2); "
+        "the two tests are there for the type checker"
+    ),
     "assessments.rules.reirradiation.x__limits__mutmut_2": (
         "`assert nieder is not None or sahgal is not None` for `and`: _limits runs only under limits_apply, "
         "where budget() sets both; the assert is there for the type checker"
