@@ -416,6 +416,8 @@ def test_reader_reads_an_entry_exactly() -> None:
     assert errors == {} and courses[0].total_dose_gy == Decimal("30.12") and courses[0].month_only is False
     courses, _ = read([GOOD, {**GOOD, "end_date": "2026-04", "same_course_as_previous": True}])
     assert courses[1].month_only is True and courses[1].same_course_as_previous is True
+    # A month alone is held as its first day, flagged.
+    assert courses[1] == course(30, 10, datetime.date(2026, 4, 1), month_only=True, phase=True)
 
 
 @pytest.mark.parametrize(
@@ -423,6 +425,7 @@ def test_reader_reads_an_entry_exactly() -> None:
     [
         (["text"], {f"{NAME}[0]"}),
         ([{**GOOD, "technique": 3}], {f"{NAME}[0].technique"}),
+        ([{**GOOD, "technique": ["cebrt"]}], {f"{NAME}[0].technique"}),  # not a code, and not hashable
         ([{**GOOD, "same_course_as_previous": "yes"}], {f"{NAME}[0].same_course_as_previous"}),
         ([{**GOOD, "cord_max_dose_gy": "20"}], {f"{NAME}[0].cord_max_dose_gy"}),
         ([{**GOOD, "end_date": 20260302}], {f"{NAME}[0].end_date"}),

@@ -30,6 +30,14 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.reirradiation.x_gy__mutmut_7": (
         'format(value, "F") for "f": the two differ only in spelling infinity and NaN, and every figure is finite'
     ),
+    # The reasons prior_courses gives its own ValueError: read_evaluation_date's callers and the reader catch it
+    # and write their own message, so its words are never read.
+    "assessments.rules.prior_courses.x__end_date__mutmut_21": 'ValueError(None) for ValueError("not a date")',
+    "assessments.rules.prior_courses.x__end_date__mutmut_22": 'ValueError("XXnot a dateXX")',
+    "assessments.rules.prior_courses.x__end_date__mutmut_23": 'ValueError("NOT A DATE")',
+    "assessments.rules.prior_courses.x__dose__mutmut_3": 'ValueError(None) for ValueError("not a number")',
+    "assessments.rules.prior_courses.x__dose__mutmut_4": 'ValueError("XXnot a numberXX")',
+    "assessments.rules.prior_courses.x__dose__mutmut_5": 'ValueError("NOT A NUMBER")',
     # months_between: the first guess is the answer or one more, and the loop after it steps down to the largest m
     # with start + m months <= end from any guess above that; a mutant that only makes the guess larger gives the
     # same months (after more steps).
