@@ -426,6 +426,11 @@ def test_reader_reads_an_entry_exactly() -> None:
         (["text"], {f"{NAME}[0]"}),
         ([{**GOOD, "technique": 3}], {f"{NAME}[0].technique"}),
         ([{**GOOD, "technique": ["cebrt"]}], {f"{NAME}[0].technique"}),  # not a code, and not hashable
+        # A dose missing does not hide the other dose's error.
+        (
+            [{key: value for key, value in GOOD.items() if key != "total_dose_gy"} | {"cord_max_dose_gy": 0}],
+            {f"{NAME}[0].total_dose_gy", f"{NAME}[0].cord_max_dose_gy"},
+        ),
         ([{**GOOD, "same_course_as_previous": "yes"}], {f"{NAME}[0].same_course_as_previous"}),
         ([{**GOOD, "cord_max_dose_gy": "20"}], {f"{NAME}[0].cord_max_dose_gy"}),
         ([{**GOOD, "end_date": 20260302}], {f"{NAME}[0].end_date"}),

@@ -35,9 +35,18 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.prior_courses.x__end_date__mutmut_21": 'ValueError(None) for ValueError("not a date")',
     "assessments.rules.prior_courses.x__end_date__mutmut_22": 'ValueError("XXnot a dateXX")',
     "assessments.rules.prior_courses.x__end_date__mutmut_23": 'ValueError("NOT A DATE")',
+    "assessments.rules.prior_courses.x_read_evaluation_date__mutmut_5": 'ValueError(None) for ValueError("not a date")',
+    "assessments.rules.prior_courses.x_read_evaluation_date__mutmut_6": 'ValueError("XXnot a dateXX")',
+    "assessments.rules.prior_courses.x_read_evaluation_date__mutmut_7": 'ValueError("NOT A DATE")',
     "assessments.rules.prior_courses.x__dose__mutmut_3": 'ValueError(None) for ValueError("not a number")',
     "assessments.rules.prior_courses.x__dose__mutmut_4": 'ValueError("XXnot a numberXX")',
     "assessments.rules.prior_courses.x__dose__mutmut_5": 'ValueError("NOT A NUMBER")',
+    # _entry: names set for the type checker. end and month_only are read only when no field is at fault, and then
+    # the end date has set both; the assert holds whenever it is reached.
+    "assessments.rules.prior_courses.x__entry__mutmut_66": '`end = month_only = ""` for None: never read as such',
+    "assessments.rules.prior_courses.x__entry__mutmut_102": "`or` for the assert's last `and`: every part holds",
+    "assessments.rules.prior_courses.x__entry__mutmut_103": "`or` for the assert's middle `and`: every part holds",
+    "assessments.rules.prior_courses.x__entry__mutmut_104": "`or` for the assert's first `and`: every part holds",
     # months_between: the first guess is the answer or one more, and the loop after it steps down to the largest m
     # with start + m months <= end from any guess above that; a mutant that only makes the guess larger gives the
     # same months (after more steps).
