@@ -426,6 +426,9 @@ def test_reader_reads_an_entry_exactly() -> None:
         (["text"], {f"{NAME}[0]"}),
         ([{**GOOD, "technique": 3}], {f"{NAME}[0].technique"}),
         ([{**GOOD, "technique": ["cebrt"]}], {f"{NAME}[0].technique"}),  # not a code, and not hashable
+        # An entry at fault does not hide the entries after it.
+        (["text", {**GOOD, "technique": 3}], {f"{NAME}[0]", f"{NAME}[1].technique"}),
+        ([{**GOOD, "technique": 3}, {**GOOD, "fractions": 0}], {f"{NAME}[0].technique", f"{NAME}[1].fractions"}),
         # A dose missing does not hide the other dose's error.
         (
             [{key: value for key, value in GOOD.items() if key != "total_dose_gy"} | {"cord_max_dose_gy": 0}],

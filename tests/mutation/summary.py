@@ -54,6 +54,14 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.reirradiation.x_months_between__mutmut_9": "`end.year + start.year`: a larger guess",
     "assessments.rules.reirradiation.x_months_between__mutmut_10": "13 months a year: a larger guess",
     "assessments.rules.reirradiation.x_months_between__mutmut_11": "`max(..., 1)` for `max(..., 0)`: a larger guess",
+    "assessments.rules.reirradiation.x_budget__mutmut_20": (
+        "the cumulative BED summed from 0 instead of Decimal(0): budget() with no entry has returned before, so "
+        "there is a course, and 0 + Decimal(x) is Decimal(x)"
+    ),
+    "assessments.rules.reirradiation.x_budget__mutmut_39": (
+        "the exact BED summed from 0 instead of Fraction(0): under limits_apply every entry is cEBRT and has a BED, "
+        "and 0 + Fraction(x) is Fraction(x)"
+    ),
     "assessments.rules.reirradiation.x__courses__mutmut_19": (
         "sum(beds) started at 0 instead of Decimal(0): a course has at least one phase, and 0 + Decimal(x) is "
         "Decimal(x), exponent and all"
