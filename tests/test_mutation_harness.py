@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -28,14 +29,24 @@ def test_mutmut_mutates_the_rules_package_by_directory() -> None:
 
 
 def test_the_words_mutants_come_from_every_module_of_the_rules_directory() -> None:
-    assert words.target_files() == sorted((ROOT / "assessments" / "rules").glob("*.py"))
+    assert words.target_files() == sorted((ROOT / "assessments" / "rules").rglob("*.py"))
     modules = {mutant.module for mutant in every_mutant()}
     assert {"assessments.rules.texts", "assessments.rules.facts", "assessments.rules.pathway"} <= modules
+    assert {"assessments.rules.referral.texts", "assessments.rules.referral.triage"} <= modules
+
+
+def test_a_referral_rule_swaps_its_source_for_another_of_the_referral_texts() -> None:
+    swaps = [m for m in every_mutant() if m.kind == "swap-source" and m.module == "assessments.rules.referral.triage"]
+    assert swaps and all(
+        m.what.split("->")[1] in words._source_names(words.RULES / "referral" / "texts.py") for m in swaps
+    )
+    imports = [s for s in swaps[0].tree.body if isinstance(s, ast.ImportFrom)]
+    assert any(s.module == "assessments.rules.referral.texts" for s in imports)
 
 
 def test_the_mutant_runs_use_only_database_free_rules_tests() -> None:
     files = CONFIG["pytest_add_cli_args_test_selection"]
-    assert files[0] == "tests/test_words_golden.py"
+    assert files[:2] == ["tests/test_words_golden.py", "tests/test_referral_words_golden.py"]
     for name in files:
         source = (ROOT / name).read_text(encoding="utf-8")
         assert "django_db" not in source, name
@@ -74,3 +85,45 @@ def test_a_swapped_source_is_killed_by_the_rules_tests() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"1 mutants, 1 killed .* 0 surviving", done.stdout), done.stdout
+
+
+LOOPING_AND_DRAWN = """
+from hypothesis import given, strategies as st
+import tests.mutation.mutant_runs as runs
+
+runs.TEST_CPU_SECONDS = 1.0
+
+
+def test_loops():
+    while True:
+        try:
+            pass
+        except Exception:
+            pass
+
+
+@given(st.integers())
+def test_drawn(number):
+    pass
+
+
+def test_worked_case():
+    pass
+"""
+
+
+def test_a_mutant_run_deselects_drawn_cases_and_fails_a_test_that_loops(tmp_path: Path) -> None:
+    (tmp_path / "test_plugin.py").write_text(LOOPING_AND_DRAWN, encoding="utf-8")
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.mutation.mutant_runs"),
+            *("-p", "no:django", "--rootdir", str(tmp_path), str(tmp_path / "test_plugin.py")),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "MUTANT_UNDER_TEST": "assessments.rules.reirradiation.x_add_months__mutmut_1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "TestUsedTooMuchCpu" in done.stdout and "1 failed, 1 passed, 1 deselected" in done.stdout, done.stdout

@@ -572,3 +572,83 @@ def test_stored_points_or_level_of_the_wrong_type_are_read_as_absent() -> None:
 def test_words_that_are_not_parts_are_refused() -> None:
     with pytest.raises(ValueError, match=r"^not a part of a reason: 7$"):
         rules.words_from_json(["Raised because ", 7])
+
+
+def test_budget_words_name_each_figure_reference_calculation_and_pmax_constraint() -> None:
+    item = only(courses(entry(30, 10, datetime.date(2026, 3, 2))), "reirradiation")
+
+    def code(field: str, value: str) -> dict[str, str]:
+        return {"field": field, "code": value, "form": "code"}
+
+    def pair(field: str, value: str) -> dict[str, str]:
+        return {"field": field, "code": value, "form": "pair"}
+
+    assert rules.words_to_json(item.words) == [
+        code("spinal_level", "T6"),
+        ": ",
+        pair("reirradiation_status", "limits_apply"),
+        "; ",
+        "cumulative BED ",
+        code("cumulative_bed", "75.0"),
+        " Gy2, EQD2 ",
+        code("cumulative_eqd2", "37.5"),
+        " Gy",
+        " (assumed cord dose)",
+        "; ",
+        code("months_since_last", "12"),
+        " months since the last course.",
+        " Nieder 2006 reference calculations for a further cEBRT course: ",
+        code("reference_calculation", "ref_8Gy_1fx"),
+        " reaches ",
+        code("cumulative_bed", "115.0"),
+        " Gy2, ",
+        pair("nieder_band", "le_120"),
+        ", ",
+        code("limit_status", "within_limit"),
+        "; ",
+        code("reference_calculation", "ref_20Gy_5fx"),
+        " reaches ",
+        code("cumulative_bed", "135.0"),
+        " Gy2, ",
+        pair("nieder_band", "le_135_5"),
+        ", ",
+        code("limit_status", "within_limit"),
+        ". Sahgal 2012 thecal-sac Pmax constraint for a further SBRT course (",
+        code("remaining_eqd2", "25.0"),
+        " Gy EQD2 left): ",
+        code("pmax_gy", "9.0"),
+        " Gy in 1",
+        ", ",
+        code("pmax_gy", "12.2"),
+        " Gy in 2",
+        ", ",
+        code("pmax_gy", "14.5"),
+        " Gy in 3",
+        ", ",
+        code("pmax_gy", "17.9"),
+        " Gy in 5",
+        ".",
+        " These figures rest on an assumed cord dose.",
+        " Reference figures for radiation oncology, not a prescription; radiation oncology sets the dose.",
+    ]
+
+
+def test_budget_words_without_a_limit_name_each_reason_and_the_unknown_figures() -> None:
+    sbrt_then_cebrt = (entry(24, 2, datetime.date(2026, 1, 20), "sbrt"), entry(20, 5, datetime.date(2026, 2, 1)))
+    item = only(courses(*sbrt_then_cebrt), "reirradiation")
+    assert rules.words_to_json(item.words) == [
+        {"field": "spinal_level", "code": "T6", "form": "code"},
+        ": ",
+        {"field": "reirradiation_status", "code": "no_validated_limit", "form": "pair"},
+        " (",
+        {"field": "no_validated_limit_reason", "code": "prior_sbrt_course", "form": "pair"},
+        ", ",
+        {"field": "no_validated_limit_reason", "code": "two_or_more_courses", "form": "pair"},
+        ")",
+        "; ",
+        "cumulative BED and EQD2 unknown (an SBRT entry has no recorded cord maximum)",
+        "; ",
+        {"field": "months_since_last", "code": "13", "form": "code"},
+        " months since the last course.",
+        " Reference figures for radiation oncology, not a prescription; radiation oncology sets the dose.",
+    ]

@@ -101,6 +101,9 @@ def test_adding_months_keeps_the_day_or_takes_the_last_day(
         (datetime.date(2026, 8, 31), datetime.date(2027, 2, 27), 5),
         (datetime.date(2027, 3, 15), datetime.date(2027, 3, 15), 0),
         (datetime.date(2027, 3, 20), datetime.date(2027, 3, 15), 0),
+        # Next month but short of its day: not yet a month.
+        (datetime.date(2027, 2, 20), datetime.date(2027, 3, 10), 0),
+        (datetime.date(2027, 2, 20), datetime.date(2027, 3, 20), 1),
     ],
 )
 def test_months_since_the_last_course_are_whole_calendar_months(
@@ -212,6 +215,9 @@ def test_sahgal_with_nothing_left_lists_every_bound_at_or_below_zero() -> None:
     assert dict(spent.pmax_constraint_gy) == {1: 0, 2: 0, 3: 0, 5: 0}
     edge = rb.sahgal_2012(Decimal(70), Fraction(140), 12)
     assert edge.remaining_eqd2 == 0 and edge.limited_by == (SahgalBound.CUMULATIVE_MAX_70,)
+    # Only the bounds at or below zero: a share bound of 1 Gy (as the function is given it) is not one of them.
+    tight = rb.sahgal_2012(Decimal(70), Fraction(2), 12)
+    assert tight.remaining_eqd2 == 0 and tight.limited_by == (SahgalBound.CUMULATIVE_MAX_70,)
 
 
 def test_sahgal_remaining_is_rounded_down_to_a_hundredth_and_the_share_bound_uses_the_exact_bed() -> None:
@@ -410,6 +416,8 @@ def test_reader_reads_an_entry_exactly() -> None:
     assert errors == {} and courses[0].total_dose_gy == Decimal("30.12") and courses[0].month_only is False
     courses, _ = read([GOOD, {**GOOD, "end_date": "2026-04", "same_course_as_previous": True}])
     assert courses[1].month_only is True and courses[1].same_course_as_previous is True
+    # A month alone is held as its first day, flagged.
+    assert courses[1] == course(30, 10, datetime.date(2026, 4, 1), month_only=True, phase=True)
 
 
 @pytest.mark.parametrize(
@@ -417,6 +425,15 @@ def test_reader_reads_an_entry_exactly() -> None:
     [
         (["text"], {f"{NAME}[0]"}),
         ([{**GOOD, "technique": 3}], {f"{NAME}[0].technique"}),
+        ([{**GOOD, "technique": ["cebrt"]}], {f"{NAME}[0].technique"}),  # not a code, and not hashable
+        # An entry at fault does not hide the entries after it.
+        (["text", {**GOOD, "technique": 3}], {f"{NAME}[0]", f"{NAME}[1].technique"}),
+        ([{**GOOD, "technique": 3}, {**GOOD, "fractions": 0}], {f"{NAME}[0].technique", f"{NAME}[1].fractions"}),
+        # A dose missing does not hide the other dose's error.
+        (
+            [{key: value for key, value in GOOD.items() if key != "total_dose_gy"} | {"cord_max_dose_gy": 0}],
+            {f"{NAME}[0].total_dose_gy", f"{NAME}[0].cord_max_dose_gy"},
+        ),
         ([{**GOOD, "same_course_as_previous": "yes"}], {f"{NAME}[0].same_course_as_previous"}),
         ([{**GOOD, "cord_max_dose_gy": "20"}], {f"{NAME}[0].cord_max_dose_gy"}),
         ([{**GOOD, "end_date": 20260302}], {f"{NAME}[0].end_date"}),
@@ -549,3 +566,84 @@ def test_an_entry_writes_back_as_the_case_file_gave_it(entry: dict[str, Any]) ->
     first = {"technique": "cebrt", "total_dose_gy": 20, "fractions": 5, "end_date": "2026-01-02"}
     courses, errors = read([first, entry])
     assert errors == {} and [course.to_json() for course in courses] == [first, entry]
+
+
+@pytest.mark.parametrize(
+    ("entries", "errors"),
+    [
+        (
+            [{**GOOD, "stray": 1}],
+            {f"{NAME}[0].stray": ["Unknown field: a prior radiation entry has no such key."]},
+        ),
+        (
+            [{**GOOD, "technique": "sbrt", "fractions": 6}],
+            {f"{NAME}[0].fractions": ["SBRT is given in 1 to 5 fractions."]},
+        ),
+        (
+            [{**GOOD, "same_course_as_previous": True}],
+            {f"{NAME}[0].same_course_as_previous": ["The first entry has no entry above it to continue."]},
+        ),
+        ([GOOD] * 6, {NAME: ["Give a list of at most 5 prior radiation entries, or null."]}),
+        ("text", {NAME: ["Give a list of at most 5 prior radiation entries, or null."]}),
+        (
+            [{**GOOD, "end_date": "2027-04-01"}],
+            {f"{NAME}[0].end_date": ["This entry ends after the evaluation date."]},
+        ),
+        (["text"], {f"{NAME}[0]": ["A prior radiation entry must be a JSON object."]}),
+        (
+            [{}],
+            {
+                f"{NAME}[0].technique": ["This field is required. Give cebrt or sbrt."],
+                f"{NAME}[0].total_dose_gy": [
+                    "This field is required. Give the prescribed dose in Gy: a number above 0 and at most 80, "
+                    "with at most 2 decimals."
+                ],
+                f"{NAME}[0].fractions": [
+                    "This field is required. Give the number of fractions: a whole number from 1 to 40 (1 to 5 for "
+                    "SBRT)."
+                ],
+                f"{NAME}[0].end_date": [
+                    "This field is required. Give the last day of this entry as YYYY-MM-DD, or YYYY-MM when only "
+                    "the month is known."
+                ],
+            },
+        ),
+        (
+            [
+                {
+                    "technique": "proton",
+                    "total_dose_gy": True,
+                    "fractions": True,
+                    "end_date": "2026-13-01",
+                    "cord_max_dose_gy": 0,
+                    "same_course_as_previous": 1,
+                }
+            ],
+            {
+                f"{NAME}[0].technique": ["Give cebrt or sbrt."],
+                f"{NAME}[0].total_dose_gy": [
+                    "Give the prescribed dose in Gy: a number above 0 and at most 80, with at most 2 decimals."
+                ],
+                f"{NAME}[0].fractions": [
+                    "Give the number of fractions: a whole number from 1 to 40 (1 to 5 for SBRT)."
+                ],
+                f"{NAME}[0].end_date": [
+                    "Give the last day of this entry as YYYY-MM-DD, or YYYY-MM when only the month is known."
+                ],
+                f"{NAME}[0].cord_max_dose_gy": [
+                    "Give the plan's cord maximum in Gy (above 0, at most 80, at most 2 decimals), or null."
+                ],
+                f"{NAME}[0].same_course_as_previous": ["Give true or false (or null)."],
+            },
+        ),
+    ],
+)
+def test_reader_says_what_is_wrong_with_each_field_in_words(entries: object, errors: dict[str, list[str]]) -> None:
+    assert read(entries) == ((), errors)
+
+
+def test_reader_refuses_entries_on_a_level_not_irradiated_before() -> None:
+    assert read([GOOD], flagged=False) == (
+        (),
+        {NAME: ["Prior radiation entries need prior radiation in the field: set it, or remove the entries."]},
+    )

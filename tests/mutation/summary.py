@@ -22,7 +22,59 @@ SURVIVED = {0}
 NO_TESTS = {5, 33}
 
 # Mutants no test can tell from the original, by mutmut's name, with the reason.
-EQUIVALENT: dict[str, str] = {}
+EQUIVALENT: dict[str, str] = {
+    "assessments.rules.reirradiation.x_sahgal_2012__mutmut_15": (
+        "`smallest <= 0` as `< 0`: at exactly 0 the other branch gives the same answer, "
+        "floor(0 * 100) / 100 = 0 and the bounds equal to 0 are the bounds at or below 0"
+    ),
+    "assessments.rules.reirradiation.x_gy__mutmut_7": (
+        'format(value, "F") for "f": the two differ only in spelling infinity and NaN, and every figure is finite'
+    ),
+    # The reasons prior_courses gives its own ValueError: read_evaluation_date's callers and the reader catch it
+    # and write their own message, so its words are never read.
+    "assessments.rules.prior_courses.x__end_date__mutmut_21": 'ValueError(None) for ValueError("not a date")',
+    "assessments.rules.prior_courses.x__end_date__mutmut_22": 'ValueError("XXnot a dateXX")',
+    "assessments.rules.prior_courses.x__end_date__mutmut_23": 'ValueError("NOT A DATE")',
+    "assessments.rules.prior_courses.x_read_evaluation_date__mutmut_5": 'ValueError(None) for ValueError("not a date")',
+    "assessments.rules.prior_courses.x_read_evaluation_date__mutmut_6": 'ValueError("XXnot a dateXX")',
+    "assessments.rules.prior_courses.x_read_evaluation_date__mutmut_7": 'ValueError("NOT A DATE")',
+    "assessments.rules.prior_courses.x__dose__mutmut_3": 'ValueError(None) for ValueError("not a number")',
+    "assessments.rules.prior_courses.x__dose__mutmut_4": 'ValueError("XXnot a numberXX")',
+    "assessments.rules.prior_courses.x__dose__mutmut_5": 'ValueError("NOT A NUMBER")',
+    # _entry: names set for the type checker. end and month_only are read only when no field is at fault, and then
+    # the end date has set both; the assert holds whenever it is reached.
+    "assessments.rules.prior_courses.x__entry__mutmut_66": '`end = month_only = ""` for None: never read as such',
+    "assessments.rules.prior_courses.x__entry__mutmut_102": "`or` for the assert's last `and`: every part holds",
+    "assessments.rules.prior_courses.x__entry__mutmut_103": "`or` for the assert's middle `and`: every part holds",
+    "assessments.rules.prior_courses.x__entry__mutmut_104": "`or` for the assert's first `and`: every part holds",
+    # months_between: the first guess is the answer or one more, and the loop after it steps down to the largest m
+    # with start + m months <= end from any guess above that; a mutant that only makes the guess larger gives the
+    # same months (after more steps).
+    "assessments.rules.reirradiation.x_months_between__mutmut_6": "`+ start.month` for `- start.month`: a larger guess",
+    "assessments.rules.reirradiation.x_months_between__mutmut_9": "`end.year + start.year`: a larger guess",
+    "assessments.rules.reirradiation.x_months_between__mutmut_10": "13 months a year: a larger guess",
+    "assessments.rules.reirradiation.x_months_between__mutmut_11": "`max(..., 1)` for `max(..., 0)`: a larger guess",
+    "assessments.rules.reirradiation.x_budget__mutmut_20": (
+        "the cumulative BED summed from 0 instead of Decimal(0): budget() with no entry has returned before, so "
+        "there is a course, and 0 + Decimal(x) is Decimal(x)"
+    ),
+    "assessments.rules.reirradiation.x_budget__mutmut_39": (
+        "the exact BED summed from 0 instead of Fraction(0): under limits_apply every entry is cEBRT and has a BED, "
+        "and 0 + Fraction(x) is Fraction(x)"
+    ),
+    "assessments.rules.reirradiation.x__courses__mutmut_19": (
+        "sum(beds) started at 0 instead of Decimal(0): a course has at least one phase, and 0 + Decimal(x) is "
+        "Decimal(x), exponent and all"
+    ),
+    "assessments.rules.reirradiation.x_figures__mutmut_1": (
+        "`and` for `or`: the cumulative EQD2 is None exactly when the cumulative BED is (it is the BED / 2); "
+        "the two tests are there for the type checker"
+    ),
+    "assessments.rules.reirradiation.x__limits__mutmut_2": (
+        "`assert nieder is not None or sahgal is not None` for `and`: _limits runs only under limits_apply, "
+        "where budget() sets both; the assert is there for the type checker"
+    ),
+}
 
 
 def main() -> int:

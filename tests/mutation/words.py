@@ -2,20 +2,22 @@
 
 mutmut mutates the code inside undecorated functions and leaves alone what runs at import (the texts and sources of
 ``texts.py``, every module-level table), the interned fact constructors of ``facts.py`` (decorated with ``@cache``)
-and every f-string. This script makes those mutants, in every module of ``assessments/rules/`` (found by directory,
-so a new module is mutated the day it is added) and in the labels of ``assessments/labels.py``:
+and every f-string. This script makes those mutants in every module of ``assessments/rules/``, ``referral/``
+included (found by directory, so a new module is mutated the day it is added):
 
 - ``blank``: a string of words (one with a space in it; codes are single words and mutmut's own business where
   they are mutated) outside mutmut's reach becomes ``""``; so does each literal part of any f-string;
 - ``drop``: a replacement field of an f-string is left out (``f"{field} is {code}"`` loses ``{code}``);
-- ``swap-source``: each place a rule names its source (``SRC_*``) names the next different source instead;
+- ``swap-source``: each place a rule names its source (``SRC_*``) names the next different source of its own
+  package's ``texts.py`` instead;
 - ``swap-entry``: the texts, and separately the sources, of two neighbouring entries of a table of notes
   (``ALERT_TEXTS``) change places.
 
 Each mutant runs in a process of its own, forked from one that has loaded pytest and the test tools but none of
 the project: the child loads the mutated module in place of the file and runs the rules tests (the same selection
-as ``[tool.mutmut]`` in pyproject.toml) with ``-x``. A failing test kills the mutant; a run over the time limit
-counts as killed too, like mutmut's timeouts. Known equivalent mutants are listed in ``EQUIVALENT`` with the reason
+as ``[tool.mutmut]`` in pyproject.toml) with ``-x``. A failing test kills the mutant; a stage of a run over the
+limit of CPU time counts as killed too, like mutmut's timeouts (CPU time, so a machine busy with other work slows a
+run down without ending it; a run that spends ``WALL_FACTOR`` times the limit in wall time is stopped all the same). Known equivalent mutants are listed in ``EQUIVALENT`` with the reason
 (docs/mutation-testing.md), and are run all the same: one that starts to be killed is reported, so the list stays
 true. The exit status is 1 when a mutant not on that list survives.
 
@@ -27,26 +29,27 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import dataclasses
 import importlib.abc
 import importlib.util
+import math
 import os
+import resource
 import signal
 import sys
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "assessments" / "rules"
-LABELS = ROOT / "assessments" / "labels.py"
 
 # Mutants that no test can tell from the original, by id (see docs/mutation-testing.md for each reason).
 EQUIVALENT: dict[str, str] = {}
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Mutant:
     module: str
     path: Path
@@ -68,7 +71,7 @@ def module_name(path: Path) -> str:
 
 
 def target_files() -> list[Path]:
-    return sorted(RULES.glob("*.py"))
+    return sorted(RULES.rglob("*.py"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -124,10 +127,9 @@ def _skipped(tree: ast.Module) -> set[int]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _source_names() -> dict[str, str]:
-    """Every ``SRC_*`` constant of the rules with its text, read from the modules' own assignments."""
+def _source_names(texts: Path) -> dict[str, str]:
+    """Every ``SRC_*`` constant of one package's ``texts.py`` with its text, read from its own assignments."""
     namespace: dict[str, object] = {}
-    texts = RULES / "texts.py"
     found: dict[str, str] = {}
     tree = ast.parse(texts.read_text(encoding="utf-8"))
     for statement in tree.body:
@@ -148,10 +150,10 @@ def _source_names() -> dict[str, str]:
     return found
 
 
-def _source_lines() -> dict[str, int]:
-    """The line each ``SRC_*`` constant of ``texts.py`` is assigned on."""
+def _source_lines(texts: Path) -> dict[str, int]:
+    """The line each ``SRC_*`` constant of a package's ``texts.py`` is assigned on."""
     lines: dict[str, int] = {}
-    for statement in ast.parse((RULES / "texts.py").read_text(encoding="utf-8")).body:
+    for statement in ast.parse(texts.read_text(encoding="utf-8")).body:
         targets = [statement.target] if isinstance(statement, ast.AnnAssign) else getattr(statement, "targets", [])
         for target in targets:
             if isinstance(target, ast.Name) and target.id.startswith("SRC_"):
@@ -201,7 +203,8 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
     nodes = list(ast.walk(tree))
     in_fstring = {id(part) for node in nodes if isinstance(node, ast.JoinedStr) for part in node.values}
     source_order = list(sources)
-    source_lines = _source_lines()
+    texts = path.parent / "texts.py"
+    source_lines = _source_lines(texts)
 
     def make(line: int, kind: str, what: str, mutated: ast.Module) -> Mutant:
         return Mutant(module, path, line, kind, what, mutated)
@@ -244,7 +247,7 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
                             or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
                         )
                         names = [ast.alias(other)]
-                        mutated.body.insert(after, ast.ImportFrom("assessments.rules.texts", names, 0))
+                        mutated.body.insert(after, ast.ImportFrom(module_name(texts), names, 0))
 
                 yield make(line, "swap-source", f"{node.id}->{other}", _with(tree, index, swap))
         elif isinstance(node, ast.Dict) and len(node.values) > 1:
@@ -271,8 +274,19 @@ def mutants_of(path: Path, sources: dict[str, str]) -> Iterator[Mutant]:
 
 
 def every_mutant() -> list[Mutant]:
-    sources = _source_names()
-    return [mutant for path in target_files() for mutant in mutants_of(path, sources)]
+    """Each module's mutants; a rule swaps its source for another of its own package's ``texts.py``.
+
+    The same change made twice on one line (two f-strings alike) is told apart by its place: ``(2)``, ``(3)``.
+    """
+    mutants: list[Mutant] = []
+    seen: dict[str, int] = {}
+    for path in target_files():
+        for mutant in mutants_of(path, _source_names(path.parent / "texts.py")):
+            seen[mutant.id] = seen.get(mutant.id, 0) + 1
+            if seen[mutant.id] > 1:
+                mutant = dataclasses.replace(mutant, what=f"{mutant.what} ({seen[mutant.id]})")
+            mutants.append(mutant)
+    return mutants
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -280,9 +294,10 @@ def every_mutant() -> list[Mutant]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-# The snapshot of every reason's words and source (the first file of the selection) runs first, on its own: most
-# mutants fail there, and starting it costs a fraction of the whole selection. A mutant that passes meets the rest.
-FIRST_STAGE = 1
+# The snapshots of every reason's words and source (the first two files of the selection: the assessment's, then
+# the referral's) run first, on their own: most mutants fail there, and starting them costs a fraction of the
+# whole selection. A mutant that passes meets the rest.
+FIRST_STAGE = 2
 
 
 def pytest_stages() -> list[list[str]]:
@@ -313,9 +328,15 @@ class _MutatedModule(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(self.code, module.__dict__)  # noqa: S102
 
 
-def _child(mutant: Mutant, arguments: list[str], log: Path | None) -> None:
+# A run stopped by wall time: its CPU limit should have ended it long before, unless it waits on something.
+WALL_FACTOR = 20
+
+
+def _child(mutant: Mutant, arguments: list[str], log: Path | None, cpu_seconds: float) -> None:
     import pytest
 
+    limit = math.ceil(cpu_seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))  # SIGXCPU, then SIGKILL
     sys.meta_path.insert(0, _MutatedModule(mutant))
     out = os.open(log if log else os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(out, 1)
@@ -323,7 +344,7 @@ def _child(mutant: Mutant, arguments: list[str], log: Path | None) -> None:
     os._exit(int(pytest.main(arguments)))
 
 
-@dataclass
+@dataclasses.dataclass
 class Outcome:
     mutant: Mutant
     status: str  # killed, timeout, survived, error
@@ -351,7 +372,7 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
             pid = os.fork()
             if pid == 0:
                 try:
-                    _child(mutant, stages[stage], log)
+                    _child(mutant, stages[stage], log, timeout)
                 finally:
                     os._exit(3)
             running[pid] = (mutant, stage, spent, time.monotonic())
@@ -359,7 +380,7 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
         if pid == 0:
             now = time.monotonic()
             for late, (mutant, _stage, spent, started) in list(running.items()):
-                if spent + now - started > timeout:
+                if spent + now - started > WALL_FACTOR * timeout:
                     os.kill(late, signal.SIGKILL)
                     os.waitpid(late, 0)
                     del running[late]
@@ -373,14 +394,17 @@ def run(mutants: list[Mutant], *, jobs: int, timeout: float, logs: Path | None) 
             waiting.append((mutant, stage + 1, spent))
             continue
         # 1: a test failed; 2: collecting the tests failed, which only a mutant does (the clean run passes).
-        verdict = {0: "survived", 1: "killed", 2: "killed"}.get(code, "error")
+        # -SIGXCPU and -SIGKILL: over the CPU limit.
+        verdict = {0: "survived", 1: "killed", 2: "killed", -signal.SIGXCPU: "timeout", -signal.SIGKILL: "timeout"}.get(
+            code, "error"
+        )
         yield Outcome(mutant, verdict, spent)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=180.0, help="seconds for one mutant's tests")
+    parser.add_argument("--timeout", type=float, default=180.0, help="CPU seconds for one stage of a mutant's tests")
     parser.add_argument("--only", action="append", help="run the mutants whose id contains this (repeatable)")
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
     parser.add_argument("--start", type=int, default=0, help="skip the first START mutants (to resume a run)")
