@@ -133,3 +133,16 @@ def test_the_board_decision_and_treatment_start_of_its_case_are_the_referral_s_e
     assert decision_type_of(case) == "surgery"
     case.board_pathway_code = "other"
     assert decision_type_of(case) == "other"
+
+
+@pytest.mark.django_db
+def test_a_referrer_of_another_hospital_gets_the_role_from_the_directory_or_single_sign_on_like_anyone():
+    from accounts.backends import has_a_role
+    from accounts.services import user_roles_sync
+
+    user = make_user("eddie")
+    assert not has_a_role(user)
+    user_roles_sync(user=user, granted={"referrer"})
+    assert set(user.groups.values_list("name", flat=True)) == {"Referrer"} and has_a_role(user)
+    user_roles_sync(user=user, granted={"mscc_coordinator"})
+    assert set(user.groups.values_list("name", flat=True)) == {"MSCC coordinator"}
