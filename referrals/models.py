@@ -196,7 +196,7 @@ class OnCall(models.Model):
     class Meta:
         ordering = ["role", "starts_at", "pk"]
         verbose_name = "on-call entry"
-        verbose_name_plural = "on-call list"
+        verbose_name_plural = "on-call entries"
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} on call from {self.starts_at:%Y-%m-%d %H:%M}"

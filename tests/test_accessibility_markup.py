@@ -15,8 +15,9 @@ def ids(html: str) -> set[str]:
 
 def test_every_radio_group_is_named_by_its_label(alice_client):
     html = alice_client.get(reverse("assessments:case_create")).content.decode()
-    # The empty card for "Add a lesion" is inert until static/js/lesions.js copies it into the page.
-    html = re.sub(r'<template id="lesion-template">.*?</template>', "", html, flags=re.S)
+    # The empty card for "Add a lesion" and the empty prior course are inert until static/js/lesions.js
+    # and static/js/courses.js copy them into the page.
+    html = re.sub(r'<template id="(lesion|course)-template"[^>]*>.*?</template>', "", html, flags=re.S)
     groups = re.findall(r'<div role="radiogroup" aria-labelledby="([^"]+)"', html)
     radio_names = set(re.findall(r'type="radio" name="([^"]+)"', html))
     # The index-lesion radios are one per card, each labelled with its card ("Lesion 1: index lesion").

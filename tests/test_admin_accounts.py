@@ -340,7 +340,7 @@ def test_an_admin_action_on_a_selection_that_is_no_row_id_is_refused_naming_it(r
 # Words a hospital admin does not read: package names, protocol acronyms, programmers' terms.
 NOT_WORDS = {"axes", "otp", "totp", "hotp", "static", "backend", "db", "database", "django", "model"}
 # Capitals a reader knows, kept as they are written.
-KNOWN_CAPITALS = {"ESCC", "MRN", "NOMS"}
+KNOWN_CAPITALS = {"ESCC", "MRN", "NOMS", "MSCC"}
 
 
 def _is_english_plural(singular: str, plural: str) -> bool:

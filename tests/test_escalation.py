@@ -243,7 +243,7 @@ def test_the_on_call_list_refuses_an_end_before_the_start(dave_client, bob):
 def test_the_on_call_list_is_named_in_words_for_admins_only(client, dave, alice):
     client.force_login(dave)
     index = client.get(reverse("admin:index")).content.decode()
-    assert "MSCC referrals" in index and "On-call list" in index
+    assert "MSCC referrals" in index and "On-call entries" in index
     client.force_login(alice)
     assert client.get(reverse("admin:referrals_oncall_changelist")).status_code == 302
 
