@@ -117,7 +117,7 @@ def test_the_prefill_opens_with_each_value_and_its_provenance(client, rita, coli
     assert 'value="Dora Example"' in html and 'value="RH-20417"' in html and 'value="1950-05-17"' in html
     assert 'name="lesions-0-spinal_level"' in html and 'name="lesions-1-spinal_level"' in html
     assert "pain on movement (mechanical pain): a hint" in html
-    assert f'href="{reverse("referrals:referral_case", args=[referral.pk])}"' in html
+    assert f'href="{reverse("referrals:referral_detail", args=[referral.pk])}"' in html
 
 
 @pytest.mark.django_db
