@@ -43,7 +43,7 @@ from assessments.models import CareTeam, Case
 from board import services as board_services
 from board.models import FOLLOW_UP_DAYS, Action, AgendaItem, Attendee
 from referrals import services as referral_services
-from referrals.models import VersionReason
+from referrals.models import OnCall, VersionReason
 from tests.conftest import make_user
 from tests.factories import make_case
 from tests.referral_factories import make_referral, referral_data
@@ -186,6 +186,12 @@ def seed(clock: time_machine.Coordinates) -> Seeded:
     )  # fmt: skip
     clock.move_to(START)
     seeded.add("referral", "linked", referral.pk)
+
+    # The on-call list: bob the spinal surgeon and alice the clinical oncologist, the whole time the walks look.
+    for person, role, phone in ((bob, "spinal_surgeon", "bleep 2201"), (alice, "clinical_oncologist", "07700 900123")):
+        on_call = OnCall(role=role, person=person, phone=phone, starts_at=START - datetime.timedelta(days=1),
+                         ends_at=START + datetime.timedelta(days=400))  # fmt: skip
+        referral_services.oncall_save(entry=on_call, user=users["dave"])
 
     # Ann Example's first episode: through the board to a decision with a plan, actions and follow-up.
     decided = make_case(alice, patient={"patient_name": "Ann Example", "mrn": "H1234567"})
