@@ -255,10 +255,15 @@ def present_timers(result: triage_rules.ReferralResult, now: datetime.datetime) 
 
 
 def version_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
-    """What a version changed from the one before, one sentence a field, in the form's words."""
+    """What a version changed from the one before, one sentence a field, in the form's words, in 10.1's order.
+
+    The order is the spec's, never the stored object's: PostgreSQL's ``jsonb`` keeps keys in its own order.
+    """
     if before is None:
         return []
-    changed = [name for name in after if name != "received_at" and before.get(name) != after.get(name)]
+    order = {name: n for n, name in enumerate(_R.REFERRAL_FIELDS)}
+    names = sorted(after, key=lambda name: (order.get(name, len(order)), name))
+    changed = [name for name in names if name != "received_at" and before.get(name) != after.get(name)]
     return [
         f"{field_words(name)}: {value_words(name, before.get(name))} → {value_words(name, after[name])}"
         for name in changed
