@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
 from django.db.models.signals import post_migrate
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.dispatch import receiver
+from django.test.testcases import LiveServerThread
 
 from accounts import roles
 
@@ -18,6 +21,38 @@ PASSWORD = "correct-horse-battery-staple"
 # When the test database is migrated: before every time the tests stand the clock at. ``migrate``
 # writes the audit trail's first entry, and no later entry is ever dated before it.
 MIGRATED_AT = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+class SharedSQLiteServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share one SQLite connection.
+
+    An in-memory SQLite test database is one connection that every server thread uses (pytest-django
+    passes it to them). Two requests at once, say a working-copy post while the user clicks *Save*,
+    then open a transaction inside the other's ("cannot start a transaction within a transaction")
+    and the app rightly answers 503. A real database gives each thread its own connection, so only
+    the shared one is serialised; a response is read whole, inside the lock, because a streamed one
+    (a CSV export) still queries while it is sent.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return [body]
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = SharedSQLiteServer
 
 
 @pytest.fixture(scope="session")
