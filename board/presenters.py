@@ -13,6 +13,7 @@ from assessments.presenters.reirradiation import present_budgets
 from assessments.presenters.result import Line, pathway_title, present_lesions, present_result
 from assessments.presenters.rule_sets import present_rule_set
 from board.models import CLOCK_TARGET, TARGET_HOURS
+from escc_site.time_text import span_text
 
 OTHER_PATHWAY_LABEL = "Other (described)"
 PATHWAY_CODES = frozenset(p.value for p in rules.PathwayCode)
@@ -27,17 +28,10 @@ def pathway_label(code: str, other_text: str = "") -> str:
 
 
 def duration_text(delta: datetime.timedelta | None) -> str:
-    """A short elapsed time: "40 min", "23 h 05 min", "3 d 4 h"; "—" when unknown or negative."""
+    """A short elapsed time ("40 min", "23 h 5 min", "3 d 4 h"); "—" when unknown or negative."""
     if delta is None or delta < datetime.timedelta(0):
         return "—"
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours == 0:
-        return f"{minutes} min"
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    return span_text(delta)
 
 
 def hours_text(delta: datetime.timedelta | None) -> str:

@@ -13,8 +13,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from assessments import rules
 from assessments.labels import label
@@ -22,7 +20,9 @@ from assessments.presenters.reasons import source_citation
 from assessments.rules import referral as triage_rules
 from assessments.rules.facts import Form
 from assessments.rules.referral import texts
+from escc_site.time_text import moment_text
 from referrals.words import FIELD_LABELS, field_words, rule_message_words
+from referrals.worklist_presenters import TimerCell, timer_cell
 
 _R = triage_rules
 # The code lists of the object's fields, to say a stored value in words.
@@ -56,15 +56,8 @@ EMPTY_WORDS: Mapping[str, tuple[str, str]] = {
 }
 
 
-def moment_words(moment: datetime.datetime | None) -> str:
-    """A time in the site's time zone, with its date."""
-    if moment is None:
-        return ""
-    return date_format(timezone.localtime(moment), "j M Y, H:i")
-
-
 def duration_words(span: datetime.timedelta) -> str:
-    """A span as the largest two units: "1 day 2 hours", "30 minutes"."""
+    """A span in a sentence, as the largest two units: "1 day 2 hours", "30 minutes" (tables use ``span_text``)."""
     minutes = int(abs(span).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
@@ -77,17 +70,6 @@ def target_words(target: str | None) -> str:
     return "" if target is None else duration_words(_R.duration(target))
 
 
-def basis_words(basis: triage_rules.TimerBasis | None) -> str:
-    """Whose target it is: NICE's quality statement, or the site's own (10.13)."""
-    if basis is None:
-        return ""
-    if basis in _R.NICE_BASES:
-        return f"NICE ({basis.value})"
-    if basis == _R.TimerBasis.LOCAL:
-        return "Local"
-    return label(basis)
-
-
 def value_words(name: str, value: Any) -> str:
     """One field of the referral object, as stored, in words."""
     empty_list, null = EMPTY_WORDS.get(name, ("None", "Not recorded"))
@@ -98,7 +80,7 @@ def value_words(name: str, value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(value_words(name, item) for item in value) if value else empty_list
     if name in TIME_FIELDS:
-        return moment_words(datetime.datetime.fromisoformat(value))
+        return moment_text(datetime.datetime.fromisoformat(value))
     codes = FIELD_CODES.get(name)
     return label(codes(value)) if codes is not None else str(value)
 
@@ -111,7 +93,7 @@ def _steroid_note(result: triage_rules.ReferralResult, given_at: str | None) -> 
     note = texts.STEROID_TEXTS[result.steroids]  # type: ignore[index]
     if given_at is not None:
         return texts.Note(
-            note.text.replace("TIME", moment_words(datetime.datetime.fromisoformat(given_at))), note.source
+            note.text.replace("TIME", moment_text(datetime.datetime.fromisoformat(given_at))), note.source
         )
     return note
 
@@ -224,34 +206,9 @@ def present_rule_errors(errors: Mapping[str, Sequence[str]]) -> list[dict[str, s
     ]
 
 
-def present_timers(result: triage_rules.ReferralResult, now: datetime.datetime) -> list[dict[str, Any]]:
-    """Each service timer: its status in words, deadline, time left or overdue, target and whose target it is."""
-    rows = []
-    for timer in result.timers:
-        left = None
-        counting = timer.status in (_R.TimerStatus.RUNNING, _R.TimerStatus.BREACHED) and timer.stop is None
-        if timer.deadline is not None and counting:
-            span = timer.deadline - now
-            left = (
-                f"{duration_words(span)} left"
-                if span >= datetime.timedelta(0)
-                else f"overdue by {duration_words(span)}"
-            )
-        rows.append(
-            {
-                "name": label(timer.name),
-                "code": timer.name.value,
-                "status": label(timer.status),
-                "status_code": timer.status.value,
-                "deadline": moment_words(timer.deadline),
-                "stopped": moment_words(timer.stop),
-                "left": left,
-                "overdue": left is not None and left.startswith("overdue"),
-                "target": target_words(timer.target),
-                "basis": basis_words(timer.basis),
-            }
-        )
-    return rows
+def present_timers(result: triage_rules.ReferralResult, now: datetime.datetime) -> list[TimerCell]:
+    """Each service timer as the worklist shows it: status, time left or overdue, deadline, target and whose."""
+    return [timer_cell(timer, now) for timer in result.timers]
 
 
 def version_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
@@ -279,7 +236,7 @@ def present_versions(versions: Sequence[Any]) -> list[dict[str, Any]]:
                 "number": version.number,
                 "reason": version.get_reason_display(),
                 "by": version.recorded_by.get_full_name() or version.recorded_by.username,
-                "at": moment_words(version.evaluated_at),
+                "at": moment_text(version.evaluated_at),
                 "triage": label(_R.Triage(version.result["triage"])),
                 "changes": version_changes(before, version.data),
             }
@@ -293,7 +250,7 @@ def present_entries(entries: Sequence[Any]) -> list[dict[str, str]]:
     return [
         {
             "kind": entry.get_kind_display(),
-            "at": moment_words(entry.at),
+            "at": moment_text(entry.at),
             "by": entry.by.get_full_name() or entry.by.username,
             "text": entry.text,
         }
@@ -305,7 +262,7 @@ def present_referral_row(referral: Any) -> dict[str, Any]:
     """One referral in the referrer's list: the patient, when, the triage and the next step in words."""
     return {
         "referral": referral,
-        "received": moment_words(referral.received_at),
+        "received": moment_text(referral.received_at),
         "triage": label(_R.Triage(referral.triage)),
         "next_step": label(_R.NextStep(referral.next_step)),
         "status": referral.get_status_display(),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import roles
+from escc_site.time_text import moment_text
 from referrals import presenters, selectors, services
 from referrals.evaluation import evaluate_draft, evaluate_version
 from referrals.forms import ReferralForm
@@ -141,7 +142,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timers": presenters.present_timers(result, now),
         "versions": presenters.present_versions(versions),
         "entries": presenters.present_entries(selectors.referral_entries(referral=referral)),
-        "received": presenters.moment_words(referral.received_at),
+        "received": moment_text(referral.received_at),
         "may_edit": _may_edit(request.user, referral),
     }
     return TemplateResponse(request, "referrals/referral_detail.html", context)

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from assessments.labels import label
 from assessments.rules import referral as triage_rules
 from assessments.rules.referral.inputs import duration
+from escc_site.time_text import moment_text, span_text
 from referrals.evaluation import evaluate_version
 from referrals.models import TRIAGE_RANK, Referral, ReferralVersion
 
@@ -42,23 +43,6 @@ _STATUS_BADGES: Mapping[str, str] = {
 }
 # Timers that have stopped (met, or breached by a late stop) no longer decide how urgent a referral is.
 _LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-
-
-def span_text(delta: datetime.timedelta) -> str:
-    """A span in hours and minutes, days past two: "35 min", "2 h 10 min", "3 d 4 h"; under a minute is "0 min"."""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours == 0:
-        return f"{minutes} min"
-    if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
-
-
-def moment_text(moment: datetime.datetime | None) -> str:
-    """A moment in the site's time zone with its date, on a 24-hour clock ("12 Mar 2027 02:10")."""
-    return "" if moment is None else formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def target_text(target: str | None) -> str:
@@ -98,6 +82,7 @@ class TimerCell:
     badge: str
     countdown: str
     deadline: str
+    stopped: str
     target: str
     basis: str
 
@@ -116,6 +101,7 @@ def timer_cell(timer: triage_rules.Timer, now: datetime.datetime) -> TimerCell:
         badge=_STATUS_BADGES[timer.status],
         countdown=countdown_text(timer, now),
         deadline=moment_text(timer.deadline),
+        stopped=moment_text(timer.stop),
         target=target_text(timer.target),
         basis="" if timer.basis is None else _BASIS_WORDS[timer.basis],
     )

@@ -252,8 +252,8 @@ def test_the_referral_page_shows_the_timers_with_their_targets(client, rita):
         client.force_login(rita)
         words = text_of(client.get(referral.get_absolute_url()))
     assert "Dora Example" in words and f"Call the MSCC coordinator now on {PHONE}" in words
-    assert "Whole-spine imaging Running 13 Mar 2027, 02:10 23 hours left 1 day, NICE (QS56-3)" in words
-    assert "Coordinator acknowledges Breached 12 Mar 2027, 02:40 overdue by 30 minutes 30 minutes, Local" in words
+    assert "Whole-spine imaging Running 13 Mar 2027 02:10 23 h left 24 h, NICE QS56-3" in words
+    assert "Coordinator acknowledges Breached 12 Mar 2027 02:40 overdue by 30 min 30 min, local (site setting)" in words
     assert AuditEntry.objects.filter(action="referral.view", target_id=str(referral.pk), actor=rita).exists()
 
 
