@@ -1727,3 +1727,17 @@ def test_the_advice_reason_lists_the_codes_once_each() -> None:
         "Initial advice: prompt_analgesia_pain_assessment, no_plain_xray, safety_net_neuro_symptoms."
     )
     assert reason(run(pain_features=[]), "initial_advice")["text"] == "Initial advice: none."
+
+
+def test_an_object_without_its_own_time_is_evaluated_at_the_time_given():
+    own = {name: value for name, value in ref().items() if name != "evaluated_at"}
+    later = datetime(2027, 3, 1, 12, 30, tzinfo=UTC)
+    assert R.evaluate_referral_object(own, evaluated_at=later) == R.evaluate_referral_object(
+        ref(LATER), evaluated_at=NOW
+    )
+
+
+def test_a_file_entry_that_is_not_an_object_is_refused_without_an_id():
+    result = R.evaluate_referral_object(["not", "an", "object"], evaluated_at=NOW)
+    assert result["id"] is None
+    assert result["errors"]

@@ -74,6 +74,8 @@ EQUIVALENT: dict[str, str] = {
         "`assert nieder is not None or sahgal is not None` for `and`: _limits runs only under limits_apply, "
         "where budget() sets both; the assert is there for the type checker"
     ),
+    # _Plan.applies is read only as `not plan.applies` (deadline, and the timer it makes), where None is False.
+    "assessments.rules.referral.timers.x__acknowledge__mutmut_9": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
 }
 
 
