@@ -1741,3 +1741,31 @@ def test_a_file_entry_that_is_not_an_object_is_refused_without_an_id():
     result = R.evaluate_referral_object(["not", "an", "object"], evaluated_at=NOW)
     assert result["id"] is None
     assert result["errors"]
+
+
+def test_a_carried_deadline_of_a_timer_that_no_longer_applies_runs_from_and_stops_at_its_events() -> None:
+    # Re-triaged to "not suspected": the timers do not apply now, but the deadlines carried from the earlier
+    # version stand, and each is met by the event that stops it.
+    done = {"decision_at": at(0.1), "decision_type": "radiotherapy", "treatment_started_at": at(0.15)}
+    carried = {"decision": at(40), "treatment": at(50)}
+    ended = run(pain_features=[], previous_deadlines=carried, events=done)
+    assert ended["triage"] == "not_suspected"
+    assert ended["timers"]["decision"] == timer(None, CARRIED, None, at(40), at(0.1), "met", "carried")
+    assert ended["timers"]["treatment"] == timer(at(0.1), CARRIED, None, at(50), at(0.15), "met", "carried")
+    carried = {"imaging": at(24), "report": at(30)}
+    scanned = run(report("no_spinal_metastases"), pain_features=[], previous_deadlines=carried)
+    assert scanned["timers"]["imaging"] == timer(T0, CARRIED, None, at(24), SCANNED_AT, "met", "carried")
+    assert scanned["timers"]["report"] == timer(SCANNED_AT, CARRIED, None, at(30), REPORTED_AT, "met", "carried")
+
+
+def test_the_decision_timer_takes_the_earlier_of_its_two_deadlines() -> None:
+    # Metastases without compression on a referral that was not an emergency: QS56-2's week from suspicion,
+    # stopped by the decision.
+    decided = {"decision_at": at(3.4), "decision_type": "radiotherapy"}
+    week = run(report("spinal_metastases_no_compression"), events=decided)["timers"]["decision"]
+    assert week == timer(REPORTED_AT, "suspected_at", "P7D", at(168), at(3.4), "met", "QS56-2")
+    # An emergency whose scan is reported eight days after the suspicion: the local 12 hours from the report,
+    # never the week from the suspicion, although the week has passed.
+    late = report("spinal_metastases_no_compression", imaging_at=at(190), imaging_reported_at=at(191))
+    emergency = run(WEAK, late, evaluated_at=at(192))["timers"]["decision"]
+    assert emergency == timer(at(191), "imaging_reported_at", "PT12H", at(203), None, "running", "local")

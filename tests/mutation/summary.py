@@ -74,8 +74,16 @@ EQUIVALENT: dict[str, str] = {
         "`assert nieder is not None or sahgal is not None` for `and`: _limits runs only under limits_apply, "
         "where budget() sets both; the assert is there for the type checker"
     ),
-    # _Plan.applies is read only as `not plan.applies` (deadline, and the timer it makes), where None is False.
+    # _Plan.applies is read only as `not plan.applies` (its deadline, and the timer it makes), where None is False.
     "assessments.rules.referral.timers.x__acknowledge__mutmut_9": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
+    "assessments.rules.referral.timers.x__imaging__mutmut_6": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
+    "assessments.rules.referral.timers.x__report__mutmut_5": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
+    "assessments.rules.referral.timers.x__decision__mutmut_10": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
+    "assessments.rules.referral.timers.x__treatment__mutmut_17": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
+    "assessments.rules.referral.timers.x__decision__mutmut_11": (
+        "the decision timer that does not apply started at None: its start is the report's time only when metastases "
+        "are reported, and then it does not apply only when MSCC is excluded, where no carried deadline stands"
+    ),
 }
 
 
