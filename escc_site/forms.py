@@ -18,6 +18,21 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
+class PlainCopy:
+    """A field or widget copied as ``copy.copy`` copies a plain object (a new instance, the same ``__dict__``),
+    made directly instead of through the pickle protocol's generic path.
+
+    Django deep-copies each declared field and its widget for every form it builds (``Field.__deepcopy__``
+    and ``Widget.__deepcopy__`` each start with ``copy.copy(self)``): the live update with eight lesion cards
+    builds about 150 (docs/performance.md).
+    """
+
+    def __copy__(self) -> Any:
+        copied = self.__class__.__new__(self.__class__)
+        copied.__dict__.update(self.__dict__)
+        return copied
+
+
 class FieldShown(forms.BoundField):
     """A bound field whose refusals name it; its text limit is a counter (``data-maxlength``, static/js/app.js)."""
 
@@ -51,7 +66,7 @@ _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")
 _LARGEST_SHOWN = 10**9
 
 
-class WholeNumberField(forms.IntegerField):
+class WholeNumberField(PlainCopy, forms.IntegerField):
     """A whole number typed as text, refused with the field's name, the allowed range and the unit in words.
 
     The box is a text input with a numeric keyboard, never ``<input type=number>``: that hands the server
@@ -115,7 +130,7 @@ class WholeNumberField(forms.IntegerField):
 _DECIMAL = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
 
 
-class DecimalAmountField(forms.Field):
+class DecimalAmountField(PlainCopy, forms.Field):
     """An amount typed as decimal text and kept exact (a ``Decimal`` from the text typed, never a float).
 
     Refused with the field's name: text that is not a plain decimal number, more decimals than the field
@@ -193,7 +208,7 @@ class DayOrMonth(NamedTuple):
         return self.day > day
 
 
-class DayOrMonthField(forms.Field):
+class DayOrMonthField(PlainCopy, forms.Field):
     """A date typed as ``YYYY-MM-DD``, or ``YYYY-MM`` when only the month is known; refused with the field's name."""
 
     widget = forms.TextInput

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.choices import CallableChoiceIterator
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 
 from assessments import rules
 from assessments.cases.case_json import CaseFileError, load_case_json
@@ -30,7 +30,7 @@ from assessments.models import (
     Case,
     Sex,
 )
-from escc_site.forms import DayOrMonthField, DecimalAmountField, WholeNumberField
+from escc_site.forms import DayOrMonthField, DecimalAmountField, PlainCopy, WholeNumberField
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
@@ -71,34 +71,49 @@ def _enum_choices(enum: type, *, with_points: dict[Any, int] | None = None) -> l
     return out
 
 
-def fixed_choices(choices: Iterable[tuple[str, Any]]) -> Callable[[], tuple[tuple[str, Any], ...]]:
-    """Choices made once, at import, as Django's callable choices: shared by every form, never copied.
+class FixedChoices(BaseChoiceIterator):
+    """Choices made once, at import, shared by every form and never copied.
 
-    Django deep-copies each declared field for every form it builds, and a list of choices with it:
-    for the assessment's fields that was the largest part of building the live update's forms
-    (docs/performance.md). A callable is kept by reference and read each time the choices are
-    iterated. A form that needs other choices assigns them to its own copy of the field.
+    Django deep-copies each declared field for every form it builds, and its choices with it (the field's
+    and its widget's): for the assessment's fields that was the largest part of building the live update's
+    forms (docs/performance.md). These choices never change, so a copy is the same object. A form that
+    needs other choices assigns them to its own copy of the field.
     """
-    fixed = tuple(choices)
 
-    def read() -> tuple[tuple[str, Any], ...]:
-        return fixed
+    def __init__(self, choices: Iterable[tuple[str, Any]]) -> None:
+        self.fixed = tuple(choices)
+        # Every code, option groups opened: what ``ChoiceField.valid_value`` would find by walking the
+        # choices (normalizing them again) for each field it validates; None when a code is not text.
+        codes = [code for code, text in self.fixed if not isinstance(text, list | tuple)]
+        codes += [code for _, text in self.fixed if isinstance(text, list | tuple) for code, _ in text]
+        self.codes = frozenset(codes) if all(isinstance(code, str) for code in codes) else None
+        self._marked: dict[tuple[str, str], FixedChoices] = {}
 
-    # Every code, option groups opened: what ``ChoiceField.valid_value`` would find by walking the choices
-    # (normalizing them again) for each field it validates.
-    codes = [code for code, text in fixed if not isinstance(text, list | tuple)]
-    codes += [code for _, text in fixed if isinstance(text, list | tuple) for code, _ in text]
-    if all(isinstance(code, str) for code in codes):
-        read.codes = frozenset(codes)  # type: ignore[attr-defined]
-    return read
+    def __iter__(self) -> Any:
+        yield from normalize_choices(self.fixed)
+
+    def __copy__(self) -> FixedChoices:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoices:
+        return self
+
+    def marked(self, code: str, suffix: str) -> FixedChoices:
+        """These choices with ``suffix`` after the text of ``code`` (a default shown as such), made once."""
+        key = (code, suffix)
+        if key not in self._marked:
+            self._marked[key] = FixedChoices(
+                (value, f"{text}{suffix}" if value == code else text) for value, text in self
+            )
+        return self._marked[key]
 
 
-class StrictBooleanField(forms.TypedChoiceField):
+class StrictBooleanField(PlainCopy, forms.TypedChoiceField):
     """A required yes/no: accepts JSON true/false or the strings 'true'/'false'; nothing is guessed."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            choices=fixed_choices(YES_NO), coerce=lambda v: v == "true", widget=YesNoWidget, empty_value=None, **kwargs
+            choices=FixedChoices(YES_NO), coerce=lambda v: v == "true", widget=YesNoWidget, empty_value=None, **kwargs
         )
 
     def to_python(self, value: Any) -> Any:
@@ -110,18 +125,16 @@ class StrictBooleanField(forms.TypedChoiceField):
         return value in ("true", "false")
 
 
-class StrictChoiceField(forms.ChoiceField):
+class StrictChoiceField(PlainCopy, forms.ChoiceField):
     """A choice that accepts only the exact code (strings only: JSON 1 is not "1")."""
 
     def __init__(self, *, choices: Iterable[tuple[str, Any]], **kwargs: Any) -> None:
-        super().__init__(choices=fixed_choices(choices), **kwargs)
+        super().__init__(choices=FixedChoices(choices), **kwargs)
 
     def valid_value(self, value: Any) -> bool:
         choices = self._choices
-        if isinstance(choices, CallableChoiceIterator) and isinstance(value, str):
-            codes = getattr(choices.func, "codes", None)
-            if codes is not None:
-                return value in codes  # every code is text, so this is what walking the choices finds
+        if isinstance(choices, FixedChoices) and choices.codes is not None and isinstance(value, str):
+            return value in choices.codes  # every code is text, so this is what walking the choices finds
         return super().valid_value(value)
 
     def to_python(self, value: Any) -> str:
@@ -160,17 +173,17 @@ def _spinal_level_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [("", [("", "Choose the level")]), *regions.items()]
 
 
-class EsccGradeWidget(forms.RadioSelect):
+class EsccGradeWidget(PlainCopy, forms.RadioSelect):
     """Bilsky grades as cards, each with the project's own axial schematic."""
 
     template_name = "assessments/widgets/escc_grade.html"
 
 
-class YesNoWidget(forms.RadioSelect):
+class YesNoWidget(PlainCopy, forms.RadioSelect):
     template_name = "assessments/widgets/yes_no.html"
 
 
-class ChoiceButtons(forms.RadioSelect):
+class ChoiceButtons(PlainCopy, forms.RadioSelect):
     """Radio choices as a row of toggle buttons: one click per finding."""
 
     template_name = "assessments/widgets/choice_buttons.html"
@@ -212,7 +225,10 @@ class _AssessmentFieldsForm(forms.Form):
                 continue
             field = self.fields[name]
             suffix = " (site default)" if name == "sbrt_available" else " (default)"
-            field.choices = [(value, f"{text}{suffix}" if value == code else text) for value, text in field.choices]
+            if isinstance(field.choices, FixedChoices):
+                field.choices = field.choices.marked(code, suffix)
+            else:
+                field.choices = [(value, f"{text}{suffix}" if value == code else text) for value, text in field.choices]
         if "sbrt_available" in self.fields:
             self.fields["sbrt_available"].help_text += (
                 " Pre-set to this site's default (setting SITE_SBRT_AVAILABLE); change it if SBRT cannot be given "

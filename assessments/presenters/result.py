@@ -361,6 +361,38 @@ def _spine_y(level: str) -> int:
     return SPINE_TOP + rules.LEVEL_ORDER.index(rules.SpinalLevel(level)) * SPINE_STEP
 
 
+def _spine_box(code: str, *, involved: bool, index: bool) -> str:
+    classes = " ".join(["vertebra", *(["involved"] if involved else []), *(["index"] if index else [])])
+    return format_html(
+        '<rect class="{}" data-level="{}" x="18" y="{}" width="20" height="7" rx="1.5"></rect>',
+        classes,
+        code,
+        _spine_y(code),
+    )
+
+
+def _spine_label(code: str, *, involved: bool) -> str:
+    label_class = "spine-label involved" if involved else "spine-label"
+    return format_html('<text class="{}" x="42" y="{}">{}</text>', label_class, _spine_y(code) + SPINE_STEP - 2, code)
+
+
+# Each level's box, as it looks involved or not, index or not, and its label (every involved level and the
+# first of each region is labelled), drawn once at import rather than a template loop of 150 variables for
+# every picture; each value escaped by format_html.
+_SPINE_BOXES: Final = {
+    (level.value, involved, index): _spine_box(level.value, involved=involved, index=index)
+    for level in rules.LEVEL_ORDER
+    for involved in (False, True)
+    for index in (False, True)
+}
+_SPINE_LABELS: Final = {
+    (level.value, involved): _spine_label(level.value, involved=involved)
+    for level in rules.LEVEL_ORDER
+    for involved in (False, True)
+    if involved or level.value in SPINE_REGION_STARTS
+}
+
+
 def spine_picture(
     *, levels: list[str], index_level: str | None, block: tuple[str, ...], field: tuple[str, str] | None
 ) -> dict[str, Any]:
@@ -374,25 +406,10 @@ def spine_picture(
     boxes = []
     for level in rules.LEVEL_ORDER:
         code = level.value
-        classes = ["vertebra"]
-        if code in involved:
-            classes.append("involved")
-        if code == index_level:
-            classes.append("index")
-        y = _spine_y(code)
-        # Drawn here rather than by a template loop of 150 variables (the costliest part of the lesions
-        # card); each value is escaped by format_html.
-        boxes.append(
-            format_html(
-                '<rect class="{}" data-level="{}" x="18" y="{}" width="20" height="7" rx="1.5"></rect>',
-                " ".join(classes),
-                code,
-                y,
-            )
-        )
-        if code in involved or code in SPINE_REGION_STARTS:
-            label_class = "spine-label involved" if code in involved else "spine-label"
-            boxes.append(format_html('<text class="{}" x="42" y="{}">{}</text>', label_class, y + SPINE_STEP - 2, code))
+        boxes.append(_SPINE_BOXES[code, code in involved, code == index_level])
+        text = _SPINE_LABELS.get((code, code in involved))
+        if text is not None:
+            boxes.append(text)
     others = [level for level in levels if level != index_level]
     words = [f"Involved levels: {', '.join(sorted(levels, key=_spine_y))}."]
     if index_level:
