@@ -1769,3 +1769,10 @@ def test_the_decision_timer_takes_the_earlier_of_its_two_deadlines() -> None:
     late = report("spinal_metastases_no_compression", imaging_at=at(190), imaging_reported_at=at(191))
     emergency = run(WEAK, late, evaluated_at=at(192))["timers"]["decision"]
     assert emergency == timer(at(191), "imaging_reported_at", "PT12H", at(203), None, "running", "local")
+
+
+def test_times_that_are_equal_are_in_order() -> None:
+    # Suspected as it was received, acknowledged at once, treated at the moment of the decision: none is out of order.
+    same = {"decision_at": at(0.1), "decision_type": "radiotherapy", "treatment_started_at": at(0.1)}
+    result = run(suspected_at=T0, events={**same, "coordinator_acknowledged_at": T0})
+    assert result["timers"]["acknowledge"]["stop"] == T0
