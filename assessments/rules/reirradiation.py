@@ -25,7 +25,7 @@ from .codes import (
     ReferenceCourse,
     SahgalBound,
 )
-from .facts import Words, bare, fact, joined
+from .facts import LEVELS, Words, bare, fact, figure, joined
 from .inputs import PriorCourse
 from .result import (
     CourseDose,
@@ -311,9 +311,13 @@ def no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
 
 
 def gy(value: Decimal) -> str:
-    """A figure as the result writes it: at least one decimal (135.0, 37.75)."""
-    text = format(value.normalize(), "f")
-    return text if "." in text else f"{text}.0"
+    """A figure as the result writes it: at least one decimal, no trailing zero after it (135.0, 37.75).
+
+    Every figure here is a whole number of tenths or hundredths made with an exponent of 0 or less, so
+    its ``str`` has no exponent.
+    """
+    whole, _, decimals = str(value).partition(".")
+    return f"{whole}.{decimals.rstrip('0') or '0'}"
 
 
 def cord_budget_insufficient(value: Reirradiation) -> bool:
@@ -333,7 +337,8 @@ def interval_short(value: Reirradiation) -> bool:
 
 def sbrt_without_cord_dose(entries: tuple[PriorCourse, ...]) -> bool:
     """An SBRT entry without the plan's cord maximum: the cumulative figures are then unknown (RB3)."""
-    return any(entry.technique == CourseTechnique.SBRT and entry.cord_max_dose_gy is None for entry in entries)
+    sbrt = CourseTechnique.SBRT
+    return any(entry.technique == sbrt and entry.cord_max_dose_gy is None for entry in entries)
 
 
 def figures(value: Reirradiation) -> Words:
@@ -342,9 +347,9 @@ def figures(value: Reirradiation) -> Words:
         return ("cumulative BED and EQD2 unknown (an SBRT entry has no recorded cord maximum)",)
     words: Words = (
         "cumulative BED ",
-        bare("cumulative_bed", gy(value.cumulative_bed)),
+        figure("cumulative_bed", gy(value.cumulative_bed)),
         " Gy2, EQD2 ",
-        bare("cumulative_eqd2", gy(value.cumulative_eqd2)),
+        figure("cumulative_eqd2", gy(value.cumulative_eqd2)),
         " Gy",
     )
     if value.cord_dose_assumed:
@@ -361,7 +366,7 @@ def _limits(value: Reirradiation) -> Words:
             (
                 bare("reference_calculation", item.code),
                 " reaches ",
-                bare("cumulative_bed", gy(item.cumulative_bed)),
+                figure("cumulative_bed", gy(item.cumulative_bed)),
                 " Gy2, ",
                 fact("nieder_band", item.band),
                 ", ",
@@ -372,14 +377,14 @@ def _limits(value: Reirradiation) -> Words:
         "; ",
     )
     pmax = joined(
-        [(bare("pmax_gy", gy(limit)), f" Gy in {n}") for n, limit in sahgal.pmax_constraint_gy],
+        [(figure("pmax_gy", gy(limit)), f" Gy in {n}") for n, limit in sahgal.pmax_constraint_gy],
         ", ",
     )
     return (
         " Nieder 2006 reference calculations for a further cEBRT course: ",
         *calculations,
         ". Sahgal 2012 thecal-sac Pmax constraint for a further SBRT course (",
-        bare("remaining_eqd2", gy(sahgal.remaining_eqd2)),
+        figure("remaining_eqd2", gy(sahgal.remaining_eqd2)),
         " Gy EQD2 left): ",
         *pmax,
         ".",
@@ -389,7 +394,7 @@ def _limits(value: Reirradiation) -> Words:
 def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) -> RationaleItem:
     """The rationale item of spec 4.1 for one lesion: status, figures, interval, limits, and not a prescription."""
     words: Words = (
-        bare("spinal_level", level),
+        LEVELS[level],
         ": ",
         fact("reirradiation_status", value.status),
     )
@@ -403,7 +408,13 @@ def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) ->
         reasons = no_limit_words(value.no_validated_limit_reasons)
         if reasons:
             words += (" (", *reasons, ")")
-        words += ("; ", *figures(value), "; ", bare("months_since_last", str(months)), " months since the last course.")
+        words += (
+            "; ",
+            *figures(value),
+            "; ",
+            figure("months_since_last", str(months)),
+            " months since the last course.",
+        )
         if value.status == BudgetStatus.LIMITS_APPLY:
             words += _limits(value)
             if value.cord_dose_assumed:
