@@ -31,7 +31,7 @@ from .codes import (
     Steroids,
     SurgicalCandidate,
 )
-from .facts import LEVELS, SINS_TOTALS, Fact, Words, bare, fact, fact_is, figure, joined, text_of
+from .facts import LEVELS, SINS_TOTALS, Fact, Words, bare, fact, fact_is, joined, text_of
 from .facts import levels as level_list
 from .inputs import (
     HEMATOLOGIC_HISTOLOGIES,
@@ -455,7 +455,7 @@ def reirradiation_interval_short(c: Context) -> _Raised | None:
         (
             LEVELS[view.given.spinal_level],
             " (",
-            figure("months_since_last", str(value.months_since_last)),
+            bare("months_since_last", str(value.months_since_last)),
             " months)",
         )
         for view, value in found

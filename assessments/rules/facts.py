@@ -92,12 +92,6 @@ def bare(field: str, code: str | int) -> Fact:
     return Fact(field, str(code), form=Form.CODE)
 
 
-def figure(field: str, text: str) -> Fact:
-    """A figure alone (a dose, a count of months), as :func:`bare` names it; not interned: figures are as
-    many as the cases, so keeping each would only grow."""
-    return Fact(field, text, None, None, Form.CODE)
-
-
 @cache
 def item(field: str, points: int) -> Fact:
     """A score item and its points ("karnofsky 2")."""

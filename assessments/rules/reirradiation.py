@@ -25,7 +25,7 @@ from .codes import (
     ReferenceCourse,
     SahgalBound,
 )
-from .facts import LEVELS, Words, bare, fact, figure, joined
+from .facts import LEVELS, Words, bare, fact, joined
 from .inputs import PriorCourse
 from .result import (
     CourseDose,
@@ -177,11 +177,11 @@ def _sahgal(cumulative_eqd2: Decimal, numerator: int, denominator: int, months: 
         limited_by = tuple(bound for bound, value in bounds if value == smallest)
     low, high = SAHGAL_COHORT_EQD2
     return Sahgal2012(
-        interval_met=months >= SAHGAL_INTERVAL_MONTHS,
-        remaining_eqd2=remaining,
-        limited_by=limited_by,
-        prior_outside_cohort_range=cumulative_eqd2 < low or cumulative_eqd2 > high,
-        pmax_constraint_gy=tuple((n, pmax_constraint(remaining, n)) for n in PMAX_FRACTIONS),
+        months >= SAHGAL_INTERVAL_MONTHS,
+        remaining,
+        limited_by,
+        cumulative_eqd2 < low or cumulative_eqd2 > high,
+        tuple([(n, pmax_constraint(remaining, n)) for n in PMAX_FRACTIONS]),
     )
 
 
@@ -347,9 +347,9 @@ def figures(value: Reirradiation) -> Words:
         return ("cumulative BED and EQD2 unknown (an SBRT entry has no recorded cord maximum)",)
     words: Words = (
         "cumulative BED ",
-        figure("cumulative_bed", gy(value.cumulative_bed)),
+        bare("cumulative_bed", gy(value.cumulative_bed)),
         " Gy2, EQD2 ",
-        figure("cumulative_eqd2", gy(value.cumulative_eqd2)),
+        bare("cumulative_eqd2", gy(value.cumulative_eqd2)),
         " Gy",
     )
     if value.cord_dose_assumed:
@@ -366,7 +366,7 @@ def _limits(value: Reirradiation) -> Words:
             (
                 bare("reference_calculation", item.code),
                 " reaches ",
-                figure("cumulative_bed", gy(item.cumulative_bed)),
+                bare("cumulative_bed", gy(item.cumulative_bed)),
                 " Gy2, ",
                 fact("nieder_band", item.band),
                 ", ",
@@ -377,14 +377,14 @@ def _limits(value: Reirradiation) -> Words:
         "; ",
     )
     pmax = joined(
-        [(figure("pmax_gy", gy(limit)), f" Gy in {n}") for n, limit in sahgal.pmax_constraint_gy],
+        [(bare("pmax_gy", gy(limit)), f" Gy in {n}") for n, limit in sahgal.pmax_constraint_gy],
         ", ",
     )
     return (
         " Nieder 2006 reference calculations for a further cEBRT course: ",
         *calculations,
         ". Sahgal 2012 thecal-sac Pmax constraint for a further SBRT course (",
-        figure("remaining_eqd2", gy(sahgal.remaining_eqd2)),
+        bare("remaining_eqd2", gy(sahgal.remaining_eqd2)),
         " Gy EQD2 left): ",
         *pmax,
         ".",
@@ -412,7 +412,7 @@ def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) ->
             "; ",
             *figures(value),
             "; ",
-            figure("months_since_last", str(months)),
+            bare("months_since_last", str(months)),
             " months since the last course.",
         )
         if value.status == BudgetStatus.LIMITS_APPLY:
