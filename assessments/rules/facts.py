@@ -162,7 +162,7 @@ def spell(part: Part) -> str:
 
 def text_of(words: Words) -> str:
     """The sentence as the engine writes it: every fact named with its code, as in the spec."""
-    return "".join([part if part.__class__ is str else spell(part) for part in words])
+    return "".join([spell(part) for part in words])
 
 
 def words_to_json(words: Words) -> list[object]:
