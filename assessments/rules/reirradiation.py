@@ -4,8 +4,9 @@ For each lesion with ``prior_radiation_in_field`` the budget turns each earlier 
 BED and EQD2 (alpha/beta = 2 Gy), sums them, counts the months since the last course, and holds one
 earlier cEBRT course against Nieder 2006 (a further cEBRT course) and Sahgal 2012 (a further SBRT
 course). It never reads or changes the pathway, the regimen or the field (RB8). Arithmetic is exact:
-doses are ``Decimal`` s from the input's decimal text, exact BEDs are ``Fraction`` s, and every figure
-shown is rounded the cautious way before it is compared, so the value shown is the value compared.
+doses are ``Decimal`` s from the input's decimal text, exact BEDs are whole-number fractions, the BEDs
+shown are added in whole tenths of a Gy2, and every figure shown is rounded the cautious way before it
+is compared, so the value shown is the value compared.
 """
 
 from __future__ import annotations
