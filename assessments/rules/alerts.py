@@ -31,7 +31,7 @@ from .codes import (
     Steroids,
     SurgicalCandidate,
 )
-from .facts import Fact, Words, bare, fact, fact_is, joined, text_of
+from .facts import LEVELS, SINS_TOTALS, Fact, Words, bare, fact, fact_is, joined, text_of
 from .facts import levels as level_list
 from .inputs import (
     HEMATOLOGIC_HISTOLOGIES,
@@ -86,9 +86,9 @@ def surgical_consultation(c: Context) -> _Raised | None:
     reasons: list[Words] = []
     # In anatomical order, so a sentence does not depend on the order the lesions were entered.
     for view in c.lesions.anatomical:
-        level = bare("spinal_level", view.given.spinal_level)
+        level = LEVELS[view.given.spinal_level]
         if view.derived.sins.total >= SINS_CONSULTATION_THRESHOLD:
-            reasons.append(("SINS ", bare("sins_total", view.derived.sins.total), " is 7 or more at ", level))
+            reasons.append(("SINS ", SINS_TOTALS[view.derived.sins.total], " is 7 or more at ", level))
         if view in c.lesions.unstable:
             reasons.append((_STABILITY_UNSTABLE, " at ", level))
     if not reasons:
@@ -305,9 +305,9 @@ def escc_outside_index_block(c: Context) -> _Raised | None:
     return _Raised(
         (
             "Raised because ESCC (grade 1b or higher) lies outside the index block (",
-            bare("spinal_level", c.block[0]),
+            LEVELS[c.block[0]],
             "-",
-            bare("spinal_level", c.block[-1]),
+            LEVELS[c.block[-1]],
             "): ",
             level_list(hits),
             ".",
@@ -429,10 +429,7 @@ def cord_budget_insufficient(c: Context) -> _Raised | None:
     found = [(view, value) for view in c.lesions.irradiated if budget_insufficient(value := _budget(view))]
     if not found:
         return None
-    at = [
-        (bare("spinal_level", view.given.spinal_level), ": ", *figures(value), *_course_over_98(value))
-        for view, value in found
-    ]
+    at = [(LEVELS[view.given.spinal_level], ": ", *figures(value), *_course_over_98(value)) for view, value in found]
     return _Raised(
         (
             "Raised because even the shortest reference course would not stay within Nieder's limit at ",
@@ -456,7 +453,7 @@ def reirradiation_interval_short(c: Context) -> _Raised | None:
         return None
     at: list[Words] = [
         (
-            bare("spinal_level", view.given.spinal_level),
+            LEVELS[view.given.spinal_level],
             " (",
             bare("months_since_last", str(value.months_since_last)),
             " months)",
@@ -479,7 +476,7 @@ def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
     at: list[Words] = []
     for view, value in found:
         why = no_limit_words(value.no_validated_limit_reasons)
-        phrase: Words = (bare("spinal_level", view.given.spinal_level), " (", *why, ")")
+        phrase: Words = (LEVELS[view.given.spinal_level], " (", *why, ")")
         if sbrt_without_cord_dose(view.given.prior_radiation_courses):
             phrase += (": record the SBRT plan's cord maximum, without it the cumulative figures are unknown",)
         at.append(phrase)
@@ -506,7 +503,7 @@ def bony_compression(c: Context) -> _Raised | None:
     return _Raised(
         (
             "Raised because retropulsed bone at ",
-            bare("spinal_level", lesion.given.spinal_level),
+            LEVELS[lesion.given.spinal_level],
             " (",
             fact("retropulsion", True),
             ", high-grade ESCC) may contribute to the compression, and the pathway (",

@@ -1,9 +1,9 @@
 """The entry point :func:`evaluate`: every spec section applied to one case, no memo caches.
 
-No evaluation is memoized: an 8-lesion evaluation costs about 140-180 us, and about 400 us when each
-lesion has 3 prior radiation entries (``bench/bench_rules.py``, budget 200 us for both), most of it in
-building the frozen result objects and the words of the budgets and their alerts; form validation
-costs more. Each
+No evaluation is memoized: an 8-lesion evaluation costs about 1.2 million instructions (130-250 us,
+depending on the machine), and about 2.8 million (360-650 us) when each lesion has 3 prior radiation
+entries (``bench/bench_rules.py``, budget 200 us for both), most of it in building the frozen result
+objects and the words of the budgets and their alerts; form validation costs more. Each
 lesion is derived once and the lesions are grouped once (``lesions.py``); input names come from
 constant tables, so no rationale item is built twice. The facts a reason names are interned
 (``facts.py``) and its text is spelled only when ``to_dict`` asks for it.

@@ -26,7 +26,7 @@ from .codes import (
     Stabilization,
     SurgicalCandidate,
 )
-from .facts import Listing, Words, bare, fact, fact_is, joined
+from .facts import LEVELS, Listing, Words, bare, fact, fact_is, joined
 from .lesions import LesionNames
 from .result import CebrtField, RationaleItem
 from .texts import (
@@ -699,9 +699,9 @@ def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tupl
     )
     words = (
         "cEBRT field ",
-        bare("spinal_level", field.from_level),
+        LEVELS[field.from_level],
         " to ",
-        bare("spinal_level", field.to_level),
+        LEVELS[field.to_level],
         ": the index block (",
         *block_span(block),
         ") and one level each side.",
@@ -712,8 +712,8 @@ def cebrt_field(block: tuple[SpinalLevel, ...], inputs: tuple[str, ...]) -> tupl
 def block_span(block: tuple[SpinalLevel, ...]) -> Words:
     """The index block in a sentence: its one level, or its first and last ("T5-T7")."""
     if len(block) == 1:
-        return (bare("spinal_level", block[0]),)
-    return (bare("spinal_level", block[0]), "-", bare("spinal_level", block[-1]))
+        return (LEVELS[block[0]],)
+    return (LEVELS[block[0]], "-", LEVELS[block[-1]])
 
 
 def pathway_rule(facts: Facts, *, names: LesionNames) -> tuple[_Choice, RationaleItem]:

@@ -4,8 +4,9 @@ For each lesion with ``prior_radiation_in_field`` the budget turns each earlier 
 BED and EQD2 (alpha/beta = 2 Gy), sums them, counts the months since the last course, and holds one
 earlier cEBRT course against Nieder 2006 (a further cEBRT course) and Sahgal 2012 (a further SBRT
 course). It never reads or changes the pathway, the regimen or the field (RB8). Arithmetic is exact:
-doses are ``Decimal`` s from the input's decimal text, exact BEDs are ``Fraction`` s, and every figure
-shown is rounded the cautious way before it is compared, so the value shown is the value compared.
+doses are ``Decimal`` s from the input's decimal text, exact BEDs are whole-number fractions, the BEDs
+shown are added in whole tenths of a Gy2, and every figure shown is rounded the cautious way before it
+is compared, so the value shown is the value compared.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .codes import (
     ReferenceCourse,
     SahgalBound,
 )
-from .facts import Words, bare, fact, joined
+from .facts import LEVELS, Words, bare, fact, joined
 from .inputs import PriorCourse
 from .result import (
     CourseDose,
@@ -48,7 +49,6 @@ NIEDER_INTERVAL_MONTHS: Final = 6
 SAHGAL_COURSE_EQD2: Final = Decimal(25)
 SAHGAL_CUMULATIVE_EQD2: Final = Decimal(70)
 SAHGAL_INTERVAL_MONTHS: Final = 5
-_SAHGAL_COURSE: Final = Fraction(SAHGAL_COURSE_EQD2)
 SAHGAL_COHORT_EQD2: Final = (Decimal(30), Decimal(50))
 PMAX_FRACTIONS: Final = (1, 2, 3, 5)
 # The reference courses of RB6, in order: code, dose in Gy, fractions.
@@ -56,6 +56,8 @@ REFERENCE_COURSES: Final = ((ReferenceCourse.REF_8GY_1FX, 8, 1), (ReferenceCours
 # Alert cord_budget_insufficient (spec 7): 135.5 less the BED of the shortest reference course (8 Gy in 1).
 INSUFFICIENT_CUMULATIVE_BED: Final = Decimal("95.5")
 INTERVAL_SHORT_MONTHS: Final = NIEDER_INTERVAL_MONTHS
+_HUNDRED: Final = Decimal(100)
+_TENTH: Final = Decimal("0.1")  # a BED in tenths times this is the Decimal shown, exponent -1: 40.0, 135.5
 
 
 def bed_terms(dose: Decimal, fractions: int) -> tuple[int, int]:
@@ -63,8 +65,8 @@ def bed_terms(dose: Decimal, fractions: int) -> tuple[int, int]:
 
     D + D^2/(2n) with D = d/100 is (200nd + d^2) / (20000n): whole numbers, so no rounding anywhere.
     """
-    d = int(dose * 100)
-    return 200 * fractions * d + d * d, 20000 * fractions
+    d = int(dose * _HUNDRED)
+    return (200 * fractions + d) * d, 20000 * fractions
 
 
 def exact_bed(dose: Decimal, fractions: int) -> Fraction:
@@ -77,11 +79,12 @@ def exact_bed(dose: Decimal, fractions: int) -> Fraction:
 
 def bed_shown(exact: Fraction) -> Decimal:
     """Spec 4.1 RB4: a BED rounded up to the next multiple of 0.1 Gy2 (a multiple stays), so never understated."""
-    return _tenths_up(exact.numerator, exact.denominator)
+    return _TENTH * _tenths_up(exact.numerator, exact.denominator)
 
 
-def _tenths_up(numerator: int, denominator: int) -> Decimal:
-    return Decimal(-(-numerator * 10 // denominator)).scaleb(-1)
+def _tenths_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator Gy2 in tenths, rounded up."""
+    return -(-numerator * 10 // denominator)
 
 
 def add_months(start: date, months: int) -> date:
@@ -100,7 +103,9 @@ def add_months(start: date, months: int) -> date:
 def months_between(start: date, end: date) -> int:
     """Spec 4.1 RB1: the largest m >= 0 with ``start`` + m months <= ``end`` (0 when ``end`` is earlier)."""
     months = max((end.year - start.year) * 12 + end.month - start.month, 0)
-    while months > 0 and add_months(start, months) > end:
+    # start + m months falls in end's month on start's day or earlier (a shorter month's last day), so
+    # it passes end only when start's day is later than end's; one month less is then in an earlier month.
+    if months > 0 and start.day > end.day and add_months(start, months) > end:
         months -= 1
     return months
 
@@ -150,25 +155,34 @@ def sahgal_2012(cumulative_eqd2: Decimal, exact_cumulative_bed: Fraction, months
     one for the 70 Gy bound, the exact one for the share bound. Source: Sahgal 2012 (IJROBP 82:107),
     restated by HyTEC 2021.
     """
-    bounds: tuple[tuple[SahgalBound, Fraction], ...] = (
-        (SahgalBound.SBRT_COURSE_MAX_25, _SAHGAL_COURSE),
-        (SahgalBound.CUMULATIVE_MAX_70, Fraction(int((SAHGAL_CUMULATIVE_EQD2 - cumulative_eqd2) * 100), 100)),
-        (SahgalBound.SBRT_SHARE_MAX_50_PERCENT, exact_cumulative_bed / 2),
+    return _sahgal(cumulative_eqd2, exact_cumulative_bed.numerator, exact_cumulative_bed.denominator, months)
+
+
+def _sahgal(cumulative_eqd2: Decimal, numerator: int, denominator: int, months: int) -> Sahgal2012:
+    """:func:`sahgal_2012` with the exact cumulative BED as ``numerator / denominator`` (denominator > 0).
+
+    The three bounds are written over one denominator, 200 x ``denominator``, so they compare, and
+    round down, as whole numbers: exact, as fractions are, at a fraction of their cost.
+    """
+    bounds = (
+        (SahgalBound.SBRT_COURSE_MAX_25, int(SAHGAL_COURSE_EQD2) * 200 * denominator),
+        (SahgalBound.CUMULATIVE_MAX_70, int((SAHGAL_CUMULATIVE_EQD2 - cumulative_eqd2) * _HUNDRED) * 2 * denominator),
+        (SahgalBound.SBRT_SHARE_MAX_50_PERCENT, 100 * numerator),
     )
     smallest = min(value for _, value in bounds)
     if smallest <= 0:
         remaining = Decimal(0)
         limited_by = tuple(bound for bound, value in bounds if value <= 0)
     else:
-        remaining = Decimal(math.floor(smallest * 100)) / 100
+        remaining = Decimal(smallest * 100 // (200 * denominator)) / 100
         limited_by = tuple(bound for bound, value in bounds if value == smallest)
     low, high = SAHGAL_COHORT_EQD2
     return Sahgal2012(
-        interval_met=months >= SAHGAL_INTERVAL_MONTHS,
-        remaining_eqd2=remaining,
-        limited_by=limited_by,
-        prior_outside_cohort_range=cumulative_eqd2 < low or cumulative_eqd2 > high,
-        pmax_constraint_gy=tuple((n, pmax_constraint(remaining, n)) for n in PMAX_FRACTIONS),
+        months >= SAHGAL_INTERVAL_MONTHS,
+        remaining,
+        limited_by,
+        cumulative_eqd2 < low or cumulative_eqd2 > high,
+        tuple([(n, pmax_constraint(remaining, n)) for n in PMAX_FRACTIONS]),
     )
 
 
@@ -178,7 +192,6 @@ REFERENCE_BEDS: Final = tuple(
 )
 _UNKNOWN: Final = Reirradiation(BudgetStatus.UNKNOWN, (), False, (), None, None, None, None, None, None)
 _NO_CORD_DOSE: Final = PhaseDose(None, False, None, None)
-_ZERO: Final = Decimal(0)
 _SBRT: Final = (NoLimitReason.PRIOR_SBRT_COURSE,)
 _COURSES: Final = (NoLimitReason.TWO_OR_MORE_COURSES,)
 _SBRT_AND_COURSES: Final = (NoLimitReason.PRIOR_SBRT_COURSE, NoLimitReason.TWO_OR_MORE_COURSES)
@@ -199,6 +212,7 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     # last end (RB1) and what rules out the validated limits (RB5).
     cebrt = CourseTechnique.CEBRT
     groups: list[list[PhaseDose]] = []
+    sums: list[int | None] = []  # each course's BED in tenths of Gy2, None when a cord dose is unknown
     exact: list[tuple[int, int]] = []
     assumed_any = sbrt = False
     last_end = evaluation_date
@@ -210,34 +224,39 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
         else:
             sbrt = True
             dose, assumed = recorded, False
+        tenths: int | None
         if dose is None:
             # RB3: an SBRT prescription is never a cord dose; the plan keeps the cord far below it.
-            phase = _NO_CORD_DOSE
+            phase, tenths = _NO_CORD_DOSE, None
         else:
             terms = bed_terms(dose, entry.fractions)
             exact.append(terms)
-            bed = _tenths_up(*terms)
+            tenths = _tenths_up(*terms)
+            bed = _TENTH * tenths
             phase = PhaseDose(dose, assumed, bed, bed / 2)
             assumed_any = assumed_any or assumed
         if entry.same_course_as_previous:  # never the first entry (CaseInput checks)
             groups[-1].append(phase)
+            total = sums[-1]
+            sums[-1] = None if total is None or tenths is None else total + tenths
         else:
             groups.append([phase])
+            sums.append(tenths)
         end = entry.end(evaluation_date)
         if number == 0 or end > last_end:
             last_end = end
     courses = []
-    cumulative: Decimal | None = _ZERO
-    for phases in groups:
-        beds = [phase.bed for phase in phases]
-        if None in beds:
-            cumulative = None
+    cumulative_tenths: int | None = 0
+    for phases, total in zip(groups, sums, strict=True):
+        if total is None:
+            cumulative_tenths = None
             courses.append(CourseDose(None, None, tuple(phases)))
         else:
-            course_bed = sum((bed for bed in beds if bed is not None), _ZERO)
-            if cumulative is not None:
-                cumulative += course_bed
+            if cumulative_tenths is not None:
+                cumulative_tenths += total
+            course_bed = _TENTH * total
             courses.append(CourseDose(course_bed, course_bed / 2, tuple(phases)))
+    cumulative = None if cumulative_tenths is None else _TENTH * cumulative_tenths
     months = months_between(last_end, evaluation_date)
     if sbrt:
         reasons = _SBRT_AND_COURSES if len(courses) >= 2 else _SBRT
@@ -246,7 +265,10 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
     else:
         # One course, every entry cEBRT: every cord dose is recorded or assumed, so every figure is known.
         assert cumulative is not None
-        exact_total = sum((Fraction(*terms) for terms in exact), Fraction(0))
+        numerator, denominator = 0, 1
+        for term_numerator, term_denominator in exact:
+            numerator = numerator * term_denominator + term_numerator * denominator
+            denominator *= term_denominator
         return Reirradiation(
             BudgetStatus.LIMITS_APPLY,
             (),
@@ -257,7 +279,7 @@ def budget(entries: tuple[PriorCourse, ...], evaluation_date: date) -> Reirradia
             last_end,
             months,
             nieder_2006(cumulative, cumulative, months),
-            sahgal_2012(cumulative / 2, exact_total, months),
+            _sahgal(cumulative / 2, numerator, denominator, months),
         )
     return Reirradiation(
         BudgetStatus.NO_VALIDATED_LIMIT,
@@ -290,9 +312,13 @@ def no_limit_words(reasons: tuple[NoLimitReason, ...]) -> Words:
 
 
 def gy(value: Decimal) -> str:
-    """A figure as the result writes it: at least one decimal (135.0, 37.75)."""
-    text = format(value.normalize(), "f")
-    return text if "." in text else f"{text}.0"
+    """A figure as the result writes it: at least one decimal, no trailing zero after it (135.0, 37.75).
+
+    Every figure here is a whole number of tenths or hundredths made with an exponent of 0 or less, so
+    its ``str`` has no exponent.
+    """
+    whole, _, decimals = str(value).partition(".")
+    return f"{whole}.{decimals.rstrip('0') or '0'}"
 
 
 def cord_budget_insufficient(value: Reirradiation) -> bool:
@@ -312,7 +338,8 @@ def interval_short(value: Reirradiation) -> bool:
 
 def sbrt_without_cord_dose(entries: tuple[PriorCourse, ...]) -> bool:
     """An SBRT entry without the plan's cord maximum: the cumulative figures are then unknown (RB3)."""
-    return any(entry.technique == CourseTechnique.SBRT and entry.cord_max_dose_gy is None for entry in entries)
+    sbrt = CourseTechnique.SBRT
+    return any(entry.technique == sbrt and entry.cord_max_dose_gy is None for entry in entries)
 
 
 def figures(value: Reirradiation) -> Words:
@@ -368,7 +395,7 @@ def _limits(value: Reirradiation) -> Words:
 def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) -> RationaleItem:
     """The rationale item of spec 4.1 for one lesion: status, figures, interval, limits, and not a prescription."""
     words: Words = (
-        bare("spinal_level", level),
+        LEVELS[level],
         ": ",
         fact("reirradiation_status", value.status),
     )
@@ -382,7 +409,13 @@ def budget_item(value: Reirradiation, *, level: str, inputs: tuple[str, ...]) ->
         reasons = no_limit_words(value.no_validated_limit_reasons)
         if reasons:
             words += (" (", *reasons, ")")
-        words += ("; ", *figures(value), "; ", bare("months_since_last", str(months)), " months since the last course.")
+        words += (
+            "; ",
+            *figures(value),
+            "; ",
+            bare("months_since_last", str(months)),
+            " months since the last course.",
+        )
         if value.status == BudgetStatus.LIMITS_APPLY:
             words += _limits(value)
             if value.cord_dose_assumed:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -38,6 +37,7 @@ from .codes import (
     VteProphylaxis,
 )
 from .facts import Words, text_of, words_to_json
+from .record import record
 from .texts import (
     ALERT_TEXTS,
     CEBRT_FIELD_TEXT,
@@ -48,7 +48,7 @@ from .texts import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SinsComponents:
     """SINS points per component."""
 
@@ -60,7 +60,7 @@ class SinsComponents:
     posterolateral: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SinsResult:
     """SINS total, category and location class (spec 2.1)."""
 
@@ -70,7 +70,7 @@ class SinsResult:
     location: SpineLocation
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CebrtField:
     """The cEBRT field (spec 4): from the level above the index block to the level below it."""
 
@@ -78,7 +78,7 @@ class CebrtField:
     to_level: SpinalLevel
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pathway:
     """The definitive treatment pathway (spec 3) and its cEBRT regimen (spec 4)."""
 
@@ -95,7 +95,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PhaseDose:
     """One entry of a course (4.1, RB3-RB4): the cord dose taken, whether it is assumed, its BED and EQD2."""
 
@@ -113,7 +113,7 @@ class PhaseDose:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CourseDose:
     """One course (4.1, RB2): the sum of its phases' BED, its EQD2, and the phases in input order."""
 
@@ -129,7 +129,7 @@ class CourseDose:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReferenceCalculation:
     """A short reference course held against Nieder 2006 (4.1, RB6); never a prescription."""
 
@@ -149,7 +149,7 @@ class ReferenceCalculation:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Nieder2006:
     """Nieder 2006 for a further cEBRT course after one cEBRT course (4.1, RB6)."""
 
@@ -165,7 +165,7 @@ class Nieder2006:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sahgal2012:
     """Sahgal 2012's thecal-sac Pmax limits for a further SBRT course after one cEBRT course (4.1, RB7).
 
@@ -188,7 +188,7 @@ class Sahgal2012:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reirradiation:
     """The spinal cord dose budget of one level irradiated before (4.1): information, never a prescription."""
 
@@ -219,7 +219,7 @@ class Reirradiation:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LesionResult:
     """One lesion's derived values (spec 2.1, 2.2, 2.4), with its position in ``lesions``."""
 
@@ -248,7 +248,7 @@ class LesionResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScoreResult:
     """One prognosis score (spec 8.2): computed (``score``, ``band``, ``items``) or ``missing`` inputs."""
 
@@ -266,9 +266,7 @@ class ScoreResult:
         return {"score": self.score, "max": self.maximum, "band": self.band.value, "items": dict(self.items)}
 
 
-# Not slotted: ``text`` is a property, spelled only when asked for (``to_dict``), and a slotted frozen
-# class raises TypeError instead of FrozenInstanceError on setting a property.
-@dataclass(frozen=True)
+@record
 class RationaleItem:
     """Why one part of the result is what it is.
 
@@ -290,7 +288,7 @@ class RationaleItem:
         return text_of(self.words)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AlertItem:
     """An alert code with its explanatory text and source."""
 
@@ -338,7 +336,7 @@ def _value(code: StrEnum | None) -> str | None:
     return None if code is None else code.value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Result:
     """The evaluation of one case: every recommendation with its rationale.
 

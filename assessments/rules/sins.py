@@ -20,7 +20,7 @@ from .codes import (
     Stability,
     StabilityAssessment,
 )
-from .facts import Fact, Form, Listing, Words, bare, fact, joined
+from .facts import SINS_TOTALS, Fact, Form, Listing, Words, fact, joined
 from .lesions import LesionNames
 from .result import RationaleItem, SinsComponents, SinsResult
 from .texts import SRC_SINS, SRC_STABILITY
@@ -254,7 +254,7 @@ def sins_score(
             _POSTEROLATERAL_FACTS[posterolateral],
         )
     )
-    words = ("SINS ", bare("sins_total", total), f" of 18 ({_SINS_MEANING[category]}): ", components, ".")
+    words = ("SINS ", SINS_TOTALS[total], f" of 18 ({_SINS_MEANING[category]}): ", components, ".")
     item = RationaleItem("sins", "2.1 SINS", words, names.sins, SRC_SINS)
     return SinsResult(SinsComponents(*points), total, category, location), item
 
@@ -271,7 +271,7 @@ def stability_of(
 
     Source: seed 'Mechanical (spinal stability)' and algorithm footnote, refs [17], [18].
     """
-    total = bare("sins_total", sins_total)
+    total = SINS_TOTALS[sins_total]
     words: Words
     if assessment == StabilityAssessment.STABLE:
         value = Stability.STABLE

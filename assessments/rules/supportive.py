@@ -16,7 +16,7 @@ from .codes import (
     Urgency,
     VteProphylaxis,
 )
-from .facts import Listing, Words, bare, fact, joined
+from .facts import LEVELS, Listing, Words, bare, fact, joined
 from .facts import levels as level_list
 from .inputs import NOT_AMBULATORY, SURGICAL_PATHWAYS
 from .lesions import Lesions, LesionView
@@ -201,9 +201,7 @@ def urgency_rule(
         if high:
             reasons.append(("high-grade ESCC at ", levels(high)))
         for view in shaky:
-            reasons.append(
-                (fact("stability", view.derived.stability), " at ", bare("spinal_level", view.given.spinal_level))
-            )
+            reasons.append((fact("stability", view.derived.stability), " at ", LEVELS[view.given.spinal_level]))
         value = Urgency.URGENT
         words = ("Urgent because of ", *joined(reasons, ", "), ", without an emergency criterion.")
     else:
