@@ -1739,8 +1739,16 @@ def test_an_object_without_its_own_time_is_evaluated_at_the_time_given():
 
 def test_a_file_entry_that_is_not_an_object_is_refused_without_an_id():
     result = R.evaluate_referral_object(["not", "an", "object"], evaluated_at=NOW)
-    assert result["id"] is None
-    assert result["errors"]
+    assert result == {
+        "id": None,
+        "errors": {"__all__": ["A referral must be a JSON object with the fields of section 10.1."]},
+    }
+
+
+def test_a_text_of_the_longest_length_is_read_whole_and_one_more_character_is_refused() -> None:
+    longest = "A" * 200
+    assert run(referrer_name=longest)["id"] == "base"
+    assert errors(referrer_name=longest + "A") == {"referrer_name": ["text of 1 to 200 characters"]}
 
 
 def test_a_carried_deadline_of_a_timer_that_no_longer_applies_runs_from_and_stops_at_its_events() -> None:

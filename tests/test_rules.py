@@ -52,6 +52,7 @@ from assessments.rules import (
     VteProphylaxis,
     evaluate,
 )
+from assessments.rules.record import record
 from tests.rules_strategies import cases
 from tests.section_0_2027_2 import to_2027_2
 
@@ -1542,3 +1543,20 @@ def test_prognosis_and_information_texts_have_sources() -> None:
         assert source.startswith(rules.REVIEW)
     assert any("[46]" in source for _, source in rules.PROGNOSIS_NOTES)
     assert set(rules.REGIMEN_TEXTS) == set(CebrtRegimen)
+
+
+def test_a_record_is_a_frozen_dataclass_whose_defaults_are_values():
+    @record
+    class Point:
+        x: int
+        y: int = 0
+
+    point = Point(3)
+    assert (point, dataclasses.astuple(point), dataclasses.replace(point, y=4)) == (Point(3, 0), (3, 0), Point(3, 4))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        point.x = 4  # type: ignore[misc]
+    with pytest.raises(TypeError, match="defaults are values, not factories"):
+
+        @record
+        class Bag:
+            items: list[int] = dataclasses.field(default_factory=list)

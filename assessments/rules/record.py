@@ -20,6 +20,8 @@ def record(cls: type[_T]) -> type[_T]:
     """
     made: Any = dataclass(frozen=True)(cls)
     declared = fields(made)
+    if any(item.default_factory is not MISSING for item in declared):
+        raise TypeError(f"{made.__qualname__}: a record's defaults are values, not factories")
     defaults = {f"_{item.name}": item.default for item in declared if item.default is not MISSING}
     parameters = ", ".join(
         f"{item.name}=_{item.name}" if item.default is not MISSING else item.name for item in declared

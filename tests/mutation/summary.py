@@ -74,6 +74,9 @@ EQUIVALENT: dict[str, str] = {
         "`assert nieder is not None or sahgal is not None` for `and`: _limits runs only under limits_apply, "
         "where budget() sets both; the assert is there for the type checker"
     ),
+    "assessments.rules.referral.validation.x__pass_one__mutmut_52": (
+        "`nullable=None` for `nullable=False` when reading evaluated_at: the reader reads it only as `if nullable`"
+    ),
     # _Plan.applies is read only as `not plan.applies` (its deadline, and the timer it makes), where None is False.
     "assessments.rules.referral.timers.x__acknowledge__mutmut_9": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
     "assessments.rules.referral.timers.x__imaging__mutmut_6": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
