@@ -8,8 +8,8 @@ import threading
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
-from django.db.models.signals import post_migrate
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.test.testcases import LiveServerThread
 
