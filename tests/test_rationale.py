@@ -151,6 +151,13 @@ REGIMENS: dict[str, tuple[dict[str, Any], str, list[str]]] = {
 }
 
 
+def test_the_regimen_after_open_surgery_names_the_expected_survival_as_a_fact() -> None:
+    overrides = REGIMENS["open-decompression"][0]
+    item = only(run(**overrides), "cebrt_regimen")
+    survival = BASE["expected_survival"]
+    assert rules.Fact("expected_survival", str(survival), form=Form.CODE) in item.words
+
+
 @pytest.mark.parametrize("name", REGIMENS)
 def test_regimen_cites_its_source_and_exact_inputs(name: str) -> None:
     overrides, source, inputs = REGIMENS[name]
@@ -197,6 +204,20 @@ def test_other_histology_radiosensitivity_reads_the_clinicians_classification() 
         run(histology=Histology.OTHER, other_radiosensitivity=rules.OtherRadiosensitivity.SENSITIVE), "radiosensitivity"
     )
     assert list(item.inputs) == ["histology", "other_radiosensitivity"]
+    assert item.words[2] == rules.Fact("other_radiosensitivity", "sensitive", form=Form.CODE)
+
+
+def test_significant_deficit_words_end_with_the_answer_as_a_fact() -> None:
+    item = only(run(**SIGNIFICANT), "significant_deficit")
+    assert rules.Fact("significant_deficit", "yes", form=Form.CODE) in item.words
+    item = only(run(), "significant_deficit")
+    assert rules.Fact("significant_deficit", "no", form=Form.CODE) in item.words
+
+
+@pytest.mark.parametrize(("name", "maximum"), [("tokuhashi_revised", 15), ("tomita", 10), ("modified_bauer", 4)])
+def test_a_score_not_computed_keeps_its_maximum(name: str, maximum: int) -> None:
+    score = next(score for score in run().prognosis_scores if score.name == name)
+    assert score.score is None and score.missing and score.maximum == maximum
 
 
 ALERTS: dict[Alert, tuple[dict[str, Any], list[str]]] = {
@@ -312,6 +333,19 @@ def scored(**overrides: Any) -> rules.Result:
     values.update(histology=Histology.RENAL_CELL, **FULL_PROGNOSIS)
     values.update(overrides)
     return evaluate(CaseInput(**values, lesions=(lesion(SpinalLevel.T8, index=True),)))
+
+
+def test_each_prognosis_score_reason_names_its_score_total_and_band_as_facts() -> None:
+    result = scored()
+    for score in result.prognosis_scores:
+        words = only(result, f"prognosis:{score.name}").words
+        assert words[:5] == (
+            rules.Fact("score", score.name, form=Form.CODE),
+            " ",
+            rules.Fact("score_total", str(score.score), form=Form.CODE),
+            f" of {score.maximum} (",
+            rules.Fact("band", score.band, form=Form.BAND),
+        )
 
 
 def test_each_prognosis_score_rationale_names_every_item_with_its_points() -> None:

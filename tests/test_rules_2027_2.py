@@ -155,6 +155,15 @@ def test_a_recorded_cord_dose_is_not_assumed_and_an_sbrt_prescription_is_never_a
     assert sbrt.cord_dose_assumed is True  # the cEBRT course's cord dose is its prescription
 
 
+def test_a_course_with_a_phase_of_unknown_cord_dose_has_no_bed_whichever_phase_it_is() -> None:
+    boost = budget(course(30, 10), course(8, 1, technique=CourseTechnique.SBRT, phase=True))
+    first = budget(course(8, 1, technique=CourseTechnique.SBRT), course(30, 10, phase=True))
+    for value in (boost, first):
+        assert len(value.courses) == 1 and value.courses[0].bed is None and value.courses[0].eqd2 is None
+        assert value.cumulative_bed is None and value.status == BudgetStatus.NO_VALIDATED_LIMIT
+    assert boost.courses[0].phases[0].bed == Decimal(75) and first.courses[0].phases[1].bed == Decimal(75)
+
+
 def test_no_course_recorded_is_unknown_with_every_figure_null() -> None:
     unknown = budget()
     assert unknown.status == BudgetStatus.UNKNOWN
@@ -329,6 +338,35 @@ def test_cord_budget_insufficient_also_under_no_validated_limit_for_one_course_o
     assert "cord maximum" in limit.text
 
 
+def test_a_course_of_98_gy2_is_not_above_98_and_one_of_98_1_is() -> None:
+    # 45.7 Gy in 20 is 97.91 Gy2, shown 98.0; 45.75 Gy in 20 is 98.08, shown 98.1. Both are above 95.5 cumulative.
+    def words(dose: str) -> str:
+        result = evaluate(with_courses(course(dose, 20)))
+        detail = next(item for item in result.alert_items if item.code == Alert.CORD_BUDGET_INSUFFICIENT)
+        return detail.text.split(". ")[0]
+
+    at_limit = "Raised because even the shortest reference course would not stay within Nieder's limit at T6: "
+    assert words("45.7") == at_limit + "cumulative BED 98.0 Gy2, EQD2 49.0 Gy (assumed cord dose)"
+    assert (
+        words("45.75") == at_limit + "cumulative BED 98.1 Gy2, EQD2 49.05 Gy (assumed cord dose), a course above 98 Gy2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("49.05"), "49.05"),
+        (Decimal("49.50"), "49.5"),
+        (Decimal("40.0"), "40.0"),
+        (Decimal("135"), "135.0"),
+        (Decimal("0.1"), "0.1"),
+        (Decimal("100.10"), "100.1"),
+    ],
+)
+def test_a_figure_keeps_one_decimal_at_least_and_no_trailing_zero(value: Decimal, text: str) -> None:
+    assert rb.gy(value) == text
+
+
 def test_interval_short_names_the_level_and_months() -> None:
     result = evaluate(with_courses(course(20, 5, datetime.date(2026, 9, 16))))
     assert Alert.REIRRADIATION_INTERVAL_SHORT in result.alerts
@@ -394,6 +432,63 @@ def test_dose_problem_refuses_infinity_and_not_a_number() -> None:
     assert rules.inputs.dose_problem(Decimal("Infinity")) is not None
     assert rules.inputs.dose_problem(Decimal("NaN")) is not None
     assert rules.inputs.dose_problem(Decimal("80.00")) is None
+
+
+def test_dose_problem_takes_a_dose_above_0_up_to_80_gy_in_hundredths() -> None:
+    out_of_range = "a number of Gy above 0 and at most 80"
+    doses = ("-1", "0", "0.01", "0.5", "1", "80", "80.01")
+    assert [rules.inputs.dose_problem(Decimal(dose)) for dose in doses] == [
+        out_of_range,
+        out_of_range,
+        None,
+        None,
+        None,
+        None,
+        out_of_range,
+    ]
+    assert rules.inputs.dose_problem(Decimal("1.005")) == "at most 2 decimals"
+
+
+@pytest.mark.parametrize(
+    ("entry", "first", "problems"),
+    [
+        (course(30, 10), True, {}),
+        (course(30, 10, phase=True), False, {}),
+        (
+            course(0, 41, cord="81", phase=True),
+            True,
+            {
+                "total_dose_gy": "a number of Gy above 0 and at most 80",
+                "fractions": "a whole number of fractions from 1 to 40",
+                "cord_max_dose_gy": "a number of Gy above 0 and at most 80",
+                "same_course_as_previous": "the first entry has no entry above it to continue",
+            },
+        ),
+        (course(24, 6, technique=CourseTechnique.SBRT), False, {"fractions": "SBRT is given in 1 to 5 fractions"}),
+        (course("30.125", 10, cord="0.5"), False, {"total_dose_gy": "at most 2 decimals"}),
+    ],
+)
+def test_an_entry_says_what_is_wrong_with_each_field_in_words(
+    entry: PriorCourse, first: bool, problems: dict[str, str]
+) -> None:
+    assert entry.problems(first=first) == problems
+
+
+def test_case_input_says_what_is_wrong_with_an_entry_in_words() -> None:
+    base = base_case(prior_radiation_in_field=True)
+    lesion = dataclasses.replace(base.lesions[0], prior_radiation_courses=(course(30, 41),))
+    with pytest.raises(InputError) as raised:
+        dataclasses.replace(base, lesions=(lesion,), evaluation_date=DAY)
+    assert raised.value.field == f"{NAME}[0].fractions"
+    assert raised.value.message == "a whole number of fractions from 1 to 40"
+    assert str(raised.value) == f"{NAME}[0].fractions: a whole number of fractions from 1 to 40"
+
+
+def test_a_course_may_end_on_the_evaluation_date_and_not_a_day_later() -> None:
+    last_day = course(20, 5, DAY)
+    assert last_day.ends_after(DAY) is False
+    assert last_day.ends_after(DAY - datetime.timedelta(days=1)) is True
+    assert evaluate(with_courses(last_day)).lesions[0].reirradiation.months_since_last == 0
 
 
 # --------------------------------------------------------------------------------------------
