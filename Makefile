@@ -53,7 +53,7 @@ mutation: $(STAMP)
 	rm -rf mutants
 	@if [ ! -e shared ] && [ -d ../shared ]; then ln -s ../shared shared; touch .mutation-linked-shared; fi
 	status=0; \
-	  if $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1; then \
+	  if PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) > mutants.log 2>&1; then \
 	    $(PY) -m tests.mutation.summary || status=$$?; \
 	    $(PY) -m tests.mutation.words --jobs $(MUTATION_JOBS) || status=$$?; \
 	  else tail -c 4000 mutants.log; status=1; fi; \

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
+import json
 import os
 import re
 import subprocess
@@ -127,3 +130,30 @@ def test_a_mutant_run_deselects_drawn_cases_and_fails_a_test_that_loops(tmp_path
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "TestUsedTooMuchCpu" in done.stdout and "1 failed, 1 passed, 1 deselected" in done.stdout, done.stdout
+
+
+def _summary_of(tmp_path: Path, codes: dict[str, int | None]) -> tuple[int, str]:
+    from tests.mutation import summary
+
+    meta = tmp_path / "mutants" / "assessments" / "rules" / "reirradiation.py.meta"
+    meta.parent.mkdir(parents=True, exist_ok=True)
+    meta.write_text(json.dumps({"exit_code_by_key": codes}), encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = summary.main(tmp_path)
+    return status, out.getvalue()
+
+
+def test_the_summary_fails_on_a_survivor_and_on_an_equivalent_listed_for_code_that_has_changed(tmp_path: Path) -> None:
+    from tests.mutation.summary import EQUIVALENT
+
+    listed = sorted(EQUIVALENT)
+    every_listed = dict.fromkeys(listed, 0)
+    assert _summary_of(tmp_path, {**every_listed, "a.x_f__mutmut_1": 1})[0] == 0
+    status, printed = _summary_of(tmp_path, {**every_listed, "a.x_f__mutmut_2": 0})
+    assert status == 1 and "surviving: a.x_f__mutmut_2" in printed
+    status, printed = _summary_of(tmp_path, {**every_listed, listed[0]: 1})
+    assert status == 1 and f"listed as equivalent, but killed by this run: {listed[0]}" in printed
+    status, printed = _summary_of(tmp_path, dict.fromkeys(listed[1:], 0))
+    assert status == 1 and f"listed as equivalent, but not made by this run: {listed[0]}" in printed
+    assert _summary_of(tmp_path, {**every_listed, "a.x_f__mutmut_3": None})[0] == 1
