@@ -214,10 +214,24 @@ def test_significant_deficit_words_end_with_the_answer_as_a_fact() -> None:
     assert rules.Fact("significant_deficit", "no", form=Form.CODE) in item.words
 
 
-@pytest.mark.parametrize(("name", "maximum"), [("tokuhashi_revised", 15), ("tomita", 10), ("modified_bauer", 4)])
-def test_a_score_not_computed_keeps_its_maximum(name: str, maximum: int) -> None:
-    score = next(score for score in run().prognosis_scores if score.name == name)
+@pytest.mark.parametrize(
+    ("name", "maximum", "overrides"),
+    [
+        ("tokuhashi_revised", 15, {}),
+        ("tomita", 10, {}),
+        ("modified_bauer", 4, {}),
+        ("modified_bauer", 4, UNKNOWN),  # not computed for want of a primary, whatever else is recorded
+    ],
+)
+def test_a_score_not_computed_keeps_its_maximum(name: str, maximum: int, overrides: dict[str, Any]) -> None:
+    score = next(score for score in run(**overrides).prognosis_scores if score.name == name)
     assert score.score is None and score.missing and score.maximum == maximum
+
+
+def test_sbrt_unavailable_names_the_rule_that_prefers_sbrt_as_a_fact() -> None:
+    result = run(**RESISTANT, **NO_SBRT)
+    item = only(result, "alert:sbrt_unavailable")
+    assert item.words[1] == rules.Fact("pathway_rule", result.pathway.rule, form=Form.CODE)
 
 
 ALERTS: dict[Alert, tuple[dict[str, Any], list[str]]] = {

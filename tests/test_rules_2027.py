@@ -7,8 +7,10 @@ Hypothesis properties over consistent cases with 1 to 8 lesions and any subset o
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -361,3 +363,103 @@ def _lesion_values() -> dict[str, Any]:
 def test_contiguous_levels_cross_the_junctions(a: str, b: str, expected: bool) -> None:
     assert rules.contiguous(rules.SpinalLevel(a), rules.SpinalLevel(b)) is expected
     assert rules.contiguous(rules.SpinalLevel(b), rules.SpinalLevel(a)) is expected
+
+
+@pytest.mark.parametrize(
+    ("levels", "index", "block"),
+    [
+        (("occiput", "S5"), "occiput", ("occiput",)),
+        (("occiput", "C1", "S5"), "C1", ("occiput", "C1")),
+        (("occiput", "S4", "S5"), "S5", ("S4", "S5")),
+    ],
+)
+def test_the_index_block_stops_at_either_end_of_the_spine(
+    levels: tuple[str, ...], index: str, block: tuple[str, ...]
+) -> None:
+    assert rules.index_block(tuple(rules.SpinalLevel(level) for level in levels), rules.SpinalLevel(index)) == tuple(
+        rules.SpinalLevel(level) for level in block
+    )
+
+
+def _entry(**overrides: Any) -> rules.PriorCourse:
+    values: dict[str, Any] = {
+        "technique": rules.CourseTechnique.CEBRT,
+        "total_dose_gy": Decimal(30),
+        "fractions": 10,
+        "end_date": datetime.date(2026, 3, 2),
+    }
+    return rules.PriorCourse(**{**values, **overrides})
+
+
+def _irradiated(lesion: LesionInput, *entries: rules.PriorCourse, flag: bool = True) -> LesionInput:
+    return dataclasses.replace(lesion, prior_radiation_in_field=flag, prior_radiation_courses=entries)
+
+
+_INDEX = CASE.lesions[0]
+_OTHER = dataclasses.replace(_INDEX, spinal_level=rules.SpinalLevel.L2, index=False)
+_ON = {"evaluation_date": datetime.date(2026, 6, 1)}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"histology": rules.Histology.OTHER}, "other_radiosensitivity: required when histology is 'other'"),
+        (
+            {"other_radiosensitivity": rules.OtherRadiosensitivity.SENSITIVE},
+            "other_radiosensitivity: must be empty unless histology is 'other'",
+        ),
+        ({"hours_nonambulatory": -1}, "hours_nonambulatory: must be 0 or more"),
+        (
+            {"neurologic_deficit": False, "deficit_progressing": True},
+            "deficit_progressing: a progressing deficit needs neurologic_deficit",
+        ),
+        (
+            {"neurologic_deficit": False, "motor_status": rules.MotorStatus.PARAPLEGIC},
+            "neurologic_deficit: paraplegia is a neurologic deficit",
+        ),
+        (
+            {"lesions": (_irradiated(_INDEX, *[_entry()] * 6),)},
+            "lesions[0].prior_radiation_courses: give at most 5 entries",
+        ),
+        (
+            {"lesions": (_irradiated(_INDEX, _entry(), flag=False),)},
+            "lesions[0].prior_radiation_courses: entries need prior_radiation_in_field",
+        ),
+        (
+            {"lesions": (_INDEX, _irradiated(_OTHER, _entry(fractions=0))), **_ON},
+            "lesions[1].prior_radiation_courses[0].fractions: a whole number of fractions from 1 to 40",
+        ),
+        (
+            {"lesions": (_irradiated(_INDEX, _entry(), _entry(end_date=datetime.date(2026, 6, 2))),), **_ON},
+            "lesions[0].prior_radiation_courses[1].end_date: after the evaluation date",
+        ),
+        (
+            {"lesions": (_INDEX, dataclasses.replace(_INDEX, index=False))},
+            "lesions[1].spinal_level: each lesion must be at a different level",
+        ),
+        (
+            {"lesions": (_INDEX, dataclasses.replace(_OTHER, index=True))},
+            "lesions: exactly one lesion must be the index lesion",
+        ),
+        (
+            {"lesions": (_INDEX, _OTHER), "vertebral_metastases": 1},
+            "vertebral_metastases: cannot be fewer than the lesions listed",
+        ),
+        ({"primary_site": rules.PrimarySite.THYROID}, "primary_site: the histology already fixes the primary site"),
+        (
+            {"histology": rules.Histology.GASTROINTESTINAL, "primary_site": rules.PrimarySite.THYROID},
+            "primary_site: not a primary site of this histology",
+        ),
+        ({"primary_growth": rules.PrimaryGrowth.SLOW}, "primary_growth: the primary site already fixes the growth"),
+    ],
+)
+def test_case_input_says_each_contradiction_in_words(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(rules.InputError) as raised:
+        _case(**overrides)
+    assert (str(raised.value), f"{raised.value.field}: {raised.value.message}") == (message, message)
+
+
+def test_case_input_takes_each_count_and_score_at_its_limit() -> None:
+    at_limits = _case(karnofsky=100, extraspinal_bone_metastases=99, vertebral_metastases=33)
+    assert (at_limits.karnofsky, at_limits.extraspinal_bone_metastases, at_limits.vertebral_metastases) == (100, 99, 33)
+    assert _case(karnofsky=10, extraspinal_bone_metastases=0, vertebral_metastases=1).karnofsky == 10

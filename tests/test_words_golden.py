@@ -426,3 +426,49 @@ def test_every_form_of_fact_and_every_code_a_reason_names_appears_in_the_snapsho
     assert {field: codes for field, codes in never.items() if codes} == {}
     locations = {fact.code for fact in facts if fact.form == Form.LOCATION}
     assert locations == {location.value for location in rules.SpineLocation}
+
+
+# The field each fact names is stored with the result (``Result.to_snapshot``, ``rationale[].words``) and decides
+# how the page spells it, so the vocabulary is pinned whole: by form, every field a reason of the golden cases names.
+FACT_FIELDS: dict[Form, set[str]] = {
+    Form.BAND: {"band"},
+    Form.CODE: {
+        *("cumulative_bed", "cumulative_eqd2", "months_since_last", "pmax_gy", "remaining_eqd2"),
+        *("limit_status", "reference_calculation"),
+        *("expected_survival", "histology", "other_radiosensitivity", "spinal_level"),
+        *("pathway", "pathway_rule", "steroids", "significant_deficit", "sins_total"),
+        *("score", "score_band", "score_total", "tokuhashi_revised"),
+    },
+    Form.IS: {
+        *("escc_grade", "expected_survival", "histology", "hours_nonambulatory", "motor_status"),
+        *("prior_radiation_in_field", "radiosensitivity", "sbrt_available", "sins_pain", "stability_assessment"),
+        "surgical_candidate",
+    },
+    Form.ITEM: {
+        *("bone_metastases", "extraspinal_bone_metastases", "frankel_grade", "karnofsky", "no_visceral_metastases"),
+        *("primary_breast_kidney_lymphoma_myeloma", "primary_growth", "primary_not_lung", "primary_site"),
+        *("solitary_skeletal_metastasis", "vertebral_metastases", "visceral_metastases"),
+    },
+    Form.LOCATION: {"spinal_level"},
+    Form.MISSING: {
+        *("extraspinal_bone_metastases", "frankel_grade", "histology", "karnofsky", "primary_growth"),
+        *("primary_site", "vertebral_metastases", "visceral_metastases"),
+    },
+    Form.PAIR: {
+        *("deficit_progressing", "escc_grade", "expected_survival", "histology", "motor_status"),
+        *("neurologic_deficit", "oligometastatic", "prior_radiation_in_field", "retropulsion", "sbrt_available"),
+        *("surgical_candidate", "urinary_retention", "urinary_symptoms", "vte_contraindication"),
+        *("sins_alignment", "sins_bone_lesion", "sins_collapse", "sins_pain", "sins_posterolateral"),
+        *("radiosensitivity", "stability", "stability_assessment"),
+        *("nieder_band", "no_validated_limit_reason", "reirradiation_status"),
+    },
+    Form.POINTS: {"sins_alignment", "sins_bone_lesion", "sins_collapse", "sins_pain", "sins_posterolateral"},
+}
+
+
+def test_every_fact_names_a_field_of_the_vocabulary_and_the_golden_cases_name_them_all() -> None:
+    named: dict[Form, set[str]] = {form: set() for form in Form}
+    for result in golden_results().values():
+        for fact in _facts(result):
+            named[fact.form].add(fact.field)
+    assert named == FACT_FIELDS

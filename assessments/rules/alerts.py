@@ -78,7 +78,7 @@ class Context(NamedTuple):
 class _Raised(NamedTuple):
     words: Words
     inputs: tuple[str, ...]
-    levels: tuple[SpinalLevel, ...] = ()
+    levels: tuple[SpinalLevel, ...] = ()  # what "Level(s): ..." names, for the alerts of _LEVEL_NAMING only
 
 
 def surgical_consultation(c: Context) -> _Raised | None:
@@ -234,7 +234,6 @@ def reirradiation_cord_tolerance(c: Context) -> _Raised | None:
     return _Raised(
         ("Raised because ", fact_is("prior_radiation_in_field", True), " at ", level_list(hits), "."),
         c.lesions.names.prior_radiation,
-        hits,
     )
 
 
@@ -420,7 +419,6 @@ def reirradiation_budget_unknown(c: Context) -> _Raised | None:
             "): the cumulative cord dose is unknown.",
         ),
         c.lesions.budget_names,
-        hits,
     )
 
 
@@ -437,7 +435,6 @@ def cord_budget_insufficient(c: Context) -> _Raised | None:
             ".",
         ),
         c.lesions.budget_names,
-        levels([view for view, _ in found]),
     )
 
 
@@ -463,7 +460,6 @@ def reirradiation_interval_short(c: Context) -> _Raised | None:
     return _Raised(
         ("Raised because fewer than 6 months have passed since the last course at ", *joined(at, ", "), "."),
         c.lesions.budget_names,
-        levels([view for view, _ in found]),
     )
 
 
@@ -483,7 +479,6 @@ def reirradiation_no_validated_limit(c: Context) -> _Raised | None:
     return _Raised(
         ("Raised because no published limit covers the earlier radiation at ", *joined(at, "; "), "."),
         c.lesions.budget_names,
-        levels([view for view, _ in found]),
     )
 
 
@@ -511,7 +506,6 @@ def bony_compression(c: Context) -> _Raised | None:
             ") has no open decompression.",
         ),
         tuple(lesion.name(f) for f in ("spinal_level", "escc_grade", "retropulsion")),
-        (lesion.given.spinal_level,),
     )
 
 

@@ -40,18 +40,21 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.reirradiation.x_budget__mutmut_68": (
         "`end >= last_end` for `>`: an end equal to the last end found leaves the same date"
     ),
-    "assessments.rules.reirradiation.x_budget__mutmut_75": "zip(strict=None): groups and sums grow together",
     "assessments.rules.reirradiation.x_budget__mutmut_78": "zip() without strict: groups and sums grow together",
     "assessments.rules.reirradiation.x_budget__mutmut_79": "zip(strict=False): groups and sums grow together",
     "assessments.rules.reirradiation.x_budget__mutmut_124": (
         "the exact BED summed from 0/2 instead of 0/1: the same fraction with numerator and denominator doubled, "
         "and _sahgal scales every bound by the denominator alike"
     ),
-    "assessments.rules.derived.x_radiosensitivity_of__mutmut_25": (
-        "`histology == other or other is not None` for `and`: CaseInput refuses other_radiosensitivity unless the "
-        "histology is other, and requires it then"
+    "assessments.rules.reirradiation.x_no_limit_words__mutmut_1": (
+        "the table not read: _no_limit_words makes the same words the table holds (tests/test_rules_tables.py)"
     ),
-    "assessments.rules.sins.x_sins_partial__mutmut_29": "zip(strict=None) for strict=True: both are six long",
+    "assessments.rules.reirradiation.x_no_limit_words__mutmut_3": (
+        "the table's words never returned: _no_limit_words makes the same words again"
+    ),
+    "assessments.rules.lesions.xǁLesionsǁ__init____mutmut_38": (
+        "budget_names worked out with no lesion irradiated: _budget_names then gives () too"
+    ),
     "assessments.rules.sins.x_sins_partial__mutmut_32": "zip() without strict: both sequences are six long",
     "assessments.rules.sins.x_sins_partial__mutmut_33": "zip(strict=False) for strict=True: both are six long",
     # The reasons prior_courses gives its own ValueError: read_evaluation_date's callers and the reader catch it
@@ -65,29 +68,6 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.prior_courses.x__dose__mutmut_3": 'ValueError(None) for ValueError("not a number")',
     "assessments.rules.prior_courses.x__dose__mutmut_4": 'ValueError("XXnot a numberXX")',
     "assessments.rules.prior_courses.x__dose__mutmut_5": 'ValueError("NOT A NUMBER")',
-    # _entry: names set for the type checker. end and month_only are read only when no field is at fault, and then
-    # the end date has set both; the assert holds whenever it is reached.
-    "assessments.rules.prior_courses.x__entry__mutmut_66": '`end = month_only = ""` for None: never read as such',
-    "assessments.rules.prior_courses.x__entry__mutmut_102": "`or` for the assert's last `and`: every part holds",
-    "assessments.rules.prior_courses.x__entry__mutmut_103": "`or` for the assert's middle `and`: every part holds",
-    "assessments.rules.prior_courses.x__entry__mutmut_104": "`or` for the assert's first `and`: every part holds",
-    "assessments.rules.reirradiation.x_figures__mutmut_1": (
-        "`and` for `or`: the cumulative EQD2 is None exactly when the cumulative BED is (it is the BED / 2); "
-        "the two tests are there for the type checker"
-    ),
-    "assessments.rules.reirradiation.x__limits__mutmut_2": (
-        "`assert nieder is not None or sahgal is not None` for `and`: _limits runs only under limits_apply, "
-        "where budget() sets both; the assert is there for the type checker"
-    ),
-    "assessments.rules.referral.validation.x__pass_one__mutmut_52": (
-        "`nullable=None` for `nullable=False` when reading evaluated_at: the reader reads it only as `if nullable`"
-    ),
-    # _Plan.applies is read only as `not plan.applies` (its deadline, and the timer it makes), where None is False.
-    "assessments.rules.referral.timers.x__acknowledge__mutmut_9": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
-    "assessments.rules.referral.timers.x__imaging__mutmut_6": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
-    "assessments.rules.referral.timers.x__report__mutmut_5": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
-    "assessments.rules.referral.timers.x__decision__mutmut_10": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
-    "assessments.rules.referral.timers.x__treatment__mutmut_17": "`_Plan(None, …)` for `_Plan(False, …)`: read as false",
     "assessments.rules.referral.timers.x__decision__mutmut_11": (
         "the decision timer that does not apply started at None: its start is the report's time only when metastases "
         "are reported, and then it does not apply only when MSCC is excluded, where no carried deadline stands"
