@@ -376,6 +376,29 @@ def test_interval_short_names_the_level_and_months() -> None:
     )
 
 
+def test_budget_alerts_join_the_figures_of_each_level_in_one_sentence() -> None:
+    base = base_case(prior_radiation_in_field=True)
+    first = dataclasses.replace(
+        base.lesions[0], prior_radiation_courses=(course("45.75", 20, datetime.date(2026, 9, 16)),)
+    )
+    second = dataclasses.replace(
+        base.lesions[0],
+        spinal_level=rules.SpinalLevel.L2,
+        index=False,
+        prior_radiation_courses=(course("45.7", 20, datetime.date(2026, 10, 20)),),
+    )
+    result = evaluate(dataclasses.replace(base, lesions=(first, second), evaluation_date=DAY))
+    texts = {item.code: item.text.split(". ")[0] for item in result.alert_items}
+    assert texts[Alert.CORD_BUDGET_INSUFFICIENT] == (
+        "Raised because even the shortest reference course would not stay within Nieder's limit at T6: cumulative "
+        "BED 98.1 Gy2, EQD2 49.05 Gy (assumed cord dose), a course above 98 Gy2; L2: cumulative BED 98.0 Gy2, "
+        "EQD2 49.0 Gy (assumed cord dose)"
+    )
+    assert texts[Alert.REIRRADIATION_INTERVAL_SHORT] == (
+        "Raised because fewer than 6 months have passed since the last course at T6 (5 months), L2 (4 months)"
+    )
+
+
 def test_budget_alerts_name_every_level_and_only_those() -> None:
     base = base_case(prior_radiation_in_field=True)
     first = dataclasses.replace(base.lesions[0], prior_radiation_courses=(course(20, 5),))

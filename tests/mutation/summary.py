@@ -55,6 +55,9 @@ EQUIVALENT: dict[str, str] = {
     "assessments.rules.lesions.xǁLesionsǁ__init____mutmut_38": (
         "budget_names worked out with no lesion irradiated: _budget_names then gives () too"
     ),
+    "assessments.rules.inputs.xǁCaseInputǁ_check_prognosis__mutmut_9": (
+        "Karnofsky `<= 101` for `<= 100`: it must also be a multiple of 10, and none lies between 100 and 101"
+    ),
     "assessments.rules.sins.x_sins_partial__mutmut_32": "zip() without strict: both sequences are six long",
     "assessments.rules.sins.x_sins_partial__mutmut_33": "zip(strict=False) for strict=True: both are six long",
     # The reasons prior_courses gives its own ValueError: read_evaluation_date's callers and the reader catch it
