@@ -1,7 +1,9 @@
 """The figures of mutmut's last run over the rules (``mutants/``): mutants made, killed, equivalent, surviving.
 
 Reads the ``.meta`` files mutmut writes beside each mutated module. A surviving mutant that ``EQUIVALENT`` does not
-list (by mutmut's name for it, with the reason; docs/mutation-testing.md) makes the exit status 1.
+list (by mutmut's name for it, with the reason; docs/mutation-testing.md), a mutant not run, and a listed name the run
+does not make or kills (the function changed since it was listed) each make the exit status 1. A mutant mypy
+refuses (exit code 37, mutmut's ``type_check_command``) counts as killed.
 
     .venv/bin/python -m tests.mutation.summary
 """
