@@ -31,6 +31,14 @@ def test_mutmut_mutates_the_rules_package_by_directory() -> None:
     assert "only_mutate" not in CONFIG and "do_not_mutate" not in CONFIG
 
 
+def test_the_type_check_is_the_lint_s_own_leaving_out_only_the_errors_mutmut_s_copies_make() -> None:
+    command = CONFIG["type_check_command"]
+    assert command[0] == "mypy" and "--strict" in command and command[-1] == "assessments/rules"
+    left_out = {command[i + 1] for i, part in enumerate(command) if part == "--disable-error-code"}
+    assert left_out == {"unused-ignore", "no-redef"}
+    assert command[command.index("--output") + 1] == "json"
+
+
 def test_the_words_mutants_come_from_every_module_of_the_rules_directory() -> None:
     assert words.target_files() == sorted((ROOT / "assessments" / "rules").rglob("*.py"))
     modules = {mutant.module for mutant in every_mutant()}
