@@ -1555,8 +1555,14 @@ def test_a_record_is_a_frozen_dataclass_whose_defaults_are_values():
     assert (point, dataclasses.astuple(point), dataclasses.replace(point, y=4)) == (Point(3, 0), (3, 0), Point(3, 4))
     with pytest.raises(dataclasses.FrozenInstanceError):
         point.x = 4  # type: ignore[misc]
-    with pytest.raises(TypeError, match="defaults are values, not factories"):
+    assert Point.__init__.__qualname__ == f"{Point.__qualname__}.__init__"  # as a traceback names it
+    with pytest.raises(TypeError) as refused:
 
         @record
         class Bag:
             items: list[int] = dataclasses.field(default_factory=list)
+
+    assert str(refused.value) == (
+        "test_a_record_is_a_frozen_dataclass_whose_defaults_are_values.<locals>.Bag: "
+        "a record's defaults are values, not factories"
+    )
