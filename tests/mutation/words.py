@@ -39,6 +39,7 @@ import signal
 import sys
 import time
 import tomllib
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -341,7 +342,14 @@ def _child(mutant: Mutant, arguments: list[str], log: Path | None, cpu_seconds: 
     out = os.open(log if log else os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(out, 1)
     os.dup2(out, 2)
-    os._exit(int(pytest.main(arguments)))
+    try:
+        status = int(pytest.main(arguments))
+    except Exception:
+        # The mutant broke loading the package itself (a record class whose generated __init__ no longer
+        # compiles): pytest cannot start, as a collection error stops it; the clean run passes, so it is killed.
+        traceback.print_exc()
+        status = 2
+    os._exit(status)
 
 
 @dataclasses.dataclass
